@@ -1,0 +1,62 @@
+// Keccak-f[1600] and the SHAKE128 / SHAKE256 extendable-output functions
+// (FIPS 202), with incremental absorb and incremental squeeze: FIPS 204 uses
+// H = SHAKE256 and G = SHAKE128 as streams (Section 3.7), reading a few bytes
+// at a time in SampleInBall and block by block in rejection sampling.
+//
+// Thread-safety: a Shake object is a plain value; use one per thread.
+
+#ifndef FOG_SIS_MLDSA_KECCAK_H_
+#define FOG_SIS_MLDSA_KECCAK_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace fog::mldsa {
+
+using KeccakState = std::array<uint64_t, 25>;
+
+// Applies the 24-round Keccak-f[1600] permutation to `state` in place.
+// Lane (x, y) is state[x + 5y]; bytes map to lanes little-endian.
+void KeccakF1600(KeccakState& state);
+
+// A Keccak sponge with rate kRate bytes and the SHAKE domain suffix 0x1F.
+// Usage: Absorb* -> Finalize -> Squeeze* (any sizes). Calling Absorb after
+// Finalize, or Squeeze before it, is a programmer error (asserted).
+template <size_t kRate>
+class Shake {
+ public:
+  static constexpr size_t kBlockBytes = kRate;
+
+  Shake() = default;
+
+  // Absorbs `in`; may be called any number of times before Finalize.
+  void Absorb(std::span<const uint8_t> in);
+  // Pads (SHAKE suffix 1111, then pad10*1) and switches to squeezing.
+  void Finalize();
+  // Writes the next out.size() bytes of output.
+  void Squeeze(std::span<uint8_t> out);
+  // Writes the next `blocks` whole rate blocks; REQUIRES: no partial block
+  // has been squeezed yet (the output position is on a block boundary).
+  void SqueezeBlocks(uint8_t* out, size_t blocks);
+
+ private:
+  KeccakState state_{};
+  size_t pos_ = 0;  // byte offset within the current rate block
+  bool squeezing_ = false;
+};
+
+using Shake128 = Shake<168>;
+using Shake256 = Shake<136>;
+
+extern template class Shake<168>;
+extern template class Shake<136>;
+
+// One-shot helpers.
+void Shake128Hash(std::span<const uint8_t> in, std::span<uint8_t> out);
+void Shake256Hash(std::span<const uint8_t> in, std::span<uint8_t> out);
+
+}  // namespace fog::mldsa
+
+#endif  // FOG_SIS_MLDSA_KECCAK_H_
