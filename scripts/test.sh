@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, and runs every test suite:
+#   1. Release build: unit, vector and CLI tests (ctest)
+#   2. ASan+UBSan build: the same tests
+#   3. portable build (no SIMD kernels): the SIS tests
+#   4. ML-DSA interoperability with @noble/post-quantum (node --test)
+#   5. libFuzzer: every payload decoder, 60 s in total
+# Prints one "summary: N passed, N failed" line (N = suites) and exits
+# non-zero when any suite failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=${FOG_JOBS:-2}
+fuzz_seconds=${FOG_FUZZ_SECONDS:-20}
+
+bash scripts/install-deps.sh || exit 1
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+configure_and_build() {
+  local dir=$1
+  shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null &&
+    cmake --build "$dir" -j "$jobs"
+}
+
+release() {
+  configure_and_build build -DCMAKE_BUILD_TYPE=Release &&
+    ctest --test-dir build --output-on-failure -j "$jobs"
+}
+
+sanitized() {
+  configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DFOG_SANITIZE=ON &&
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --test-dir build-asan --output-on-failure -j "$jobs"
+}
+
+portable() {
+  configure_and_build build-portable -DCMAKE_BUILD_TYPE=Release \
+    -DFOG_PORTABLE=ON &&
+    ctest --test-dir build-portable --output-on-failure -j "$jobs" \
+      -R 'Swifft|SisDigest|Legacy'
+}
+
+interop() {
+  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error) &&
+    (cd tests/interop &&
+      MLDSA_TOOL="$root/build/src/sis/mldsa/mldsa_tool" node --test)
+}
+
+fuzz() {
+  CC=clang CXX=clang++ configure_and_build build-fuzz \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOG_FUZZ=ON -DFOG_BUILD_TESTS=OFF ||
+    return 1
+  bash scripts/fuzz.sh build-fuzz "$fuzz_seconds"
+}
+
+step "release build and tests" release
+step "ASan+UBSan build and tests" sanitized
+step "portable build and SIS tests" portable
+step "ML-DSA interoperability with @noble/post-quantum" interop
+step "fuzzing" fuzz
+
+echo
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "summary: $passed passed, $failed failed"
+((failed == 0))

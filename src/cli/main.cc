@@ -1,0 +1,34 @@
+// fog: one binary for every role of the platform (see README.md).
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+
+namespace fog::cli {
+
+void ReportError(const std::string& message) { spdlog::error("{}", message); }
+
+}  // namespace fog::cli
+
+int main(int argc, char** argv) {
+  // Logs go to stderr so stdout stays clean for data (digests, JSON, payloads).
+  auto logger = spdlog::stderr_color_mt("fog");
+  logger->set_pattern("fog: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
+
+  CLI::App app{"fog: post-quantum video streaming over an MQTT fog"};
+  app.require_subcommand(1);
+  int exit_code = fog::cli::kExitOk;
+  fog::cli::AddDigestCommand(app, &exit_code);
+  fog::cli::AddPacketCommands(app, &exit_code);
+  fog::cli::AddCryptoCommands(app, &exit_code);
+  fog::cli::AddBenchCommands(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : fog::cli::kExitUsage;
+  }
+  return exit_code;
+}

@@ -1,0 +1,61 @@
+// Publisher keys: ML-DSA key pairs on disk and their key ids.
+//
+// NAME.key holds the raw FIPS 204 secret key encoding (mode 0600) and
+// NAME.pub the raw FIPS 204 public key; the parameter set follows from the
+// length, so any FIPS 204 implementation can read them. The key id is the
+// first 16 bytes of tr = SHAKE256(pk, 64), the public-key hash FIPS 204
+// already stores in the secret key, so signers and verifiers agree on it
+// without extra files.
+//
+// Thread-safety: value types; functions are reentrant.
+
+#ifndef FOG_TRUST_KEYS_H_
+#define FOG_TRUST_KEYS_H_
+
+#include <optional>
+#include <string>
+
+#include "common/bytes.h"
+#include "common/status.h"
+#include "sis/mldsa/mldsa.h"
+#include "wire/envelope.h"
+
+namespace fog::trust {
+
+struct PublicKey {
+  mldsa::Alg alg;
+  Bytes bytes;
+  wire::KeyId id;
+};
+
+struct SecretKey {
+  mldsa::Alg alg;
+  Bytes bytes;
+  wire::KeyId id;
+};
+
+struct KeyPair {
+  PublicKey pub;
+  SecretKey sec;
+};
+
+// The key id of a public key: SHAKE256(pk)[0..16).
+wire::KeyId KeyIdOf(ByteView public_key);
+
+// Parses raw encodings; InvalidArgument when the length matches no set.
+Result<PublicKey> ParsePublicKey(Bytes bytes);
+Result<SecretKey> ParseSecretKey(Bytes bytes);
+
+// KeyGen from `seed` (32 bytes) or, when absent, from the OS CSPRNG.
+Result<KeyPair> GenerateKeyPair(mldsa::Alg alg,
+                                std::optional<Bytes> seed = std::nullopt);
+
+// Writes `name`.key (0600) and `name`.pub (0644).
+Status WriteKeyPair(const std::string& name, const KeyPair& pair);
+
+Result<PublicKey> LoadPublicKey(const std::string& path);
+Result<SecretKey> LoadSecretKey(const std::string& path);
+
+}  // namespace fog::trust
+
+#endif  // FOG_TRUST_KEYS_H_
