@@ -16,7 +16,13 @@
 #include <cstdint>
 #include <span>
 
+#include "sis/swifft.h"
+
 namespace fog::sis {
+
+namespace internal {
+struct SwifftKernel;
+}  // namespace internal
 
 inline constexpr size_t kSisDigestBytes = 72;
 using Digest = std::array<uint8_t, kSisDigestBytes>;
@@ -24,11 +30,18 @@ using Digest = std::array<uint8_t, kSisDigestBytes>;
 // The digest of `message` (any length, including 0).
 Digest SisDigest(std::span<const uint8_t> message);
 
+// SisDigest() computed with the SWIFFT kernel `path`, for tests and
+// benchmarks. Every path gives the same digest.
+// REQUIRES: SwifftPathAvailable(path).
+Digest SisDigestWith(SwifftPath path, std::span<const uint8_t> message);
+
 // Incremental form: Update() any number of times, then Final() once.
 // The result equals SisDigest() of the concatenated input.
 class SisHasher {
  public:
   SisHasher();
+  // REQUIRES: SwifftPathAvailable(path).
+  explicit SisHasher(SwifftPath path);
   SisHasher(const SisHasher&) = delete;
   SisHasher& operator=(const SisHasher&) = delete;
 
@@ -37,7 +50,12 @@ class SisHasher {
   Digest Final();
 
  private:
-  // (state: chosen by the implementation)
+  // Merkle-Damgard over 56-byte chunks (docs/sis-digest.md).
+  const internal::SwifftKernel* kernel_;
+  uint8_t state_[kSisDigestBytes];  // chaining value
+  uint8_t buffer_[56];              // pending bytes of the current chunk
+  size_t buffered_ = 0;             // bytes in buffer_, always < 56
+  uint64_t length_ = 0;             // message bytes so far (mod 2^64)
 };
 
 }  // namespace fog::sis

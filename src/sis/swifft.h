@@ -19,17 +19,37 @@
 
 namespace fog::sis {
 
-inline constexpr int kSwifftN = 64;                // ring degree
-inline constexpr int kSwifftM = 16;                // input polynomials
-inline constexpr int kSwifftP = 257;               // modulus
-inline constexpr size_t kSwifftInputBytes = 128;   // m * n bits
-inline constexpr size_t kSwifftOutputBytes = 72;   // 64 values of 9 bits
+inline constexpr int kSwifftN = 64;               // ring degree
+inline constexpr int kSwifftM = 16;               // input polynomials
+inline constexpr int kSwifftP = 257;              // modulus
+inline constexpr size_t kSwifftInputBytes = 128;  // m * n bits
+inline constexpr size_t kSwifftOutputBytes = 72;  // 64 values of 9 bits
 
 // The 64 output values, each in [0, 257).
 using SwifftValues = std::array<uint16_t, kSwifftN>;
 
 // Computes SWIFFT on exactly kSwifftInputBytes bytes at `in`.
 SwifftValues SwifftCompress(const uint8_t* in);
+
+// The implementations. Every available path computes the same function.
+enum class SwifftPath {
+  kPortable,  // plain C++
+  kAvx2,      // 256-bit AVX2 kernel
+  kAvx512,    // 512-bit AVX-512F/BW kernel
+};
+
+// True if `path` is compiled in (not under FOG_PORTABLE) and this CPU runs it.
+bool SwifftPathAvailable(SwifftPath path);
+
+// The fastest available path; SwifftCompress() and the SIS digest use it.
+SwifftPath SwifftBestPath();
+
+// "portable", "avx2" or "avx512".
+const char* SwifftPathName(SwifftPath path);
+
+// SwifftCompress() on a chosen path, for tests and benchmarks.
+// REQUIRES: SwifftPathAvailable(path).
+SwifftValues SwifftCompressWith(SwifftPath path, const uint8_t* in);
 
 // The 72-byte encoding of the reference code: bytes 0..63 hold z[e] & 0xff;
 // byte 64+i has bit (7-j) set iff z[8j+i] == 256.

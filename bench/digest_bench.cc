@@ -1,0 +1,146 @@
+// `fog bench digest`: SIS digest throughput against OpenSSL SHA-256 (EVP,
+// measured in the same run), per message size and SWIFFT path, and the raw
+// SWIFFT compression rate.
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bench/bench.h"
+#include "sis/sis_digest.h"
+#include "sis/swifft.h"
+
+namespace fog::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kTrials = 5;  // the median of kTrials runs is reported
+
+// Median rate (units of `work` per second) of `fn` over kTrials runs that
+// together take about `seconds`.
+double MedianRate(double seconds, double work,
+                  const std::function<void()>& fn) {
+  fn();  // warm caches and the CPU selection
+  std::vector<double> rates;
+  for (int t = 0; t < kTrials; ++t) {
+    const auto start = Clock::now();
+    const auto stop = start + std::chrono::duration<double>(seconds / kTrials);
+    int64_t runs = 0;
+    auto now = start;
+    do {
+      fn();
+      ++runs;
+      now = Clock::now();
+    } while (now < stop);
+    const double elapsed = std::chrono::duration<double>(now - start).count();
+    rates.push_back(work * static_cast<double>(runs) / elapsed);
+  }
+  std::sort(rates.begin(), rates.end());
+  return rates[kTrials / 2];
+}
+
+std::string CpuName() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(colon + 2);
+    }
+  }
+  return "unknown";
+}
+
+std::vector<sis::SwifftPath> Paths() {
+  std::vector<sis::SwifftPath> out;
+  for (auto p : {sis::SwifftPath::kPortable, sis::SwifftPath::kAvx2,
+                 sis::SwifftPath::kAvx512}) {
+    if (sis::SwifftPathAvailable(p)) out.push_back(p);
+  }
+  return out;
+}
+
+volatile uint8_t g_sink;  // keeps results observable
+
+double Sha256MBps(double seconds, const std::vector<uint8_t>& msg) {
+  const EVP_MD* md = EVP_sha256();
+  return MedianRate(seconds, msg.size() / 1e6, [&] {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(msg.data(), msg.size(), out, &len, md, nullptr);
+    g_sink = out[0];
+  });
+}
+
+double SisMBps(double seconds, sis::SwifftPath path,
+               const std::vector<uint8_t>& msg) {
+  return MedianRate(seconds, msg.size() / 1e6,
+                    [&] { g_sink = sis::SisDigestWith(path, msg)[0]; });
+}
+
+double CompressCallsPerSecond(double seconds, sis::SwifftPath path) {
+  std::mt19937_64 rng(1);
+  std::vector<uint8_t> inputs(64 * sis::kSwifftInputBytes);
+  for (auto& b : inputs) b = static_cast<uint8_t>(rng());
+  return MedianRate(seconds, 64, [&] {
+    uint16_t acc = 0;
+    for (size_t k = 0; k < 64; ++k) {
+      acc += sis::SwifftCompressWith(
+          path, inputs.data() + k * sis::kSwifftInputBytes)[k];
+    }
+    g_sink = static_cast<uint8_t>(acc);
+  });
+}
+
+}  // namespace
+
+std::string DigestBenchJson(double seconds) {
+  const sis::SwifftPath best = sis::SwifftBestPath();
+  nlohmann::json doc;
+  doc["cpu"] = CpuName();
+  doc["digest"] = "SIS digest (Merkle-Damgard over SWIFFT, 56 bytes/call)";
+  doc["path"] = sis::SwifftPathName(best);
+  doc["unit"] = "MB/s (1e6 bytes of message per second); ratio = sis/sha256";
+  doc["trials"] = kTrials;
+
+  std::mt19937_64 rng(2);
+  nlohmann::json sizes = nlohmann::json::array();
+  for (size_t n : {size_t{1} << 10, size_t{1} << 16, size_t{1} << 20}) {
+    std::vector<uint8_t> msg(n);
+    for (auto& b : msg) b = static_cast<uint8_t>(rng());
+    nlohmann::json row;
+    row["bytes"] = n;
+    row["sha256_mb_s"] = Sha256MBps(seconds, msg);
+    for (sis::SwifftPath path : Paths()) {
+      const double rate = SisMBps(seconds, path, msg);
+      row["sis_mb_s"][sis::SwifftPathName(path)] = rate;
+      row["ratio"][sis::SwifftPathName(path)] =
+          rate / row["sha256_mb_s"].get<double>();
+    }
+    row["sis_mb_s"]["selected"] = row["sis_mb_s"][sis::SwifftPathName(best)];
+    row["ratio"]["selected"] = row["ratio"][sis::SwifftPathName(best)];
+    sizes.push_back(row);
+  }
+  doc["sizes"] = sizes;
+
+  nlohmann::json compress;
+  for (sis::SwifftPath path : Paths()) {
+    const double calls = CompressCallsPerSecond(seconds, path);
+    compress[sis::SwifftPathName(path)] = {
+        {"calls_per_s", calls},
+        {"input_mb_s", calls * sis::kSwifftInputBytes / 1e6},
+        {"ns_per_call", 1e9 / calls}};
+  }
+  doc["swifft_compress"] = compress;
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace fog::bench
