@@ -1,0 +1,95 @@
+// The one thin wrapper over the MQTT client library (Eclipse Paho C++, MQTT
+// v5). Every component talks to the broker through this class, so the rest of
+// the code sees no Paho types.
+//
+// Behaviour:
+//  - Connect() blocks until the first connection succeeds or times out;
+//    afterwards the client reconnects by itself (1 s .. 30 s back-off) and
+//    re-subscribes every filter given to Subscribe().
+//  - Messages are delivered to the handler on the library's callback thread,
+//    one at a time, in arrival order. The handler must not block for long.
+//  - Publish() with wait=true returns once the broker acknowledged the
+//    message (QoS 1/2) or it was written (QoS 0); wait=false queues it.
+//
+// Thread-safety: all methods may be called from any thread, including from
+// inside the message handler (except Disconnect()).
+
+#ifndef FOG_MQTT_CLIENT_H_
+#define FOG_MQTT_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/status.h"
+
+namespace fog::mqtt {
+
+struct Message {
+  std::string topic;
+  Bytes payload;
+  int qos = 1;
+  bool retained = false;
+  // MQTT v5 request/response and metadata.
+  std::string response_topic;
+  Bytes correlation_data;
+  std::vector<std::pair<std::string, std::string>> user_properties;
+
+  // The value of the first user property named `key`, or "".
+  std::string UserProperty(std::string_view key) const;
+};
+
+struct ConnectOptions {
+  std::string uri = "tcp://127.0.0.1:1883";
+  std::string client_id;  // empty: the broker assigns one
+  std::string username;
+  std::string password;
+  // false + session_expiry > 0: a persistent session whose QoS 1 messages
+  // the broker keeps while we are away.
+  bool clean_start = true;
+  uint32_t session_expiry_seconds = 0;
+  std::optional<Message> will;  // last will, published if we vanish
+  int max_inflight = 256;       // unacknowledged QoS>0 publishes
+  std::chrono::seconds keep_alive{10};
+};
+
+class Client {
+ public:
+  using Handler = std::function<void(const Message&)>;
+
+  explicit Client(ConnectOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sets the handler for incoming messages. Call before Connect().
+  void OnMessage(Handler handler);
+  // Called (on the callback thread) after each reconnection.
+  void OnReconnect(std::function<void()> callback);
+
+  Status Connect(std::chrono::milliseconds timeout);
+  Status Subscribe(const std::string& filter, int qos);
+  Status Unsubscribe(const std::string& filter);
+  Status Publish(const Message& message, bool wait = true);
+  // Waits until every queued publish was acknowledged, or the timeout.
+  Status Flush(std::chrono::milliseconds timeout);
+  void Disconnect();
+
+  bool connected() const;
+  uint64_t reconnects() const;
+  const std::string& client_id() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fog::mqtt
+
+#endif  // FOG_MQTT_CLIENT_H_

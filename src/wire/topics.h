@@ -1,0 +1,56 @@
+// MQTT topic names of the fog (docs/topics.md). One place, so no component
+// builds a topic string by hand.
+//
+// Thread-safety: pure functions.
+
+#ifndef FOG_WIRE_TOPICS_H_
+#define FOG_WIRE_TOPICS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fog::wire::topics {
+
+// Publisher -> master: one payload per packet, QoS 1.
+inline constexpr char kStreamFilter[] = "video/stream/+";
+std::string Stream(std::string_view video_id);
+// The video id of a stream topic, or nullopt when `topic` is not one.
+std::optional<std::string> VideoIdOfStream(std::string_view topic);
+
+// The seed client's end-of-stream marker topic ("EOSTREAMING").
+inline constexpr char kSeedEndOfStream[] = "go-streaming";
+
+// Master -> worker: a packet to store (payload unchanged, metadata in user
+// properties "video-id" and "dispatch-id").
+std::string Dispatch(std::string_view worker);
+inline constexpr char kDispatchFilter[] = "fog/dispatch/+";
+
+// Worker -> master: store acknowledgements (JSON, QoS 1).
+inline constexpr char kAck[] = "fog/ack";
+
+// Membership: retained status with a last will, and a heartbeat.
+inline constexpr char kMasterStatus[] = "fog/status/master";
+inline constexpr char kApiStatus[] = "fog/status/api";
+std::string WorkerStatus(std::string_view worker);
+inline constexpr char kWorkerStatusFilter[] = "fog/status/worker/+";
+std::string Heartbeat(std::string_view worker);
+inline constexpr char kHeartbeatFilter[] = "fog/heartbeat/+";
+// The worker name of a status or heartbeat topic (last level).
+std::string_view LastLevel(std::string_view topic);
+
+// Load-balancing policy, retained (JSON).
+inline constexpr char kPolicy[] = "fog/policy";
+
+// The seed's viewer protocol: JSON request on "packet-request", the answer
+// (a msgpack VideoPacket) on the topic named by its channel_uuid.
+inline constexpr char kSeedPacketRequest[] = "packet-request";
+
+// Our viewer protocol: MQTT v5 request with response topic and correlation
+// data on fog/get/<video_id>.
+std::string Get(std::string_view video_id);
+inline constexpr char kGetFilter[] = "fog/get/+";
+
+}  // namespace fog::wire::topics
+
+#endif  // FOG_WIRE_TOPICS_H_
