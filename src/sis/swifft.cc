@@ -23,7 +23,8 @@ bool CpuRuns(SwifftPath path) {
     case SwifftPath::kAvx512:
       return __builtin_cpu_supports("avx2") &&
              __builtin_cpu_supports("avx512f") &&
-             __builtin_cpu_supports("avx512bw");
+             __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vnni");
   }
   return false;
 #endif

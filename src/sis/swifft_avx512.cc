@@ -20,12 +20,44 @@
 #include "sis/swifft_internal.h"
 
 #pragma GCC push_options
-#pragma GCC target("avx2,avx512f,avx512bw")
+#pragma GCC target("avx2,avx512f,avx512bw,avx512vnni")
 
 namespace fog::sis::internal {
 namespace {
 
-constexpr PairedKey kKey = MakePairedKey(4);
+// Word w of the register fed to the multiply-add: 128-bit lane L = w / 8
+// takes the blocks in lanes 2 (L / 2) and 2 (L / 2) + 1 (s = w % 2) at
+// u = 4 (L % 2) + (w % 8) / 2, so each dword pairs two blocks at one e.
+struct PairIndex {
+  alignas(64) int16_t k[32];
+};
+
+constexpr PairIndex MakePairIndex() {
+  PairIndex out{};
+  for (int w = 0; w < 32; ++w) {
+    const int lane = w / 8, s = w % 2, u = 4 * (lane % 2) + (w % 8) / 2;
+    out.k[w] = static_cast<int16_t>(8 * (2 * (lane / 2) + s) + u);
+  }
+  return out;
+}
+
+// The scaled key in the order of the multiply-add: [group g][v][word w].
+constexpr PairedKey MakeKey() {
+  PairedKey out{};
+  const PairIndex index = MakePairIndex();
+  for (int g = 0; g < 4; ++g) {
+    for (int v = 0; v < 8; ++v) {
+      for (int w = 0; w < 32; ++w) {
+        const int block = 4 * g + index.k[w] / 8, u = index.k[w] % 8;
+        out.k[256 * g + 32 * v + w] = kSwifftScaledKey[64 * block + 8 * v + u];
+      }
+    }
+  }
+  return out;
+}
+
+constexpr PairIndex kPairIndex = MakePairIndex();
+constexpr PairedKey kKey = MakeKey();
 
 inline const uint8_t* BlockPtr(const uint8_t* state, const uint8_t* data,
                                int i) {
@@ -76,9 +108,9 @@ inline void Transform4(const uint8_t* state, const uint8_t* data, int first,
   __m512i t[8];
   for (int j = 0; j < 8; ++j) {
     __m512i r = _mm512_castsi128_si512(Row(b0, j));
-    r = _mm512_inserti32x4(r, Row(b1, j), 1);
-    r = _mm512_inserti32x4(r, Row(b2, j), 2);
-    t[j] = _mm512_inserti32x4(r, Row(b3, j), 3);
+    r = _mm512_mask_broadcast_i32x4(r, 0x00f0, Row(b1, j));
+    r = _mm512_mask_broadcast_i32x4(r, 0x0f00, Row(b2, j));
+    t[j] = _mm512_mask_broadcast_i32x4(r, 0xf000, Row(b3, j));
   }
   Dft8(t, y);
 }
@@ -99,41 +131,39 @@ inline __m512i Canonical(__m512i r) {
   return _mm512_min_epu16(r, _mm512_sub_epi16(r, _mm512_set1_epi16(257)));
 }
 
-// Sums lanes: s has dwords (v: lanes l of u 0..3 | ...); see below.
-inline __m512i SumLanes(__m512i a, __m512i b) {
-  return _mm512_add_epi32(_mm512_shuffle_i32x4(a, b, _MM_SHUFFLE(2, 0, 2, 0)),
-                          _mm512_shuffle_i32x4(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
-}
-
 // z[0..63] as two registers of 32 words in [0, 257).
 inline void Compute(const uint8_t* state, const uint8_t* data, __m512i* z) {
-  __m512i acc[16];
-  for (int p = 0; p < 2; ++p) {
-    __m512i y0[8], y1[8];
-    Transform4(state, data, 8 * p, y0);
-    Transform4(state, data, 8 * p + 4, y1);
-    const __m512i* key = reinterpret_cast<const __m512i*>(kKey.k) + 16 * p;
+  const __m512i pair = _mm512_load_si512(kPairIndex.k);
+  __m512i acc[8];
+  for (auto& a : acc) a = _mm512_setzero_si512();
+  // Blocks 12..15 come from the data only, so start there; block 8 holds
+  // the flag bytes of the chained state, the last bytes to be ready.
+  constexpr int kOrder[4] = {3, 0, 1, 2};
+#pragma GCC unroll 4
+  for (int k = 0; k < 4; ++k) {
+    const int g = kOrder[k];
+    __m512i y[8];
+    Transform4(state, data, 4 * g, y);
+    const __m512i* key = reinterpret_cast<const __m512i*>(kKey.k) + 8 * g;
     for (int v = 0; v < 8; ++v) {
-      // Word pairs (block 8p+l, block 8p+4+l) at the same e.
-      const __m512i lo = _mm512_madd_epi16(_mm512_unpacklo_epi16(y0[v], y1[v]),
-                                           _mm512_load_si512(key + 2 * v));
-      const __m512i hi = _mm512_madd_epi16(_mm512_unpackhi_epi16(y0[v], y1[v]),
-                                           _mm512_load_si512(key + 2 * v + 1));
-      acc[2 * v] = p == 0 ? lo : _mm512_add_epi32(acc[2 * v], lo);
-      acc[2 * v + 1] = p == 0 ? hi : _mm512_add_epi32(acc[2 * v + 1], hi);
+      // Word pairs of blocks (4g, 4g+1) and (4g+2, 4g+3) at the same e,
+      // multiplied by the key and added in int32.
+      acc[v] = _mm512_dpwssd_epi32(acc[v], _mm512_permutexvar_epi16(pair, y[v]),
+                                   _mm512_load_si512(key + v));
     }
   }
-  // acc[2v+h] lane l dword u' holds e = 8v + 4h + u' for 1/4 of the blocks.
-  __m512i s[8];
-  for (int v = 0; v < 8; ++v) s[v] = SumLanes(acc[2 * v], acc[2 * v + 1]);
+  // acc[v] lanes hold e = 8v + (0..3, 4..7, 0..3, 4..7) for half the blocks.
+  __m512i d[4];
+  for (int k = 0; k < 4; ++k) {
+    const __m512i a = acc[2 * k], b = acc[2 * k + 1];
+    d[k] = Fold32(
+        _mm512_add_epi32(_mm512_shuffle_i32x4(a, b, _MM_SHUFFLE(1, 0, 1, 0)),
+                         _mm512_shuffle_i32x4(a, b, _MM_SHUFFLE(3, 2, 3, 2))));
+  }
   for (int q = 0; q < 2; ++q) {
-    // e = 32q .. 32q+15 and 32q+16 .. 32q+31.
-    const __m512i d0 = Fold32(SumLanes(s[4 * q], s[4 * q + 1]));
-    const __m512i d1 = Fold32(SumLanes(s[4 * q + 2], s[4 * q + 3]));
-    const __m512i w =
-        _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi32_epi16(d0)),
-                           _mm512_cvtepi32_epi16(d1), 1);
-    z[q] = Canonical(w);
+    z[q] = Canonical(_mm512_inserti64x4(
+        _mm512_castsi256_si512(_mm512_cvtepi32_epi16(d[2 * q])),
+        _mm512_cvtepi32_epi16(d[2 * q + 1]), 1));
   }
 }
 
