@@ -75,7 +75,44 @@ void Store64(uint8_t* p, uint64_t v) {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
+// Four 64-bit lanes, one per instance (a GCC vector: AVX2 registers in the
+// avx2 clone, pairs of SSE2 registers otherwise).
+typedef uint64_t Lanes4 __attribute__((vector_size(32)));
+
 }  // namespace
+
+// Same steps as KeccakF1600, on four states at once.
+#if FOG_MLDSA_TARGET_CLONES
+__attribute__((target_clones("avx2", "default")))
+#endif
+void KeccakF1600X4(std::array<uint64_t, 100>& states) {
+  Lanes4 a[25];
+  std::memcpy(a, states.data(), sizeof(a));
+  for (int round = 0; round < 24; ++round) {
+    Lanes4 c[5], d[5], b[25];
+#pragma GCC unroll 5
+    for (int x = 0; x < 5; ++x) {
+      c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+    }
+#pragma GCC unroll 5
+    for (int x = 0; x < 5; ++x) {
+      const Lanes4 t = c[(x + 1) % 5];
+      d[x] = c[(x + 4) % 5] ^ ((t << 1) | (t >> 63));  // theta
+    }
+#pragma GCC unroll 25
+    for (int i = 0; i < 25; ++i) {
+      const Lanes4 t = a[i] ^ d[i % 5];  // rho and pi
+      b[kPi[i]] = kRho[i] == 0 ? t : (t << kRho[i]) | (t >> (64 - kRho[i]));
+    }
+#pragma GCC unroll 25
+    for (int i = 0; i < 25; ++i) {
+      const int x = i % 5, row = i - x;  // chi
+      a[i] = b[i] ^ (~b[row + (x + 1) % 5] & b[row + (x + 2) % 5]);
+    }
+    a[0] ^= kRoundConstants[round];  // iota
+  }
+  std::memcpy(states.data(), a, sizeof(a));
+}
 
 void KeccakF1600(KeccakState& state) {
   // Work on a local copy so the compiler keeps the lanes in registers; the
@@ -180,6 +217,37 @@ void Shake<kRate>::SqueezeBlocks(uint8_t* out, size_t blocks) {
 
 template class Shake<168>;
 template class Shake<136>;
+
+template <size_t kRate>
+void ShakeX4<kRate>::AbsorbOnce(const std::array<const uint8_t*, 4>& in,
+                                size_t len) {
+  assert(len < kRate);
+  state_.fill(0);
+  for (size_t j = 0; j < 4; ++j) {
+    for (size_t pos = 0; pos < len; ++pos) {
+      state_[4 * (pos / 8) + j] ^= uint64_t{in[j][pos]} << (8 * (pos % 8));
+    }
+    state_[4 * (len / 8) + j] ^= uint64_t{0x1F} << (8 * (len % 8));
+    state_[4 * ((kRate - 1) / 8) + j] ^= uint64_t{0x80}
+                                         << (8 * ((kRate - 1) % 8));
+  }
+}
+
+template <size_t kRate>
+void ShakeX4<kRate>::SqueezeBlocks(const std::array<uint8_t*, 4>& out,
+                                   size_t blocks) {
+  for (size_t b = 0; b < blocks; ++b) {
+    KeccakF1600X4(state_);
+    for (size_t j = 0; j < 4; ++j) {
+      for (size_t i = 0; i < kRate / 8; ++i) {
+        Store64(out[j] + b * kRate + 8 * i, state_[4 * i + j]);
+      }
+    }
+  }
+}
+
+template class ShakeX4<168>;
+template class ShakeX4<136>;
 
 void Shake128Hash(std::span<const uint8_t> in, std::span<uint8_t> out) {
   Shake128 h;

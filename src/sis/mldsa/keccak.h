@@ -53,6 +53,33 @@ using Shake256 = Shake<136>;
 extern template class Shake<168>;
 extern template class Shake<136>;
 
+// Four independent SHAKE instances stepped together: one 4-way Keccak-f[1600]
+// per block (AVX2 when the CPU has it, else a portable SSE2 form). Used by the
+// samplers, which hash several short seeds of equal length.
+template <size_t kRate>
+class ShakeX4 {
+ public:
+  static constexpr size_t kBlockBytes = kRate;
+
+  // Absorbs in[j][0..len) into instance j and pads; REQUIRES: len < kRate.
+  void AbsorbOnce(const std::array<const uint8_t*, 4>& in, size_t len);
+  // Writes the next `blocks` whole rate blocks of instance j to out[j].
+  void SqueezeBlocks(const std::array<uint8_t*, 4>& out, size_t blocks);
+
+ private:
+  // Lane i of instance j is state_[4 * i + j].
+  alignas(32) std::array<uint64_t, 100> state_{};
+};
+
+using Shake128X4 = ShakeX4<168>;
+using Shake256X4 = ShakeX4<136>;
+
+extern template class ShakeX4<168>;
+extern template class ShakeX4<136>;
+
+// Applies Keccak-f[1600] to four interleaved states (layout as in ShakeX4).
+void KeccakF1600X4(std::array<uint64_t, 100>& states);
+
 // One-shot helpers.
 void Shake128Hash(std::span<const uint8_t> in, std::span<uint8_t> out);
 void Shake256Hash(std::span<const uint8_t> in, std::span<uint8_t> out);

@@ -104,5 +104,40 @@ TEST(KeccakTest, OneShotHelpers) {
   EXPECT_EQ(out, OpenSslShake(EVP_shake128(), in, 64));
 }
 
+// Each instance of the 4-way SHAKE equals a single SHAKE on its input.
+template <typename X4, typename H>
+void CheckX4(size_t in_len) {
+  std::mt19937_64 rng(in_len);
+  std::array<Bytes, 4> in;
+  for (Bytes& b : in) b = RandomBytesFrom(rng, in_len);
+  std::array<Bytes, 4> out;
+  for (Bytes& b : out) b.resize(3 * X4::kBlockBytes);
+  X4 x4;
+  x4.AbsorbOnce({in[0].data(), in[1].data(), in[2].data(), in[3].data()},
+                in_len);
+  x4.SqueezeBlocks({out[0].data(), out[1].data(), out[2].data(), out[3].data()},
+                   1);
+  x4.SqueezeBlocks(
+      {out[0].data() + X4::kBlockBytes, out[1].data() + X4::kBlockBytes,
+       out[2].data() + X4::kBlockBytes, out[3].data() + X4::kBlockBytes},
+      2);
+  for (int j = 0; j < 4; ++j) {
+    Bytes expected(out[j].size());
+    H h;
+    h.Absorb(in[j]);
+    h.Finalize();
+    h.Squeeze(expected);
+    EXPECT_EQ(out[j], expected) << "instance " << j << " in_len " << in_len;
+  }
+}
+
+TEST(KeccakTest, FourWayMatchesSingle) {
+  for (size_t len : {0, 1, 7, 8, 33, 34, 66, 135}) {
+    CheckX4<Shake128X4, Shake128>(len);
+    CheckX4<Shake256X4, Shake256>(len);
+  }
+  CheckX4<Shake128X4, Shake128>(167);
+}
+
 }  // namespace
 }  // namespace fog::mldsa

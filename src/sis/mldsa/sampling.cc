@@ -5,65 +5,136 @@
 
 #include "sis/mldsa/keccak.h"
 #include "sis/mldsa/packing.h"
+#include "sis/mldsa/wipe.h"
 
 namespace fog::mldsa {
 
-void RejNttPoly(Poly& a, std::span<const uint8_t, kRhoBytes + 2> seed) {
-  // Five SHAKE128 blocks (840 bytes, 280 candidates) almost always suffice;
-  // more are squeezed one block at a time. 168 is a multiple of 3, so the
-  // 3-byte groups never straddle a refill.
-  constexpr size_t kFirstBlocks = 5;
-  std::array<uint8_t, kFirstBlocks * Shake128::kBlockBytes> buf;
-  Shake128 g;
-  g.Absorb(seed);
-  g.Finalize();
-  g.SqueezeBlocks(buf.data(), kFirstBlocks);
-  size_t len = buf.size(), pos = 0;
-  int j = 0;
-  while (j < kN) {  // Alg. 30 step 4; seed is public, so branching is fine
-    if (pos == len) {
-      g.SqueezeBlocks(buf.data(), 1);
-      len = Shake128::kBlockBytes;
-      pos = 0;
-    }
-    // CoeffFromThreeBytes (Algorithm 14): clear the top bit of b2.
+namespace {
+
+constexpr size_t kUniformFirstBlocks = 5;  // 840 bytes: 280 candidates
+constexpr size_t kBoundedFirstBlocks = 2;  // 272 bytes: about 300 (eta 2)
+                                           // or 306 (eta 4) candidates
+
+using UniformSeed = std::array<uint8_t, kRhoBytes + 2>;
+using WideSeed = std::array<uint8_t, kRhoPrimeBytes + 2>;
+
+// Alg. 30 steps 4-11 on buf[0..len): CoeffFromThreeBytes (Algorithm 14)
+// clears the top bit of b2 and accepts z < q. Fills a from index j on and
+// returns the new count. seed and output are public (A is public), so the
+// branches are fine. len is a multiple of 3 (168 = 3 * 56).
+int ParseUniform(Poly& a, int j, const uint8_t* buf, size_t len) {
+  for (size_t pos = 0; j < kN && pos + 3 <= len; pos += 3) {
     const uint32_t z = buf[pos] | (uint32_t{buf[pos + 1]} << 8) |
                        (uint32_t{buf[pos + 2] & 0x7Fu} << 16);
-    pos += 3;
     if (z < static_cast<uint32_t>(kQ)) a.coeffs[j++] = static_cast<int32_t>(z);
   }
+  return j;
 }
 
+// Alg. 31 steps 4-14 on buf[0..len), with CoeffFromHalfByte (Algorithm 15)
+// accepting b < 15 (eta 2) or b < 9 (eta 4). The branches reveal which
+// half-bytes were rejected, which is independent of the accepted
+// coefficients; mapping an accepted half-byte to its value is branch-free.
 template <int kEta>
-void RejBoundedPoly(Poly& a,
-                    std::span<const uint8_t, kRhoPrimeBytes + 2> seed) {
+int ParseBounded(Poly& a, int j, const uint8_t* buf, size_t len) {
   static_assert(kEta == 2 || kEta == 4);
-  // CoeffFromHalfByte (Algorithm 15) accepts b < 15 (eta 2) or b < 9 (eta 4).
   constexpr uint32_t kAccept = kEta == 2 ? 15 : 9;
-  std::array<uint8_t, 2 * Shake256::kBlockBytes> buf;
-  Shake256 h;
-  h.Absorb(seed);
-  h.Finalize();
-  h.SqueezeBlocks(buf.data(), 2);
-  size_t len = buf.size(), pos = 0;
-  int j = 0;
-  // The branches reveal which half-bytes were rejected (values >= kAccept),
-  // which is independent of the accepted coefficients; the mapping of an
-  // accepted half-byte to its coefficient is branch-free.
-  while (j < kN) {
-    if (pos == len) {
-      h.SqueezeBlocks(buf.data(), 1);
-      len = Shake256::kBlockBytes;
-      pos = 0;
-    }
+  for (size_t pos = 0; j < kN && pos < len; ++pos) {
     const uint32_t z0 = buf[pos] & 0x0F, z1 = buf[pos] >> 4;  // steps 5-6
-    ++pos;
     if (z0 < kAccept) {
       a.coeffs[j++] = kEta - static_cast<int32_t>(kEta == 2 ? z0 % 5 : z0);
     }
     if (z1 < kAccept && j < kN) {
       a.coeffs[j++] = kEta - static_cast<int32_t>(kEta == 2 ? z1 % 5 : z1);
     }
+  }
+  return j;
+}
+
+// Runs a rejection sampler on four seeds at once: squeezes kFirst blocks
+// of each, then one more block of all four while any polynomial is short.
+template <typename X4, size_t kFirst, size_t kSeedBytes, typename Parse>
+void RejectionX4(const std::array<Poly*, 4>& a,
+                 const std::array<const uint8_t*, 4>& seeds, Parse parse) {
+  std::array<std::array<uint8_t, kFirst * X4::kBlockBytes>, 4> buf;
+  const std::array<uint8_t*, 4> out = {buf[0].data(), buf[1].data(),
+                                       buf[2].data(), buf[3].data()};
+  X4 xof;
+  xof.AbsorbOnce(seeds, kSeedBytes);
+  xof.SqueezeBlocks(out, kFirst);
+  std::array<int, 4> j;
+  for (int k = 0; k < 4; ++k)
+    j[k] = parse(*a[k], 0, buf[k].data(), buf[k].size());
+  while (*std::min_element(j.begin(), j.end()) < kN) {
+    xof.SqueezeBlocks(out, 1);
+    for (int k = 0; k < 4; ++k) {
+      j[k] = parse(*a[k], j[k], buf[k].data(), X4::kBlockBytes);
+    }
+  }
+}
+
+// Applies x4(polys, seeds) to n (poly, seed) jobs four at a time. A group of
+// one uses x1 instead; groups of two or three are padded with a scratch
+// polynomial that repeats the last seed.
+template <typename Seed, typename F4, typename F1>
+void Batch4(Poly* const* polys, const Seed* seeds, int n, F4 x4, F1 x1) {
+  Poly scratch;
+  for (int i = 0; i < n; i += 4) {
+    const int m = std::min(4, n - i);
+    if (m == 1) {
+      x1(*polys[i], seeds[i]);
+      continue;
+    }
+    std::array<Poly*, 4> p;
+    std::array<const uint8_t*, 4> s;
+    for (int k = 0; k < 4; ++k) {
+      p[k] = k < m ? polys[i + k] : &scratch;
+      s[k] = seeds[i + std::min(k, m - 1)].data();
+    }
+    x4(p, s);
+  }
+}
+
+void RejNttPolyX4(const std::array<Poly*, 4>& a,
+                  const std::array<const uint8_t*, 4>& seeds) {
+  RejectionX4<Shake128X4, kUniformFirstBlocks, kRhoBytes + 2>(a, seeds,
+                                                              ParseUniform);
+}
+
+template <int kEta>
+void RejBoundedPolyX4(const std::array<Poly*, 4>& a,
+                      const std::array<const uint8_t*, 4>& seeds) {
+  RejectionX4<Shake256X4, kBoundedFirstBlocks, kRhoPrimeBytes + 2>(
+      a, seeds, ParseBounded<kEta>);
+}
+
+}  // namespace
+
+void RejNttPoly(Poly& a, std::span<const uint8_t, kRhoBytes + 2> seed) {
+  std::array<uint8_t, kUniformFirstBlocks * Shake128::kBlockBytes> buf;
+  Shake128 g;  // Alg. 30 steps 2-3: G absorbs the seed
+  g.Absorb(seed);
+  g.Finalize();
+  g.SqueezeBlocks(buf.data(), kUniformFirstBlocks);
+  int j = ParseUniform(a, 0, buf.data(), buf.size());
+  while (j < kN) {
+    g.SqueezeBlocks(buf.data(), 1);
+    j = ParseUniform(a, j, buf.data(), Shake128::kBlockBytes);
+  }
+}
+
+template <int kEta>
+void RejBoundedPoly(Poly& a,
+                    std::span<const uint8_t, kRhoPrimeBytes + 2> seed) {
+  std::array<uint8_t, kBoundedFirstBlocks * Shake256::kBlockBytes> buf;
+  Shake256 h;  // Alg. 31 steps 2-3: H absorbs the seed
+  h.Absorb(seed);
+  h.Finalize();
+  h.SqueezeBlocks(buf.data(), kBoundedFirstBlocks);
+  int j = ParseBounded<kEta>(a, 0, buf.data(), buf.size());
+  while (j < kN) {
+    h.SqueezeBlocks(buf.data(), 1);
+    j = ParseBounded<kEta>(a, j, buf.data(), Shake256::kBlockBytes);
   }
 }
 
@@ -73,29 +144,39 @@ template void RejBoundedPoly<4>(Poly&, std::span<const uint8_t, 66>);
 template <typename P>
 void Sampling<P>::ExpandA(PolyMatrix<P::kK, P::kL>& a_hat,
                           std::span<const uint8_t, kRhoBytes> rho) {
-  std::array<uint8_t, kRhoBytes + 2> seed;
-  std::copy(rho.begin(), rho.end(), seed.begin());
+  constexpr int kCount = P::kK * P::kL;
+  std::array<Poly*, kCount> polys;
+  std::array<UniformSeed, kCount> seeds;
   for (int r = 0; r < P::kK; ++r) {
     for (int s = 0; s < P::kL; ++s) {
+      UniformSeed& seed = seeds[r * P::kL + s];
+      std::copy(rho.begin(), rho.end(), seed.begin());
       seed[kRhoBytes] = static_cast<uint8_t>(s);  // Alg. 32 step 3
       seed[kRhoBytes + 1] = static_cast<uint8_t>(r);
-      RejNttPoly(a_hat[r][s], seed);
+      polys[r * P::kL + s] = &a_hat[r][s];
     }
   }
+  Batch4(polys.data(), seeds.data(), kCount, RejNttPolyX4,
+         [](Poly& a, const UniformSeed& seed) { RejNttPoly(a, seed); });
 }
 
 template <typename P>
 void Sampling<P>::ExpandS(PolyVec<P::kL>& s1, PolyVec<P::kK>& s2,
                           std::span<const uint8_t, kRhoPrimeBytes> rho_prime) {
-  std::array<uint8_t, kRhoPrimeBytes + 2> seed;
-  std::copy(rho_prime.begin(), rho_prime.end(), seed.begin());
-  for (int r = 0; r < P::kL + P::kK; ++r) {
-    seed[kRhoPrimeBytes] = static_cast<uint8_t>(r);  // IntegerToBytes(r, 2)
-    seed[kRhoPrimeBytes + 1] = static_cast<uint8_t>(r >> 8);
+  constexpr int kCount = P::kL + P::kK;
+  std::array<Poly*, kCount> polys;
+  std::array<WideSeed, kCount> seeds;
+  for (int r = 0; r < kCount; ++r) {
+    std::copy(rho_prime.begin(), rho_prime.end(), seeds[r].begin());
+    seeds[r][kRhoPrimeBytes] = static_cast<uint8_t>(r);  // IntegerToBytes(r, 2)
+    seeds[r][kRhoPrimeBytes + 1] = static_cast<uint8_t>(r >> 8);
     // Alg. 33 steps 2 and 5: s1 uses r in [0, l), s2 uses r in [l, l + k).
-    Poly& out = r < P::kL ? s1[r] : s2[r - P::kL];
-    RejBoundedPoly<P::kEta>(out, seed);
+    polys[r] = r < P::kL ? &s1[r] : &s2[r - P::kL];
   }
+  Batch4(
+      polys.data(), seeds.data(), kCount, RejBoundedPolyX4<P::kEta>,
+      [](Poly& a, const WideSeed& seed) { RejBoundedPoly<P::kEta>(a, seed); });
+  Wipe(seeds);
 }
 
 template <typename P>
@@ -104,19 +185,38 @@ void Sampling<P>::ExpandMask(PolyVec<P::kL>& y,
                              uint32_t kappa) {
   constexpr size_t kBlocks =
       (P::kZPackedBytes + Shake256::kBlockBytes - 1) / Shake256::kBlockBytes;
-  std::array<uint8_t, kRhoPrimeBytes + 2> seed;
-  std::array<uint8_t, kBlocks * Shake256::kBlockBytes> v;
-  std::copy(rho_pp.begin(), rho_pp.end(), seed.begin());
+  std::array<Poly*, P::kL> polys;
+  std::array<WideSeed, P::kL> seeds;
   for (int r = 0; r < P::kL; ++r) {
     const uint32_t counter = kappa + static_cast<uint32_t>(r);  // step 3
-    seed[kRhoPrimeBytes] = static_cast<uint8_t>(counter);
-    seed[kRhoPrimeBytes + 1] = static_cast<uint8_t>(counter >> 8);
-    Shake256 h;  // step 4: v = H(rho', 32c)
+    std::copy(rho_pp.begin(), rho_pp.end(), seeds[r].begin());
+    seeds[r][kRhoPrimeBytes] = static_cast<uint8_t>(counter);
+    seeds[r][kRhoPrimeBytes + 1] = static_cast<uint8_t>(counter >> 8);
+    polys[r] = &y[r];
+  }
+  // Step 4: v = H(rho', 32c); step 5: y[r] = BitUnpack(v, gamma1 - 1, gamma1).
+  auto x4 = [](const std::array<Poly*, 4>& a,
+               const std::array<const uint8_t*, 4>& s) {
+    std::array<std::array<uint8_t, kBlocks * Shake256::kBlockBytes>, 4> v;
+    Shake256X4 h;
+    h.AbsorbOnce(s, kRhoPrimeBytes + 2);
+    h.SqueezeBlocks({v[0].data(), v[1].data(), v[2].data(), v[3].data()},
+                    kBlocks);
+    for (int k = 0; k < 4; ++k)
+      BitUnpack<P::kZBits, P::kGamma1>(v[k].data(), *a[k]);
+    Wipe(v);
+  };
+  auto x1 = [](Poly& a, const WideSeed& seed) {
+    std::array<uint8_t, kBlocks * Shake256::kBlockBytes> v;
+    Shake256 h;
     h.Absorb(seed);
     h.Finalize();
     h.SqueezeBlocks(v.data(), kBlocks);
-    BitUnpack<P::kZBits, P::kGamma1>(v.data(), y[r]);  // step 5
-  }
+    BitUnpack<P::kZBits, P::kGamma1>(v.data(), a);
+    Wipe(v);
+  };
+  Batch4(polys.data(), seeds.data(), P::kL, x4, x1);
+  Wipe(seeds);
 }
 
 template <typename P>

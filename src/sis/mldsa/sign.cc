@@ -1,7 +1,5 @@
 #include "sis/mldsa/sign.h"
 
-#include <string.h>  // explicit_bzero
-
 #include <array>
 
 #include "sis/mldsa/keccak.h"
@@ -10,15 +8,10 @@
 #include "sis/mldsa/polyvec.h"
 #include "sis/mldsa/rounding.h"
 #include "sis/mldsa/sampling.h"
+#include "sis/mldsa/wipe.h"
 
 namespace fog::mldsa {
 namespace {
-
-// Clears secret intermediates before their stack frame is released.
-template <typename T>
-void Wipe(T& secret) {
-  explicit_bzero(&secret, sizeof(secret));
-}
 
 // Alg. 7 steps 1-5: the decoded secret key in the NTT domain, and A_hat.
 template <typename P>
