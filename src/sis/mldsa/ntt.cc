@@ -54,35 +54,44 @@ constexpr std::array<int32_t, kN> kZetas = {
 
 }  // namespace
 
+// Both transforms get an AVX2 clone chosen at load time (see CMakeLists.txt);
+// the compiler vectorises the butterflies of the layers with len >= 8.
+#if FOG_MLDSA_TARGET_CLONES
+__attribute__((target_clones("avx2", "default")))
+#endif
 void Ntt(std::array<int32_t, kN>& a) {
   int m = 0;
-  // Alg. 41 steps 3-16: layers with len = 128, 64, ..., 1.
+  // Alg. 41: layers with len = 128, 64, ..., 1; m counts the zetas used.
   for (int len = 128; len > 0; len >>= 1) {
     for (int start = 0; start < kN; start += 2 * len) {
-      const int64_t z = kZetas[++m];  // step 6
+      const int64_t z = kZetas[++m];  // z = zeta^BitRev8(m)
       for (int j = start; j < start + len; ++j) {
-        const int32_t t = MontgomeryReduce(z * a[j + len]);  // step 8
-        a[j + len] = a[j] - t;                               // step 9
-        a[j] = a[j] + t;                                     // step 10
+        const int32_t t = MontgomeryReduce(z * a[j + len]);  // t = z * w[j+len]
+        a[j + len] = a[j] - t;
+        a[j] = a[j] + t;
       }
     }
   }
 }
 
+#if FOG_MLDSA_TARGET_CLONES
+__attribute__((target_clones("avx2", "default")))
+#endif
 void InvNttToMont(std::array<int32_t, kN>& a) {
   int m = kN;
-  // Alg. 42 steps 3-17: layers with len = 1, 2, ..., 128.
+  // Alg. 42: layers with len = 1, 2, ..., 128, zetas in reverse order.
   for (int len = 1; len < kN; len <<= 1) {
     for (int start = 0; start < kN; start += 2 * len) {
-      const int64_t z = -kZetas[--m];  // steps 6-7
+      const int64_t z = -kZetas[--m];  // z = -zeta^BitRev8(m)
       for (int j = start; j < start + len; ++j) {
-        const int32_t t = a[j];                               // step 9
-        a[j] = t + a[j + len];                                // step 10
-        a[j + len] = MontgomeryReduce(z * (t - a[j + len]));  // steps 11-12
+        const int32_t t = a[j];
+        a[j] = t + a[j + len];
+        a[j + len] =
+            MontgomeryReduce(z * (t - a[j + len]));  // z * (t - w[j+len])
       }
     }
   }
-  // Alg. 42 steps 18-21, with f = 256^-1 folded into kInvNttScale.
+  // Alg. 42 final scaling by f = 256^-1 mod q, folded into kInvNttScale.
   for (int j = 0; j < kN; ++j) {
     a[j] = MontgomeryReduce(static_cast<int64_t>(kInvNttScale) * a[j]);
   }

@@ -36,7 +36,8 @@ Poly Schoolbook(const Poly& a, const Poly& b) {
 }
 
 // a * b through NTT, pointwise Montgomery product and inverse NTT.
-Poly ViaNtt(Poly a, Poly b) {
+Poly ViaNtt(const Poly& a_in, const Poly& b_in) {
+  Poly a = a_in, b = b_in;
   PolyNtt(a);
   PolyNtt(b);
   Poly c;

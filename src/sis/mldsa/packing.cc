@@ -29,10 +29,10 @@ void HintBitPack(const PolyVec<kK>& h, uint8_t* y) {
 
 /*
  * HintBitUnpack (Algorithm 21) with all of its malformed-encoding checks:
- * counts must be non-decreasing and at most omega (step 3), positions within
- * a row strictly increasing (step 7), and unused position bytes zero
- * (steps 13-15). Input: kOmega + kK public bytes. Output: false on any
- * violation (bottom), else h as a 0/1 vector.
+ * counts must be non-decreasing and at most omega, positions within a row
+ * strictly increasing, and unused position bytes zero. Input: kOmega + kK
+ * public bytes. Output: false on any violation (bottom), else h as a 0/1
+ * vector.
  */
 template <int kK, int kOmega>
 bool HintBitUnpack(const uint8_t* y, PolyVec<kK>& h) {
@@ -40,14 +40,14 @@ bool HintBitUnpack(const uint8_t* y, PolyVec<kK>& h) {
   int index = 0;
   for (int i = 0; i < kK; ++i) {
     const int end = y[kOmega + i];
-    if (end < index || end > kOmega) return false;  // step 3
+    if (end < index || end > kOmega) return false;  // bad count
     const int first = index;
     for (; index < end; ++index) {
-      if (index > first && y[index - 1] >= y[index]) return false;  // step 7
+      if (index > first && y[index - 1] >= y[index]) return false;  // unordered
       h[i].coeffs[y[index]] = 1;
     }
   }
-  for (int i = index; i < kOmega; ++i) {  // steps 13-15
+  for (int i = index; i < kOmega; ++i) {  // padding must be zero
     if (y[i] != 0) return false;
   }
   return true;

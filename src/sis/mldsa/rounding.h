@@ -30,7 +30,7 @@ inline void Power2Round(int32_t r, int32_t& r1, int32_t& r0) {
  * Decompose (Algorithm 36): r = r1 * 2 gamma2 + r0 (mod q).
  *   Input:  0 <= r < q.
  *   Output: r1 in [0, (q-1)/(2 gamma2)), r0 in [-gamma2, gamma2]; r0 =
- *   -gamma2 only in the step-3 corner case r - r0 = q - 1, where r1 = 0.
+ *   -gamma2 only in the corner case r - r0 = q - 1, where r1 = 0.
  */
 template <int32_t kGamma2>
 inline void Decompose(int32_t r, int32_t& r1, int32_t& r0) {
@@ -38,7 +38,7 @@ inline void Decompose(int32_t r, int32_t& r1, int32_t& r0) {
   constexpr int32_t kM = (kQ - 1) / kAlpha;
   // r1 = round(r / alpha) with ties down, so r0 = r mod+- alpha.
   r1 = static_cast<int32_t>(static_cast<uint32_t>(r + kGamma2 - 1) / kAlpha);
-  // Steps 3-5: if r - r0 = q - 1 (r1 == m) then r1 = 0 and r0 = r - q.
+  // Corner case: if r - r0 = q - 1 (r1 == m) then r1 = 0 and r0 = r - q.
   const int32_t wrap = (kM - 1 - r1) >> 31;  // all ones iff r1 == m
   r1 &= ~wrap;
   r0 = r - r1 * static_cast<int32_t>(kAlpha) - (wrap & kQ);
@@ -64,8 +64,8 @@ inline int32_t UseHint(int32_t h, int32_t r) {
   int32_t r1, r0;
   Decompose<kGamma2>(r, r1, r0);
   if (h == 0) return r1;
-  if (r0 > 0) return r1 + 1 == kM ? 0 : r1 + 1;  // step 4
-  return r1 == 0 ? kM - 1 : r1 - 1;              // step 5
+  if (r0 > 0) return r1 + 1 == kM ? 0 : r1 + 1;  // (r1 + 1) mod m
+  return r1 == 0 ? kM - 1 : r1 - 1;              // (r1 - 1) mod m
 }
 
 // Poly versions. Inputs are standard representatives in [0, q).

@@ -18,7 +18,7 @@ constexpr size_t kBoundedFirstBlocks = 2;  // 272 bytes: about 300 (eta 2)
 using UniformSeed = std::array<uint8_t, kRhoBytes + 2>;
 using WideSeed = std::array<uint8_t, kRhoPrimeBytes + 2>;
 
-// Alg. 30 steps 4-11 on buf[0..len): CoeffFromThreeBytes (Algorithm 14)
+// The loop of Alg. 30 on buf[0..len): CoeffFromThreeBytes (Algorithm 14)
 // clears the top bit of b2 and accepts z < q. Fills a from index j on and
 // returns the new count. seed and output are public (A is public), so the
 // branches are fine. len is a multiple of 3 (168 = 3 * 56).
@@ -31,7 +31,7 @@ int ParseUniform(Poly& a, int j, const uint8_t* buf, size_t len) {
   return j;
 }
 
-// Alg. 31 steps 4-14 on buf[0..len), with CoeffFromHalfByte (Algorithm 15)
+// The loop of Alg. 31 on buf[0..len), with CoeffFromHalfByte (Algorithm 15)
 // accepting b < 15 (eta 2) or b < 9 (eta 4). The branches reveal which
 // half-bytes were rejected, which is independent of the accepted
 // coefficients; mapping an accepted half-byte to its value is branch-free.
@@ -40,7 +40,8 @@ int ParseBounded(Poly& a, int j, const uint8_t* buf, size_t len) {
   static_assert(kEta == 2 || kEta == 4);
   constexpr uint32_t kAccept = kEta == 2 ? 15 : 9;
   for (size_t pos = 0; j < kN && pos < len; ++pos) {
-    const uint32_t z0 = buf[pos] & 0x0F, z1 = buf[pos] >> 4;  // steps 5-6
+    const uint32_t z0 = buf[pos] & 0x0F,
+                   z1 = buf[pos] >> 4;  // z mod 16, floor(z / 16)
     if (z0 < kAccept) {
       a.coeffs[j++] = kEta - static_cast<int32_t>(kEta == 2 ? z0 % 5 : z0);
     }
@@ -112,7 +113,7 @@ void RejBoundedPolyX4(const std::array<Poly*, 4>& a,
 
 void RejNttPoly(Poly& a, std::span<const uint8_t, kRhoBytes + 2> seed) {
   std::array<uint8_t, kUniformFirstBlocks * Shake128::kBlockBytes> buf;
-  Shake128 g;  // Alg. 30 steps 2-3: G absorbs the seed
+  Shake128 g;  // Alg. 30: G absorbs the seed
   g.Absorb(seed);
   g.Finalize();
   g.SqueezeBlocks(buf.data(), kUniformFirstBlocks);
@@ -127,7 +128,7 @@ template <int kEta>
 void RejBoundedPoly(Poly& a,
                     std::span<const uint8_t, kRhoPrimeBytes + 2> seed) {
   std::array<uint8_t, kBoundedFirstBlocks * Shake256::kBlockBytes> buf;
-  Shake256 h;  // Alg. 31 steps 2-3: H absorbs the seed
+  Shake256 h;  // Alg. 31: H absorbs the seed
   h.Absorb(seed);
   h.Finalize();
   h.SqueezeBlocks(buf.data(), kBoundedFirstBlocks);
@@ -151,7 +152,7 @@ void Sampling<P>::ExpandA(PolyMatrix<P::kK, P::kL>& a_hat,
     for (int s = 0; s < P::kL; ++s) {
       UniformSeed& seed = seeds[r * P::kL + s];
       std::copy(rho.begin(), rho.end(), seed.begin());
-      seed[kRhoBytes] = static_cast<uint8_t>(s);  // Alg. 32 step 3
+      seed[kRhoBytes] = static_cast<uint8_t>(s);  // rho || s || r (Alg. 32)
       seed[kRhoBytes + 1] = static_cast<uint8_t>(r);
       polys[r * P::kL + s] = &a_hat[r][s];
     }
@@ -170,7 +171,7 @@ void Sampling<P>::ExpandS(PolyVec<P::kL>& s1, PolyVec<P::kK>& s2,
     std::copy(rho_prime.begin(), rho_prime.end(), seeds[r].begin());
     seeds[r][kRhoPrimeBytes] = static_cast<uint8_t>(r);  // IntegerToBytes(r, 2)
     seeds[r][kRhoPrimeBytes + 1] = static_cast<uint8_t>(r >> 8);
-    // Alg. 33 steps 2 and 5: s1 uses r in [0, l), s2 uses r in [l, l + k).
+    // Alg. 33: s1 uses r in [0, l), s2 uses r in [l, l + k).
     polys[r] = r < P::kL ? &s1[r] : &s2[r - P::kL];
   }
   Batch4(
@@ -188,13 +189,14 @@ void Sampling<P>::ExpandMask(PolyVec<P::kL>& y,
   std::array<Poly*, P::kL> polys;
   std::array<WideSeed, P::kL> seeds;
   for (int r = 0; r < P::kL; ++r) {
-    const uint32_t counter = kappa + static_cast<uint32_t>(r);  // step 3
+    const uint32_t counter =
+        kappa + static_cast<uint32_t>(r);  // mu + r (Alg. 34)
     std::copy(rho_pp.begin(), rho_pp.end(), seeds[r].begin());
     seeds[r][kRhoPrimeBytes] = static_cast<uint8_t>(counter);
     seeds[r][kRhoPrimeBytes + 1] = static_cast<uint8_t>(counter >> 8);
     polys[r] = &y[r];
   }
-  // Step 4: v = H(rho', 32c); step 5: y[r] = BitUnpack(v, gamma1 - 1, gamma1).
+  // Alg. 34: v = H(rho', 32c) and y[r] = BitUnpack(v, gamma1 - 1, gamma1).
   auto x4 = [](const std::array<Poly*, 4>& a,
                const std::array<const uint8_t*, 4>& s) {
     std::array<std::array<uint8_t, kBlocks * Shake256::kBlockBytes>, 4> v;
@@ -223,25 +225,25 @@ template <typename P>
 void Sampling<P>::SampleInBall(
     Poly& c, std::span<const uint8_t, P::kCTildeBytes> c_tilde) {
   std::array<uint8_t, Shake256::kBlockBytes> buf;
-  Shake256 h;  // steps 2-3
+  Shake256 h;  // ctx = H.Absorb(H.Init(), rho)
   h.Absorb(c_tilde);
   h.Finalize();
   h.SqueezeBlocks(buf.data(), 1);
-  uint64_t signs = 0;  // steps 4-5: the first 8 bytes are sign bits
+  uint64_t signs = 0;  // h = BytesToBits(first 8 bytes): sign bits
   for (int i = 7; i >= 0; --i) signs = (signs << 8) | buf[i];
   size_t pos = 8;
-  c.coeffs.fill(0);                          // step 1
-  for (int i = kN - P::kTau; i < kN; ++i) {  // step 6
+  c.coeffs.fill(0);
+  for (int i = kN - P::kTau; i < kN; ++i) {
     int j;
-    do {  // steps 7-9: squeeze bytes until j <= i
+    do {  // squeeze one byte j at a time until j <= i
       if (pos == buf.size()) {
         h.SqueezeBlocks(buf.data(), 1);
         pos = 0;
       }
       j = buf[pos++];
     } while (j > i);
-    c.coeffs[i] = c.coeffs[j];                              // step 10
-    c.coeffs[j] = 1 - 2 * static_cast<int32_t>(signs & 1);  // step 11
+    c.coeffs[i] = c.coeffs[j];                              // c_i = c_j
+    c.coeffs[j] = 1 - 2 * static_cast<int32_t>(signs & 1);  // (-1)^h[i+tau-256]
     signs >>= 1;
   }
 }

@@ -36,7 +36,7 @@ void ExpandKey(typename Dsa<P>::SecretKey sk, ExpandedKey<P>& ek) {
   Sampling<P>::ExpandA(ek.a_hat, ek.rho);  // step 5
 }
 
-// Per-iteration state of the signing loop (Alg. 7 steps 11-28).
+// Per-iteration state of the signing loop (the body of Alg. 7).
 template <typename P>
 struct Attempt {
   PolyVec<P::kL> y, z;
@@ -173,15 +173,18 @@ bool Dsa<P>::SignMu(SecretKey sk, Mu mu,
   hash.Squeeze(rho_pp);
   Attempt<P> a;
   bool done = false;
-  // Steps 8-30. The loop count is visible; each rejected attempt discards
-  // its y, so the count depends only on the accept/reject bits that FIPS 204
-  // deems safe to reveal. kappa stays below 2^16 (IntegerToBytes(., 2)).
+  // The rejection loop (steps 8 on). Its iteration count is visible: a
+  // rejected attempt's y, z and h are discarded and only the fact that it
+  // was rejected shows, which is inherent to the scheme. kappa stays below
+  // 2^16, as IntegerToBytes(kappa + r, 2) in ExpandMask requires.
   for (uint32_t kappa = 0; !done && kappa + P::kL <= 0x10000;
-       kappa += P::kL) {  // step 29
+       kappa += P::kL) {  // kappa = kappa + l
     Commit<P>(ek, mu, rho_pp, kappa, a);
     done = Respond<P>(ek, a) && Hint<P>(ek, a);
   }
-  if (done) Packing<P>::SigEncode(sig, a.c_tilde, a.z, a.h);  // step 31
+  if (done)
+    Packing<P>::SigEncode(sig, a.c_tilde, a.z,
+                          a.h);  // sigEncode(c_tilde, z mod+- q, h)
   Wipe(ek);
   Wipe(rho_pp);
   Wipe(a);
