@@ -59,6 +59,14 @@ std::string CpuName() {
   return "unknown";
 }
 
+// The 1-minute load average: other processes on the machine skew the rates.
+double LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  double load = -1;
+  in >> load;
+  return load;
+}
+
 std::vector<sis::SwifftPath> Paths() {
   std::vector<sis::SwifftPath> out;
   for (auto p : {sis::SwifftPath::kPortable, sis::SwifftPath::kAvx2,
@@ -110,6 +118,7 @@ std::string DigestBenchJson(double seconds) {
   doc["path"] = sis::SwifftPathName(best);
   doc["unit"] = "MB/s (1e6 bytes of message per second); ratio = sis/sha256";
   doc["trials"] = kTrials;
+  doc["loadavg_before"] = LoadAverage();
 
   std::mt19937_64 rng(2);
   nlohmann::json sizes = nlohmann::json::array();
@@ -140,6 +149,7 @@ std::string DigestBenchJson(double seconds) {
         {"ns_per_call", 1e9 / calls}};
   }
   doc["swifft_compress"] = compress;
+  doc["loadavg_after"] = LoadAverage();
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -31,6 +31,7 @@ SisHasher::SisHasher(SwifftPath path) : kernel_(internal::KernelFor(path)) {
 void SisHasher::Update(std::span<const uint8_t> data) {
   const uint8_t* in = data.data();
   size_t n = data.size();
+  if (n == 0) return;  // an empty span may carry a null pointer
   length_ += n;
   if (buffered_ > 0) {
     const size_t take = std::min(n, kChunkBytes - buffered_);

@@ -146,10 +146,12 @@ TEST(SwifftTest, PublishedVectorsOnEveryPath) {
 TEST(SwifftTest, BestPathIsAvailableAndUsed) {
   EXPECT_TRUE(SwifftPathAvailable(SwifftBestPath()));
   EXPECT_TRUE(SwifftPathAvailable(SwifftPath::kPortable));
-#ifndef FOG_PORTABLE
-  if (__builtin_cpu_supports("avx2")) {
-    EXPECT_TRUE(SwifftPathAvailable(SwifftPath::kAvx2));
-  }
+#ifdef FOG_PORTABLE
+  EXPECT_FALSE(SwifftPathAvailable(SwifftPath::kAvx2));
+  EXPECT_FALSE(SwifftPathAvailable(SwifftPath::kAvx512));
+#else
+  EXPECT_EQ(SwifftPathAvailable(SwifftPath::kAvx2),
+            __builtin_cpu_supports("avx2") != 0);
 #endif
   std::mt19937_64 rng(7);
   const Input in = RandomInput(rng);
