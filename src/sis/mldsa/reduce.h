@@ -19,8 +19,8 @@ static_assert(static_cast<uint32_t>(kQInv * static_cast<uint32_t>(kQ)) == 1);
 
 /*
  * MontgomeryReduce
- *   Input:  a with |a| <= 2^31 * q (e.g. a product of two values < 2^31/...,
- *           or a sum of up to 8 products of values bounded by 9q and q).
+ *   Input:  |a| <= 2^31 * q, e.g. a product of a value below 9q and one
+ *           below q, or a sum of up to 28 such products.
  *   Output: r == a * 2^-32 (mod q) with -q < r < q.
  */
 inline int32_t MontgomeryReduce(int64_t a) {

@@ -46,7 +46,8 @@ struct Attempt {
 };
 
 // Alg. 7 steps 11-17: y, w = NTT^-1(A_hat o NTT(y)), w1, c_tilde, c_hat.
-// Output: w in [0, q), w1 = HighBits(w), z = y (kept for step 20).
+// Output: y (kept for step 20), w in [0, q), w1 = HighBits(w), c_tilde and
+// c_hat = NTT(c); z is used as scratch.
 template <typename P>
 void Commit(const ExpandedKey<P>& ek, std::span<const uint8_t, kMuBytes> mu,
             std::span<const uint8_t, kRhoPrimeBytes> rho_pp, uint32_t kappa,
