@@ -1,0 +1,109 @@
+// ApiServer: the fog's HTTP API over the video registry.
+//
+// Clients list the videos the fog holds (GET /videos, GET /videos/{id});
+// workers report their holdings (POST /videos) and operators delete videos
+// (DELETE /videos/{id}), both with a bearer token. The seed's endpoints stay
+// compatible: GET /videos still returns a JSON array carrying the seed's
+// fields, and GET /create?video_id=ID still creates a video. Every error is a
+// JSON object {"error": "...", "status": N}. docs/api.md is the reference.
+//
+// Thread-safety: Start() and Stop() must not race each other; everything
+// else (counters, the health provider, request handling on the server's
+// worker threads) is safe to use concurrently. The Registry passed in must
+// outlive the server.
+
+#ifndef FOG_API_API_SERVER_H_
+#define FOG_API_API_SERVER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace fog::registry {
+class Registry;
+}
+
+namespace fog::api {
+
+struct ApiOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 = pick a free port (see ApiServer::port())
+  // Bearer token for POST and DELETE. Empty = those endpoints always answer
+  // 401 (fail closed).
+  std::string token;
+  std::string cors_origin = "*";    // Access-Control-Allow-Origin
+  size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+};
+
+// One part of the service, as shown by GET /health.
+struct ComponentHealth {
+  std::string name;   // e.g. "registry", "mqtt"
+  std::string state;  // free text, e.g. "ok", "connecting", "down"
+};
+
+struct HealthReport {
+  bool ok = true;  // false makes GET /health answer 503
+  std::vector<ComponentHealth> components;
+};
+
+// Why requests were turned away; each has a counter.
+enum class Rejection {
+  kBadRequest,        // malformed JSON, bad fields, bad query parameters
+  kInvalidId,         // a video id failing fog::wire::ValidateVideoId
+  kUnauthorized,      // missing or wrong bearer token
+  kNotFound,          // unknown video
+  kNoRoute,           // unknown path
+  kMethodNotAllowed,  // known path, wrong method
+  kBodyTooLarge,      // over max_body_bytes
+  kInternal,          // registry or server failure
+};
+inline constexpr int kRejectionCount = 8;
+
+// "bad_request", "invalid_id", ... (the names used in logs and metrics).
+const char* RejectionName(Rejection reason);
+
+class ApiServer {
+ public:
+  // Does not bind; call Start().
+  ApiServer(ApiOptions options, registry::Registry& registry);
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+  // Stops the server if it is running.
+  ~ApiServer();
+
+  // Binds host:port and serves on a background thread. Errors: Unavailable
+  // when the address cannot be bound (port taken, bad host),
+  // InvalidArgument for bad options, Internal if already started.
+  Status Start();
+
+  // Stops accepting, finishes in-flight requests and joins the thread.
+  // Idempotent.
+  void Stop();
+
+  // The bound port (the ephemeral one when ApiOptions::port was 0); 0 before
+  // Start().
+  int port() const;
+
+  // Supplies GET /health. Without a provider GET /health answers 200
+  // {"status":"ok"}. The provider runs on a server thread and must be
+  // thread-safe.
+  void SetHealthProvider(std::function<HealthReport()> provider);
+
+  uint64_t rejections(Rejection reason) const;
+  // All counters by RejectionName.
+  std::map<std::string, uint64_t> RejectionCounts() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fog::api
+
+#endif  // FOG_API_API_SERVER_H_
