@@ -1,0 +1,66 @@
+// The packet store's in-memory index: for each video, its packets' record
+// locations and metadata. Rebuilt from the segments by PacketStore::Open.
+//
+// Thread-safety: none; PacketStore guards it with a reader/writer lock.
+
+#ifndef FOG_WORKER_STORE_PACKET_INDEX_H_
+#define FOG_WORKER_STORE_PACKET_INDEX_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "worker/store/record.h"
+#include "worker/store/store_types.h"
+
+namespace fog::worker {
+
+struct IndexedPacket {
+  RecordLocation location;
+  int64_t total_packets = 0;
+  int64_t received_unix_micros = 0;
+  uint32_t payload_size = 0;
+  bool authenticated = false;
+  std::string format;
+  Sha256Digest payload_sha256{};
+};
+
+class PacketIndex {
+ public:
+  // The entry for a key, or nullptr. Valid until the next mutation.
+  const IndexedPacket* Find(std::string_view video_id, int64_t n) const;
+
+  // Adds or replaces the entry for (video_id, n).
+  void Insert(std::string_view video_id, int64_t n, IndexedPacket packet);
+
+  // Removes the entry for (video_id, n) if it is still at `where`.
+  void EraseIfAt(std::string_view video_id, int64_t n,
+                 const RecordLocation& where);
+
+  void EraseVideo(std::string_view video_id);
+
+  std::vector<int64_t> PacketNumbers(std::string_view video_id) const;
+  std::vector<VideoSummary> Videos() const;
+
+  uint64_t live_packets() const { return live_packets_; }
+  uint64_t live_payload_bytes() const { return live_payload_bytes_; }
+  uint64_t live_record_bytes() const { return live_record_bytes_; }
+
+ private:
+  using Packets = std::map<int64_t, IndexedPacket>;
+
+  void Account(const IndexedPacket& p, int sign);
+
+  // std::less<> lets string_view keys look up without a copy.
+  std::map<std::string, Packets, std::less<>> videos_;
+  uint64_t live_packets_ = 0;
+  uint64_t live_payload_bytes_ = 0;
+  uint64_t live_record_bytes_ = 0;
+};
+
+}  // namespace fog::worker
+
+#endif  // FOG_WORKER_STORE_PACKET_INDEX_H_
