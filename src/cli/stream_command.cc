@@ -1,0 +1,157 @@
+// fog stream VIDEO: runs the publisher (publisher/publisher.h) with settings
+// from the fog descriptor (`fog up`), each overridable by a flag.
+
+#include "cli/stream_command.h"
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "config/fog_descriptor.h"
+#include "mqtt/client.h"
+#include "publisher/progress.h"
+#include "publisher/publisher.h"
+#include "trust/keys.h"
+#include "wire/envelope.h"
+
+namespace fog::cli {
+
+namespace {
+
+struct StreamArgs {
+  std::string video;
+  std::string dir = config::kDefaultFogDir;
+  std::string video_id;
+  std::string key;
+  std::string mqtt;
+  std::string username;
+  std::string password;
+  bool legacy = false;
+  bool transcode = false;
+  bool realtime = false;
+  int sign_every = 1;
+  size_t max_packet_bytes = 0;  // 0: the descriptor's, else 16 MiB
+};
+
+// Fills what the flags left open from <dir>/fog.json. The descriptor is only
+// required when a flag cannot stand in for it (broker URI, signing key).
+Status ApplyDescriptor(StreamArgs* a) {
+  const bool required = a->mqtt.empty() || (!a->legacy && a->key.empty());
+  Result<config::FogDescriptor> fog = config::LoadFogDescriptor(a->dir);
+  if (!fog.ok()) return required ? fog.status() : Status::OK();
+  if (a->mqtt.empty()) a->mqtt = fog->mqtt_uri;
+  auto creds = fog->credentials.find("publisher");
+  if (creds != fog->credentials.end()) {
+    if (a->username.empty()) a->username = creds->second.username;
+    if (a->password.empty()) a->password = creds->second.password;
+  }
+  if (a->key.empty()) a->key = fog->publisher_key;
+  if (a->max_packet_bytes == 0) a->max_packet_bytes = fog->max_packet_bytes;
+  if (!a->legacy && a->key.empty()) {
+    return Status::InvalidArgument(a->dir + "/" + config::kDescriptorFile +
+                                   " names no publisher key: pass --key");
+  }
+  return Status::OK();
+}
+
+// Resolves every setting into StreamOptions (the key is loaded here).
+Result<publisher::StreamOptions> BuildOptions(StreamArgs* a) {
+  if (Status s = ApplyDescriptor(a); !s.ok()) return s;
+  publisher::StreamOptions o;
+  o.input = a->video;
+  o.video_id = a->video_id.empty() ? publisher::RandomVideoId() : a->video_id;
+  if (Status s = wire::ValidateVideoId(o.video_id); !s.ok()) {
+    return Status::InvalidArgument("--video-id '" + o.video_id +
+                                   "': " + s.message());
+  }
+  o.format = a->legacy ? publisher::PayloadFormat::kLegacy
+                       : publisher::PayloadFormat::kSigned;
+  if (!a->legacy) {
+    Result<trust::SecretKey> key = trust::LoadSecretKey(a->key);
+    if (!key.ok())
+      return Status::InvalidArgument(a->key + ": " + key.status().message());
+    o.key = std::move(*key);
+  }
+  o.sign_every = a->sign_every;
+  o.transcode = a->transcode;
+  o.realtime = a->realtime;
+  o.max_payload_bytes = a->max_packet_bytes > 0 ? a->max_packet_bytes
+                                                : media::kDefaultMaxPacketBytes;
+  return o;
+}
+
+int RunStream(StreamArgs args) {
+  Result<publisher::StreamOptions> options = BuildOptions(&args);
+  if (!options.ok()) {
+    ReportError(options.status().ToString());
+    return kExitUsage;
+  }
+  mqtt::ConnectOptions connect;
+  connect.uri = args.mqtt;
+  connect.username = args.username;
+  connect.password = args.password;
+  // Unique per run: two publishers with one client id would keep
+  // disconnecting each other.
+  connect.client_id = "fog-stream-" + publisher::RandomVideoId().substr(0, 8);
+  mqtt::Client client(connect);
+  if (Status s = client.Connect(std::chrono::seconds(10)); !s.ok()) {
+    ReportError("cannot connect to the broker: " + s.ToString());
+    return kExitUsage;
+  }
+  publisher::TerminalProgress progress(
+      stderr, publisher::TerminalProgress::IsTerminal(stderr));
+  Result<publisher::StreamSummary> summary =
+      publisher::StreamVideo(*options, client, &progress);
+  client.Disconnect();
+  if (!summary.ok()) {
+    progress.EndLine();
+    ReportError(summary.status().ToString());
+    return kExitUsage;
+  }
+  // The id alone on stdout, for scripts: id=$(fog stream video.mp4).
+  std::printf("%s\n", summary->video_id.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddStreamCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<StreamArgs>();
+  auto* cmd = app.add_subcommand(
+      "stream",
+      "Cut a video into signed fMP4 packets and publish it; prints "
+      "the video id");
+  cmd->add_option("video", args->video, "Video file, - for stdin, or a URL")
+      ->required();
+  cmd->add_option("--dir", args->dir, "Fog directory holding fog.json")
+      ->capture_default_str();
+  cmd->add_option("--video-id", args->video_id,
+                  "Video id (default: random UUID)");
+  cmd->add_option("--key", args->key,
+                  "Publisher secret key (default: the descriptor's)");
+  cmd->add_option("--mqtt", args->mqtt,
+                  "Broker URI (default: the descriptor's)");
+  cmd->add_option("--username", args->username, "Broker user name")
+      ->envname("MQTT_USERNAME");
+  cmd->add_option("--password", args->password, "Broker password")
+      ->envname("MQTT_PASSWORD");
+  cmd->add_flag("--legacy", args->legacy,
+                "Publish the seed's VideoPacketSIS payloads (no signatures)");
+  cmd->add_flag("--transcode", args->transcode,
+                "Re-encode to H.264/AAC with a keyframe every second");
+  cmd->add_flag("--realtime", args->realtime,
+                "Read the input at its frame rate");
+  cmd->add_option("--sign-every", args->sign_every,
+                  "Sign every K-th packet and the last (amortized signing)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option(
+         "--max-packet-bytes", args->max_packet_bytes,
+         "Largest MQTT payload (default: the descriptor's, else 16 MiB)")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([args, exit_code] { *exit_code = RunStream(*args); });
+}
+
+}  // namespace fog::cli
