@@ -62,12 +62,18 @@ Result<std::unique_ptr<LogWriter>> LogWriter::Open(const std::string& dir,
   if (::fstat(*fd, &st) != 0) {
     return Status::IoError(ErrnoText("cannot stat", SegmentPath(dir, seq)));
   }
-  if (static_cast<uint64_t>(st.st_size) != keep) {
-    // Cut the torn tail so new records follow the last good one directly.
-    if (::ftruncate(*fd, static_cast<off_t>(keep)) != 0 || ::fsync(*fd) != 0) {
-      return Status::IoError(
-          ErrnoText("cannot truncate", SegmentPath(dir, seq)));
-    }
+  // Cut the torn tail so new records follow the last good one directly.
+  if (static_cast<uint64_t>(st.st_size) != keep &&
+      ::ftruncate(*fd, static_cast<off_t>(keep)) != 0) {
+    return Status::IoError(ErrnoText("cannot truncate", SegmentPath(dir, seq)));
+  }
+  // Sync even when nothing was cut: a process killed between write and
+  // fdatasync leaves records only in the page cache. Recovery has just
+  // indexed them, and a Put of the same key would now answer kDuplicate, so
+  // they must be made as durable as an acknowledged record. (Older segments
+  // were synced before the writer rolled past them.)
+  if (::fsync(*fd) != 0) {
+    return Status::IoError(ErrnoText("cannot sync", SegmentPath(dir, seq)));
   }
   return w;
 }

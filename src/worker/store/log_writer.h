@@ -21,12 +21,12 @@ namespace fog::worker {
 class LogWriter {
  public:
   // Takes over segment `seq` of `dir`, keeping its first `keep` bytes: any
-  // bytes after them (a torn tail found by the recovery scan) are truncated
-  // and the truncation is synced. `seq` == 0 means the store has no segment
-  // yet: segment 1 is created. A segment is rolled when appending a record
-  // would take it past `segment_bytes`; a record is never split, so one
-  // larger than `segment_bytes` gets a segment of its own.
-  // REQUIRES: segment_bytes > 0.
+  // bytes after them (a torn tail found by the recovery scan) are truncated,
+  // and the segment is fsync()ed in any case (see log_writer.cc). `seq` == 0
+  // means the store has no segment yet: segment 1 is created. A segment is
+  // rolled when appending a record would take it past `segment_bytes`; a record
+  // is never split, so one larger than `segment_bytes` gets a segment of its
+  // own. REQUIRES: segment_bytes > 0.
   static Result<std::unique_ptr<LogWriter>> Open(const std::string& dir,
                                                  uint64_t seq, uint64_t keep,
                                                  uint64_t segment_bytes);

@@ -138,6 +138,29 @@ Result<PutOutcome> PacketStore::Put(const PacketMeta& meta, ByteView payload) {
   return r->front();
 }
 
+// REQUIRES: write_mu_ held, so the index cannot change under the answer.
+std::vector<PutOutcome> PacketStore::Classify(
+    std::span<const PutRequest> batch,
+    const std::vector<Sha256Digest>& digests) const {
+  std::vector<PutOutcome> outcomes;
+  // First occurrence of each key in this batch -> its request index.
+  std::map<std::pair<std::string_view, int64_t>, size_t> first;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const PacketMeta& m = batch[i].meta;
+    const uint64_t size = batch[i].payload.size();
+    std::optional<PutOutcome> existing = ExistingOutcome(m, digests[i], size);
+    auto [it, fresh] = first.try_emplace({m.video_id, m.packet_number}, i);
+    if (!existing && !fresh) {
+      const size_t j = it->second;
+      const bool same =
+          batch[j].payload.size() == size && digests[j] == digests[i];
+      existing = same ? PutOutcome::kDuplicate : PutOutcome::kConflict;
+    }
+    outcomes.push_back(existing.value_or(PutOutcome::kStored));
+  }
+  return outcomes;
+}
+
 Result<std::vector<PutOutcome>> PacketStore::PutBatch(
     std::span<const PutRequest> batch) {
   for (const PutRequest& r : batch) {
@@ -151,26 +174,13 @@ Result<std::vector<PutOutcome>> PacketStore::PutBatch(
 
   std::lock_guard write_lock(write_mu_);
   if (!write_error_.ok()) return write_error_;
+  std::vector<PutOutcome> outcomes = Classify(batch, digests);
   const int64_t now = Now();
-  std::vector<PutOutcome> outcomes;
   std::vector<RecordMeta> metas;
   std::vector<EncodedRecord> records;
-  // First occurrence of each key new in this batch -> its request index.
-  std::map<std::pair<std::string_view, int64_t>, size_t> pending;
   for (size_t i = 0; i < batch.size(); ++i) {
-    const PacketMeta& m = batch[i].meta;
-    const uint64_t size = batch[i].payload.size();
-    std::optional<PutOutcome> existing = ExistingOutcome(m, digests[i], size);
-    auto [it, fresh] = pending.try_emplace({m.video_id, m.packet_number}, i);
-    if (!existing && !fresh) {
-      const size_t j = it->second;
-      const bool same =
-          batch[j].payload.size() == size && digests[j] == digests[i];
-      existing = same ? PutOutcome::kDuplicate : PutOutcome::kConflict;
-    }
-    outcomes.push_back(existing.value_or(PutOutcome::kStored));
-    if (existing) continue;
-    metas.push_back(ToRecordMeta(m, digests[i], now));
+    if (outcomes[i] != PutOutcome::kStored) continue;
+    metas.push_back(ToRecordMeta(batch[i].meta, digests[i], now));
     records.push_back(EncodeRecord(metas.back(), batch[i].payload));
   }
   if (records.empty()) return outcomes;
@@ -210,6 +220,34 @@ void PacketStore::ForgetVideo(std::string_view video_id) {
   });
 }
 
+Result<Bytes> PacketStore::ReadRecord(std::string_view video_id,
+                                      int64_t packet_number,
+                                      const RecordLocation& where,
+                                      uint64_t payload_size) const {
+  const std::string path = SegmentPath(dir_, where.segment);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(ErrnoText("cannot open", path));
+  // Three buffers so the payload is read straight into the returned Bytes.
+  Bytes prefix(where.size - payload_size - format::kTrailerSize);
+  Bytes payload(payload_size);
+  Bytes trailer(format::kTrailerSize);
+  Status s = PreadFull(fd, where.offset, prefix);
+  if (s.ok()) s = PreadFull(fd, where.offset + prefix.size(), payload);
+  if (s.ok()) {
+    s = PreadFull(fd, where.offset + prefix.size() + payload_size, trailer);
+  }
+  ::close(fd);
+  RecordMeta meta;
+  if (s.ok()) s = CheckRecord(prefix, payload, trailer, &meta);
+  if (s.ok() &&
+      (meta.type != format::RecordType::kPacket || meta.video_id != video_id ||
+       meta.packet_number != packet_number)) {
+    s = Status::Corruption("record holds a different key than the index");
+  }
+  if (!s.ok()) return s;
+  return payload;
+}
+
 Result<Bytes> PacketStore::Get(std::string_view video_id,
                                int64_t packet_number) {
   RecordLocation where;
@@ -226,28 +264,11 @@ Result<Bytes> PacketStore::Get(std::string_view video_id,
   }
   // The record is complete and synced before it enters the index, and
   // segments are append-only, so reading it without a lock is safe.
-  const std::string path = SegmentPath(dir_, where.segment);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(ErrnoText("cannot open", path));
-  Bytes prefix(where.size - payload_size - format::kTrailerSize);
-  Bytes payload(payload_size);
-  Bytes trailer(format::kTrailerSize);
-  Status s = PreadFull(fd, where.offset, prefix);
-  if (s.ok()) s = PreadFull(fd, where.offset + prefix.size(), payload);
-  if (s.ok())
-    s = PreadFull(fd, where.offset + prefix.size() + payload_size, trailer);
-  ::close(fd);
-  RecordMeta meta;
-  if (s.ok()) s = CheckRecord(prefix, payload, trailer, &meta);
-  if (s.ok() &&
-      (meta.type != format::RecordType::kPacket || meta.video_id != video_id ||
-       meta.packet_number != packet_number)) {
-    s = Status::Corruption("record holds a different key than the index");
+  Result<Bytes> payload =
+      ReadRecord(video_id, packet_number, where, payload_size);
+  if (payload.status().code() == Status::Code::kCorruption) {
+    DropCorrupt(video_id, packet_number, where, payload.status().message());
   }
-  if (s.code() == Status::Code::kCorruption) {
-    DropCorrupt(video_id, packet_number, where, s.message());
-  }
-  if (!s.ok()) return s;
   return payload;
 }
 

@@ -21,8 +21,10 @@
 // Thread-safety: every public method may be called from several threads at
 // once. Mutations (Put, PutBatch, DeleteVideo) are serialised; readers (Get,
 // Info, PacketNumbers, Videos, stats) take a shared lock only briefly and
-// never wait for a writer's fsync. One process at a time may open a
-// directory (a LOCK file is flock()ed); a second Open gets Unavailable.
+// do not wait for a writer's fsync (except Get on finding a damaged record,
+// which waits for the writer to drop it from the index). One process at a time
+// may open a directory (a LOCK file is flock()ed); a second Open gets
+// Unavailable.
 
 #ifndef FOG_WORKER_STORE_PACKET_STORE_H_
 #define FOG_WORKER_STORE_PACKET_STORE_H_
@@ -123,6 +125,12 @@ class PacketStore {
   std::optional<PutOutcome> ExistingOutcome(const PacketMeta& meta,
                                             const Sha256Digest& digest,
                                             uint64_t size) const;
+  std::vector<PutOutcome> Classify(
+      std::span<const PutRequest> batch,
+      const std::vector<Sha256Digest>& digests) const;
+  Result<Bytes> ReadRecord(std::string_view video_id, int64_t packet_number,
+                           const RecordLocation& where,
+                           uint64_t payload_size) const;
   Status Append(std::span<const EncodedRecord> records,
                 std::vector<RecordLocation>* locations);
   void Index(const RecordMeta& meta, uint64_t payload_size,
