@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,16 +32,29 @@ size_t SizeOf(int64_t n) {
   return 1000 + static_cast<size_t>(n * 7919 % 150000);
 }
 
-// The child: never returns. Acks are raw int64 packet numbers.
+PacketMeta Meta(int64_t n) { return {"crash", n, 0, "native", true}; }
+
+// The child: never returns. Acks are raw int64 packet numbers, written only
+// after Put (or, every third round trip, a group-committed PutBatch of three)
+// has returned.
 [[noreturn]] void RunWriter(const std::string& dir, int64_t first, int ack_fd) {
   ::alarm(20);  // never outlive a parent that failed to kill us
   auto store = PacketStore::Open(dir, Options());
   if (!store.ok()) ::_exit(2);
-  for (int64_t n = first;; ++n) {
-    Bytes payload = Payload(n, SizeOf(n));
-    auto r = (*store)->Put({"crash", n, 0, "native", true}, payload);
-    if (!r.ok() || *r == PutOutcome::kConflict) ::_exit(3);
-    if (::write(ack_fd, &n, sizeof(n)) != sizeof(n)) ::_exit(4);
+  for (int64_t n = first;;) {
+    const int count = n % 3 == 0 ? 3 : 1;
+    std::vector<Bytes> payloads;
+    std::vector<PacketStore::PutRequest> batch;
+    for (int k = 0; k < count; ++k) {
+      payloads.push_back(Payload(n + k, SizeOf(n + k)));
+    }
+    for (int k = 0; k < count; ++k) batch.push_back({Meta(n + k), payloads[k]});
+    auto r = (*store)->PutBatch(batch);
+    if (!r.ok()) ::_exit(3);
+    for (int k = 0; k < count; ++k, ++n) {
+      if ((*r)[k] == PutOutcome::kConflict) ::_exit(3);
+      if (::write(ack_fd, &n, sizeof(n)) != sizeof(n)) ::_exit(4);
+    }
   }
 }
 
@@ -105,6 +119,45 @@ TEST(CrashTest, KillNineLosesNoAcknowledgedPacket) {
   RecordProperty("acked", static_cast<int>(acked.size()));
   RecordProperty("torn_tail_bytes", static_cast<int>(torn_total));
   EXPECT_GT(acked.size(), 6u);
+}
+
+// A failing write (here: the file-size limit, EFBIG) must leave no partial
+// record behind, fail every later write until reopen, and lose nothing that
+// was acknowledged. Runs in a child so the limit stays out of this process.
+TEST(CrashTest, WriteFailureLeavesNoPartialRecord) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::alarm(20);
+    auto store = PacketStore::Open(dir, Options());
+    if (!store.ok()) ::_exit(2);
+    ::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit limit = {100000, 100000};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(3);
+    int64_t n = 1;
+    for (; (*store)->Put(Meta(n), Payload(n, 7000)).ok(); ++n) {
+    }
+    Result<PutOutcome> again = (*store)->Put(Meta(n + 1), Payload(n + 1, 10));
+    const bool sticky =
+        !again.ok() && again.status().code() == Status::Code::kIoError;
+    ::_exit(sticky ? 100 + static_cast<int>(n) : 4);  // n - 1 were acknowledged
+  }
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  const int acked = WEXITSTATUS(wstatus) - 101;
+  ASSERT_GT(acked, 5) << "child status " << WEXITSTATUS(wstatus);
+  auto store = PacketStore::Open(dir, Options());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  StoreStats st = (*store)->stats();
+  EXPECT_EQ(st.torn_tail_bytes_truncated, 0u);
+  EXPECT_EQ(st.corrupt_records, 0u);
+  EXPECT_EQ(st.live_packets, static_cast<uint64_t>(acked));
+  for (int64_t k = 1; k <= acked; ++k) {
+    ASSERT_EQ((*store)->Get("crash", k).value(), Payload(k, 7000));
+  }
 }
 
 }  // namespace
