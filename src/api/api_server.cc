@@ -509,7 +509,8 @@ void ApiServer::Impl::SendStatus(const Request& req, Response& res,
     // The detail (SQL errors, paths) is for the log, not for the client.
     spdlog::error("api: {} {}: {}", req.method, ForLog(req.path),
                   status.ToString());
-    SendError(req, res, http, Rejection::kInternal, "internal error");
+    SendError(req, res, http, Rejection::kInternal,
+              http == 503 ? "service unavailable" : "internal error");
     return;
   }
   Rejection reason = http == 404   ? Rejection::kNotFound

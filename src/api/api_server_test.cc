@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -419,6 +420,22 @@ TEST_F(ApiServerTest, UnknownRoutesAre404AndWrongMethods405) {
   bogus.method = "BREW";
   bogus.path = "/videos";
   ExpectError(client_->send(bogus), 400, "BREW");
+}
+
+TEST_F(ApiServerTest, DatabaseFailureIs500WithoutDetails) {
+  ASSERT_EQ(Report(Holding("cam", "w1", 1))->status, 200);
+  // Break the schema behind the registry's back.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/fog.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "DROP TABLE video_holdings", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  auto res = client_->Get("/videos");
+  ExpectError(res, 500, "list with a broken schema");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["error"], "internal error");
+  EXPECT_EQ(server_->rejections(Rejection::kInternal), 1u);
 }
 
 TEST_F(ApiServerTest, HeadListsWithoutABody) {
