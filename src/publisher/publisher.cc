@@ -160,12 +160,35 @@ Status Stream::Pump(media::Subprocess& ffmpeg) {
   }
 }
 
+// A hint for the copy-mode failures re-encoding fixes: ADTS AAC (from
+// MPEG-TS) needs a bitstream filter that would break other codecs, and some
+// codecs have no MP4 mapping at all.
+std::string TranscodeHint(const StreamOptions& o, const std::string& tail) {
+  if (o.transcode) return "";
+  for (const char* needle :
+       {"aac_adtstoasc", "not currently supported in container",
+        "Could not find tag for codec"}) {
+    if (tail.find(needle) != std::string::npos) {
+      return " (the streams cannot be copied into MP4 as they are: retry with "
+             "--transcode)";
+    }
+  }
+  return "";
+}
+
 Status Stream::FfmpegFailed(int code, const media::Subprocess& ffmpeg) const {
   std::string tail = ffmpeg.StderrTail();
-  return Status::IoError(fmt::format(
-      "ffmpeg failed on {} (exit status {}){}{}; {} packets were published "
-      "without an end, so the stream is incomplete",
-      options_.input, code, tail.empty() ? "" : ": ", tail, stats_.packets));
+  std::string published =
+      stats_.packets == 0
+          ? "nothing was published"
+          : fmt::format(
+                "the {} packets published carry no end, so the stream "
+                "stays incomplete",
+                stats_.packets);
+  return Status::IoError(
+      fmt::format("ffmpeg failed on {} (exit status {}){}{}{}; {}",
+                  options_.input, code, tail.empty() ? "" : ": ", tail,
+                  TranscodeHint(options_, tail), published));
 }
 
 Result<StreamSummary> Stream::Run(uint64_t expected_bytes) {
