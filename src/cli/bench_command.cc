@@ -33,7 +33,8 @@ void AddBenchCommands(CLI::App& app, int* exit_code) {
                      "Directory with node_modules/@noble/post-quantum, to "
                      "measure it in the same run");
   crypto->callback([iterations, noble_dir, exit_code] {
-    std::printf("%s\n", bench::CryptoBenchJson(*iterations, *noble_dir).c_str());
+    std::printf("%s\n",
+                bench::CryptoBenchJson(*iterations, *noble_dir).c_str());
     *exit_code = kExitOk;
   });
 }

@@ -19,6 +19,11 @@ void AddDigestCommand(CLI::App& app, int* exit_code);
 void AddPacketCommands(CLI::App& app, int* exit_code);
 void AddCryptoCommands(CLI::App& app, int* exit_code);
 void AddBenchCommands(CLI::App& app, int* exit_code);
+void AddMasterCommand(CLI::App& app, int* exit_code);
+void AddWorkerCommand(CLI::App& app, int* exit_code);
+void AddApiCommand(CLI::App& app, int* exit_code);
+void AddViewerCommands(CLI::App& app, int* exit_code);  // get, videos
+void AddUpCommand(CLI::App& app, int* exit_code);
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

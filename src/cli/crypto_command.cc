@@ -45,7 +45,8 @@ int RunKeygen(const KeygenArgs& args) {
 
 Result<Bytes> ParseContext(const std::string& hex) {
   Result<Bytes> ctx = FromHex(hex);
-  if (!ctx.ok()) return Status::InvalidArgument("--context: " + ctx.status().message());
+  if (!ctx.ok())
+    return Status::InvalidArgument("--context: " + ctx.status().message());
   if (ctx->size() > mldsa::kMaxContextBytes) {
     return Status::InvalidArgument("--context is longer than 255 bytes");
   }

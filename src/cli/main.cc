@@ -3,7 +3,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "cli/commands.h"
+#include "cli/config_file.h"
+#include "cli/stream_command.h"
 
 namespace fog::cli {
 
@@ -24,8 +28,24 @@ int main(int argc, char** argv) {
   fog::cli::AddPacketCommands(app, &exit_code);
   fog::cli::AddCryptoCommands(app, &exit_code);
   fog::cli::AddBenchCommands(app, &exit_code);
+  fog::cli::AddStreamCommand(app, &exit_code);
+  fog::cli::AddUpCommand(app, &exit_code);
+  fog::cli::AddMasterCommand(app, &exit_code);
+  fog::cli::AddWorkerCommand(app, &exit_code);
+  fog::cli::AddApiCommand(app, &exit_code);
+  fog::cli::AddViewerCommands(app, &exit_code);
+  // `--config FILE` becomes the flags it holds (cli/config_file.h).
+  std::vector<std::string> args(argv + 1, argv + argc);
+  fog::Result<std::vector<std::string>> expanded =
+      fog::cli::ExpandConfigFile(args);
+  if (!expanded.ok()) {
+    fog::cli::ReportError(expanded.status().ToString());
+    return fog::cli::kExitUsage;
+  }
+  std::reverse(expanded->begin(),
+               expanded->end());  // CLI11 takes them reversed
   try {
-    app.parse(argc, argv);
+    app.parse(*expanded);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : fog::cli::kExitUsage;

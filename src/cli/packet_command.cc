@@ -60,11 +60,13 @@ int RunSign(const SignArgs& args) {
   Result<trust::SecretKey> key = trust::LoadSecretKey(args.key);
   Result<Bytes> data = ReadFile(args.data_file);
   wire::Link prev = wire::GenesisLink();
-  Status s = key.ok() ? (data.ok() ? Status::OK() : data.status()) : key.status();
+  Status s =
+      key.ok() ? (data.ok() ? Status::OK() : data.status()) : key.status();
   if (s.ok() && !args.prev_hex.empty()) {
     Result<Bytes> bytes = FromHex(args.prev_hex);
     if (!bytes.ok() || bytes->size() != prev.size()) {
-      s = Status::InvalidArgument("--prev must be 72 bytes of hex (a chain link)");
+      s = Status::InvalidArgument(
+          "--prev must be 72 bytes of hex (a chain link)");
     } else {
       std::copy(bytes->begin(), bytes->end(), prev.begin());
     }
@@ -82,7 +84,8 @@ int RunSign(const SignArgs& args) {
     return kExitUsage;
   }
   Bytes payload = wire::EncodeEnvelope(*e);
-  if (std::fwrite(payload.data(), 1, payload.size(), stdout) != payload.size()) {
+  if (std::fwrite(payload.data(), 1, payload.size(), stdout) !=
+      payload.size()) {
     ReportError("cannot write the payload to standard output");
     return kExitUsage;
   }
@@ -120,7 +123,8 @@ void AddPacketCommands(CLI::App& app, int* exit_code) {
                    "Chain link of the previous packet (hex; default genesis)");
   sign->add_flag("--deterministic", sign_args->deterministic,
                  "Deterministic ML-DSA signature (rnd = 0)");
-  sign->add_option("datafile", sign_args->data_file, "Packet data (- for stdin)")
+  sign->add_option("datafile", sign_args->data_file,
+                   "Packet data (- for stdin)")
       ->required();
   sign->callback([sign_args, exit_code] { *exit_code = RunSign(*sign_args); });
 }

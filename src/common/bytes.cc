@@ -44,8 +44,9 @@ Result<Bytes> FromHex(std::string_view hex) {
     int hi = HexValue(hex[2 * i]);
     int lo = HexValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) {
-      return Status::InvalidArgument("not a hex digit at position " +
-                                     std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
+      return Status::InvalidArgument(
+          "not a hex digit at position " +
+          std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
     }
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
@@ -53,7 +54,8 @@ Result<Bytes> FromHex(std::string_view hex) {
 }
 
 Result<Bytes> ReadFile(const std::string& path) {
-  int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd =
+      path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError(ErrnoMessage("cannot open", path));
   Bytes out;
   uint8_t buf[1 << 16];

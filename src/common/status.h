@@ -27,8 +27,9 @@ class [[nodiscard]] Status {
     kCorruption,       // data failed an integrity or format check
     kNotFound,
     kIoError,
-    kUnauthenticated,  // a signature is missing, invalid, or from an untrusted key
-    kUnavailable,      // a peer or resource is not reachable now; retrying may help
+    kUnauthenticated,  // a signature is missing, invalid, or from an untrusted
+                       // key
+    kUnavailable,  // a peer or resource is not reachable now; retrying may help
     kInternal,
   };
 

@@ -56,9 +56,10 @@ Result<std::vector<int32_t>> DecodeVarints(ByteView in, size_t count,
   for (size_t i = 0; i < count; ++i) {
     int64_t value;
     if (!ReadVarint(in, &pos, &value)) {
-      return Status::Corruption(Describe(
-          field, i, pos >= in.size() ? "missing: field truncated"
-                                     : "is a varint longer than 10 bytes"));
+      return Status::Corruption(
+          Describe(field, i,
+                   pos >= in.size() ? "missing: field truncated"
+                                    : "is a varint longer than 10 bytes"));
     }
     if (value < 0 || value >= kQ) {
       return Status::Corruption(Describe(field, i, "is outside [0, 4099)"));
@@ -66,10 +67,9 @@ Result<std::vector<int32_t>> DecodeVarints(ByteView in, size_t count,
     out[i] = static_cast<int32_t>(value);
   }
   if (pos != in.size()) {
-    return Status::Corruption(std::string(field) + " has " +
-                              std::to_string(in.size() - pos) +
-                              " trailing bytes after its " +
-                              std::to_string(count) + " values");
+    return Status::Corruption(
+        std::string(field) + " has " + std::to_string(in.size() - pos) +
+        " trailing bytes after its " + std::to_string(count) + " values");
   }
   return out;
 }
@@ -102,7 +102,8 @@ Bytes EncodeVarints(const std::vector<int32_t>& values) {
   Bytes out;
   out.reserve(values.size() * 2);
   for (int64_t x : values) {
-    uint64_t u = (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63);
+    uint64_t u =
+        (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63);
     while (u >= 0x80) {
       out.push_back(static_cast<uint8_t>(u | 0x80));
       u >>= 7;

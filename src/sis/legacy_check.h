@@ -22,8 +22,8 @@
 namespace fog::sis::legacy {
 
 inline constexpr int64_t kQ = 4099;
-inline constexpr size_t kRows = 64;    // n: entries of V
-inline constexpr size_t kCols = 1537;  // m: entries of x
+inline constexpr size_t kRows = 64;                      // n: entries of V
+inline constexpr size_t kCols = 1537;                    // m: entries of x
 inline constexpr size_t kMatrixEntries = kRows * kCols;  // 98,368
 
 struct Verdict {

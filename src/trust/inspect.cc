@@ -35,7 +35,8 @@ Result<InspectReport> InspectNative(ByteView payload, const TrustStore* trust) {
   r.format = wire::PayloadFormat::kNative;
   Describe(e->packet, &r);
   if (!e->signature) {
-    r.reason = "unsigned: covered by a later packet's signature (amortized mode)";
+    r.reason =
+        "unsigned: covered by a later packet's signature (amortized mode)";
     return r;
   }
   const wire::Signature& sig = *e->signature;
@@ -44,8 +45,9 @@ Result<InspectReport> InspectNative(ByteView payload, const TrustStore* trust) {
     return r;
   }
   if (sig.first == e->packet.packet_number) {
-    r.link_hex = ToHex(wire::ChainLink(e->packet.video_id, e->packet.packet_number,
-                                       e->packet.total_packets, sig.digest, sig.prev));
+    r.link_hex =
+        ToHex(wire::ChainLink(e->packet.video_id, e->packet.packet_number,
+                              e->packet.total_packets, sig.digest, sig.prev));
   }
   if (trust == nullptr) {
     r.valid = true;
@@ -70,7 +72,8 @@ Result<InspectReport> InspectNative(ByteView payload, const TrustStore* trust) {
 
 }  // namespace
 
-Result<InspectReport> InspectPayload(ByteView payload, const TrustStore* trust) {
+Result<InspectReport> InspectPayload(ByteView payload,
+                                     const TrustStore* trust) {
   switch (wire::DetectFormat(payload)) {
     case wire::PayloadFormat::kLegacySis:
       return InspectLegacy(payload);

@@ -80,7 +80,8 @@ Result<PublicKey> LoadPublicKey(const std::string& path) {
   Result<Bytes> bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.status();
   Result<PublicKey> key = ParsePublicKey(std::move(*bytes));
-  if (!key.ok()) return Status::InvalidArgument(path + ": " + key.status().message());
+  if (!key.ok())
+    return Status::InvalidArgument(path + ": " + key.status().message());
   return key;
 }
 
@@ -88,7 +89,8 @@ Result<SecretKey> LoadSecretKey(const std::string& path) {
   Result<Bytes> bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.status();
   Result<SecretKey> key = ParseSecretKey(std::move(*bytes));
-  if (!key.ok()) return Status::InvalidArgument(path + ": " + key.status().message());
+  if (!key.ok())
+    return Status::InvalidArgument(path + ": " + key.status().message());
   return key;
 }
 

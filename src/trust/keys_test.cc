@@ -10,8 +10,8 @@ namespace {
 
 TEST(KeysTest, SeededKeyGenIsDeterministicAndIdsAgree) {
   Bytes seed(32, 0x11);
-  for (mldsa::Alg alg : {mldsa::Alg::kMlDsa44, mldsa::Alg::kMlDsa65,
-                         mldsa::Alg::kMlDsa87}) {
+  for (mldsa::Alg alg :
+       {mldsa::Alg::kMlDsa44, mldsa::Alg::kMlDsa65, mldsa::Alg::kMlDsa87}) {
     Result<KeyPair> a = GenerateKeyPair(alg, seed);
     Result<KeyPair> b = GenerateKeyPair(alg, seed);
     ASSERT_TRUE(a.ok() && b.ok());

@@ -19,10 +19,9 @@ void PacketSigner::ResumeAt(int64_t first, const wire::Link& prev) {
 
 Result<wire::Envelope> PacketSigner::Next(wire::VideoPacket packet, bool last) {
   if (packet.packet_number != next_number_) {
-    return Status::InvalidArgument("packet " +
-                                   std::to_string(packet.packet_number) +
-                                   " out of order; expected " +
-                                   std::to_string(next_number_));
+    return Status::InvalidArgument(
+        "packet " + std::to_string(packet.packet_number) +
+        " out of order; expected " + std::to_string(next_number_));
   }
   Status id_ok = wire::ValidateVideoId(packet.video_id);
   if (!id_ok.ok()) return id_ok;
@@ -47,7 +46,8 @@ Result<wire::Envelope> PacketSigner::Next(wire::VideoPacket packet, bool last) {
     if (!s.ok()) return s;
   }
   const std::string_view ctx = wire::kSignatureContext;
-  Status s = mldsa::Sign(key_.alg, key_.bytes, link_, AsBytes(ctx), rnd, sig.sig);
+  Status s =
+      mldsa::Sign(key_.alg, key_.bytes, link_, AsBytes(ctx), rnd, sig.sig);
   if (!s.ok()) return s;
   envelope.signature = std::move(sig);
   segment_first_ = number + 1;

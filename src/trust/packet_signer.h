@@ -36,9 +36,9 @@ class PacketSigner {
  private:
   SecretKey key_;
   SignerOptions options_;
-  wire::Link link_;             // link of the last packet wrapped
-  wire::Link segment_prev_;     // link before the open segment
-  int64_t segment_first_ = 1;   // first packet of the open segment
+  wire::Link link_;            // link of the last packet wrapped
+  wire::Link segment_prev_;    // link before the open segment
+  int64_t segment_first_ = 1;  // first packet of the open segment
   int64_t next_number_ = 1;
 };
 

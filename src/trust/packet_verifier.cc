@@ -13,7 +13,8 @@ Status CheckSignature(const wire::Envelope& e, const wire::Link& link,
   const wire::Signature& sig = *e.signature;
   const PublicKey* key = trust.Find(sig.key_id);
   if (key == nullptr) {
-    return Status::Unauthenticated("unknown publisher key " + ToHex(sig.key_id));
+    return Status::Unauthenticated("unknown publisher key " +
+                                   ToHex(sig.key_id));
   }
   const std::string_view ctx = wire::kSignatureContext;
   if (!mldsa::Verify(key->alg, key->bytes, link, AsBytes(ctx), sig.sig)) {
@@ -30,10 +31,9 @@ Result<wire::Link> VerifySignedPacket(const wire::Envelope& e,
   if (!e.signature) return Status::Unauthenticated("packet is unsigned");
   const wire::Signature& sig = *e.signature;
   if (sig.first != e.packet.packet_number) {
-    return Status::InvalidArgument("signature covers packets " +
-                                   std::to_string(sig.first) + ".." +
-                                   std::to_string(e.packet.packet_number) +
-                                   "; verify the whole segment");
+    return Status::InvalidArgument(
+        "signature covers packets " + std::to_string(sig.first) + ".." +
+        std::to_string(e.packet.packet_number) + "; verify the whole segment");
   }
   const sis::Digest digest = sis::SisDigest(e.packet.data);
   if (digest != sig.digest) {
@@ -152,7 +152,8 @@ class StreamWalk {
     }
     if (s.ok() && sig.first > 1) s = CheckChain(sig.first - 1, sig.prev);
     if (s.ok() && sig.first == 1 && sig.prev != wire::GenesisLink()) {
-      s = Status::Corruption("first segment does not start from the genesis link");
+      s = Status::Corruption(
+          "first segment does not start from the genesis link");
     }
     if (!s.ok()) {
       SetRange(sig.first, last, PacketStatus::kInvalid, s.message());

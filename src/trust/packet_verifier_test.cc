@@ -120,7 +120,8 @@ TEST_F(StreamTest, UnknownKeyIsInvalid) {
   EXPECT_EQ(Statuses(VerifyStream(stream, empty)), "ii");
   Result<wire::Link> r = VerifySignedPacket(stream[0], empty);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("unknown publisher key"), std::string::npos);
+  EXPECT_NE(r.status().message().find("unknown publisher key"),
+            std::string::npos);
 }
 
 TEST_F(StreamTest, AmortizedModeReportsEveryStatus) {

@@ -10,7 +10,8 @@ Result<TrustStore> TrustStore::LoadDir(const std::string& dir,
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
   if (ec) {
-    return Status::IoError("cannot read trust store " + dir + ": " + ec.message());
+    return Status::IoError("cannot read trust store " + dir + ": " +
+                           ec.message());
   }
   TrustStore store;
   for (const auto& entry : it) {

@@ -39,7 +39,8 @@ Status DecodeSignature(const DecodedMap& m, int64_t number, Signature* sig) {
     Result<int64_t> first = GetInt(m, "f");
     if (!first.ok()) return first.status();
     if (*first < 1 || *first >= number) {
-      return Status::InvalidArgument("field \"f\" must be in [1, packet_number)");
+      return Status::InvalidArgument(
+          "field \"f\" must be in [1, packet_number)");
     }
     sig->first = *first;
   }
@@ -116,8 +117,16 @@ Result<Envelope> DecodeEnvelope(ByteView payload) {
   Result<DecodedMap> map = DecodeMap(payload, kMaxPayloadBytes);
   if (!map.ok()) return map.status();
   for (const auto& [key, value] : map->fields) {
-    static const char* kKnown[] = {"video_id", "packet_number", "total_packets",
-                                   "data", "v", "d", "p", "f", "k", "s"};
+    static const char* kKnown[] = {"video_id",
+                                   "packet_number",
+                                   "total_packets",
+                                   "data",
+                                   "v",
+                                   "d",
+                                   "p",
+                                   "f",
+                                   "k",
+                                   "s"};
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
     if (!known) return Status::InvalidArgument("unknown field \"" + key + "\"");

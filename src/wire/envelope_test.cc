@@ -35,11 +35,13 @@ TEST(EnvelopeTest, SeedReadersStillFindTheVideoPacketFields) {
 
 TEST(EnvelopeTest, PerPacketOverheadWithMlDsa44) {
   Envelope e = Signed(5, 5);
-  size_t overhead = EncodeEnvelope(e).size() - EncodeVideoPacket(e.packet).size();
+  size_t overhead =
+      EncodeEnvelope(e).size() - EncodeVideoPacket(e.packet).size();
   EXPECT_EQ(overhead, 2600u);  // docs/wire-format.md states this number
   Envelope unsigned_e{e.packet, std::nullopt};
-  EXPECT_EQ(EncodeEnvelope(unsigned_e).size() - EncodeVideoPacket(e.packet).size(),
-            3u);
+  EXPECT_EQ(
+      EncodeEnvelope(unsigned_e).size() - EncodeVideoPacket(e.packet).size(),
+      3u);
 }
 
 TEST(EnvelopeTest, RejectsMalformedEnvelopes) {
@@ -73,7 +75,8 @@ TEST(EnvelopeTest, ChainLinkBindsEveryField) {
   EXPECT_NE(base, ChainLink("b", 1, 0, d, GenesisLink()));
   EXPECT_NE(base, ChainLink("a", 2, 0, d, GenesisLink()));
   EXPECT_NE(base, ChainLink("a", 1, 1, d, GenesisLink()));
-  EXPECT_NE(base, ChainLink("a", 1, 0, sis::SisDigest(AsBytes("y")), GenesisLink()));
+  EXPECT_NE(base,
+            ChainLink("a", 1, 0, sis::SisDigest(AsBytes("y")), GenesisLink()));
   EXPECT_NE(base, ChainLink("a", 1, 0, d, base));
 }
 

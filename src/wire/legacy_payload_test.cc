@@ -22,8 +22,9 @@ using nlohmann::json;
 
 Bytes Base64(const std::string& b64) {
   Bytes out(b64.size() / 4 * 3 + 3);
-  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const uint8_t*>(b64.data()),
-                          static_cast<int>(b64.size()));
+  int n =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const uint8_t*>(b64.data()),
+                      static_cast<int>(b64.size()));
   EXPECT_GE(n, 0);
   size_t pad = 0;
   for (size_t i = b64.size(); i > 0 && b64[i - 1] == '='; --i) ++pad;
@@ -137,7 +138,8 @@ TEST_F(LegacyVectorsTest, StrictDecodingRejectsWhatGoIgnores) {
 
   // A value >= q (Go: multiplied as is). Replace A[0] by 4099.
   LegacyPayload big = good;
-  auto a_ints = *sis::legacy::DecodeVarints(good.a, sis::legacy::kMatrixEntries, "A");
+  auto a_ints =
+      *sis::legacy::DecodeVarints(good.a, sis::legacy::kMatrixEntries, "A");
   a_ints[0] = 4099;
   big.a = sis::legacy::EncodeVarints(a_ints);
   r = VerifyLegacyPayload(EncodeLegacyPayload(big));

@@ -25,8 +25,9 @@ Result<DecodedMap> DecodeMap(ByteView data, size_t max_bytes) {
   DecodedMap out;
   size_t offset = 0;
   try {
-    out.handle = msgpack::unpack(reinterpret_cast<const char*>(data.data()),
-                                 data.size(), offset, ReferenceAll, nullptr, limit);
+    out.handle =
+        msgpack::unpack(reinterpret_cast<const char*>(data.data()), data.size(),
+                        offset, ReferenceAll, nullptr, limit);
   } catch (const msgpack::insufficient_bytes&) {
     return Status::InvalidArgument("msgpack: truncated input");
   } catch (const std::exception& e) {
@@ -57,7 +58,8 @@ Result<DecodedMap> DecodeMap(ByteView data, size_t max_bytes) {
 Result<std::string> GetString(const DecodedMap& m, std::string_view key) {
   const msgpack::object* o = m.Find(key);
   if (o == nullptr) {
-    return Status::InvalidArgument("missing field \"" + std::string(key) + "\"");
+    return Status::InvalidArgument("missing field \"" + std::string(key) +
+                                   "\"");
   }
   if (o->type != msgpack::type::STR) {
     return Status::InvalidArgument("field \"" + std::string(key) +
@@ -69,7 +71,8 @@ Result<std::string> GetString(const DecodedMap& m, std::string_view key) {
 Result<ByteView> GetBinView(const DecodedMap& m, std::string_view key) {
   const msgpack::object* o = m.Find(key);
   if (o == nullptr) {
-    return Status::InvalidArgument("missing field \"" + std::string(key) + "\"");
+    return Status::InvalidArgument("missing field \"" + std::string(key) +
+                                   "\"");
   }
   if (o->type != msgpack::type::BIN) {
     return Status::InvalidArgument("field \"" + std::string(key) +
@@ -88,11 +91,13 @@ Result<Bytes> GetBin(const DecodedMap& m, std::string_view key) {
 Result<int64_t> GetInt(const DecodedMap& m, std::string_view key) {
   const msgpack::object* o = m.Find(key);
   if (o == nullptr) {
-    return Status::InvalidArgument("missing field \"" + std::string(key) + "\"");
+    return Status::InvalidArgument("missing field \"" + std::string(key) +
+                                   "\"");
   }
   if (o->type == msgpack::type::NEGATIVE_INTEGER) return o->via.i64;
   if (o->type == msgpack::type::POSITIVE_INTEGER) {
-    if (o->via.u64 > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    if (o->via.u64 >
+        static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       return Status::InvalidArgument("field \"" + std::string(key) +
                                      "\" does not fit a signed 64-bit integer");
     }

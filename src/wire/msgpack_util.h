@@ -6,11 +6,10 @@
 #ifndef FOG_WIRE_MSGPACK_UTIL_H_
 #define FOG_WIRE_MSGPACK_UTIL_H_
 
-#include <msgpack.hpp>
-
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <msgpack.hpp>
 #include <string>
 #include <string_view>
 
@@ -30,8 +29,8 @@ struct DecodedMap {
 
 // Decodes `data` as exactly one msgpack map with distinct string keys and
 // nothing after it. The objects point into `data`: REQUIRES that `data`
-// outlives the result. Sizes are bounded (bin/str at most `max_bytes`, at most 64
-// keys, nesting depth 4) so hostile input cannot make us allocate wildly.
+// outlives the result. Sizes are bounded (bin/str at most `max_bytes`, at most
+// 64 keys, nesting depth 4) so hostile input cannot make us allocate wildly.
 Result<DecodedMap> DecodeMap(ByteView data, size_t max_bytes);
 
 // Field readers: each fails with InvalidArgument naming `key` when the field

@@ -9,11 +9,10 @@ TEST(VideoPacketTest, EncodesLikeTheGoClient) {
   // pos-data-1 from the legacy vectors: fixint numbers, str8 id, bin8 data.
   VideoPacket p{"3f1c9a52-7d4e-4b1a-9c2f-0e8d6b5a4c31", 2, 0, {0xb0}};
   std::string id_hex = ToHex(AsBytes(p.video_id));
-  EXPECT_EQ(ToHex(EncodeVideoPacket(p)),
-            "84a8766964656f5f6964d924" + id_hex +
-                "ad7061636b65745f6e756d62657202"
-                "ad746f74616c5f7061636b6574730"
-                "0a464617461c401b0");
+  EXPECT_EQ(ToHex(EncodeVideoPacket(p)), "84a8766964656f5f6964d924" + id_hex +
+                                             "ad7061636b65745f6e756d62657202"
+                                             "ad746f74616c5f7061636b6574730"
+                                             "0a464617461c401b0");
   auto back = DecodeVideoPacket(EncodeVideoPacket(p));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, p);

@@ -1,0 +1,66 @@
+// fog master: the dispatching node, alone (fog up runs it as a child).
+
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "cli/mqtt_flags.h"
+#include "cli/signals.h"
+#include "master/master.h"
+
+namespace fog::cli {
+
+namespace {
+
+struct MasterArgs {
+  MqttFlags mqtt;
+  size_t max_packet_bytes = 16u << 20;
+  int worker_timeout_ms = 3000;
+};
+
+int RunMaster(MasterArgs args) {
+  BlockTerminationSignals();
+  if (args.mqtt.client_id.empty()) args.mqtt.client_id = "fog-master";
+  mqtt::ConnectOptions opts = ToConnectOptions(args.mqtt);
+  // A persistent session: the broker keeps QoS 1 stream packets for us while
+  // we restart.
+  opts.clean_start = false;
+  opts.session_expiry_seconds = 7 * 24 * 3600;
+  opts.will = master::Master::StatusMessage(false);
+  mqtt::Client client(opts);
+  master::Master node(
+      {.max_packet_bytes = args.max_packet_bytes,
+       .worker_timeout = std::chrono::milliseconds(args.worker_timeout_ms)},
+      client);
+  Status s = client.Connect(std::chrono::seconds(10));
+  if (s.ok()) s = node.Start();
+  if (!s.ok()) {
+    ReportError(s.ToString());
+    return kExitUsage;
+  }
+  spdlog::info("master: connected to {}", args.mqtt.uri);
+  WaitForTerminationSignal();
+  node.Stop();
+  client.Disconnect();
+  spdlog::info("master: stopped ({} packets dispatched)",
+               node.counters().Get("packets_dispatched"));
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddMasterCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<MasterArgs>();
+  auto* cmd = app.add_subcommand("master", "Run the master node");
+  cmd->footer(
+      "--config FILE reads \"key = value\" lines of these long option names.");
+  AddMqttFlags(cmd, &args->mqtt, "MQTT_BROKER_URI");
+  cmd->add_option("--max-packet-bytes", args->max_packet_bytes,
+                  "Refuse larger stream packets")
+      ->capture_default_str();
+  cmd->add_option("--worker-timeout-ms", args->worker_timeout_ms,
+                  "A worker silent this long leaves the dispatch set")
+      ->capture_default_str();
+  cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
+}
+
+}  // namespace fog::cli

@@ -1,0 +1,67 @@
+// fog up: a whole local fog in the foreground, stopped by Ctrl-C or SIGTERM.
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/signals.h"
+#include "up/fog_up.h"
+
+namespace fog::cli {
+
+namespace {
+
+std::string SelfExe() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, n) : "fog";
+}
+
+int RunUp(up::UpOptions options) {
+  BlockTerminationSignals();
+  options.self_exe = SelfExe();
+  up::FogUp fog(options);
+  Status s = fog.Start();
+  if (!s.ok()) {
+    ReportError(s.ToString());
+    return kExitUsage;
+  }
+  std::printf("%s", fog.Summary().c_str());
+  std::fflush(stdout);
+  while (WaitForTerminationSignal(std::chrono::milliseconds(500)) == 0)
+    fog.Poll();
+  std::printf("stopping the fog\n");
+  fog.Stop();
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddUpCommand(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<up::UpOptions>();
+  auto* cmd =
+      app.add_subcommand("up", "Run a complete local fog (Ctrl-C stops it)");
+  cmd->add_option("--dir", o->dir, "All state goes here")
+      ->capture_default_str();
+  cmd->add_option("--workers", o->workers, "Number of workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--bind", o->bind, "Address every listener binds")
+      ->capture_default_str();
+  cmd->add_option("--mqtt-port", o->mqtt_port, "MQTT TCP port")
+      ->capture_default_str();
+  cmd->add_option("--ws-port", o->ws_port, "MQTT WebSockets port")
+      ->capture_default_str();
+  cmd->add_option("--http-port", o->http_port, "HTTP API port")
+      ->capture_default_str();
+  cmd->add_option("--max-packet-bytes", o->max_packet_bytes,
+                  "Largest stream packet (the broker's limit follows)")
+      ->capture_default_str();
+  cmd->add_flag("--accept-legacy", o->accept_legacy,
+                "Workers store the seed's legacy packets (unauthenticated)");
+  cmd->callback([o, exit_code] { *exit_code = RunUp(*o); });
+}
+
+}  // namespace fog::cli

@@ -1,0 +1,105 @@
+// fog worker: a storing node, alone (fog up runs it as a child).
+
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "cli/mqtt_flags.h"
+#include "cli/signals.h"
+#include "wire/envelope.h"
+#include "worker/worker.h"
+
+namespace fog::cli {
+
+namespace {
+
+struct WorkerArgs {
+  MqttFlags mqtt;
+  std::string name;
+  std::string store_dir;
+  std::string trust_dir;
+  std::string api_url;
+  std::string api_token;
+  bool accept_legacy = false;
+};
+
+int RunWorker(WorkerArgs args) {
+  BlockTerminationSignals();
+  if (Status s = wire::ValidateVideoId(args.name); !s.ok()) {
+    ReportError("--name: " + s.message());
+    return kExitUsage;
+  }
+  if (args.store_dir.empty())
+    args.store_dir = "./fog-data/workers/" + args.name;
+  std::vector<std::string> rejected;
+  Result<trust::TrustStore> trust =
+      trust::TrustStore::LoadDir(args.trust_dir, &rejected);
+  if (!trust.ok()) {
+    ReportError(trust.status().ToString());
+    return kExitUsage;
+  }
+  for (const std::string& r : rejected) spdlog::warn("trust store: {}", r);
+  Result<std::unique_ptr<worker::PacketStore>> store =
+      worker::PacketStore::Open(args.store_dir, {});
+  if (!store.ok()) {
+    ReportError(store.status().ToString());
+    return kExitUsage;
+  }
+  worker::StoreStats stats = (*store)->stats();
+  spdlog::info(
+      "worker {}: store {} holds {} packets ({} torn-tail bytes cut, "
+      "{} corrupt records)",
+      args.name, args.store_dir, stats.live_packets,
+      stats.torn_tail_bytes_truncated, stats.corrupt_records);
+
+  if (args.mqtt.client_id.empty())
+    args.mqtt.client_id = "fog-worker-" + args.name;
+  mqtt::ConnectOptions opts = ToConnectOptions(args.mqtt);
+  opts.clean_start = false;  // dispatched packets wait for us across restarts
+  opts.session_expiry_seconds = 7 * 24 * 3600;
+  opts.will = worker::Worker::StatusMessage(args.name, false);
+  mqtt::Client client(opts);
+  Counters registrar_counters;
+  worker::Registrar registrar(
+      {.api_url = args.api_url, .token = args.api_token, .worker = args.name},
+      **store, registrar_counters);
+  worker::Worker node(
+      {.name = args.name, .intake = {.accept_legacy = args.accept_legacy}},
+      client, **store, *trust, &registrar);
+  Status s = client.Connect(std::chrono::seconds(10));
+  if (s.ok()) s = node.Start();
+  if (!s.ok()) {
+    ReportError(s.ToString());
+    return kExitUsage;
+  }
+  spdlog::info("worker {}: connected to {} ({} trusted keys{})", args.name,
+               args.mqtt.uri, trust->size(),
+               args.accept_legacy ? ", accepting legacy packets" : "");
+  WaitForTerminationSignal();
+  node.Stop();
+  client.Disconnect();
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddWorkerCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<WorkerArgs>();
+  auto* cmd = app.add_subcommand("worker", "Run a worker node");
+  cmd->footer(
+      "--config FILE reads \"key = value\" lines of these long option names.");
+  AddMqttFlags(cmd, &args->mqtt, "BROKER_URI");
+  cmd->add_option("--name", args->name, "Worker name, unique in the fog")
+      ->required();
+  cmd->add_option("--store", args->store_dir, "Store directory");
+  cmd->add_option("--trust", args->trust_dir, "Trusted publishers' .pub files")
+      ->required();
+  cmd->add_option("--api", args->api_url, "Registry API base URL")
+      ->envname("API_HOST");
+  cmd->add_option("--api-token", args->api_token, "Bearer token for the API")
+      ->envname("FOG_API_TOKEN");
+  cmd->add_flag("--accept-legacy", args->accept_legacy,
+                "Store the seed's legacy packets (flagged unauthenticated)");
+  cmd->callback([args, exit_code] { *exit_code = RunWorker(*args); });
+}
+
+}  // namespace fog::cli

@@ -1,0 +1,43 @@
+// Named counters and a log that speaks once per distinct problem: bad input
+// at a boundary is counted every time and logged the first time (then every
+// 1000th time), so a flood of garbage cannot flood the log.
+//
+// Thread-safety: all methods are safe to call concurrently.
+
+#ifndef FOG_COMMON_COUNTERS_H_
+#define FOG_COMMON_COUNTERS_H_
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace fog {
+
+class Counters {
+ public:
+  void Add(const std::string& name, uint64_t delta = 1);
+  uint64_t Get(const std::string& name) const;
+  std::map<std::string, uint64_t> Snapshot() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, uint64_t> values_;
+};
+
+class RejectLog {
+ public:
+  // Counts `reason` in `counters` as "rejected.<reason>" and logs `detail`
+  // (a warning) the first time `key` is seen with this reason, then every
+  // 1000th time.
+  void Reject(Counters& counters, const std::string& reason,
+              const std::string& key, const std::string& detail);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, uint64_t> seen_;  // reason + key -> occurrences
+};
+
+}  // namespace fog
+
+#endif  // FOG_COMMON_COUNTERS_H_

@@ -1,0 +1,160 @@
+#include "master/master.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "wire/envelope.h"
+#include "wire/payload_format.h"
+#include "wire/topics.h"
+
+namespace fog::master {
+
+namespace topics = wire::topics;
+
+Master::Master(MasterOptions options, mqtt::Client& client)
+    : options_(options), client_(client), membership_(options.worker_timeout) {}
+
+Master::~Master() { Stop(); }
+
+mqtt::Message Master::StatusMessage(bool online) {
+  nlohmann::json j = {{"role", "master"},
+                      {"state", online ? "online" : "offline"}};
+  std::string text = j.dump();
+  return {.topic = topics::kMasterStatus,
+          .payload = Bytes(text.begin(), text.end()),
+          .qos = 1,
+          .retained = true};
+}
+
+Status Master::Start() {
+  client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
+  for (const char* filter :
+       {topics::kWorkerStatusFilter, topics::kHeartbeatFilter, topics::kPolicy,
+        topics::kAck, topics::kSeedEndOfStream, topics::kStreamFilter}) {
+    Status s = client_.Subscribe(filter, 1);
+    if (!s.ok()) return s;
+  }
+  running_ = true;
+  ticker_ = std::thread([this] { Tick(); });
+  return client_.Publish(StatusMessage(true));
+}
+
+void Master::Stop() {
+  if (!running_.exchange(false)) return;
+  ticker_.join();
+  (void)client_.Publish(StatusMessage(false));
+}
+
+void Master::Tick() {
+  while (running_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    Drain();
+  }
+}
+
+std::vector<std::string> Master::live_workers() const {
+  return membership_.Live(Membership::Clock::now());
+}
+
+size_t Master::pending() const {
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  return pending_.size();
+}
+
+void Master::OnMessage(const mqtt::Message& m) {
+  const auto now = Membership::Clock::now();
+  if (auto id = topics::VideoIdOfStream(m.topic)) {
+    OnStream(m, *id);
+  } else if (m.topic.starts_with("fog/status/worker/")) {
+    std::string text(m.payload.begin(), m.payload.end());
+    bool online = text.find("\"online\"") != std::string::npos;
+    membership_.OnStatus(std::string(topics::LastLevel(m.topic)), online, now);
+    if (online) Drain();
+  } else if (m.topic.starts_with("fog/heartbeat/")) {
+    membership_.OnHeartbeat(std::string(topics::LastLevel(m.topic)), now);
+  } else if (m.topic == topics::kPolicy) {
+    Status s = dispatcher_.SetPolicy(std::string_view(
+        reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
+    if (!s.ok()) reject_log_.Reject(counters_, "bad-policy", "", s.message());
+  } else if (m.topic == topics::kAck) {
+    OnAck(m);
+  } else if (m.topic == topics::kSeedEndOfStream) {
+    counters_.Add("seed_end_of_stream");
+  }
+}
+
+void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
+  counters_.Add("packets_received");
+  counters_.Add("bytes_received", m.payload.size());
+  if (Status s = wire::ValidateVideoId(video_id); !s.ok()) {
+    reject_log_.Reject(counters_, "bad-video-id", video_id,
+                       "topic " + m.topic + ": " + s.message());
+    return;
+  }
+  if (m.payload.size() > options_.max_packet_bytes) {
+    reject_log_.Reject(counters_, "oversized", video_id,
+                       "video " + video_id + ": packet of " +
+                           std::to_string(m.payload.size()) + " bytes");
+    return;
+  }
+  if (wire::DetectFormat(m.payload) == wire::PayloadFormat::kUnknown) {
+    reject_log_.Reject(counters_, "malformed", video_id,
+                       "video " + video_id + ": payload is not a known format");
+    return;
+  }
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  // Keep arrival order: while packets wait, new ones queue behind them.
+  if (pending_.empty() && Dispatch(video_id, m.payload)) return;
+  if (pending_.size() >= options_.max_pending_packets ||
+      pending_bytes_ + m.payload.size() > options_.max_pending_bytes) {
+    reject_log_.Reject(counters_, "no-worker-queue-full", video_id,
+                       "no live worker and the hold queue is full");
+    return;
+  }
+  if (pending_.empty()) spdlog::warn("no live worker: holding packets");
+  pending_bytes_ += m.payload.size();
+  pending_.push_back({video_id, m.payload});
+  counters_.Add("packets_held");
+}
+
+void Master::Drain() {
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  while (!pending_.empty() &&
+         Dispatch(pending_.front().video_id, pending_.front().payload)) {
+    pending_bytes_ -= pending_.front().payload.size();
+    pending_.pop_front();
+  }
+}
+
+bool Master::Dispatch(const std::string& video_id, const Bytes& payload) {
+  std::optional<std::string> worker =
+      dispatcher_.Choose(membership_.Live(Membership::Clock::now()));
+  if (!worker) return false;
+  mqtt::Message out{
+      .topic = topics::Dispatch(*worker), .payload = payload, .qos = 1};
+  out.user_properties = {{"video-id", video_id},
+                         {"dispatch-id", std::to_string(next_dispatch_id_++)}};
+  // Not waiting for the PUBACK: this runs on the client's callback thread,
+  // which is the one that would receive it.
+  Status s = client_.Publish(out, /*wait=*/false);
+  if (!s.ok()) {
+    spdlog::error("dispatch to {}: {}", *worker, s.ToString());
+    return false;
+  }
+  counters_.Add("packets_dispatched");
+  counters_.Add("dispatched." + *worker);
+  return true;
+}
+
+void Master::OnAck(const mqtt::Message& m) {
+  try {
+    nlohmann::json j =
+        nlohmann::json::parse(m.payload.begin(), m.payload.end());
+    counters_.Add("acks." + j.at("result").get<std::string>());
+  } catch (const nlohmann::json::exception& e) {
+    reject_log_.Reject(counters_, "bad-ack", "", e.what());
+  }
+}
+
+}  // namespace fog::master

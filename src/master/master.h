@@ -1,0 +1,91 @@
+// The master node: takes every packet published on video/stream/+ and hands
+// it to one live worker, chosen by the load-balancing policy (round-robin
+// when there is none). It keeps the workers' membership from their retained
+// status and heartbeats, and holds packets (bounded) while no worker is live.
+//
+// The master checks only what routing needs (topic, video id, size, payload
+// format); workers verify signatures before storing.
+//
+// Thread-safety: Start/Stop from one thread; stats() from any thread.
+
+#ifndef FOG_MASTER_MASTER_H_
+#define FOG_MASTER_MASTER_H_
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/counters.h"
+#include "common/status.h"
+#include "master/dispatcher.h"
+#include "master/membership.h"
+#include "mqtt/client.h"
+
+namespace fog::master {
+
+struct MasterOptions {
+  size_t max_packet_bytes = 16u << 20;
+  std::chrono::milliseconds worker_timeout{3000};
+  size_t max_pending_packets = 4096;  // held while no worker is live
+  size_t max_pending_bytes = 1u << 30;
+};
+
+class Master {
+ public:
+  Master(MasterOptions options, mqtt::Client& client);
+  ~Master();
+  Master(const Master&) = delete;
+  Master& operator=(const Master&) = delete;
+
+  // The retained status messages; the offline one is the client's last will.
+  static mqtt::Message StatusMessage(bool online);
+
+  // Subscribes and announces the master online. REQUIRES: the client is
+  // connected and its message handler is not yet set.
+  Status Start();
+  // Announces offline and stops the background ticker.
+  void Stop();
+
+  const Counters& counters() const { return counters_; }
+  std::map<std::string, double> policy() const { return dispatcher_.weights(); }
+  std::vector<std::string> live_workers() const;
+  size_t pending() const;
+
+ private:
+  struct Pending {
+    std::string video_id;
+    Bytes payload;
+  };
+
+  void OnMessage(const mqtt::Message& m);
+  void OnStream(const mqtt::Message& m, const std::string& video_id);
+  void OnAck(const mqtt::Message& m);
+  // Sends what waits in pending_ to live workers.
+  void Drain();
+  // Publishes one packet to a live worker; false when none is live.
+  bool Dispatch(const std::string& video_id, const Bytes& payload);
+  void Tick();
+
+  const MasterOptions options_;
+  mqtt::Client& client_;
+  Membership membership_;
+  Dispatcher dispatcher_;
+  Counters counters_;
+  RejectLog reject_log_;
+  std::atomic<uint64_t> next_dispatch_id_{1};
+
+  mutable std::mutex pending_mu_;
+  std::deque<Pending> pending_;
+  size_t pending_bytes_ = 0;
+
+  std::atomic<bool> running_{false};
+  std::thread ticker_;
+};
+
+}  // namespace fog::master
+
+#endif  // FOG_MASTER_MASTER_H_

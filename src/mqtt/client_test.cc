@@ -1,0 +1,119 @@
+#include "mqtt/client.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "testing/test_broker.h"
+
+namespace fog::mqtt {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Inbox {
+ public:
+  void Push(const Message& m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    messages_.push_back(m);
+    cv_.notify_all();
+  }
+  // Waits until at least `n` messages arrived.
+  std::vector<Message> WaitFor(size_t n,
+                               std::chrono::milliseconds timeout = 5s) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return messages_.size() >= n; });
+    return messages_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Message> messages_;
+};
+
+class ClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(broker_.Start(true).ok()); }
+  fog::testing::TestBroker broker_;
+};
+
+TEST_F(ClientTest, PublishesAndReceivesWithV5Properties) {
+  Inbox inbox;
+  Client sub({.uri = broker_.uri(), .client_id = "sub"});
+  sub.OnMessage([&](const Message& m) { inbox.Push(m); });
+  ASSERT_TRUE(sub.Connect(5s).ok());
+  Status sub_status = sub.Subscribe("t/#", 1);
+  ASSERT_TRUE(sub_status.ok()) << sub_status.ToString();
+
+  Client pub({.uri = broker_.uri(), .client_id = "pub"});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  Message m{.topic = "t/1", .payload = Bytes(100000, 7), .qos = 1};
+  m.response_topic = "reply/here";
+  m.correlation_data = {1, 2, 0, 3};
+  m.user_properties = {{"video-id", "v1"}, {"dispatch-id", "42"}};
+  ASSERT_TRUE(pub.Publish(m).ok());
+
+  auto got = inbox.WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload, m.payload);
+  EXPECT_EQ(got[0].response_topic, "reply/here");
+  EXPECT_EQ(got[0].correlation_data, m.correlation_data);
+  EXPECT_EQ(got[0].UserProperty("dispatch-id"), "42");
+  EXPECT_EQ(got[0].UserProperty("missing"), "");
+}
+
+TEST_F(ClientTest, PersistentSessionKeepsQos1MessagesWhileAway) {
+  ConnectOptions opts{.uri = broker_.uri(),
+                      .client_id = "durable",
+                      .clean_start = false,
+                      .session_expiry_seconds = 3600};
+  {
+    Client first(opts);
+    ASSERT_TRUE(first.Connect(5s).ok());
+    ASSERT_TRUE(first.Subscribe("q/#", 1).ok());
+    first.Disconnect();
+  }
+  Client pub({.uri = broker_.uri(), .client_id = "pub2"});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        pub.Publish({.topic = "q/x", .payload = {uint8_t(i)}, .qos = 1}).ok());
+  }
+  Inbox inbox;
+  Client second(opts);
+  second.OnMessage([&](const Message& m) { inbox.Push(m); });
+  ASSERT_TRUE(second.Connect(5s).ok());
+  EXPECT_EQ(inbox.WaitFor(5).size(), 5u);
+}
+
+TEST_F(ClientTest, ReconnectsAndResubscribesAfterBrokerRestart) {
+  Inbox inbox;
+  Client sub({.uri = broker_.uri(), .client_id = "resub"});
+  sub.OnMessage([&](const Message& m) { inbox.Push(m); });
+  ASSERT_TRUE(sub.Connect(5s).ok());
+  ASSERT_TRUE(sub.Subscribe("r/#", 1).ok());
+  ASSERT_TRUE(broker_.Restart().ok());
+  for (int i = 0; i < 100 && (!sub.connected() || sub.reconnects() == 0); ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(sub.connected());
+  EXPECT_GE(sub.reconnects(), 1u);
+  Client pub({.uri = broker_.uri(), .client_id = "pub3"});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  ASSERT_TRUE(pub.Publish({.topic = "r/1", .payload = {9}, .qos = 1}).ok());
+  EXPECT_EQ(inbox.WaitFor(1).size(), 1u);
+}
+
+TEST(ClientNoBrokerTest, ConnectFailsClearly) {
+  Client c(
+      {.uri = "tcp://127.0.0.1:" + std::to_string(fog::testing::FreePort())});
+  Status s = c.Connect(2s);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace fog::mqtt

@@ -1,0 +1,47 @@
+// Generates everything Mosquitto needs to run one fog: a config with a TCP
+// and a WebSockets listener, a password file with one user per role, and an
+// ACL that lets each role publish and subscribe only where it must
+// (docs/topics.md has the table).
+//
+// Thread-safety: reentrant.
+
+#ifndef FOG_UP_BROKER_SETUP_H_
+#define FOG_UP_BROKER_SETUP_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/fog_descriptor.h"
+
+namespace fog::up {
+
+// The roles that get broker credentials.
+inline const std::vector<std::string> kRoles = {
+    "publisher", "master", "worker", "balancer", "api", "viewer"};
+
+struct BrokerSetup {
+  std::string dir;  // where the files go (created)
+  std::string bind = "127.0.0.1";
+  int mqtt_port = 1883;
+  int ws_port = 9001;
+  size_t max_packet_bytes = 16u << 20;  // largest stream payload
+};
+
+struct BrokerFiles {
+  std::string config;  // path of mosquitto.conf
+  std::map<std::string, config::Credentials> credentials;  // by role
+};
+
+// The ACL text (exposed for tests and docs).
+std::string AclText();
+
+// Writes mosquitto.conf, acl and passwd (hashed with mosquitto_passwd) in
+// setup.dir, reusing the passwords of an earlier run when the passwd
+// source file exists, so restarted components keep working.
+Result<BrokerFiles> WriteBrokerFiles(const BrokerSetup& setup);
+
+}  // namespace fog::up
+
+#endif  // FOG_UP_BROKER_SETUP_H_

@@ -1,0 +1,172 @@
+#include "up/fog_up.h"
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "common/bytes.h"
+#include "trust/keys.h"
+#include "up/broker_setup.h"
+#include "up/role_config.h"
+
+namespace fog::up {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Endpoint(const std::string& scheme, const std::string& host,
+                     int port) {
+  return scheme + "://" + host + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+Status FogUp::Start(std::chrono::seconds timeout) {
+  Status s = Prepare();
+  if (s.ok()) s = StartChildren();
+  if (s.ok()) s = WaitHealthy(timeout);
+  if (!s.ok()) supervisor_.StopAll();
+  return s;
+}
+
+Status FogUp::Prepare() {
+  std::error_code ec;
+  fs::create_directories(options_.dir, ec);
+  if (ec)
+    return Status::IoError("cannot create " + options_.dir + ": " +
+                           ec.message());
+  dir_ = fs::absolute(options_.dir).lexically_normal().string();
+  for (const char* sub : {"logs", "roles", "keys", "trust", "workers"}) {
+    fs::create_directories(dir_ + "/" + sub, ec);
+  }
+  Result<BrokerFiles> broker =
+      WriteBrokerFiles({.dir = dir_ + "/mosquitto",
+                        .bind = options_.bind,
+                        .mqtt_port = options_.mqtt_port,
+                        .ws_port = options_.ws_port,
+                        .max_packet_bytes = options_.max_packet_bytes});
+  if (!broker.ok()) return broker.status();
+  broker_config_ = broker->config;
+  credentials_ = broker->credentials;
+  Result<std::string> token = LoadOrMakeSecret(dir_ + "/roles/api-token");
+  if (!token.ok()) return token.status();
+  api_token_ = *token;
+  Status s = EnsurePublisherKey();
+  if (!s.ok()) return s;
+
+  descriptor_.mqtt_uri = Endpoint("tcp", options_.bind, options_.mqtt_port);
+  descriptor_.ws_uri = Endpoint("ws", options_.bind, options_.ws_port);
+  descriptor_.http_url = Endpoint("http", options_.bind, options_.http_port);
+  descriptor_.credentials["publisher"] = credentials_["publisher"];
+  descriptor_.credentials["viewer"] = credentials_["viewer"];
+  descriptor_.publisher_key = dir_ + "/keys/publisher.key";
+  descriptor_.trust_dir = dir_ + "/trust";
+  descriptor_.max_packet_bytes = options_.max_packet_bytes;
+  return config::WriteFogDescriptor(dir_, descriptor_);
+}
+
+Status FogUp::EnsurePublisherKey() {
+  const std::string name = dir_ + "/keys/publisher";
+  if (!fs::exists(name + ".key")) {
+    Result<trust::KeyPair> pair = trust::GenerateKeyPair(mldsa::Alg::kMlDsa44);
+    if (!pair.ok()) return pair.status();
+    Status s = trust::WriteKeyPair(name, *pair);
+    if (!s.ok()) return s;
+  }
+  std::error_code ec;
+  fs::copy_file(name + ".pub", dir_ + "/trust/publisher.pub",
+                fs::copy_options::overwrite_existing, ec);
+  if (ec)
+    return Status::IoError("cannot trust the publisher key: " + ec.message());
+  return Status::OK();
+}
+
+Status FogUp::StartChildren() {
+  const std::string mqtt = descriptor_.mqtt_uri;
+  Status s = supervisor_.Start({"mosquitto",
+                                {"mosquitto", "-c", broker_config_},
+                                dir_ + "/logs/mosquitto.out"});
+  if (!s.ok()) return s;
+  if (!WaitForTcp(options_.bind, options_.mqtt_port,
+                  std::chrono::seconds(10))) {
+    return Status::Unavailable("mosquitto did not start: see " + dir_ +
+                               "/mosquitto/mosquitto.log and " + dir_ +
+                               "/logs/mosquitto.out");
+  }
+  auto start_role = [&](const std::string& name, const std::string& command,
+                        RoleConfig config) {
+    const std::string path = dir_ + "/roles/" + name + ".conf";
+    Status w = WriteRoleConfig(path, config);
+    if (!w.ok()) return w;
+    return supervisor_.Start({name,
+                              {options_.self_exe, command, "--config", path},
+                              dir_ + "/logs/" + name + ".log"});
+  };
+  const config::Credentials& api = credentials_["api"];
+  s = start_role("api", "api",
+                 {{"mqtt", mqtt},
+                  {"username", api.username},
+                  {"password", api.password},
+                  {"host", options_.bind},
+                  {"port", std::to_string(options_.http_port)},
+                  {"db", "sqlite3://" + dir_ + "/registry.sqlite"},
+                  {"token", api_token_},
+                  {"expect-workers", std::to_string(options_.workers)}});
+  const config::Credentials& master = credentials_["master"];
+  if (s.ok()) {
+    s = start_role(
+        "master", "master",
+        {{"mqtt", mqtt},
+         {"username", master.username},
+         {"password", master.password},
+         {"max-packet-bytes", std::to_string(options_.max_packet_bytes)}});
+  }
+  const config::Credentials& worker = credentials_["worker"];
+  for (int i = 1; s.ok() && i <= options_.workers; ++i) {
+    const std::string name = "worker-" + std::to_string(i);
+    RoleConfig config = {{"mqtt", mqtt},
+                         {"username", worker.username},
+                         {"password", worker.password},
+                         {"name", name},
+                         {"store", dir_ + "/workers/" + name},
+                         {"trust", dir_ + "/trust"},
+                         {"api", descriptor_.http_url},
+                         {"api-token", api_token_}};
+    if (options_.accept_legacy) config.push_back({"accept-legacy", "true"});
+    s = start_role(name, "worker", config);
+  }
+  return s;
+}
+
+Status FogUp::WaitHealthy(std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  httplib::Client http(descriptor_.http_url);
+  http.set_connection_timeout(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto res = http.Get("/health");
+    if (res && res->status == 200) return Status::OK();
+    supervisor_.Poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return Status::Unavailable(
+      "the fog did not become healthy in time; logs in " + dir_ + "/logs");
+}
+
+std::string FogUp::Summary() const {
+  std::string s;
+  s += "fog is up (" + std::to_string(options_.workers) + " workers)\n";
+  s += "  MQTT        " + descriptor_.mqtt_uri + "\n";
+  s += "  WebSockets  " + descriptor_.ws_uri + "\n";
+  s += "  HTTP API    " + descriptor_.http_url + "  (/videos, /health)\n";
+  s += "  descriptor  " + dir_ +
+       "/fog.json (endpoints, publisher and viewer credentials)\n";
+  s += "  publisher   " + descriptor_.publisher_key +
+       " (trusted by the workers)\n";
+  s += "  logs        " + dir_ + "/logs/\n";
+  s += "stream a video with: fog stream VIDEO --dir " + options_.dir + "\n";
+  return s;
+}
+
+}  // namespace fog::up

@@ -1,0 +1,63 @@
+// `fog up`: a complete local fog as child processes: a Mosquitto broker from
+// a generated config, the registry API, the master and N workers, with
+// per-role credentials, a default publisher key that the workers trust, and
+// <dir>/fog.json describing it all for the other commands.
+//
+// Thread-safety: not thread-safe; one owner thread.
+
+#ifndef FOG_UP_FOG_UP_H_
+#define FOG_UP_FOG_UP_H_
+
+#include <string>
+
+#include "common/status.h"
+#include "config/fog_descriptor.h"
+#include "up/supervisor.h"
+
+namespace fog::up {
+
+struct UpOptions {
+  std::string dir = config::kDefaultFogDir;
+  int workers = 3;
+  std::string bind = "127.0.0.1";
+  int mqtt_port = 1883;
+  int ws_port = 9001;
+  int http_port = 8080;
+  size_t max_packet_bytes = 16u << 20;
+  bool accept_legacy = false;
+  std::string self_exe;  // the fog binary the children run
+};
+
+class FogUp {
+ public:
+  explicit FogUp(UpOptions options) : options_(std::move(options)) {}
+
+  // Prepares the directory and starts every process; returns once
+  // GET /health answers 200 (or fails after `timeout`).
+  Status Start(std::chrono::seconds timeout = std::chrono::seconds(60));
+  // Restarts children that died; call periodically.
+  void Poll() { (void)supervisor_.Poll(); }
+  void Stop() { supervisor_.StopAll(); }
+
+  const config::FogDescriptor& descriptor() const { return descriptor_; }
+  // Human-readable lines: where everything listens and where the logs are.
+  std::string Summary() const;
+
+ private:
+  Status Prepare();
+  Status EnsurePublisherKey();
+  Status StartChildren();
+  Status WaitHealthy(std::chrono::seconds timeout);
+
+  const UpOptions options_;
+  std::string dir_;  // absolute
+  std::string api_token_;
+  std::map<std::string, config::Credentials> credentials_;
+  std::string broker_config_;
+  config::FogDescriptor descriptor_;
+  Supervisor supervisor_;
+};
+
+}  // namespace fog::up
+
+#endif  // FOG_UP_FOG_UP_H_

@@ -1,0 +1,96 @@
+#include "worker/registrar.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+namespace fog::worker {
+
+Registrar::Registrar(RegistrarOptions options, PacketStore& store,
+                     Counters& counters)
+    : options_(std::move(options)), store_(store), counters_(counters) {
+  if (!options_.api_url.empty()) thread_ = std::thread([this] { Run(); });
+}
+
+Registrar::~Registrar() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (!options_.api_url.empty()) (void)Flush();
+}
+
+void Registrar::Note(const std::string& video_id, const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  dirty_.insert(video_id);
+  if (!key.empty()) publisher_keys_[video_id] = key;
+}
+
+void Registrar::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, options_.period);
+    if (stop_) break;
+    lock.unlock();
+    (void)Flush();
+    lock.lock();
+  }
+}
+
+Status Registrar::Flush() {
+  std::set<std::string> videos;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    videos.swap(dirty_);
+  }
+  if (videos.empty() || options_.api_url.empty()) return Status::OK();
+  Status result = Status::OK();
+  for (const VideoSummary& v : store_.Videos()) {
+    if (!videos.count(v.video_id)) continue;
+    Status s = Post(v);
+    if (!s.ok()) {
+      result = s;
+      std::lock_guard<std::mutex> lock(mu_);
+      dirty_.insert(v.video_id);  // retried next round
+    }
+  }
+  return result;
+}
+
+Status Registrar::Post(const VideoSummary& v) {
+  std::string key;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = publisher_keys_.find(v.video_id);
+    if (it != publisher_keys_.end()) key = it->second;
+  }
+  nlohmann::json body = {
+      {"video_id", v.video_id},
+      {"worker", options_.worker},
+      {"packets", v.packet_count},
+      {"bytes", v.payload_bytes},
+      {"total_packets", v.max_total_packets},
+      {"publisher_key", key},
+      {"authenticated", v.all_authenticated},
+  };
+  httplib::Client client(options_.api_url);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  httplib::Headers headers = {{"Authorization", "Bearer " + options_.token}};
+  auto res = client.Post("/videos", headers, body.dump(), "application/json");
+  if (!res || res->status != 200) {
+    counters_.Add("registry_post_failures");
+    std::string why =
+        res ? "HTTP " + std::to_string(res->status) + " " + res->body
+            : httplib::to_string(res.error());
+    spdlog::warn("registry: cannot report {}: {}", v.video_id, why);
+    return Status::Unavailable("registry: " + why);
+  }
+  counters_.Add("registry_posts");
+  return Status::OK();
+}
+
+}  // namespace fog::worker

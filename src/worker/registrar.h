@@ -1,0 +1,62 @@
+// Keeps the registry told what this worker holds: after packets are stored,
+// the worker notes their video here, and a background thread posts each
+// noted video's holdings to the API (POST /videos) at most every `period`.
+// A failed post is retried on the next round; nothing blocks the caller.
+//
+// Thread-safety: Note() and Flush() may be called from any thread.
+
+#ifndef FOG_WORKER_REGISTRAR_H_
+#define FOG_WORKER_REGISTRAR_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/counters.h"
+#include "common/status.h"
+#include "worker/store/packet_store.h"
+
+namespace fog::worker {
+
+struct RegistrarOptions {
+  std::string api_url;  // e.g. http://127.0.0.1:8080; empty disables
+  std::string token;    // bearer token for POST /videos
+  std::string worker;   // this worker's name
+  std::chrono::milliseconds period{500};
+};
+
+class Registrar {
+ public:
+  Registrar(RegistrarOptions options, PacketStore& store, Counters& counters);
+  ~Registrar();
+  Registrar(const Registrar&) = delete;
+  Registrar& operator=(const Registrar&) = delete;
+
+  // Marks `video_id` for reporting; `publisher_key` is remembered (hex id).
+  void Note(const std::string& video_id, const std::string& publisher_key);
+  // Posts every noted video now (used at shutdown and by tests).
+  Status Flush();
+
+ private:
+  void Run();
+  Status Post(const VideoSummary& summary);
+
+  const RegistrarOptions options_;
+  PacketStore& store_;
+  Counters& counters_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> dirty_;
+  std::map<std::string, std::string> publisher_keys_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace fog::worker
+
+#endif  // FOG_WORKER_REGISTRAR_H_

@@ -1,0 +1,175 @@
+#include "worker/worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "wire/envelope.h"
+#include "wire/legacy_payload.h"
+#include "wire/payload_format.h"
+#include "wire/topics.h"
+
+namespace fog::worker {
+
+namespace topics = wire::topics;
+
+namespace {
+
+// At most this many chain links are remembered; older ones are dropped.
+constexpr size_t kMaxRememberedLinks = 1 << 16;
+
+Bytes JsonBytes(const nlohmann::json& j) {
+  std::string text = j.dump();
+  return Bytes(text.begin(), text.end());
+}
+
+}  // namespace
+
+Worker::Worker(WorkerOptions options, mqtt::Client& client, PacketStore& store,
+               const trust::TrustStore& trust, Registrar* registrar)
+    : options_(std::move(options)),
+      client_(client),
+      store_(store),
+      trust_(trust),
+      registrar_(registrar) {}
+
+Worker::~Worker() { Stop(); }
+
+mqtt::Message Worker::StatusMessage(const std::string& name, bool online) {
+  return {.topic = topics::WorkerStatus(name),
+          .payload = JsonBytes(
+              {{"worker", name}, {"state", online ? "online" : "offline"}}),
+          .qos = 1,
+          .retained = true};
+}
+
+Status Worker::Start() {
+  client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
+  for (const std::string& filter : {topics::Dispatch(options_.name),
+                                    std::string(topics::kSeedPacketRequest),
+                                    std::string(topics::kGetFilter)}) {
+    Status s = client_.Subscribe(filter, 1);
+    if (!s.ok()) return s;
+  }
+  running_ = true;
+  heartbeat_ = std::thread([this] { Heartbeat(); });
+  return client_.Publish(StatusMessage(options_.name, true));
+}
+
+void Worker::Stop() {
+  if (!running_.exchange(false)) return;
+  heartbeat_.join();
+  (void)client_.Publish(StatusMessage(options_.name, false));
+}
+
+void Worker::Heartbeat() {
+  uint64_t seq = 0;
+  while (running_) {
+    (void)client_.Publish(
+        {.topic = topics::Heartbeat(options_.name),
+         .payload = JsonBytes({{"worker", options_.name}, {"seq", seq++}}),
+         .qos = 0},
+        /*wait=*/false);
+    auto until = std::chrono::steady_clock::now() + options_.heartbeat_period;
+    while (running_ && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+void Worker::OnMessage(const mqtt::Message& m) {
+  if (m.topic == topics::Dispatch(options_.name)) {
+    OnDispatch(m);
+  } else if (m.topic == topics::kSeedPacketRequest) {
+    OnSeedRequest(m);
+  } else if (m.topic.starts_with("fog/get/")) {
+    OnGet(m, std::string(topics::LastLevel(m.topic)));
+  }
+}
+
+void Worker::OnDispatch(const mqtt::Message& m) {
+  counters_.Add("packets_received");
+  counters_.Add("bytes_received", m.payload.size());
+  const std::string video_id = m.UserProperty("video-id");
+  IntakeResult r = Intake(m.payload, video_id, trust_, options_.intake);
+  std::optional<Refusal> refusal = r.refused;
+  if (!refusal) refusal = CheckChain(*r.accepted);
+  if (refusal) {
+    reject_log_.Reject(counters_, refusal->reason, video_id,
+                       "video " + video_id + ": " + refusal->detail);
+    Ack(m, video_id, 0, "rejected", refusal->reason);
+    return;
+  }
+  const Accepted& a = *r.accepted;
+  counters_.Add("packets_verified");
+  Result<PutOutcome> put = store_.Put(a.meta, m.payload);
+  if (!put.ok()) {
+    spdlog::error("store: {}", put.status().ToString());
+    counters_.Add("store_errors");
+    Ack(m, video_id, a.meta.packet_number, "error", put.status().message());
+    return;
+  }
+  switch (*put) {
+    case PutOutcome::kStored:
+      counters_.Add("packets_stored");
+      counters_.Add("bytes_stored", m.payload.size());
+      if (registrar_) registrar_->Note(video_id, a.publisher_key);
+      Ack(m, video_id, a.meta.packet_number, "stored", "");
+      break;
+    case PutOutcome::kDuplicate:
+      counters_.Add("packets_duplicate");
+      Ack(m, video_id, a.meta.packet_number, "duplicate", "");
+      break;
+    case PutOutcome::kConflict:
+      reject_log_.Reject(counters_, "conflict", video_id,
+                         "video " + video_id + ": a different packet " +
+                             std::to_string(a.meta.packet_number) +
+                             " is already stored");
+      Ack(m, video_id, a.meta.packet_number, "rejected", "conflict");
+      break;
+  }
+}
+
+std::optional<Refusal> Worker::CheckChain(const Accepted& a) {
+  if (!a.link) return std::nullopt;  // legacy packets carry no chain
+  const std::string& id = a.meta.video_id;
+  const int64_t n = a.meta.packet_number;
+  std::lock_guard<std::mutex> lock(links_mu_);
+  auto before = links_.find({id, n - 1});
+  if (before != links_.end() && before->second.first != *a.prev) {
+    return Refusal{"chain-broken", "packet " + std::to_string(n) +
+                                       " does not follow the stored packet " +
+                                       std::to_string(n - 1)};
+  }
+  auto after = links_.find({id, n + 1});
+  if (after != links_.end() && after->second.second != *a.link) {
+    return Refusal{"chain-broken", "packet " + std::to_string(n) +
+                                       " does not precede the stored packet " +
+                                       std::to_string(n + 1)};
+  }
+  auto same = links_.find({id, n});
+  if (same != links_.end() && same->second.first != *a.link) {
+    return Refusal{"conflict", "a different packet " + std::to_string(n) +
+                                   " is already stored"};
+  }
+  if (links_.size() >= kMaxRememberedLinks) links_.clear();
+  links_[{id, n}] = {*a.link, *a.prev};
+  return std::nullopt;
+}
+
+void Worker::Ack(const mqtt::Message& m, const std::string& video_id,
+                 int64_t number, const std::string& result,
+                 const std::string& reason) {
+  nlohmann::json j = {
+      {"worker", options_.name}, {"dispatch_id", m.UserProperty("dispatch-id")},
+      {"video_id", video_id},    {"packet_number", number},
+      {"result", result},        {"reason", reason}};
+  std::string text =
+      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  (void)client_.Publish({.topic = topics::kAck,
+                         .payload = Bytes(text.begin(), text.end()),
+                         .qos = 1},
+                        /*wait=*/false);
+}
+
+}  // namespace fog::worker

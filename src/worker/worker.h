@@ -1,0 +1,83 @@
+// A worker node: verifies each packet the master dispatches to it, stores it
+// durably, acknowledges it, keeps the registry told, and answers viewers in
+// both protocols (the seed's packet-request and our MQTT v5 request/response
+// on fog/get/<video_id>). It announces itself with a retained status (its
+// last will says offline) and a heartbeat.
+//
+// Thread-safety: Start/Stop from one thread; counters() from any thread.
+
+#ifndef FOG_WORKER_WORKER_H_
+#define FOG_WORKER_WORKER_H_
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/counters.h"
+#include "mqtt/client.h"
+#include "trust/trust_store.h"
+#include "worker/intake.h"
+#include "worker/registrar.h"
+#include "worker/store/packet_store.h"
+
+namespace fog::worker {
+
+struct WorkerOptions {
+  std::string name;  // unique in the fog; validated like a video id
+  IntakeOptions intake;
+  std::chrono::milliseconds heartbeat_period{1000};
+};
+
+class Worker {
+ public:
+  Worker(WorkerOptions options, mqtt::Client& client, PacketStore& store,
+         const trust::TrustStore& trust, Registrar* registrar);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // The retained status message; the offline one is the client's last will.
+  static mqtt::Message StatusMessage(const std::string& name, bool online);
+
+  // Subscribes and announces the worker online. REQUIRES: the client is
+  // connected and has no message handler yet.
+  Status Start();
+  void Stop();
+
+  const Counters& counters() const { return counters_; }
+
+ private:
+  void OnMessage(const mqtt::Message& m);
+  void OnDispatch(const mqtt::Message& m);
+  void OnSeedRequest(const mqtt::Message& m);
+  void OnGet(const mqtt::Message& m, const std::string& video_id);
+  // Refuses a packet whose chain link disagrees with a neighbour we hold.
+  std::optional<Refusal> CheckChain(const Accepted& a);
+  void Ack(const mqtt::Message& m, const std::string& video_id, int64_t number,
+           const std::string& result, const std::string& reason);
+  void Heartbeat();
+
+  const WorkerOptions options_;
+  mqtt::Client& client_;
+  PacketStore& store_;
+  const trust::TrustStore& trust_;
+  Registrar* registrar_;
+  Counters counters_;
+  RejectLog reject_log_;
+
+  // Chain links of packets stored here: (video id, number) -> link_n, and
+  // number -> its "p" (link_{n-1}), to check neighbours as they arrive.
+  std::mutex links_mu_;
+  std::map<std::pair<std::string, int64_t>, std::pair<wire::Link, wire::Link>>
+      links_;
+
+  std::atomic<bool> running_{false};
+  std::thread heartbeat_;
+};
+
+}  // namespace fog::worker
+
+#endif  // FOG_WORKER_WORKER_H_
