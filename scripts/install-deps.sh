@@ -9,7 +9,10 @@ packages=(
   clang-format python3
   # libraries
   libssl-dev libmsgpack-cxx-dev libboost-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev libfmt-dev
+  libspdlog-dev libfmt-dev libpaho-mqtt-dev libpaho-mqttpp-dev
+  libcpp-httplib-dev libsoci-dev libsqlite3-dev
+  # the parts a fog runs and tests use: broker, its clients, ffmpeg
+  mosquitto mosquitto-clients ffmpeg curl
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
 )

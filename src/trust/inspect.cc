@@ -96,7 +96,8 @@ Result<InspectReport> InspectPayload(ByteView payload,
 }
 
 std::string ReportJson(const InspectReport& r) {
-  nlohmann::json j = {
+  // Fields in the documented order, not sorted.
+  nlohmann::ordered_json j = {
       {"format", wire::FormatName(r.format)},
       {"video_id", r.video_id},
       {"packet_number", r.packet_number},
@@ -108,7 +109,7 @@ std::string ReportJson(const InspectReport& r) {
   };
   if (!r.link_hex.empty()) j["link"] = r.link_hex;
   // The id comes from the network: replace invalid UTF-8 rather than throw.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace fog::trust
