@@ -1,55 +1,64 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: installs what is needed, builds the
-# fog binary, and walks through the packet tools: a publisher key, the SIS
-# digest, signed packets that verify, a tampered one that does not, and the
-# seed's legacy packets (valid but never authenticated).
+# fog binary, starts a whole local fog (Mosquitto, the registry API on
+# SQLite, the master and 3 workers) in ./fog-data, streams a generated
+# 20-second video into it, lists it, fetches it back verified, and checks the
+# copy against the source. On a terminal the fog then keeps running until
+# Ctrl-C; otherwise it stops after the demonstration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-vectors=${FOG_VECTORS_DIR:-$root/../shared/vectors}
 
 bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "${FOG_JOBS:-2}" --target fog
 fog=$root/build/src/cli/fog
-demo=${FOG_DEMO_DIR:-$root/fog-data/demo}
-mkdir -p "$demo/trust"
+dir=${FOG_DIR:-$root/fog-data}
+mkdir -p "$dir"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "A publisher key (ML-DSA-44) and a trust store that holds it"
-"$fog" keygen --out "$demo/publisher"
-cp "$demo/publisher.pub" "$demo/trust/"
-
-say "SIS digest of a generated 1 MiB file"
-head -c 1048576 /dev/urandom >"$demo/video.bin"
-"$fog" digest "$demo/video.bin"
-
-say "Two signed, chained packets"
-head -c 65536 "$demo/video.bin" >"$demo/data1"
-tail -c 65536 "$demo/video.bin" >"$demo/data2"
-"$fog" packet sign --key "$demo/publisher.key" --video-id demo-video \
-  --number 1 --total 2 "$demo/data1" >"$demo/packet1"
-link=$("$fog" packet inspect "$demo/packet1" --trust "$demo/trust" |
-  sed -n 's/.*"link":"\([0-9a-f]*\)".*/\1/p')
-"$fog" packet sign --key "$demo/publisher.key" --video-id demo-video \
-  --number 2 --total 2 --prev "$link" "$demo/data2" >"$demo/packet2"
-for p in packet1 packet2; do
-  "$fog" packet inspect "$demo/$p" --trust "$demo/trust"
+say "Starting the fog in $dir"
+"$fog" up --dir "$dir" ${FOG_UP_FLAGS:-} &
+fog_pid=$!
+trap 'kill -TERM $fog_pid 2>/dev/null; wait $fog_pid 2>/dev/null' EXIT
+http=
+for _ in $(seq 300); do
+  if [[ -f $dir/fog.json ]] && curl -sf "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$dir/fog.json")/health" >/dev/null 2>&1; then
+    http=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$dir/fog.json")
+    break
+  fi
+  kill -0 $fog_pid 2>/dev/null || { echo "fog up failed"; exit 1; }
+  sleep 0.2
 done
+[[ -n $http ]] || { echo "the fog did not become healthy"; exit 1; }
 
-say "The same packet with one byte of video changed: rejected (exit 1)"
-cp "$demo/packet1" "$demo/tampered"
-printf '\x00' | dd of="$demo/tampered" bs=1 seek=4000 conv=notrunc status=none
-"$fog" packet inspect "$demo/tampered" --trust "$demo/trust" || echo "exit status $?"
+say "A 20 s test video (H.264 + AAC, a keyframe every second)"
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=640x360:rate=25 \
+  -f lavfi -i sine=frequency=440:sample_rate=48000 -t 20 -c:v libx264 -preset veryfast \
+  -g 25 -keyint_min 25 -sc_threshold 0 -c:a aac "$dir/demo.mp4"
 
-say "The seed's legacy packets (published vectors)"
-for c in pos-data-1536 neg-tamper-covered-data neg-tamper-last-byte; do
-  python3 tests/cli/legacy_payload.py "$vectors/legacy-sis/vectors.json" "$c" "$demo/$c"
-  echo "$c:"
-  "$fog" packet inspect "$demo/$c" || echo "exit status $?"
+say "fog stream: cut into fMP4 packets, each signed (ML-DSA-44 over the SIS digest chain)"
+id=$("$fog" stream "$dir/demo.mp4" --dir "$dir")
+
+say "The registry (GET $http/videos)"
+for _ in $(seq 50); do
+  curl -sf "$http/videos/$id" | grep -q '"status":"complete"' && break
+  sleep 0.2
 done
-echo "(neg-tamper-last-byte validates: the legacy check covers only 1537 bytes)"
+"$fog" videos --dir "$dir"
 
-say "Throughput: SIS digest against SHA-256, in the same run"
-"$fog" bench digest --seconds 0.3
+say "fog get: fetch every packet back over MQTT v5, verify each, reassemble"
+"$fog" get "$id" -o "$dir/demo.copy.mp4" --dir "$dir"
+
+say "Per-stream packet hashes of the source and the copy"
+hashes() {
+  ffmpeg -hide_banner -loglevel error -i "$1" -map 0:v -map 0:a -c copy -f framemd5 - |
+    grep -v '^#' | awk -F', *' '{print $1, $6}' | sort -s -k1,1 | sha256sum | cut -c1-16
+}
+echo "source $(hashes "$dir/demo.mp4")   copy $(hashes "$dir/demo.copy.mp4")"
+
+if [[ -t 0 ]]; then
+  say "The fog keeps running (fog.json in $dir); Ctrl-C stops it"
+  wait $fog_pid
+fi
