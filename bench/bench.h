@@ -20,6 +20,28 @@ std::string DigestBenchJson(double seconds);
 // noble side runs in the same invocation through node).
 std::string CryptoBenchJson(int iterations, const std::string& noble_dir);
 
+struct DatapathBenchOptions {
+  // The fog to measure: used when <dir>/fog.json exists and its /health
+  // answers 200; otherwise the benchmark starts a fog of its own in a
+  // temporary directory and stops it at the end.
+  std::string dir = "./fog-data";
+  int packets_64k = 400;  // messages of 64 KiB per path
+  int packets_1m = 60;    // messages of 1 MiB per path
+  int window = 32;        // messages in flight (unreceived), on both paths
+  // Budget for all four measured runs together; a run that exceeds it stops
+  // with partial numbers and "incomplete": true.
+  double timeout_seconds = 60;
+};
+
+// The data path against the raw broker, in one run: a publisher client to a
+// subscriber client through the fog's Mosquitto (no fog components), and
+// signed packets published to video/stream/<id> until the workers' "stored"
+// acks arrive. Messages/s, MB/s, latency p50/p99 for 64 KiB and 1 MiB
+// payloads, and the fog/raw throughput ratio. `*ok` (if given) is set to
+// false when no measurement could be made (the JSON then has "error").
+std::string DatapathBenchJson(const DatapathBenchOptions& options,
+                              bool* ok = nullptr);
+
 }  // namespace fog::bench
 
 #endif  // FOG_BENCH_BENCH_H_

@@ -1,11 +1,45 @@
-// fog bench digest | crypto: print benchmark JSON (bench/bench.h).
+// fog bench digest | crypto | datapath: print benchmark JSON (bench/bench.h).
 
 #include <cstdio>
+#include <memory>
 
 #include "bench/bench.h"
 #include "cli/commands.h"
 
 namespace fog::cli {
+
+namespace {
+
+void AddDatapathCommand(CLI::App& bench, int* exit_code) {
+  auto o = std::make_shared<bench::DatapathBenchOptions>();
+  auto* cmd = bench.add_subcommand(
+      "datapath",
+      "Publish -> stored throughput and latency vs the raw broker (JSON)");
+  cmd->add_option("--dir", o->dir,
+                  "A running fog's directory; without a healthy fog there, "
+                  "one is started in a temporary directory")
+      ->capture_default_str();
+  cmd->add_option("--packets-64k", o->packets_64k, "Messages of 64 KiB")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--packets-1m", o->packets_1m, "Messages of 1 MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--window", o->window, "Messages in flight")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--timeout", o->timeout_seconds,
+                  "Seconds for all measured runs together")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->callback([o, exit_code] {
+    bool ok = true;
+    std::printf("%s\n", bench::DatapathBenchJson(*o, &ok).c_str());
+    *exit_code = ok ? kExitOk : kExitUsage;
+  });
+}
+
+}  // namespace
 
 void AddBenchCommands(CLI::App& app, int* exit_code) {
   auto* bench = app.add_subcommand("bench", "Benchmarks with in-run baselines");
@@ -37,6 +71,8 @@ void AddBenchCommands(CLI::App& app, int* exit_code) {
                 bench::CryptoBenchJson(*iterations, *noble_dir).c_str());
     *exit_code = kExitOk;
   });
+
+  AddDatapathCommand(*bench, exit_code);
 }
 
 }  // namespace fog::cli

@@ -1,0 +1,541 @@
+// `fog bench datapath`: the fog's publish -> stored path against the bare
+// broker it runs on, measured the same way in the same run: a bounded window
+// of messages in flight, each released by its end-to-end receipt (the
+// subscriber's copy on the raw path, the worker's "stored" ack on the fog
+// path), so the two differ only in what happens between broker and receipt.
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench.h"
+#include "common/bytes.h"
+#include "config/fog_descriptor.h"
+#include "mqtt/client.h"
+#include "trust/keys.h"
+#include "trust/packet_signer.h"
+#include "up/fog_up.h"
+#include "wire/envelope.h"
+#include "wire/topics.h"
+
+namespace fog::bench {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+constexpr double kTargetRatio = 0.5;
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+
+// ---------------------------------------------------------------------------
+// The machine.
+
+json MachineJson() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, model = "unknown";
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) != 0) continue;
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) model = line.substr(colon + 2);
+    break;
+  }
+  return {{"cpu", model}, {"cores", std::thread::hardware_concurrency()}};
+}
+
+// ---------------------------------------------------------------------------
+// The fog: an existing one, or one we start and stop.
+
+bool Healthy(const std::string& http_url) {
+  httplib::Client http(http_url);
+  http.set_connection_timeout(1);
+  http.set_read_timeout(2);
+  auto res = http.Get("/health");
+  return res && res->status == 200;
+}
+
+// Free TCP ports on 127.0.0.1, all distinct: each socket stays bound until
+// every port is chosen. (Another process may still take one before the
+// broker binds it; the fog then fails to start and says so.)
+Result<std::vector<int>> FreePorts(int count) {
+  std::vector<int> fds, ports;
+  Status s;
+  for (int i = 0; i < count && s.ok(); ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      s = Status::IoError("cannot find a free port");
+    } else {
+      ports.push_back(ntohs(addr.sin_port));
+    }
+    if (fd >= 0) fds.push_back(fd);
+  }
+  for (int fd : fds) ::close(fd);
+  if (!s.ok()) return s;
+  return ports;
+}
+
+// The fog under test; stops and removes the one it started.
+class FogLease {
+ public:
+  FogLease() = default;
+  FogLease(const FogLease&) = delete;
+  FogLease& operator=(const FogLease&) = delete;
+  ~FogLease() {
+    if (up_) up_->Stop();
+    std::error_code ec;
+    if (!temp_dir_.empty()) fs::remove_all(temp_dir_, ec);
+  }
+
+  // Uses the fog in `dir` if it answers, otherwise starts one.
+  Status Acquire(const std::string& dir);
+
+  const config::FogDescriptor& descriptor() const { return descriptor_; }
+  const std::string& dir() const { return dir_; }
+  bool started() const { return up_ != nullptr; }
+
+ private:
+  Status Start();
+
+  config::FogDescriptor descriptor_;
+  std::string dir_;
+  std::string temp_dir_;
+  std::unique_ptr<up::FogUp> up_;
+};
+
+Status FogLease::Acquire(const std::string& dir) {
+  Result<config::FogDescriptor> fog = config::LoadFogDescriptor(dir);
+  if (fog.ok() && Healthy(fog->http_url)) {
+    descriptor_ = *fog;
+    dir_ = dir;
+    return Status::OK();
+  }
+  return Start();
+}
+
+Status FogLease::Start() {
+  char tmpl[] = "/tmp/fog-bench-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr)
+    return Status::IoError("cannot create a temporary directory");
+  temp_dir_ = dir_ = tmpl;
+  Result<std::vector<int>> ports = FreePorts(3);
+  if (!ports.ok()) return ports.status();
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return Status::IoError("cannot find the fog binary: " + ec.message());
+  up_ = std::make_unique<up::FogUp>(up::UpOptions{.dir = dir_,
+                                                  .mqtt_port = (*ports)[0],
+                                                  .ws_port = (*ports)[1],
+                                                  .http_port = (*ports)[2],
+                                                  .self_exe = self.string()});
+  Status s = up_->Start();
+  if (!s.ok()) {
+    up_.reset();  // Start() already stopped what it started
+    return s;
+  }
+  descriptor_ = up_->descriptor();
+  return Status::OK();
+}
+
+// Broker credentials by role, from <dir>/mosquitto/roles.json.
+Result<std::map<std::string, config::Credentials>> LoadRoles(
+    const std::string& dir) {
+  const std::string path = dir + "/mosquitto/roles.json";
+  Result<Bytes> bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  std::map<std::string, config::Credentials> roles;
+  try {
+    const json j = json::parse(bytes->begin(), bytes->end());
+    for (const auto& [role, c] : j.items()) {
+      roles[role] = {c.at("username").get<std::string>(),
+                     c.at("password").get<std::string>()};
+    }
+  } catch (const json::exception& e) {
+    return Status::Corruption(path + ": " + e.what());
+  }
+  for (const char* role : {"publisher", "master", "worker", "viewer"}) {
+    if (!roles.count(role))
+      return Status::NotFound(path + " has no role " + role);
+  }
+  return roles;
+}
+
+// ---------------------------------------------------------------------------
+// One measured run: a window of messages in flight, released by receipts.
+
+class Tracker {
+ public:
+  Tracker(int count, int window)
+      : window_(window), sent_(count), done_(count, false) {}
+
+  // Waits for a free slot in the window; false at the deadline.
+  bool Acquire(Clock::time_point deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_until(lock, deadline, [&] { return outstanding_ < window_; }))
+      return false;
+    ++outstanding_;
+    return true;
+  }
+
+  // Call just before publishing message `index` (0-based).
+  void MarkSent(size_t index) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sent_[index] = Clock::now();
+    if (index == 0) first_sent_ = sent_[index];
+  }
+
+  // A receipt (stored: ok) or a failure for `index`; repeats are ignored,
+  // so a QoS 1 redelivery neither frees a slot twice nor counts twice.
+  void Receive(size_t index, bool ok) {
+    const Clock::time_point now = Clock::now();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (index >= done_.size() || done_[index]) return;
+    done_[index] = true;
+    --outstanding_;
+    if (ok) {
+      latencies_ms_.push_back(
+          std::chrono::duration<double, std::milli>(now - sent_[index])
+              .count());
+      last_received_ = now;
+    } else {
+      ++failed_;
+    }
+    cv_.notify_all();
+  }
+
+  // Waits until nothing is in flight; false at the deadline.
+  bool WaitAll(Clock::time_point deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_until(lock, deadline, [&] { return outstanding_ == 0; });
+  }
+
+  json Summary(const std::string& unit, size_t payload_bytes) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  const int window_;
+  int outstanding_ = 0;
+  int failed_ = 0;
+  std::vector<Clock::time_point> sent_;
+  std::vector<bool> done_;
+  std::vector<double> latencies_ms_;
+  Clock::time_point first_sent_, last_received_;
+};
+
+// Nearest-rank percentile of sorted `v`.
+double Percentile(const std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  const size_t rank = static_cast<size_t>(std::ceil(p / 100 * v.size()));
+  return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
+}
+
+double Round(double x, int digits) {
+  const double scale = std::pow(10, digits);
+  return std::round(x * scale) / scale;
+}
+
+json Tracker::Summary(const std::string& unit, size_t payload_bytes) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<double> sorted = latencies_ms_;
+  std::sort(sorted.begin(), sorted.end());
+  const double seconds =
+      sorted.empty()
+          ? 0
+          : std::chrono::duration<double>(last_received_ - first_sent_).count();
+  const double rate = seconds > 0 ? sorted.size() / seconds : 0;
+  return {{unit, done_.size()},
+          {"completed", sorted.size()},
+          {"failed", failed_},
+          {"seconds", Round(seconds, 3)},
+          {unit + "_per_s", Round(rate, 1)},
+          {"mb_per_s", Round(rate * payload_bytes / 1e6, 1)},
+          {"latency_ms",
+           {{"p50", Round(Percentile(sorted, 50), 2)},
+            {"p99", Round(Percentile(sorted, 99), 2)}}}};
+}
+
+// Publishes `messages` through `client` within the window; true when every
+// one got its receipt before the deadline.
+bool Drive(mqtt::Client& client, const std::vector<mqtt::Message>& messages,
+           Tracker& tracker, Clock::time_point deadline) {
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (!tracker.Acquire(deadline)) return false;
+    tracker.MarkSent(i);
+    // wait=false: the window, not the PUBACK, paces the publisher.
+    if (!client.Publish(messages[i], /*wait=*/false).ok())
+      tracker.Receive(i, false);
+  }
+  return tracker.WaitAll(deadline);
+}
+
+// ---------------------------------------------------------------------------
+// The two paths.
+
+struct Case {
+  std::string label;  // "64KiB", "1MiB"
+  size_t bytes;
+  int count;
+};
+
+struct Endpoint {
+  std::string uri;
+  config::Credentials publisher;   // may write the topic
+  config::Credentials subscriber;  // may read the receipts
+};
+
+Bytes RandomBytes(std::mt19937_64& rng, size_t n) {
+  Bytes b(n);
+  for (size_t i = 0; i < n; i += 8) {
+    const uint64_t r = rng();
+    std::memcpy(b.data() + i, &r, std::min<size_t>(8, n - i));
+  }
+  return b;
+}
+
+std::string RandomHex(std::mt19937_64& rng) {
+  Bytes b = RandomBytes(rng, 8);
+  return ToHex(b);
+}
+
+// The time left for the measured runs. Only publishing and waiting for
+// receipts is charged: building and signing the messages happens before,
+// connecting and disconnecting around it (a connection took 2-3 s here on a
+// loaded machine, which would otherwise eat the budget).
+class Budget {
+ public:
+  explicit Budget(double seconds)
+      : left_(std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(seconds))) {}
+  bool exhausted() const { return left_ <= Clock::duration::zero(); }
+  static json Skipped() {
+    return {{"skipped", "time budget spent"}, {"incomplete", true}};
+  }
+  // Runs `run(deadline)` and charges its wall time; false when the budget
+  // is spent already.
+  bool Spend(const std::function<bool(Clock::time_point)>& run) {
+    if (exhausted()) return false;
+    const auto start = Clock::now();
+    const bool done = run(start + left_);
+    left_ -= Clock::now() - start;
+    return done;
+  }
+
+ private:
+  Clock::duration left_;
+};
+
+// Connects a subscriber (handler installed first) and a publisher, runs the
+// window over `messages`, and returns the run's JSON.
+json Measure(const Endpoint& ep, const std::string& filter,
+             const std::vector<mqtt::Message>& messages,
+             const std::string& unit, size_t payload_bytes, int window,
+             Budget& budget,
+             const std::function<void(const mqtt::Message&, Tracker&)>& parse) {
+  Tracker tracker(static_cast<int>(messages.size()), window);
+  // Declared after the tracker so they disconnect before it goes away.
+  // Paho's in-flight limit gets headroom over the window so that only the
+  // window paces the publisher: a receipt can overtake the publisher's
+  // PUBACK, and Paho's own queueing past its limit is not what we measure.
+  mqtt::Client sub({.uri = ep.uri,
+                    .username = ep.subscriber.username,
+                    .password = ep.subscriber.password});
+  mqtt::Client pub({.uri = ep.uri,
+                    .username = ep.publisher.username,
+                    .password = ep.publisher.password,
+                    .max_inflight = std::max(4 * window, 256)});
+  sub.OnMessage([&](const mqtt::Message& m) { parse(m, tracker); });
+  Status s = sub.Connect(kConnectTimeout);
+  if (s.ok()) s = sub.Subscribe(filter, 1);
+  if (s.ok()) s = pub.Connect(kConnectTimeout);
+  if (!s.ok()) return {{"error", s.ToString()}, {"incomplete", true}};
+  const bool complete = budget.Spend([&](Clock::time_point deadline) {
+    return Drive(pub, messages, tracker, deadline);
+  });
+  json j = tracker.Summary(unit, payload_bytes);
+  j["incomplete"] = !complete;
+  pub.Disconnect();
+  sub.Disconnect();
+  return j;
+}
+
+// Raw: each payload carries its index in its first 4 bytes; the subscriber's
+// copy is the receipt.
+std::vector<mqtt::Message> RawMessages(const std::string& topic, const Case& c,
+                                       std::mt19937_64& rng) {
+  std::vector<mqtt::Message> messages(c.count);
+  for (int i = 0; i < c.count; ++i) {
+    messages[i] = {.topic = topic, .payload = RandomBytes(rng, c.bytes)};
+    for (int b = 0; b < 4; ++b)
+      messages[i].payload[b] = static_cast<uint8_t>(i >> (8 * b));
+  }
+  return messages;
+}
+
+void ParseRaw(const std::string& topic, const mqtt::Message& m, Tracker& t) {
+  if (m.topic != topic || m.payload.size() < 4) return;
+  uint32_t index = 0;
+  for (int b = 0; b < 4; ++b) index |= uint32_t{m.payload[b]} << (8 * b);
+  t.Receive(index, true);
+}
+
+// Signs `count` packets of random data for a new video, per-packet mode.
+Result<std::vector<mqtt::Message>> SignPackets(const trust::SecretKey& key,
+                                               const std::string& video_id,
+                                               const Case& c,
+                                               std::mt19937_64& rng) {
+  trust::PacketSigner signer(key, {});
+  std::vector<mqtt::Message> messages;
+  for (int n = 1; n <= c.count; ++n) {
+    const bool last = n == c.count;
+    Result<wire::Envelope> e = signer.Next({.video_id = video_id,
+                                            .packet_number = n,
+                                            .total_packets = last ? c.count : 0,
+                                            .data = RandomBytes(rng, c.bytes)},
+                                           last);
+    if (!e.ok()) return e.status();
+    messages.push_back({.topic = wire::topics::Stream(video_id),
+                        .payload = wire::EncodeEnvelope(*e)});
+  }
+  return messages;
+}
+
+// A worker's ack for one of our packets: "stored" releases it as a receipt,
+// any other result as a failure.
+void ParseAck(const std::string& video_id, const mqtt::Message& m, Tracker& t) {
+  try {
+    const json j = json::parse(m.payload.begin(), m.payload.end());
+    if (j.at("video_id").get<std::string>() != video_id) return;
+    const int64_t n = j.at("packet_number").get<int64_t>();
+    if (n < 1) return;
+    t.Receive(static_cast<size_t>(n - 1),
+              j.at("result").get<std::string>() == "stored");
+  } catch (const json::exception&) {
+    // Not an ack we can read: not ours to count.
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The whole run.
+
+struct Paths {
+  Endpoint raw;
+  Endpoint fog;
+  trust::SecretKey key;
+};
+
+json RunRaw(const Paths& p, const Case& c, int window, Budget& budget,
+            std::mt19937_64& rng) {
+  if (budget.exhausted()) return Budget::Skipped();
+  const std::string topic = "reply/bench-raw-" + RandomHex(rng);
+  const std::vector<mqtt::Message> messages = RawMessages(topic, c, rng);
+  return Measure(
+      p.raw, topic, messages, "messages", c.bytes, window, budget,
+      [&topic](const mqtt::Message& m, Tracker& t) { ParseRaw(topic, m, t); });
+}
+
+json RunFog(const Paths& p, const Case& c, int window, Budget& budget,
+            std::mt19937_64& rng) {
+  if (budget.exhausted()) return Budget::Skipped();  // don't sign for nothing
+  const std::string video_id = "bench-" + RandomHex(rng) + "-" + c.label;
+  // Signed before the clock starts: this measures the fog, not the
+  // publisher's signing.
+  Result<std::vector<mqtt::Message>> messages =
+      SignPackets(p.key, video_id, c, rng);
+  if (!messages.ok())
+    return {{"error", messages.status().ToString()}, {"incomplete", true}};
+  json j =
+      Measure(p.fog, wire::topics::kAck, *messages, "packets", c.bytes, window,
+              budget, [&video_id](const mqtt::Message& m, Tracker& t) {
+                ParseAck(video_id, m, t);
+              });
+  j["video_id"] = video_id;
+  return j;
+}
+
+// Fills out["raw"], out["fog"] and out["ratio_fog_to_raw"]; returns whether
+// any run was incomplete.
+bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
+              json& out) {
+  const std::vector<Case> cases = {
+      {"64KiB", size_t{64} << 10, options.packets_64k},
+      {"1MiB", size_t{1} << 20, options.packets_1m}};
+  std::mt19937_64 rng(std::random_device{}());
+  Budget budget(options.timeout_seconds);
+  bool incomplete = false;
+  // Interleaved (raw, fog) per size, so drift in the machine's load hits
+  // both sides of a ratio alike.
+  for (const Case& c : cases) {
+    const json r = RunRaw(paths, c, options.window, budget, rng);
+    const json f = RunFog(paths, c, options.window, budget, rng);
+    incomplete |= r.value("incomplete", true) || f.value("incomplete", true);
+    out["raw"][c.label] = r;
+    out["fog"][c.label] = f;
+    const double raw_mb = r.value("mb_per_s", 0.0);
+    out["ratio_fog_to_raw"][c.label] =
+        raw_mb > 0 ? json(Round(f.value("mb_per_s", 0.0) / raw_mb, 3)) : json();
+  }
+  return incomplete;
+}
+
+}  // namespace
+
+std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
+  json out = {{"benchmark", "datapath"},
+              {"machine", MachineJson()},
+              {"window", options.window},
+              {"timeout_s", options.timeout_seconds}};
+  auto fail = [&](const Status& s) {
+    out["error"] = s.ToString();
+    if (ok) *ok = false;
+    return out.dump(2);
+  };
+  FogLease lease;
+  if (Status s = lease.Acquire(options.dir); !s.ok()) return fail(s);
+  const config::FogDescriptor& d = lease.descriptor();
+  out["fog_instance"] = {{"started_by_bench", lease.started()},
+                         {"dir", lease.dir()},
+                         {"mqtt", d.mqtt_uri}};
+  auto roles = LoadRoles(lease.dir());
+  if (!roles.ok()) return fail(roles.status());
+  Result<trust::SecretKey> key = trust::LoadSecretKey(d.publisher_key);
+  if (!key.ok()) return fail(key.status());
+  // Raw: the worker role may write reply/#, the viewer role read it, and no
+  // fog component listens there.
+  const Paths paths{
+      .raw = {d.mqtt_uri, (*roles)["worker"], (*roles)["viewer"]},
+      .fog = {d.mqtt_uri, (*roles)["publisher"], (*roles)["master"]},
+      .key = std::move(*key)};
+  const bool incomplete = RunCases(paths, options, out);
+  out["target_ratio"] = kTargetRatio;
+  out["incomplete"] = incomplete;
+  if (ok) *ok = true;
+  return out.dump(2);
+}
+
+}  // namespace fog::bench
