@@ -27,7 +27,7 @@ struct DatapathBenchOptions {
   std::string dir = "./fog-data";
   int packets_64k = 400;  // messages of 64 KiB per path
   int packets_1m = 60;    // messages of 1 MiB per path
-  int window = 32;        // messages in flight (unreceived), on both paths
+  int window = 16;        // messages in flight (unreceived), on both paths
   // Budget for all four measured runs together; a run that exceeds it stops
   // with partial numbers and "incomplete": true.
   double timeout_seconds = 60;
