@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/commands.h"
 #include "config/fog_descriptor.h"
@@ -27,55 +28,58 @@ struct GetArgs {
   double timeout_s = 30;
 };
 
-// Collects the workers' answers to one get request.
+// Collects the workers' answers to one get request, decoding each envelope
+// once as it arrives.
 class Collector {
  public:
+  explicit Collector(std::string video_id) : video_id_(std::move(video_id)) {}
+
   void Add(const mqtt::Message& m) {
     std::lock_guard<std::mutex> lock(mu_);
     last_activity_ = std::chrono::steady_clock::now();
     if (!m.UserProperty("end").empty()) {
       ++ends_;
+    } else if (Result<wire::Envelope> e = wire::DecodeEnvelope(m.payload);
+               e.ok() && e->packet.video_id == video_id_) {
+      numbers_.insert(e->packet.packet_number);
+      total_ = std::max(total_, e->packet.total_packets);
+      envelopes_.push_back(std::move(*e));
     } else {
-      payloads_.push_back(m.payload);
+      ++undecodable_;
     }
     cv_.notify_all();
   }
 
   // Waits until every packet 1..total is here, or answers stop for `quiet`
   // after at least one worker finished, or `timeout`.
-  std::vector<Bytes> Wait(std::chrono::milliseconds timeout,
-                          std::chrono::milliseconds quiet) {
+  std::vector<wire::Envelope> Wait(std::chrono::milliseconds timeout,
+                                   std::chrono::milliseconds quiet) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::unique_lock<std::mutex> lock(mu_);
     while (std::chrono::steady_clock::now() < deadline) {
       cv_.wait_for(lock, std::chrono::milliseconds(100));
-      if (Complete()) break;
+      const bool complete = total_ > 0 && *numbers_.rbegin() == total_ &&
+                            static_cast<int64_t>(numbers_.size()) == total_;
+      if (complete) break;
       if (ends_ > 0 &&
           std::chrono::steady_clock::now() - last_activity_ > quiet)
         break;
     }
-    return payloads_;
+    if (undecodable_ > 0) {
+      spdlog::warn("{} answers were not envelopes of this video", undecodable_);
+    }
+    return std::move(envelopes_);
   }
 
  private:
-  // True once the packets seen so far cover 1..total_packets.
-  bool Complete() {
-    std::set<int64_t> numbers;
-    int64_t total = 0;
-    for (const Bytes& p : payloads_) {
-      Result<wire::Envelope> e = wire::DecodeEnvelope(p);
-      if (!e.ok()) continue;
-      numbers.insert(e->packet.packet_number);
-      total = std::max(total, e->packet.total_packets);
-    }
-    return total > 0 && static_cast<int64_t>(numbers.size()) >= total &&
-           *numbers.rbegin() == total;
-  }
-
+  const std::string video_id_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Bytes> payloads_;
+  std::vector<wire::Envelope> envelopes_;
+  std::set<int64_t> numbers_;
+  int64_t total_ = 0;
   int ends_ = 0;
+  int undecodable_ = 0;
   std::chrono::steady_clock::time_point last_activity_ =
       std::chrono::steady_clock::now();
 };
@@ -103,7 +107,7 @@ int RunGet(const GetArgs& args) {
   mqtt::Client client({.uri = fog->mqtt_uri,
                        .username = viewer.username,
                        .password = viewer.password});
-  Collector collector;
+  Collector collector(args.video_id);
   client.OnMessage([&](const mqtt::Message& m) { collector.Add(m); });
   Bytes token = RandomToken();
   const std::string reply = "reply/" + ToHex(token);
@@ -117,17 +121,11 @@ int RunGet(const GetArgs& args) {
     ReportError(s.ToString());
     return kExitUsage;
   }
-  std::vector<Bytes> payloads = collector.Wait(
+  std::vector<wire::Envelope> envelopes = collector.Wait(
       std::chrono::milliseconds(static_cast<int64_t>(args.timeout_s * 1000)),
       std::chrono::milliseconds(2000));
   client.Disconnect();
 
-  std::vector<wire::Envelope> envelopes;
-  for (const Bytes& p : payloads) {
-    Result<wire::Envelope> e = wire::DecodeEnvelope(p);
-    if (e.ok() && e->packet.video_id == args.video_id)
-      envelopes.push_back(std::move(*e));
-  }
   std::vector<trust::PacketReport> reports =
       trust::VerifyStream(envelopes, *trust);
   std::map<int64_t, const wire::Envelope*> by_number;

@@ -185,8 +185,8 @@ class StreamWalk {
 
 }  // namespace
 
-std::vector<PacketReport> VerifyStream(std::vector<wire::Envelope> envelopes,
-                                       const TrustStore& trust) {
+std::vector<PacketReport> VerifyStream(
+    const std::vector<wire::Envelope>& envelopes, const TrustStore& trust) {
   std::map<int64_t, const wire::Envelope*> packets;
   std::map<int64_t, std::string> conflicts;
   for (const wire::Envelope& e : envelopes) {

@@ -47,8 +47,8 @@ struct PacketReport {
 //   missing  not received;
 //   unsigned received but no signature covers it (or its segment lacks a
 //            packet, so the signature cannot be checked).
-std::vector<PacketReport> VerifyStream(std::vector<wire::Envelope> envelopes,
-                                       const TrustStore& trust);
+std::vector<PacketReport> VerifyStream(
+    const std::vector<wire::Envelope>& envelopes, const TrustStore& trust);
 
 }  // namespace fog::trust
 
