@@ -25,9 +25,9 @@ class FogHealth {
       : expected_workers_(expected_workers) {}
 
   void OnStatus(const mqtt::Message& m) {
-    std::string text(m.payload.begin(), m.payload.end());
+    const bool online = wire::topics::IsOnlineStatus(m.payload);
     std::lock_guard<std::mutex> lock(mu_);
-    states_[m.topic] = text.find("\"online\"") != std::string::npos;
+    states_[m.topic] = online;
   }
 
   api::HealthReport Report(bool mqtt_connected) const {

@@ -67,8 +67,7 @@ void Master::OnMessage(const mqtt::Message& m) {
   if (auto id = topics::VideoIdOfStream(m.topic)) {
     OnStream(m, *id);
   } else if (m.topic.starts_with("fog/status/worker/")) {
-    std::string text(m.payload.begin(), m.payload.end());
-    bool online = text.find("\"online\"") != std::string::npos;
+    const bool online = topics::IsOnlineStatus(m.payload);
     membership_.OnStatus(std::string(topics::LastLevel(m.topic)), online, now);
     if (online) Drain();
   } else if (m.topic.starts_with("fog/heartbeat/")) {

@@ -1,5 +1,7 @@
 #include "wire/topics.h"
 
+#include <nlohmann/json.hpp>
+
 namespace fog::wire::topics {
 
 namespace {
@@ -34,6 +36,12 @@ std::string Heartbeat(std::string_view worker) {
 std::string_view LastLevel(std::string_view topic) {
   size_t slash = topic.rfind('/');
   return slash == std::string_view::npos ? topic : topic.substr(slash + 1);
+}
+
+bool IsOnlineStatus(std::span<const uint8_t> payload) {
+  nlohmann::json j = nlohmann::json::parse(payload.begin(), payload.end(),
+                                           nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.value("state", "") == "online";
 }
 
 std::string Get(std::string_view video_id) {

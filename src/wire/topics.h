@@ -6,7 +6,9 @@
 #ifndef FOG_WIRE_TOPICS_H_
 #define FOG_WIRE_TOPICS_H_
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -38,6 +40,10 @@ std::string Heartbeat(std::string_view worker);
 inline constexpr char kHeartbeatFilter[] = "fog/heartbeat/+";
 // The worker name of a status or heartbeat topic (last level).
 std::string_view LastLevel(std::string_view topic);
+
+// True when a status payload is JSON with "state": "online" (anything
+// else, including garbage, counts as offline).
+bool IsOnlineStatus(std::span<const uint8_t> payload);
 
 // Load-balancing policy, retained (JSON).
 inline constexpr char kPolicy[] = "fog/policy";
