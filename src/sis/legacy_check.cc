@@ -32,6 +32,18 @@ bool ReadVarint(ByteView in, size_t* pos, int64_t* value) {
   return false;
 }
 
+// (A·x)[row] mod q for one row of A (kCols entries in [0, q)). Each term is
+// < 4099 * 256 < 2^21 and there are 1537 of them, so the sum fits easily in
+// 64 bits; one reduction at the end equals Go's reduction after every term
+// for values in [0, q).
+int32_t RowTimesX(const int32_t* a_row, const std::vector<uint16_t>& x) {
+  uint64_t acc = 0;
+  for (size_t k = 0; k < kCols; ++k) {
+    acc += static_cast<uint64_t>(a_row[k]) * x[k];
+  }
+  return static_cast<int32_t>(acc % kQ);
+}
+
 std::string Describe(const char* field, size_t index, const char* what) {
   return std::string(field) + "[" + std::to_string(index) + "] " + what;
 }
@@ -81,15 +93,7 @@ Verdict Verify(ByteView packet, ByteView a, ByteView v) {
   if (!a_ints.ok()) return {false, a_ints.status().message()};
   const std::vector<uint16_t> x = DeriveX(packet);
   for (size_t row = 0; row < kRows; ++row) {
-    // Each term is < 4099 * 256 < 2^21 and there are 1537 of them, so the sum
-    // fits easily in 64 bits; one reduction at the end equals Go's reduction
-    // after every term for values in [0, q).
-    const int32_t* a_row = a_ints->data() + row * kCols;
-    uint64_t acc = 0;
-    for (size_t k = 0; k < kCols; ++k) {
-      acc += static_cast<uint64_t>(a_row[k]) * x[k];
-    }
-    if (static_cast<int64_t>(acc % kQ) != (*v_ints)[row]) {
+    if (RowTimesX(a_ints->data() + row * kCols, x) != (*v_ints)[row]) {
       return {false, "V[" + std::to_string(row) + "] does not equal (A·x)[" +
                          std::to_string(row) + "] mod 4099"};
     }
@@ -120,11 +124,7 @@ Check Generate(ByteView packet, std::mt19937_64& rng) {
   const std::vector<uint16_t> x = DeriveX(packet);
   std::vector<int32_t> v(kRows);
   for (size_t row = 0; row < kRows; ++row) {
-    uint64_t acc = 0;
-    for (size_t k = 0; k < kCols; ++k) {
-      acc += static_cast<uint64_t>(a[row * kCols + k]) * x[k];
-    }
-    v[row] = static_cast<int32_t>(acc % kQ);
+    v[row] = RowTimesX(a.data() + row * kCols, x);
   }
   return {EncodeVarints(a), EncodeVarints(v)};
 }
