@@ -20,6 +20,7 @@ struct WorkerArgs {
   std::string api_url;
   std::string api_token;
   bool accept_legacy = false;
+  uint64_t store_quota_bytes = 0;
 };
 
 int RunWorker(WorkerArgs args) {
@@ -62,9 +63,10 @@ int RunWorker(WorkerArgs args) {
   worker::Registrar registrar(
       {.api_url = args.api_url, .token = args.api_token, .worker = args.name},
       **store, registrar_counters);
-  worker::Worker node(
-      {.name = args.name, .intake = {.accept_legacy = args.accept_legacy}},
-      client, **store, *trust, &registrar);
+  worker::Worker node({.name = args.name,
+                       .intake = {.accept_legacy = args.accept_legacy},
+                       .store_quota_bytes = args.store_quota_bytes},
+                      client, **store, *trust, &registrar);
   Status s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
@@ -99,6 +101,9 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
       ->envname("FOG_API_TOKEN");
   cmd->add_flag("--accept-legacy", args->accept_legacy,
                 "Store the seed's legacy packets (flagged unauthenticated)");
+  cmd->add_option("--store-quota", args->store_quota_bytes,
+                  "Most bytes the store may hold (0: the disk's free space)")
+      ->capture_default_str();
   cmd->callback([args, exit_code] { *exit_code = RunWorker(*args); });
 }
 

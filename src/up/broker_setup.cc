@@ -112,6 +112,7 @@ topic write reply/#
 topic write +
 
 user balancer
+topic readwrite fog/status/balancer
 topic read fog/status/#
 topic read fog/heartbeat/#
 topic write fog/ping/#

@@ -33,6 +33,10 @@ std::string Heartbeat(std::string_view worker) {
   return "fog/heartbeat/" + std::string(worker);
 }
 
+std::string Stats(std::string_view worker) {
+  return "fog/stats/" + std::string(worker);
+}
+
 std::string_view LastLevel(std::string_view topic) {
   size_t slash = topic.rfind('/');
   return slash == std::string_view::npos ? topic : topic.substr(slash + 1);

@@ -45,7 +45,15 @@ std::string_view LastLevel(std::string_view topic);
 // else, including garbage, counts as offline).
 bool IsOnlineStatus(std::span<const uint8_t> payload);
 
-// Load-balancing policy, retained (JSON).
+// Load balancer: a ping to every worker each period (JSON {"seq": n}); each
+// worker answers with its stats on fog/stats/<worker>. The balancer's own
+// retained status, as for the master.
+inline constexpr char kPing[] = "fog/ping";
+std::string Stats(std::string_view worker);
+inline constexpr char kStatsFilter[] = "fog/stats/+";
+inline constexpr char kBalancerStatus[] = "fog/status/balancer";
+
+// Load-balancing policy, retained (JSON; docs/balancer.md).
 inline constexpr char kPolicy[] = "fog/policy";
 
 // The seed's viewer protocol: JSON request on "packet-request", the answer

@@ -31,7 +31,8 @@ Worker::Worker(WorkerOptions options, mqtt::Client& client, PacketStore& store,
       client_(client),
       store_(store),
       trust_(trust),
-      registrar_(registrar) {}
+      registrar_(registrar),
+      sampler_(store.dir()) {}
 
 Worker::~Worker() { Stop(); }
 
@@ -45,9 +46,10 @@ mqtt::Message Worker::StatusMessage(const std::string& name, bool online) {
 
 Status Worker::Start() {
   client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
-  for (const std::string& filter : {topics::Dispatch(options_.name),
-                                    std::string(topics::kSeedPacketRequest),
-                                    std::string(topics::kGetFilter)}) {
+  for (const std::string& filter :
+       {topics::Dispatch(options_.name),
+        std::string(topics::kSeedPacketRequest), std::string(topics::kPing),
+        std::string(topics::kGetFilter)}) {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
   }
@@ -82,6 +84,8 @@ void Worker::OnMessage(const mqtt::Message& m) {
     OnDispatch(m);
   } else if (m.topic == topics::kSeedPacketRequest) {
     OnSeedRequest(m);
+  } else if (m.topic == topics::kPing) {
+    OnPing(m);
   } else if (m.topic.starts_with("fog/get/")) {
     OnGet(m, std::string(topics::LastLevel(m.topic)));
   }
@@ -102,6 +106,16 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   }
   const Accepted& a = *r.accepted;
   counters_.Add("packets_verified");
+  if (options_.store_quota_bytes > 0 &&
+      store_.stats().file_bytes + m.payload.size() >
+          options_.store_quota_bytes) {
+    reject_log_.Reject(counters_, "store-full", video_id,
+                       "video " + video_id + ": the store quota of " +
+                           std::to_string(options_.store_quota_bytes) +
+                           " bytes is reached");
+    Ack(m, video_id, a.meta.packet_number, "error", "store-full");
+    return;
+  }
   Result<PutOutcome> put = store_.Put(a.meta, m.payload);
   if (!put.ok()) {
     spdlog::error("store: {}", put.status().ToString());
@@ -128,6 +142,49 @@ void Worker::OnDispatch(const mqtt::Message& m) {
       Ack(m, video_id, a.meta.packet_number, "rejected", "conflict");
       break;
   }
+}
+
+uint64_t Worker::FreeStorage(const SystemStats& system,
+                             const StoreStats& store) const {
+  if (options_.store_quota_bytes == 0) return system.storage_free_bytes;
+  const uint64_t left = options_.store_quota_bytes -
+                        std::min(store.file_bytes, options_.store_quota_bytes);
+  return std::min(left, system.storage_free_bytes);
+}
+
+void Worker::OnPing(const mqtt::Message& m) {
+  nlohmann::json ping =
+      nlohmann::json::parse(m.payload.begin(), m.payload.end(), nullptr,
+                            /*allow_exceptions=*/false);
+  if (!ping.is_object() || !ping.contains("seq") ||
+      !ping["seq"].is_number_unsigned()) {
+    reject_log_.Reject(counters_, "bad-ping", "",
+                       "ping payload is not JSON {\"seq\": n}");
+    return;
+  }
+  Result<SystemStats> s = sampler_.Sample();
+  if (!s.ok()) {
+    reject_log_.Reject(counters_, "stats-unreadable", "", s.status().message());
+    return;
+  }
+  const StoreStats store = store_.stats();
+  nlohmann::json j = {{"worker", options_.name},
+                      {"seq", ping["seq"]},
+                      {"cpu", s->cpu_percent},
+                      {"cpu_process", s->process_cpu_percent},
+                      {"cpus", s->cpus},
+                      {"mem_limit", s->mem_limit_bytes},
+                      {"mem_used", s->mem_used_bytes},
+                      {"mem_available", s->mem_available_bytes},
+                      {"storage_total", s->storage_total_bytes},
+                      {"free_storage", FreeStorage(*s, store)},
+                      {"store_bytes", store.file_bytes},
+                      {"store_packets", store.live_packets}};
+  (void)client_.Publish({.topic = topics::Stats(options_.name),
+                         .payload = JsonBytes(j),
+                         .qos = 0},
+                        /*wait=*/false);
+  counters_.Add("pings_answered");
 }
 
 std::optional<Refusal> Worker::CheckChain(const Accepted& a) {

@@ -1,7 +1,8 @@
 // A worker node: verifies each packet the master dispatches to it, stores it
 // durably, acknowledges it, keeps the registry told, and answers viewers in
 // both protocols (the seed's packet-request and our MQTT v5 request/response
-// on fog/get/<video_id>). It announces itself with a retained status (its
+// on fog/get/<video_id>), and answers the load balancer's pings with its CPU,
+// memory and storage. It announces itself with a retained status (its
 // last will says offline) and a heartbeat.
 //
 // Thread-safety: Start/Stop from one thread; counters() from any thread.
@@ -22,6 +23,7 @@
 #include "worker/intake.h"
 #include "worker/registrar.h"
 #include "worker/store/packet_store.h"
+#include "worker/system_stats.h"
 
 namespace fog::worker {
 
@@ -29,6 +31,10 @@ struct WorkerOptions {
   std::string name;  // unique in the fog; validated like a video id
   IntakeOptions intake;
   std::chrono::milliseconds heartbeat_period{1000};
+  // When > 0, the store may hold at most this many bytes of segment files:
+  // packets beyond it are refused ("store-full") and the free storage the
+  // worker reports is what is left of it.
+  uint64_t store_quota_bytes = 0;
 };
 
 class Worker {
@@ -54,6 +60,11 @@ class Worker {
   void OnDispatch(const mqtt::Message& m);
   void OnSeedRequest(const mqtt::Message& m);
   void OnGet(const mqtt::Message& m, const std::string& video_id);
+  // Answers the load balancer's ping with this node's stats.
+  void OnPing(const mqtt::Message& m);
+  // What may still be stored: the file system's free space, within the quota.
+  uint64_t FreeStorage(const SystemStats& system,
+                       const StoreStats& store) const;
   // Refuses a packet whose chain link disagrees with a neighbour we hold.
   std::optional<Refusal> CheckChain(const Accepted& a);
   void Ack(const mqtt::Message& m, const std::string& video_id, int64_t number,
@@ -65,6 +76,7 @@ class Worker {
   PacketStore& store_;
   const trust::TrustStore& trust_;
   Registrar* registrar_;
+  SystemStatsSampler sampler_;  // used from the MQTT callback thread only
   Counters counters_;
   RejectLog reject_log_;
 
