@@ -1,4 +1,5 @@
-// fog bench digest | crypto | datapath: print benchmark JSON (bench/bench.h).
+// fog bench digest | crypto | datapath | solver: print benchmark JSON
+// (bench/bench.h).
 
 #include <cstdio>
 #include <memory>
@@ -73,6 +74,17 @@ void AddBenchCommands(CLI::App& app, int* exit_code) {
   });
 
   AddDatapathCommand(*bench, exit_code);
+
+  auto instances = std::make_shared<int>(2000);
+  auto* solver = bench->add_subcommand(
+      "solver", "Load-balancer solvers: exact vs heap greedy vs heuristic");
+  solver->add_option("--instances", *instances, "Random instances, N = 1024")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  solver->callback([instances, exit_code] {
+    std::printf("%s\n", bench::SolverBenchJson(*instances).c_str());
+    *exit_code = kExitOk;
+  });
 }
 
 }  // namespace fog::cli
