@@ -28,7 +28,7 @@ constexpr char kJson[] = "application/json";
 constexpr std::string_view kVideosPrefix = "/videos/";
 constexpr int kDefaultLimit = 100;
 
-enum class Route { kNone, kVideos, kVideo, kCreate, kHealth };
+enum class Route { kNone, kVideos, kVideo, kCreate, kHealth, kFog };
 
 struct RouteMatch {
   Route route = Route::kNone;
@@ -45,6 +45,7 @@ RouteMatch MatchRoute(const std::string& path) {
   }
   if (path == "/create") return {Route::kCreate, {}};
   if (path == "/health") return {Route::kHealth, {}};
+  if (path == "/fog") return {Route::kFog, {}};
   return {};
 }
 
@@ -56,6 +57,7 @@ const char* AllowedMethods(Route route) {
       return "GET, HEAD, DELETE, OPTIONS";
     case Route::kCreate:
     case Route::kHealth:
+    case Route::kFog:
       return "GET, HEAD, OPTIONS";
     case Route::kNone:
       break;
@@ -162,6 +164,10 @@ class ApiServer::Impl {
   void Stop();
   int port() const { return port_.load(); }
 
+  void SetFogProvider(std::function<std::string()> provider) {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    fog_ = std::move(provider);
+  }
   void SetHealthProvider(std::function<HealthReport()> provider) {
     std::lock_guard<std::mutex> lock(health_mu_);
     health_ = std::move(provider);
@@ -180,6 +186,7 @@ class ApiServer::Impl {
   void HandleVideo(const Request& req, Response& res, const std::string& id);
   void HandleCreate(const Request& req, Response& res);
   void HandleHealth(Response& res);
+  void HandleFog(const Request& req, Response& res);
   void HandleList(const Request& req, Response& res);
   void HandleReport(const Request& req, Response& res);
   Result<registry::ListOptions> ParseListQuery(const Request& req);
@@ -203,6 +210,7 @@ class ApiServer::Impl {
   std::array<std::atomic<uint64_t>, kRejectionCount> rejections_;
   std::mutex health_mu_;
   std::function<HealthReport()> health_;
+  std::function<std::string()> fog_;  // guarded by health_mu_
 };
 
 Status ApiServer::Impl::Start() {
@@ -349,6 +357,9 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
     case Route::kHealth:
       HandleHealth(res);
       return;
+    case Route::kFog:
+      HandleFog(req, res);
+      return;
     case Route::kNone:
       break;
   }
@@ -479,6 +490,21 @@ void ApiServer::Impl::HandleHealth(Response& res) {
   res.set_content(HealthToJson(report), kJson);
 }
 
+void ApiServer::Impl::HandleFog(const Request& req, Response& res) {
+  std::function<std::string()> provider;
+  {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    provider = fog_;
+  }
+  if (!provider) {
+    SendStatus(req, res, Status::NotFound("this API has no view of the fog"),
+               Rejection::kNotFound);
+    return;
+  }
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(provider(), kJson);
+}
+
 bool ApiServer::Impl::Authorized(const Request& req, Response& res) {
   constexpr std::string_view kBearer = "Bearer ";
   const std::string header = req.get_header_value("Authorization");
@@ -547,6 +573,10 @@ ApiServer::~ApiServer() { Stop(); }
 Status ApiServer::Start() { return impl_->Start(); }
 void ApiServer::Stop() { impl_->Stop(); }
 int ApiServer::port() const { return impl_->port(); }
+
+void ApiServer::SetFogProvider(std::function<std::string()> provider) {
+  impl_->SetFogProvider(std::move(provider));
+}
 
 void ApiServer::SetHealthProvider(std::function<HealthReport()> provider) {
   impl_->SetHealthProvider(std::move(provider));

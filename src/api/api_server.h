@@ -95,6 +95,11 @@ class ApiServer {
   // thread-safe.
   void SetHealthProvider(std::function<HealthReport()> provider);
 
+  // Supplies GET /fog (a JSON document: components, workers with their
+  // latest stats, the current policy). Without a provider GET /fog is 404.
+  // The provider runs on a server thread and must be thread-safe.
+  void SetFogProvider(std::function<std::string()> provider);
+
   uint64_t rejections(Rejection reason) const;
   // All counters by RejectionName.
   std::map<std::string, uint64_t> RejectionCounts() const;

@@ -57,7 +57,11 @@ Status Balancer::Start() {
 }
 
 void Balancer::Stop() {
-  if (!running_.exchange(false)) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!running_.exchange(false)) return;
+  }
+  answered_.notify_all();
   loop_.join();
   (void)client_.Publish(StatusMessage(false));
 }
@@ -78,6 +82,7 @@ void Balancer::OnMessage(const mqtt::Message& m) {
       return;
     }
     counters_.Add("stats_received");
+    answered_.notify_all();
   } else if (m.topic.starts_with("fog/status/worker/") &&
              !topics::IsOnlineStatus(m.payload)) {
     table_.OnOffline(worker);
@@ -92,20 +97,31 @@ void Balancer::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       round = ++round_;
     }
-    // The answers to the previous pings make this round's policy; the first
-    // round has none yet, and an empty policy would override a good one.
-    if (round > 1) PublishPolicy(round);
     Status s = client_.Publish({.topic = topics::kPing,
                                 .payload = JsonBytes({{"seq", round}}),
                                 .qos = 0},
                                /*wait=*/false);
     if (!s.ok()) spdlog::warn("balancer: ping: {}", s.ToString());
     counters_.Add("pings_sent");
-    next += options_.period;
-    while (running_ && std::chrono::steady_clock::now() < next) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // The policy follows the answers to this ping: wait for every worker we
+    // know to answer, or half a period for the slow and the gone.
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      answered_.wait_until(lock, next + options_.period / 2,
+                           [&] { return !running_ || AllAnswered(round); });
     }
+    if (running_) PublishPolicy(round);
+    next += options_.period;
+    std::unique_lock<std::mutex> lock(mu_);
+    answered_.wait_until(lock, next, [&] { return !running_.load(); });
   }
+}
+
+bool Balancer::AllAnswered(uint64_t round) const {
+  for (const WorkerTable::Entry& e : table_.Current(round)) {
+    if (e.last_round != round) return false;
+  }
+  return true;
 }
 
 void Balancer::PublishPolicy(uint64_t round) {
@@ -114,7 +130,7 @@ void Balancer::PublishPolicy(uint64_t round) {
   std::vector<std::string> names;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (WorkerTable::Entry& e : table_.Current(round)) {
+    for (WorkerTable::Entry& e : table_.Current(round + 1)) {
       names.push_back(e.load.name);
       e.stats["age_periods"] = round - e.last_round;
       workers[e.load.name] = std::move(e.stats);

@@ -1,8 +1,9 @@
-// The load balancer: every period it publishes the policy computed from the
-// workers' latest stats (retained, on fog/policy) and pings every worker on
-// fog/ping; workers answer on fog/stats/<worker>. The master applies the
-// policy as soon as it arrives, so a change in a worker's load reaches
-// dispatch within one or two periods (docs/balancer.md).
+// The load balancer: every period it pings every worker on fog/ping, and
+// once all known workers have answered on fog/stats/<worker> (or half a
+// period has passed) it publishes the policy computed from their stats,
+// retained, on fog/policy. The master applies the policy as soon as it
+// arrives, so a change in a worker's load reaches dispatch within two
+// periods (docs/balancer.md).
 //
 // Thread-safety: Start/Stop from one thread; the accessors from any thread.
 
@@ -11,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -55,7 +57,11 @@ class Balancer {
  private:
   void OnMessage(const mqtt::Message& m);
   void Run();
-  // Solves for the workers that answered lately and publishes the policy.
+  // True when every worker in the policy answered ping `round`.
+  // REQUIRES: mu_ held.
+  bool AllAnswered(uint64_t round) const;
+  // Solves for the workers that answered one of the last missed_periods
+  // pings up to `round` and publishes the policy.
   void PublishPolicy(uint64_t round);
 
   const BalancerOptions options_;
@@ -64,6 +70,7 @@ class Balancer {
   RejectLog reject_log_;
 
   mutable std::mutex mu_;
+  std::condition_variable answered_;  // a stats answer came, or Stop()
   WorkerTable table_;
   uint64_t round_ = 0;  // the last ping sent
   std::string policy_;

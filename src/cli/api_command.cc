@@ -1,13 +1,11 @@
 // fog api: the registry's HTTP API, alone (fog up runs it as a child). It
-// also watches the fog's status topics so GET /health can say whether every
-// component is up.
+// also watches the fog's status, stats and policy topics so GET /health can
+// say whether every component is up and GET /fog can show the dashboard.
 
 #include <spdlog/spdlog.h>
 
-#include <map>
-#include <mutex>
-
 #include "api/api_server.h"
+#include "api/fog_view.h"
 #include "cli/commands.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
@@ -18,49 +16,6 @@ namespace fog::cli {
 
 namespace {
 
-// Component states from the retained status topics.
-class FogHealth {
- public:
-  explicit FogHealth(int expected_workers)
-      : expected_workers_(expected_workers) {}
-
-  void OnStatus(const mqtt::Message& m) {
-    const bool online = wire::topics::IsOnlineStatus(m.payload);
-    std::lock_guard<std::mutex> lock(mu_);
-    states_[m.topic] = online;
-  }
-
-  api::HealthReport Report(bool mqtt_connected) const {
-    api::HealthReport r;
-    r.components.push_back({"registry", "ok"});
-    r.components.push_back({"mqtt", mqtt_connected ? "ok" : "down"});
-    std::lock_guard<std::mutex> lock(mu_);
-    int workers_online = 0;
-    bool master_online = false;
-    for (const auto& [topic, online] : states_) {
-      if (topic == wire::topics::kMasterStatus) {
-        master_online = online;
-        r.components.push_back({"master", online ? "ok" : "down"});
-      } else {
-        workers_online += online;
-        r.components.push_back({std::string(wire::topics::LastLevel(topic)),
-                                online ? "ok" : "down"});
-      }
-    }
-    if (!master_online && !states_.count(wire::topics::kMasterStatus)) {
-      r.components.push_back({"master", "unknown"});
-    }
-    r.ok =
-        mqtt_connected && master_online && workers_online >= expected_workers_;
-    return r;
-  }
-
- private:
-  const int expected_workers_;
-  mutable std::mutex mu_;
-  std::map<std::string, bool> states_;  // status topic -> online
-};
-
 struct ApiArgs {
   MqttFlags mqtt;
   std::string host = "127.0.0.1";
@@ -69,6 +24,7 @@ struct ApiArgs {
   std::string token;
   std::string cors_origin = "*";
   int expect_workers = 1;
+  bool expect_balancer = false;
 };
 
 int RunApi(ApiArgs args) {
@@ -84,11 +40,14 @@ int RunApi(ApiArgs args) {
                          .token = args.token,
                          .cors_origin = args.cors_origin},
                         **reg);
-  FogHealth health(args.expect_workers);
+  api::FogView view({.expected_workers = args.expect_workers,
+                     .expect_balancer = args.expect_balancer});
   if (args.mqtt.client_id.empty()) args.mqtt.client_id = "fog-api";
   mqtt::Client client(ToConnectOptions(args.mqtt));
-  client.OnMessage([&health](const mqtt::Message& m) { health.OnStatus(m); });
-  server.SetHealthProvider([&] { return health.Report(client.connected()); });
+  client.OnMessage(
+      [&view](const mqtt::Message& m) { view.OnMessage(m.topic, m.payload); });
+  server.SetHealthProvider([&] { return view.Health(client.connected()); });
+  server.SetFogProvider([&] { return view.FogJson(client.connected()); });
   Status s = server.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -96,7 +55,10 @@ int RunApi(ApiArgs args) {
   }
   // The API serves the registry even while the broker is away; health says so.
   s = client.Connect(std::chrono::seconds(10));
-  if (s.ok()) s = client.Subscribe("fog/status/#", 1);
+  for (const char* filter :
+       {"fog/status/#", wire::topics::kStatsFilter, wire::topics::kPolicy}) {
+    if (s.ok()) s = client.Subscribe(filter, 1);
+  }
   if (!s.ok()) spdlog::warn("api: {} (health reports mqtt down)", s.ToString());
   spdlog::info("api: listening on http://{}:{} ({})", args.host, server.port(),
                args.db);
@@ -127,6 +89,8 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--expect-workers", args->expect_workers,
                   "GET /health is 200 once this many workers are online")
       ->capture_default_str();
+  cmd->add_flag("--expect-balancer", args->expect_balancer,
+                "GET /health is 200 only once the load balancer is online");
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 

@@ -24,6 +24,7 @@ void AddWorkerCommand(CLI::App& app, int* exit_code);
 void AddApiCommand(CLI::App& app, int* exit_code);
 void AddViewerCommands(CLI::App& app, int* exit_code);  // get, videos
 void AddUpCommand(CLI::App& app, int* exit_code);
+void AddBalancerCommand(CLI::App& app, int* exit_code);
 void AddBalanceCommands(CLI::App& app, int* exit_code);
 
 // Prints "fog: <message>" to stderr through the logger.

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   fog::cli::AddMasterCommand(app, &exit_code);
   fog::cli::AddWorkerCommand(app, &exit_code);
   fog::cli::AddApiCommand(app, &exit_code);
+  fog::cli::AddBalancerCommand(app, &exit_code);
   fog::cli::AddViewerCommands(app, &exit_code);
   fog::cli::AddBalanceCommands(app, &exit_code);
   // `--config FILE` becomes the flags it holds (cli/config_file.h).

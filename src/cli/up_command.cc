@@ -61,6 +61,14 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--accept-legacy", o->accept_legacy,
                 "Workers store the seed's legacy packets (unauthenticated)");
+  cmd->add_flag("!--no-balancer", o->balancer,
+                "Start no load balancer (the master goes round-robin)");
+  cmd->add_option("--balancer-model", o->balancer_model,
+                  "The balancer's solver: exact or heuristic")
+      ->capture_default_str();
+  cmd->add_option("--balancer-period-ms", o->balancer_period_ms,
+                  "How often the balancer pings workers and publishes")
+      ->capture_default_str();
   cmd->callback([o, exit_code] { *exit_code = RunUp(*o); });
 }
 

@@ -113,7 +113,8 @@ Status FogUp::StartChildren() {
                   {"port", std::to_string(options_.http_port)},
                   {"db", "sqlite3://" + dir_ + "/registry.sqlite"},
                   {"token", api_token_},
-                  {"expect-workers", std::to_string(options_.workers)}});
+                  {"expect-workers", std::to_string(options_.workers)},
+                  {"expect-balancer", options_.balancer ? "true" : "false"}});
   const config::Credentials& master = credentials_["master"];
   if (s.ok()) {
     s = start_role(
@@ -137,6 +138,16 @@ Status FogUp::StartChildren() {
     if (options_.accept_legacy) config.push_back({"accept-legacy", "true"});
     s = start_role(name, "worker", config);
   }
+  const config::Credentials& balancer = credentials_["balancer"];
+  if (s.ok() && options_.balancer) {
+    s = start_role(
+        "balancer", "balancer",
+        {{"mqtt", mqtt},
+         {"username", balancer.username},
+         {"password", balancer.password},
+         {"model", options_.balancer_model},
+         {"period-ms", std::to_string(options_.balancer_period_ms)}});
+  }
   return s;
 }
 
@@ -159,7 +170,11 @@ std::string FogUp::Summary() const {
   s += "fog is up (" + std::to_string(options_.workers) + " workers)\n";
   s += "  MQTT        " + descriptor_.mqtt_uri + "\n";
   s += "  WebSockets  " + descriptor_.ws_uri + "\n";
-  s += "  HTTP API    " + descriptor_.http_url + "  (/videos, /health)\n";
+  s += "  HTTP API    " + descriptor_.http_url + "  (/videos, /fog, /health)\n";
+  if (options_.balancer) {
+    s += "  balancer    " + options_.balancer_model + " model, every " +
+         std::to_string(options_.balancer_period_ms) + " ms\n";
+  }
   s += "  descriptor  " + dir_ +
        "/fog.json (endpoints, publisher and viewer credentials)\n";
   s += "  publisher   " + descriptor_.publisher_key +

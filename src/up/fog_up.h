@@ -1,5 +1,6 @@
 // `fog up`: a complete local fog as child processes: a Mosquitto broker from
-// a generated config, the registry API, the master and N workers, with
+// a generated config, the registry API, the master, N workers and the load
+// balancer, with
 // per-role credentials, a default publisher key that the workers trust, and
 // <dir>/fog.json describing it all for the other commands.
 //
@@ -25,6 +26,11 @@ struct UpOptions {
   int http_port = 8080;
   size_t max_packet_bytes = 16u << 20;
   bool accept_legacy = false;
+  // The load balancer: started unless `balancer` is false (the master then
+  // dispatches round-robin).
+  bool balancer = true;
+  std::string balancer_model = "exact";
+  int balancer_period_ms = 2000;
   std::string self_exe;  // the fog binary the children run
 };
 

@@ -1,0 +1,104 @@
+// fog balancer: the load balancer, alone (fog up runs it as a child).
+
+#include <spdlog/spdlog.h>
+
+#include "balancer/balancer.h"
+#include "cli/commands.h"
+#include "cli/mqtt_flags.h"
+#include "cli/signals.h"
+
+namespace fog::cli {
+
+namespace {
+
+struct BalancerArgs {
+  MqttFlags mqtt;
+  int period_ms = 2000;
+  int missed_periods = 3;
+  std::string model = "exact";
+  balancer::Instance round;
+  // The seed balancer's variables: broker host and port apart.
+  std::string seed_host;
+  int seed_port = 0;
+};
+
+int RunBalancer(BalancerArgs args) {
+  BlockTerminationSignals();
+  Result<balancer::Model> model = balancer::ParseModel(args.model);
+  if (!model.ok()) {
+    ReportError("--model: " + model.status().message());
+    return kExitUsage;
+  }
+  if (args.period_ms <= 0 || args.missed_periods < 1) {
+    ReportError("--period-ms must be > 0 and --missed-periods >= 1");
+    return kExitUsage;
+  }
+  if (Status s = balancer::Validate(args.round); !s.ok()) {
+    ReportError(s.ToString());
+    return kExitUsage;
+  }
+  if (!args.seed_host.empty()) {
+    args.mqtt.uri = "tcp://" + args.seed_host + ":" +
+                    std::to_string(args.seed_port > 0 ? args.seed_port : 1883);
+  }
+  if (args.mqtt.client_id.empty()) args.mqtt.client_id = "fog-balancer";
+  mqtt::ConnectOptions opts = ToConnectOptions(args.mqtt);
+  opts.will = balancer::Balancer::StatusMessage(false);
+  mqtt::Client client(opts);
+  balancer::Balancer node({.period = std::chrono::milliseconds(args.period_ms),
+                           .missed_periods = args.missed_periods,
+                           .model = *model,
+                           .round = args.round},
+                          client);
+  Status s = client.Connect(std::chrono::seconds(10));
+  if (s.ok()) s = node.Start();
+  if (!s.ok()) {
+    ReportError(s.ToString());
+    return kExitUsage;
+  }
+  spdlog::info("balancer: connected to {} (model {}, every {} ms)",
+               args.mqtt.uri, args.model, args.period_ms);
+  WaitForTerminationSignal();
+  node.Stop();
+  client.Disconnect();
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddBalancerCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<BalancerArgs>();
+  auto* cmd = app.add_subcommand(
+      "balancer", "Run the load balancer: worker stats in, policy out");
+  cmd->footer(
+      "--config FILE reads \"key = value\" lines of these long option names.");
+  AddMqttFlags(cmd, &args->mqtt, "FOG_MQTT_URI");
+  cmd->add_option("--period-ms", args->period_ms,
+                  "Ping the workers and publish the policy this often")
+      ->capture_default_str();
+  cmd->add_option("--missed-periods", args->missed_periods,
+                  "A worker silent this many periods leaves the policy")
+      ->capture_default_str();
+  cmd->add_option("--model", args->model, "Solver: exact or heuristic")
+      ->capture_default_str();
+  cmd->add_option("--packets", args->round.packets,
+                  "Packets per round (N of the model)")
+      ->capture_default_str();
+  cmd->add_option("--packet-size", args->round.packet_size,
+                  "Packet size in bytes for the storage constraint")
+      ->capture_default_str();
+  cmd->add_option("--lambda", args->round.lambda,
+                  "Weight of the quadratic balance term")
+      ->capture_default_str();
+  cmd->add_option("--cpu-threshold", args->round.cpu_threshold,
+                  "Workers at or above this CPU percent take no packets")
+      ->capture_default_str();
+  cmd->add_option("--broker-address", args->seed_host,
+                  "Broker host (seed style; with --broker-port)")
+      ->envname("BROKER_ADDRESS");
+  cmd->add_option("--broker-port", args->seed_port, "Broker port (seed style)")
+      ->envname("BROKER_PORT");
+  cmd->callback([args, exit_code] { *exit_code = RunBalancer(*args); });
+}
+
+}  // namespace fog::cli
