@@ -5,9 +5,13 @@
 
 namespace fog::registry {
 
+// The ids and names are printable ASCII (validated before any query), so
+// every dialect gets a byte-wise, case-sensitive collation: the same ids
+// are equal and the same order comes back on all three.
 const Dialect& SqliteDialect() {
-  static const Dialect kDialect{
-      "sqlite3", "id INTEGER PRIMARY KEY AUTOINCREMENT", "VARCHAR(255)"};
+  static const Dialect kDialect{"sqlite3",
+                                "id INTEGER PRIMARY KEY AUTOINCREMENT",
+                                "VARCHAR(255)", "VARCHAR(128)"};
   return kDialect;
 }
 
@@ -16,19 +20,25 @@ const Dialect& MysqlDialect() {
   // make "Cam" and "cam" the same video.
   static const Dialect kDialect{
       "mysql", "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
-      "VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin"};
+      "VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin",
+      "VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin"};
   return kDialect;
 }
 
 const Dialect& PostgresqlDialect() {
+  // COLLATE "C": the database's default may be a locale that orders "W1"
+  // and "w1" differently from SQLite and MySQL.
   static const Dialect kDialect{"postgresql", "id BIGSERIAL PRIMARY KEY",
-                                "VARCHAR(255)"};
+                                "VARCHAR(255) COLLATE \"C\"",
+                                "VARCHAR(128) COLLATE \"C\""};
   return kDialect;
 }
 
 // Append new migrations at the end; never edit one that has shipped. Only
 // DDL type spellings come from the dialect: no value is ever formatted into
-// SQL.
+// SQL. (Migration 1's MySQL and PostgreSQL spellings were settled when those
+// backends were first accepted; until then their URLs were refused, so no
+// server database holds an older form. Its SQLite text is unchanged.)
 std::vector<Migration> Migrations(const Dialect& d) {
   return {
       {1,
@@ -51,20 +61,41 @@ std::vector<Migration> Migrations(const Dialect& d) {
            fmt::format("CREATE TABLE video_holdings ("
                        " {},"
                        " video_id {} NOT NULL,"
-                       " worker VARCHAR(128) NOT NULL,"
+                       " worker {} NOT NULL,"
                        " packets BIGINT NOT NULL,"
                        " bytes BIGINT NOT NULL,"
                        " authenticated SMALLINT NOT NULL DEFAULT 0,"
                        " updated_at BIGINT NOT NULL,"
                        " CONSTRAINT video_holdings_video_worker_key"
                        "  UNIQUE (video_id, worker))",
-                       d.id_column, d.key_text),
+                       d.id_column, d.key_text, d.name_text),
        }},
       {2,
        "list index",
        {
            "CREATE INDEX videos_deleted_status_idx"
            " ON videos (deleted_at, status, id)",
+       }},
+      {3,
+       "track timescales and per-worker track ends (duration)",
+       {
+           // Track ids and timescales are uint32 and end ticks at most 2^53:
+           // BIGINT holds them all on every dialect.
+           fmt::format("CREATE TABLE video_tracks ("
+                       " video_id {} NOT NULL,"
+                       " track_id BIGINT NOT NULL,"
+                       " timescale BIGINT NOT NULL,"
+                       " CONSTRAINT video_tracks_pkey"
+                       "  PRIMARY KEY (video_id, track_id))",
+                       d.key_text),
+           fmt::format("CREATE TABLE holding_tracks ("
+                       " video_id {} NOT NULL,"
+                       " worker {} NOT NULL,"
+                       " track_id BIGINT NOT NULL,"
+                       " end_ticks BIGINT NOT NULL,"
+                       " CONSTRAINT holding_tracks_pkey"
+                       "  PRIMARY KEY (video_id, worker, track_id))",
+                       d.key_text, d.name_text),
        }},
   };
 }

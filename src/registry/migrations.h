@@ -8,6 +8,8 @@
 // The DDL differs between SQL dialects only in the few type spellings kept in
 // Dialect; everything else is written once. MySQL does not run DDL inside
 // transactions, so a failure there can leave a migration half applied.
+// Two processes migrating the same database at the same moment are not
+// coordinated: start one registry first (fog api is the only one).
 //
 // Thread-safety: callers serialise access to the session.
 
@@ -27,7 +29,8 @@ namespace fog::registry {
 struct Dialect {
   const char* name;
   const char* id_column;  // autoincrementing primary key column definition
-  const char* key_text;   // case-sensitive text usable in UNIQUE indexes
+  const char* key_text;   // video ids: case-sensitive, byte-ordered, indexable
+  const char* name_text;  // worker names: the same, up to 128 bytes
 };
 
 const Dialect& SqliteDialect();

@@ -2,20 +2,20 @@
 
 #include <fmt/core.h>
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <chrono>
 #include <exception>
 #include <mutex>
 #include <utility>
 
+#include "registry/db_url.h"
 #include "registry/migrations.h"
+#include "registry/session.h"
 #include "wire/envelope.h"
 
 namespace fog::registry {
 namespace {
 
-constexpr std::string_view kSqliteScheme = "sqlite3://";
 constexpr char kVideoColumns[] =
     "id, video_id, created_at, updated_at, deleted_at, publisher_key,"
     " total_packets, authenticated, status";
@@ -31,6 +31,23 @@ bool IsPrintableAscii(std::string_view s) {
     if (c < 0x21 || c > 0x7e) return false;
   }
   return true;
+}
+
+// A driver's message on one line: libpq's end in a newline and may hold
+// several.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r') {
+      if (!out.empty() && out.back() != ' ') out += "; ";
+    } else {
+      out.push_back(c);
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) {
+    out.pop_back();
+  }
+  return out;
 }
 
 // Receives one row of kVideoColumns. SOCI binds by reference, so the buffer
@@ -77,6 +94,32 @@ struct VideoRow {
   }
 };
 
+Status ValidateTracks(const HoldingsReport& report) {
+  if (report.timescales.size() > kMaxTracksPerReport ||
+      report.track_end_ticks.size() > kMaxTracksPerReport) {
+    return Status::InvalidArgument("at most 64 tracks per report");
+  }
+  for (const auto& [track, timescale] : report.timescales) {
+    if (track == 0 || timescale == 0) {
+      return Status::InvalidArgument(
+          "track ids and timescales must be in [1, 2^32-1]");
+    }
+  }
+  for (const auto& [track, ticks] : report.track_end_ticks) {
+    if (track == 0) {
+      return Status::InvalidArgument("track ids must be in [1, 2^32-1]");
+    }
+    if (ticks > static_cast<uint64_t>(kMaxCount)) {
+      return Status::InvalidArgument("track end ticks must be at most 2^53");
+    }
+  }
+  if (report.packets == 0 && !report.track_end_ticks.empty()) {
+    return Status::InvalidArgument(
+        "track_end_ticks must be empty when packets is 0");
+  }
+  return Status::OK();
+}
+
 Status ValidateReport(const HoldingsReport& report) {
   Status s = wire::ValidateVideoId(report.video_id);
   if (!s.ok()) return s;
@@ -96,7 +139,7 @@ Status ValidateReport(const HoldingsReport& report) {
     return Status::InvalidArgument(
         "publisher_key must be at most 8192 bytes of printable ASCII");
   }
-  return Status::OK();
+  return ValidateTracks(report);
 }
 
 }  // namespace
@@ -111,6 +154,11 @@ Result<VideoStatus> ParseVideoStatus(std::string_view name) {
   return Status::InvalidArgument("status must be \"live\" or \"complete\"");
 }
 
+std::string RedactDatabaseUrl(std::string_view url) {
+  Result<DatabaseUrl> parsed = ParseDatabaseUrl(url);
+  return parsed.ok() ? parsed->Redacted() : "(invalid registry URL)";
+}
+
 Status ValidateWorkerName(std::string_view worker) {
   if (worker.empty() || worker.size() > kMaxWorkerNameBytes ||
       !IsPrintableAscii(worker)) {
@@ -122,22 +170,68 @@ Status ValidateWorkerName(std::string_view worker) {
 
 // All SQL runs here, under mu_. Methods named *Locked throw soci_error; the
 // public Registry methods catch at the boundary (see Guarded).
+//
+// One session behind a mutex rather than a soci::connection_pool: every call
+// is a few short statements; SQLite serialises writers anyway; the API's
+// load (a report per worker every few seconds, occasional listings) is far
+// below what one connection serves; and the mutex keeps each
+// read-check-write sequence (UPDATE, then INSERT when no row matched) atomic
+// within this process on all three databases alike, where pooled
+// connections would race to the INSERT under MySQL's and PostgreSQL's
+// default isolation levels.
 class Registry::Impl {
  public:
-  Impl(std::unique_ptr<soci::session> sql, RegistryOptions options)
-      : sql_(std::move(sql)), options_(std::move(options)) {
+  Impl(std::unique_ptr<soci::session> sql, DatabaseUrl url,
+       SessionOptions session_options, RegistryOptions options)
+      : sql_(std::move(sql)),
+        url_(std::move(url)),
+        session_options_(session_options),
+        options_(std::move(options)) {
     if (!options_.clock_ms) options_.clock_ms = SystemClockMs;
   }
 
   // Runs fn under the lock and turns any exception from SOCI (or the
-  // standard library) into an IoError naming the operation.
+  // standard library) into an IoError naming the operation. When the
+  // server connection turns out to be lost, reconnects and, if `retry`,
+  // runs fn once more: every operation but a delete is idempotent (a
+  // report is a state, not a delta), so a commit whose answer was lost
+  // does no harm when repeated.
   template <typename Fn>
-  auto Guarded(const char* what, Fn&& fn) -> decltype(fn()) {
+  auto Guarded(const char* what, Fn&& fn, bool retry = true) -> decltype(fn()) {
     std::lock_guard<std::mutex> lock(mu_);
+    std::string error;
     try {
       return fn();
     } catch (const std::exception& e) {
-      return Status::IoError(fmt::format("registry {}: {}", what, e.what()));
+      error = OneLine(e.what());
+    }
+    if (!ReconnectIfLostLocked()) {
+      return Status::IoError(fmt::format("registry {}: {}", what, error));
+    }
+    if (!retry) {
+      return Status::IoError(fmt::format(
+          "registry {}: connection lost, reconnected: {}", what, error));
+    }
+    try {
+      return fn();
+    } catch (const std::exception& e) {
+      return Status::IoError(fmt::format("registry {} (after reconnecting): {}",
+                                         what, OneLine(e.what())));
+    }
+  }
+
+  // True when the server connection was found lost and has been
+  // re-established (and prepared again). SQLite has no connection to lose.
+  bool ReconnectIfLostLocked() {
+    if (url_.backend == Backend::kSqlite3 || sql_->is_connected()) {
+      return false;
+    }
+    try {
+      sql_->reconnect();
+      PrepareSession(*sql_, url_, session_options_);
+      return true;
+    } catch (const std::exception&) {
+      return false;  // the caller reports the original error
     }
   }
 
@@ -158,8 +252,13 @@ class Registry::Impl {
     return row.ToRecord();
   }
 
-  // Fills record->workers and the sums derived from them.
+  // Fills record->workers, the sums derived from them and the duration.
   void LoadHoldingsLocked(VideoRecord* record) {
+    LoadWorkersLocked(record);
+    record->duration_seconds = LoadDurationLocked(record->video_id);
+  }
+
+  void LoadWorkersLocked(VideoRecord* record) {
     std::string worker;
     long long packets = 0, bytes = 0, updated_at = 0;
     int authenticated = 0;
@@ -179,6 +278,67 @@ class Registry::Impl {
           {worker, packets, bytes, authenticated != 0, updated_at});
       record->packets += packets;
       record->bytes += bytes;
+    }
+  }
+
+  // Per track with a known timescale, the largest end any worker holds;
+  // the largest of those, in seconds. A MAX, not a SUM, so that replicas of
+  // a fragment on two workers count once.
+  std::optional<double> LoadDurationLocked(const std::string& video_id) {
+    long long timescale = 0, end_ticks = 0;
+    soci::statement st =
+        (sql().prepare << "SELECT t.timescale, MAX(h.end_ticks)"
+                          " FROM video_tracks t JOIN holding_tracks h"
+                          " ON h.video_id = t.video_id"
+                          " AND h.track_id = t.track_id"
+                          " WHERE t.video_id = :v"
+                          " GROUP BY t.track_id, t.timescale",
+         soci::into(timescale), soci::into(end_ticks), soci::use(video_id));
+    st.execute();
+    std::optional<double> duration;
+    while (st.fetch()) {
+      if (timescale <= 0) continue;  // validated on the way in
+      double seconds =
+          static_cast<double>(end_ticks) / static_cast<double>(timescale);
+      if (!duration || seconds > *duration) duration = seconds;
+    }
+    return duration;
+  }
+
+  // Records the reported timescales (per video, replacing a track's
+  // previous value) and replaces this worker's track ends.
+  void StoreTracksLocked(const HoldingsReport& r) {
+    long long track = 0, value = 0;
+    if (!r.timescales.empty()) {
+      soci::statement update =
+          (sql().prepare << "UPDATE video_tracks SET timescale = :t"
+                            " WHERE video_id = :v AND track_id = :k",
+           soci::use(value), soci::use(r.video_id), soci::use(track));
+      soci::statement insert =
+          (sql().prepare << "INSERT INTO video_tracks"
+                            " (video_id, track_id, timescale)"
+                            " VALUES (:v, :k, :t)",
+           soci::use(r.video_id), soci::use(track), soci::use(value));
+      for (const auto& [id, timescale] : r.timescales) {
+        track = id;
+        value = timescale;
+        update.execute(true);
+        if (update.get_affected_rows() == 0) insert.execute(true);
+      }
+    }
+    sql() << "DELETE FROM holding_tracks WHERE video_id = :v AND worker = :w",
+        soci::use(r.video_id), soci::use(r.worker);
+    if (r.track_end_ticks.empty()) return;
+    soci::statement insert =
+        (sql().prepare << "INSERT INTO holding_tracks"
+                          " (video_id, worker, track_id, end_ticks)"
+                          " VALUES (:v, :w, :k, :e)",
+         soci::use(r.video_id), soci::use(r.worker), soci::use(track),
+         soci::use(value));
+    for (const auto& [id, end_ticks] : r.track_end_ticks) {
+      track = id;
+      value = static_cast<long long>(end_ticks);  // <= 2^53, validated
+      insert.execute(true);
     }
   }
 
@@ -232,6 +392,7 @@ class Registry::Impl {
       if (!found) return Status::Internal("inserted video not found");
     }
     StoreHoldingLocked(r);
+    StoreTracksLocked(r);
     VideoRecord v = std::move(*found);
     LoadHoldingsLocked(&v);
     if (r.total_packets > 0) v.total_packets = r.total_packets;
@@ -314,50 +475,32 @@ class Registry::Impl {
  private:
   std::mutex mu_;
   std::unique_ptr<soci::session> sql_;
+  const DatabaseUrl url_;
+  const SessionOptions session_options_;
   RegistryOptions options_;
 };
 
 Result<std::unique_ptr<Registry>> Registry::Open(std::string_view url,
                                                  RegistryOptions options) {
-  if (url.rfind("mysql://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
+  Result<DatabaseUrl> parsed = ParseDatabaseUrl(url);
+  if (!parsed.ok()) return parsed.status();
+  if (options.busy_timeout_ms < 0 || options.connect_timeout_s < 0) {
     return Status::InvalidArgument(
-        "only sqlite3:// registries are supported in this version");
-  }
-  if (url.rfind(kSqliteScheme, 0) != 0) {
-    return Status::InvalidArgument("registry URL must be sqlite3://PATH");
-  }
-  std::string path(url.substr(kSqliteScheme.size()));
-  // SOCI's sqlite3 backend reads a connect string holding '=' as key=value
-  // options, so such a path would be misread.
-  if (path.empty() || path.find('=') != std::string::npos) {
-    return Status::InvalidArgument(
-        "sqlite3 path must be non-empty and must not contain '='");
-  }
-  if (options.busy_timeout_ms < 0) {
-    return Status::InvalidArgument("busy_timeout_ms must be >= 0");
+        "busy_timeout_ms and connect_timeout_s must be >= 0");
   }
   if (!options.clock_ms) options.clock_ms = SystemClockMs;
+  SessionOptions session_options{options.busy_timeout_ms,
+                                 options.connect_timeout_s};
   try {
-    auto sql = std::make_unique<soci::session>(soci::sqlite3, path);
-    auto* backend =
-        static_cast<soci::sqlite3_session_backend*>(sql->get_backend());
-    // Set through the C API: PRAGMA statements take no bound parameters.
-    if (sqlite_api::sqlite3_busy_timeout(backend->conn_,
-                                         options.busy_timeout_ms) != 0) {
-      return Status::IoError("cannot set the SQLite busy timeout");
-    }
-    std::string mode;
-    *sql << "PRAGMA journal_mode=WAL", soci::into(mode);
-    if (mode != "wal" && path != ":memory:") {
-      return Status::IoError("cannot switch SQLite to WAL mode: " + mode);
-    }
-    *sql << "PRAGMA synchronous=NORMAL";  // durable enough with WAL
-    ApplyMigrations(*sql, SqliteDialect(), options.clock_ms());
-    auto impl = std::make_unique<Impl>(std::move(sql), std::move(options));
+    std::unique_ptr<soci::session> sql = OpenSession(*parsed, session_options);
+    ApplyMigrations(*sql, DialectFor(parsed->backend), options.clock_ms());
+    auto impl = std::make_unique<Impl>(std::move(sql), *parsed, session_options,
+                                       std::move(options));
     return std::unique_ptr<Registry>(new Registry(std::move(impl)));
   } catch (const std::exception& e) {
-    return Status::IoError(
-        fmt::format("cannot open registry {}: {}", path, e.what()));
+    // The redacted URL: the password stays out of messages and logs.
+    return Status::IoError(fmt::format("cannot open registry {}: {}",
+                                       parsed->Redacted(), OneLine(e.what())));
   }
 }
 
@@ -409,7 +552,10 @@ Status Registry::DeleteVideo(std::string_view video_id) {
   Status valid = wire::ValidateVideoId(video_id);
   if (!valid.ok()) return valid;
   std::string id(video_id);
-  return impl_->Guarded("delete", [&] { return impl_->DeleteLocked(id); });
+  // Not retried after a reconnect: a delete whose commit went through but
+  // whose answer was lost would then report NotFound.
+  return impl_->Guarded(
+      "delete", [&] { return impl_->DeleteLocked(id); }, /*retry=*/false);
 }
 
 Result<int> Registry::SchemaVersion() {

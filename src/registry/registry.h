@@ -5,21 +5,30 @@
 // "complete" once the total is known and the workers together hold at least
 // that many packets, "live" otherwise. The API (src/api) serves this data.
 //
-// Storage is SQL through SOCI, opened from a connection URL. Only
-// "sqlite3://PATH" is supported now; the schema and the queries are kept
-// portable (bound parameters only, dialect differences confined to the DDL
-// in migrations.cc) so MySQL and PostgreSQL can follow. The schema is created
+// Workers also report, per track, where the fragments they hold end; the
+// worker holding the init segment reports each track's timescale. The
+// video's duration is the latest end over all tracks with a known timescale,
+// so replicas of the same fragment never lengthen it.
+//
+// Storage is SQL through SOCI, opened from a connection URL: SQLite (the
+// default), MariaDB/MySQL or PostgreSQL (db_url.h has the forms). The
+// queries are written once for all three (bound parameters only; dialect
+// differences confined to the DDL in migrations.cc). The schema is created
 // and upgraded at Open() from a versioned list of migrations recorded in the
 // table schema_migrations.
 //
 // Thread-safety: a Registry is safe to use from many threads; every call is
-// serialised on one database session.
+// serialised on one database session (see Registry::Impl for why not a
+// pool). A call that finds the server connection lost reconnects once and,
+// unless it is DeleteVideo, runs again; if that fails it returns IoError and
+// the next call tries again.
 
 #ifndef FOG_REGISTRY_REGISTRY_H_
 #define FOG_REGISTRY_REGISTRY_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +71,10 @@ struct VideoRecord {
   int64_t packets = 0;  // sum over workers (replicas count once per worker)
   int64_t bytes = 0;    // sum over workers
   std::vector<WorkerHolding> workers;  // ordered by worker name
+  // Seconds: over the tracks whose timescale is known, the largest
+  // (largest end_ticks any worker reported) / timescale. No value while no
+  // track has both a timescale and a reported end.
+  std::optional<double> duration_seconds;
 };
 
 // A worker's report of what it holds of one video (POST /videos).
@@ -73,6 +86,16 @@ struct HoldingsReport {
   int64_t total_packets = 0;  // >= 0; 0 = unknown (keeps the stored total)
   std::string publisher_key;  // empty = unknown; else printable ASCII
   bool authenticated = false;
+  // Track id (1..2^32-1) -> timescale (1..2^32-1) from the init segment's
+  // mdhd boxes; sent only by the worker holding packet 1, empty otherwise.
+  // Stored per video; a later report's value for a track replaces it.
+  std::map<uint32_t, uint32_t> timescales;
+  // Track id -> the largest end time, in that track's timescale units, of
+  // the fragments this worker holds (tfdt baseMediaDecodeTime + the sum of
+  // the sample durations), at most kMaxCount. Replaces this worker's
+  // previous ends for the video; must be empty when packets == 0, which
+  // removes them.
+  std::map<uint32_t, uint64_t> track_end_ticks;
 };
 
 struct ListOptions {
@@ -87,6 +110,8 @@ struct RegistryOptions {
   std::function<int64_t()> clock_ms;
   // How long SQLite waits for a lock held by another connection.
   int busy_timeout_ms = 5000;
+  // MySQL and PostgreSQL: how long connecting (or reconnecting) may take.
+  int connect_timeout_s = 10;
 };
 
 inline constexpr int kMaxListLimit = 1000;
@@ -94,14 +119,21 @@ inline constexpr size_t kMaxWorkerNameBytes = 128;
 inline constexpr size_t kMaxPublisherKeyBytes = 8192;
 // Counts above 2^53 would lose precision in JavaScript clients.
 inline constexpr int64_t kMaxCount = int64_t{1} << 53;
+// Per report, for timescales and for track_end_ticks each.
+inline constexpr size_t kMaxTracksPerReport = 64;
 
 class Registry {
  public:
-  // Opens (creating if needed) the database named by `url` and applies the
-  // pending migrations. Supported: "sqlite3://PATH" (PATH may be
-  // ":memory:"; it must not contain '='). Errors: InvalidArgument for a bad
-  // or unsupported URL, IoError when the database cannot be opened or
-  // migrated.
+  // Opens the database named by `url` and applies the pending migrations.
+  // Supported:
+  //   sqlite3://PATH (created if needed; PATH may be ":memory:"; no '=')
+  //   mysql://USER:PASSWORD@HOST:PORT/DATABASE (or mariadb://)
+  //   postgresql://USER:PASSWORD@HOST:PORT/DATABASE (or postgres://)
+  // with percent-encoded user and password, and ?socket=PATH instead of
+  // HOST:PORT for a unix socket (registry/db_url.h has the details). The
+  // server database must exist. Errors: InvalidArgument for a bad or
+  // unsupported URL, IoError when the database cannot be opened or
+  // migrated. Messages never contain the password.
   static Result<std::unique_ptr<Registry>> Open(
       std::string_view url, RegistryOptions options = RegistryOptions());
 
@@ -150,6 +182,10 @@ class Registry {
 // Checks a worker name: 1..kMaxWorkerNameBytes bytes of printable ASCII
 // without spaces.
 Status ValidateWorkerName(std::string_view worker);
+
+// `url` with its password replaced by "***", for logs; "(invalid registry
+// URL)" when `url` does not parse.
+std::string RedactDatabaseUrl(std::string_view url);
 
 }  // namespace fog::registry
 
