@@ -3,14 +3,12 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <sqlite3.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "registry/registry.h"
+#include "registry/testing_db.h"
 
 namespace fog::api {
 namespace {
@@ -19,13 +17,15 @@ using nlohmann::json;
 
 constexpr char kToken[] = "s3cret-token";
 
-class ApiServerTest : public ::testing::Test {
+// Every test runs once per database in FOG_TEST_DB_URLS
+// (registry/testing_db.h), each on a wiped database.
+class ApiServerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "/api_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto opened = registry::Registry::Open("sqlite3://" + dir_ + "/fog.db");
+    url_ = GetParam();
+    Status wiped = registry::test_db::Wipe(url_);
+    ASSERT_TRUE(wiped.ok()) << wiped.ToString();
+    auto opened = registry::Registry::Open(url_);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     registry_ = std::move(opened).value();
     ApiOptions options;
@@ -41,7 +41,6 @@ class ApiServerTest : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     registry_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   httplib::Headers Auth() const {
@@ -84,13 +83,20 @@ class ApiServerTest : public ::testing::Test {
         << what;
   }
 
-  std::string dir_;
+  std::string url_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<ApiServer> server_;
   std::unique_ptr<httplib::Client> client_;
 };
 
-TEST_F(ApiServerTest, SeedCreateAndListStayCompatible) {
+INSTANTIATE_TEST_SUITE_P(
+    Databases, ApiServerTest,
+    ::testing::ValuesIn(registry::test_db::TestDatabaseUrls()),
+    [](const ::testing::TestParamInfo<std::string>& param) {
+      return registry::test_db::ParamName(param.param, param.index);
+    });
+
+TEST_P(ApiServerTest, SeedCreateAndListStayCompatible) {
   auto empty = client_->Get("/videos");
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->status, 200);
@@ -116,7 +122,7 @@ TEST_F(ApiServerTest, SeedCreateAndListStayCompatible) {
   for (const char* key :
        {"ID", "VideoID", "CreatedAt", "UpdatedAt", "DeletedAt", "packets",
         "bytes", "total_packets", "status", "publisher_key", "authenticated",
-        "workers"}) {
+        "workers", "duration"}) {
     EXPECT_TRUE(v.contains(key)) << key;
   }
   EXPECT_TRUE(v["ID"].is_number_integer());
@@ -124,13 +130,14 @@ TEST_F(ApiServerTest, SeedCreateAndListStayCompatible) {
   EXPECT_EQ(v["CreatedAt"].get<std::string>().size(), 24u);  // RFC 3339
   EXPECT_EQ(v["status"], "live");
   EXPECT_TRUE(v["workers"].is_array());
+  EXPECT_TRUE(v["duration"].is_null());
 
   ExpectError(client_->Get("/create"), 400, "create without id");
   ExpectError(client_->Get("/create?video_id=a&video_id=b"), 400,
               "create with two ids");
 }
 
-TEST_F(ApiServerTest, ReportsFromTwoWorkersCompleteTheVideo) {
+TEST_P(ApiServerTest, ReportsFromTwoWorkersCompleteTheVideo) {
   auto first = Report(Holding("cam", "w1", 6, 10));
   ASSERT_TRUE(first);
   ASSERT_EQ(first->status, 200) << first->body;
@@ -166,7 +173,7 @@ TEST_F(ApiServerTest, ReportsFromTwoWorkersCompleteTheVideo) {
   EXPECT_EQ(live->body, "[]");
 }
 
-TEST_F(ApiServerTest, WritesRequireTheBearerToken) {
+TEST_P(ApiServerTest, WritesRequireTheBearerToken) {
   ASSERT_TRUE(client_->Get("/create?video_id=keep"));
   const std::string before = Snapshot();
   const std::string body = Holding("cam", "w1", 1).dump();
@@ -192,7 +199,7 @@ TEST_F(ApiServerTest, WritesRequireTheBearerToken) {
   EXPECT_GE(server_->rejections(Rejection::kUnauthorized), 7u);
 }
 
-TEST_F(ApiServerTest, EmptyConfiguredTokenFailsClosed) {
+TEST_P(ApiServerTest, EmptyConfiguredTokenFailsClosed) {
   ApiOptions options;
   options.port = 0;
   ApiServer open_server(options, *registry_);
@@ -204,7 +211,7 @@ TEST_F(ApiServerTest, EmptyConfiguredTokenFailsClosed) {
   open_server.Stop();
 }
 
-TEST_F(ApiServerTest, DeleteIsSoftAndThenNotFound) {
+TEST_P(ApiServerTest, DeleteIsSoftAndThenNotFound) {
   ASSERT_EQ(Report(Holding("cam", "w1", 1))->status, 200);
   ASSERT_EQ(Report(Holding("other", "w1", 1))->status, 200);
   auto deleted = client_->Delete("/videos/cam", Auth());
@@ -220,12 +227,12 @@ TEST_F(ApiServerTest, DeleteIsSoftAndThenNotFound) {
   EXPECT_EQ(list[0]["VideoID"], "other");
 }
 
-TEST_F(ApiServerTest, UnknownIdsAre404) {
+TEST_P(ApiServerTest, UnknownIdsAre404) {
   ExpectError(client_->Get("/videos/nope"), 404, "unknown id");
   EXPECT_EQ(server_->rejections(Rejection::kNotFound), 1u);
 }
 
-TEST_F(ApiServerTest, ListQueryParametersAreValidated) {
+TEST_P(ApiServerTest, ListQueryParametersAreValidated) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_EQ(Report(Holding(fmt::format("v{}", i), "w", 1, 1))->status, 200);
   }
@@ -248,7 +255,7 @@ TEST_F(ApiServerTest, ListQueryParametersAreValidated) {
   EXPECT_GE(server_->rejections(Rejection::kBadRequest), 14u);
 }
 
-TEST_F(ApiServerTest, CorsHeadersAndPreflight) {
+TEST_P(ApiServerTest, CorsHeadersAndPreflight) {
   auto get = client_->Get("/videos");
   ASSERT_TRUE(get);
   EXPECT_EQ(get->get_header_value("Access-Control-Allow-Origin"), "*");
@@ -287,7 +294,7 @@ TEST_F(ApiServerTest, CorsHeadersAndPreflight) {
             "https://fog.example");
 }
 
-TEST_F(ApiServerTest, MalformedReportsAre400AndStoreNothing) {
+TEST_P(ApiServerTest, MalformedReportsAre400AndStoreNothing) {
   ASSERT_EQ(Report(Holding("keep", "w1", 2, 2))->status, 200);
   const std::string before = Snapshot();
   for (
@@ -318,7 +325,85 @@ TEST_F(ApiServerTest, MalformedReportsAre400AndStoreNothing) {
   EXPECT_NE(before, with_key);  // the key was added by the valid report
 }
 
-TEST_F(ApiServerTest, OversizedBodyIs413) {
+TEST_P(ApiServerTest, DurationFromTrackTimescalesAndEnds) {
+  json first = Holding("cam", "w1", 4, 10);
+  first["timescales"] = {{"1", 90000}, {"2", 48000}};
+  first["track_end_ticks"] = {{"1", 4 * 90000}, {"2", 4 * 48000}};
+  auto res = Report(first);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json::parse(res->body)["duration"], 4.0);
+
+  // A replica of the same fragments does not lengthen the video; a worker
+  // holding later fragments does.
+  json replica = Holding("cam", "w2", 4);
+  replica["track_end_ticks"] = {{"1", 4 * 90000}, {"2", 4 * 48000}};
+  res = Report(replica);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json::parse(res->body)["duration"], 4.0);
+  json later = Holding("cam", "w3", 6);
+  later["track_end_ticks"] = {{"1", 10 * 90000}};
+  res = Report(later);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["duration"], 10.0);
+
+  json listed = json::parse(Snapshot());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["duration"], 10.0);
+  auto got = client_->Get("/videos/cam");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(json::parse(got->body)["duration"], 10.0);
+
+  // Removing the worker removes its ends.
+  res = Report(Holding("cam", "w3", 0));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["duration"], 4.0);
+
+  // Ends without any known timescale: no duration.
+  json unknown = Holding("other", "w1", 2);
+  unknown["track_end_ticks"] = {{"1", 900000}};
+  res = Report(unknown);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_TRUE(json::parse(res->body)["duration"].is_null());
+}
+
+TEST_P(ApiServerTest, BadTrackMapsAre400AndStoreNothing) {
+  ASSERT_EQ(Report(Holding("keep", "w1", 2, 2))->status, 200);
+  const std::string before = Snapshot();
+  std::vector<json> bad;
+  for (const char* key : {"0", "01", "-1", "4294967296", "x", "1 OR 1=1",
+                          "1'; DROP TABLE video_tracks; --", ""}) {
+    json j = Holding("keep", "w2", 1);
+    j["timescales"] = {{key, 90000}};
+    bad.push_back(j);
+    j = Holding("keep", "w2", 1);
+    j["track_end_ticks"] = {{key, 1}};
+    bad.push_back(j);
+  }
+  json j = Holding("keep", "w2", 1);
+  j["timescales"] = {{"1", 0}};  // the registry refuses a zero timescale
+  bad.push_back(j);
+  j = Holding("keep", "w2", 1);
+  j["timescales"] = {{"1", 4294967296}};
+  bad.push_back(j);
+  j = Holding("keep", "w2", 1);
+  j["track_end_ticks"] = {{"1", 9007199254740993u}};
+  bad.push_back(j);
+  j = Holding("keep", "w2", 0);
+  j["track_end_ticks"] = {{"1", 5}};  // ends without packets
+  bad.push_back(j);
+  j = Holding("keep", "w2", 1);
+  for (int t = 1; t <= 65; ++t) j["track_end_ticks"][std::to_string(t)] = t;
+  bad.push_back(j);
+  for (const json& body : bad) {
+    ExpectError(Report(body), 400, body.dump());
+  }
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_P(ApiServerTest, OversizedBodyIs413) {
   const std::string before = Snapshot();
   std::string huge(2 << 20, ' ');
   huge += Holding("big", "w1", 1).dump();
@@ -334,7 +419,7 @@ TEST_F(ApiServerTest, OversizedBodyIs413) {
   EXPECT_EQ(ok->status, 200) << ok->body;
 }
 
-TEST_F(ApiServerTest, InjectionStringsAreRejectedOrStoredLiterally) {
+TEST_P(ApiServerTest, InjectionStringsAreRejectedOrStoredLiterally) {
   ASSERT_EQ(Report(Holding("keep", "w1", 3, 3))->status, 200);
   const std::string before = Snapshot();
   const std::string drop = "%27%3B%20DROP%20TABLE%20videos%3B%20--";
@@ -367,9 +452,32 @@ TEST_F(ApiServerTest, InjectionStringsAreRejectedOrStoredLiterally) {
   EXPECT_EQ(list[0]["VideoID"], "keep");
   EXPECT_EQ(list[0]["packets"], 3);
   EXPECT_EQ(list[1]["VideoID"], literal);
+
+  // Quotes and backslashes in a worker name, a publisher key and track ids
+  // are data too (backslashes matter to MySQL's escaping).
+  const std::string worker = "w\\';DELETE_FROM_videos;--";
+  json tricky = Holding(literal, worker, 1);
+  tricky["publisher_key"] = "k\\'\"),(1);--";
+  tricky["timescales"] = {{"7", 1000}};
+  tricky["track_end_ticks"] = {{"7", 2500}};
+  auto stored = Report(tricky);
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->status, 200) << stored->body;
+  json v = json::parse(stored->body);
+  EXPECT_EQ(v["workers"][0]["worker"], worker);
+  EXPECT_EQ(v["publisher_key"], tricky["publisher_key"]);
+  EXPECT_EQ(v["duration"], 2.5);
+  ExpectError(client_->Get("/videos?status=live%27%20OR%20%271%27%3D%271"), 400,
+              "status or");
+  ExpectError(client_->Get("/videos?limit=1%20UNION%20SELECT%201"), 400,
+              "limit union");
+  list = json::parse(Snapshot());
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["packets"], 3);
+  EXPECT_EQ(list[1]["workers"][0]["worker"], worker);
 }
 
-TEST_F(ApiServerTest, PathTraversalIsRejected) {
+TEST_P(ApiServerTest, PathTraversalIsRejected) {
   ASSERT_EQ(Report(Holding("keep", "w1", 1))->status, 200);
   const std::string before = Snapshot();
   for (const char* path :
@@ -384,7 +492,7 @@ TEST_F(ApiServerTest, PathTraversalIsRejected) {
   EXPECT_EQ(Snapshot(), before);
 }
 
-TEST_F(ApiServerTest, UnknownRoutesAre404AndWrongMethods405) {
+TEST_P(ApiServerTest, UnknownRoutesAre404AndWrongMethods405) {
   for (const char* path : {"/", "/nope", "/videosx", "/create/x", "/health/"}) {
     ExpectError(client_->Get(path), 404, path);
   }
@@ -422,15 +530,12 @@ TEST_F(ApiServerTest, UnknownRoutesAre404AndWrongMethods405) {
   ExpectError(client_->send(bogus), 400, "BREW");
 }
 
-TEST_F(ApiServerTest, DatabaseFailureIs500WithoutDetails) {
+TEST_P(ApiServerTest, DatabaseFailureIs500WithoutDetails) {
   ASSERT_EQ(Report(Holding("cam", "w1", 1))->status, 200);
   // Break the schema behind the registry's back.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ + "/fog.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db, "DROP TABLE video_holdings", nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+  Status dropped =
+      registry::test_db::Execute(url_, "DROP TABLE video_holdings");
+  ASSERT_TRUE(dropped.ok()) << dropped.ToString();
   auto res = client_->Get("/videos");
   ExpectError(res, 500, "list with a broken schema");
   ASSERT_TRUE(res);
@@ -438,14 +543,14 @@ TEST_F(ApiServerTest, DatabaseFailureIs500WithoutDetails) {
   EXPECT_EQ(server_->rejections(Rejection::kInternal), 1u);
 }
 
-TEST_F(ApiServerTest, HeadListsWithoutABody) {
+TEST_P(ApiServerTest, HeadListsWithoutABody) {
   auto res = client_->Head("/videos");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_TRUE(res->body.empty());
 }
 
-TEST_F(ApiServerTest, HealthUsesTheProvider) {
+TEST_P(ApiServerTest, HealthUsesTheProvider) {
   auto plain = client_->Get("/health");
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->status, 200);
@@ -471,7 +576,7 @@ TEST_F(ApiServerTest, HealthUsesTheProvider) {
   EXPECT_EQ(down_body["components"][1]["state"], "down");
 }
 
-TEST_F(ApiServerTest, StartFailsWhenThePortIsTaken) {
+TEST_P(ApiServerTest, StartFailsWhenThePortIsTaken) {
   ApiOptions options;
   options.port = server_->port();
   ApiServer second(options, *registry_);
@@ -487,7 +592,7 @@ TEST_F(ApiServerTest, StartFailsWhenThePortIsTaken) {
             Status::Code::kInvalidArgument);
 }
 
-TEST_F(ApiServerTest, StopIsIdempotentAndStartStopIsQuick) {
+TEST_P(ApiServerTest, StopIsIdempotentAndStartStopIsQuick) {
   ApiOptions options;
   options.port = 0;
   ApiServer s(options, *registry_);

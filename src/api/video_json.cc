@@ -3,8 +3,11 @@
 #include <fmt/core.h>
 #include <time.h>
 
+#include <cstdint>
 #include <exception>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace fog::api {
 namespace {
@@ -71,8 +74,10 @@ json VideoObject(const registry::VideoRecord& v) {
       {"publisher_key", nullptr},
       {"authenticated", v.authenticated},
       {"workers", std::move(workers)},
+      {"duration", nullptr},
   };
   if (v.deleted_at_ms) j["DeletedAt"] = FormatRfc3339(*v.deleted_at_ms);
+  if (v.duration_seconds) j["duration"] = *v.duration_seconds;
   if (v.publisher_key) j["publisher_key"] = *v.publisher_key;
   return j;
 }
@@ -111,8 +116,9 @@ Result<std::string> GetString(const json& obj, const char* key) {
 
 Status CheckKeys(const json& obj) {
   static constexpr std::string_view kKnown[] = {
-      "video_id",      "worker",        "packets",      "bytes",
-      "total_packets", "publisher_key", "authenticated"};
+      "video_id",      "worker",        "packets",
+      "bytes",         "total_packets", "publisher_key",
+      "authenticated", "timescales",    "track_end_ticks"};
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool known = false;
     for (std::string_view k : kKnown) known = known || it.key() == k;
@@ -121,6 +127,52 @@ Status CheckKeys(const json& obj) {
       // be long or hold control characters).
       return Status::InvalidArgument("unknown field in report");
     }
+  }
+  return Status::OK();
+}
+
+// A JSON object key that is a track id: decimal 1..2^32-1 without sign,
+// leading zeros or spaces.
+std::optional<uint32_t> ParseTrackId(std::string_view key) {
+  if (key.empty() || key.size() > 10 || key.front() == '0') {
+    return std::nullopt;
+  }
+  uint64_t value = 0;
+  for (char c : key) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (value > UINT32_MAX) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
+// An optional object {"<track id>": n, ...} with n a non-negative integer up
+// to `max`, at most kMaxTracksPerReport entries; absent or null = empty.
+template <typename T>
+Status GetTrackMap(const json& obj, const char* key, uint64_t max,
+                   std::map<uint32_t, T>* out) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return Status::OK();
+  if (!it->is_object()) {
+    return Status::InvalidArgument(fmt::format(
+        "field \"{}\" must be an object of track id: integer", key));
+  }
+  if (it->size() > registry::kMaxTracksPerReport) {
+    return Status::InvalidArgument(
+        fmt::format("field \"{}\" has more than 64 tracks", key));
+  }
+  for (auto track = it->begin(); track != it->end(); ++track) {
+    std::optional<uint32_t> id = ParseTrackId(track.key());
+    if (!id) {
+      // The key is the client's text: not echoed.
+      return Status::InvalidArgument(fmt::format(
+          "field \"{}\": keys must be decimal track ids in [1, 2^32-1]", key));
+    }
+    if (!track->is_number_unsigned() || track->get<uint64_t>() > max) {
+      return Status::InvalidArgument(fmt::format(
+          "field \"{}\": values must be integers in [0, {}]", key, max));
+    }
+    (*out)[*id] = static_cast<T>(track->get<uint64_t>());
   }
   return Status::OK();
 }
@@ -158,6 +210,13 @@ Result<registry::HoldingsReport> ReportFromObject(const json& obj) {
     }
     r.authenticated = it->get<bool>();
   }
+  // The registry checks the rest (timescale 0, ends without packets).
+  Status tracks = GetTrackMap(obj, "timescales", UINT32_MAX, &r.timescales);
+  if (!tracks.ok()) return tracks;
+  tracks = GetTrackMap(obj, "track_end_ticks",
+                       static_cast<uint64_t>(registry::kMaxCount),
+                       &r.track_end_ticks);
+  if (!tracks.ok()) return tracks;
   return r;
 }
 

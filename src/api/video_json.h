@@ -23,8 +23,9 @@ namespace fog::api {
 std::string FormatRfc3339(int64_t unix_ms);
 
 // One video: the seed's ID, VideoID, CreatedAt, UpdatedAt, DeletedAt plus
-// packets, bytes, total_packets, status, publisher_key, authenticated and
-// workers [{worker, packets, bytes}].
+// packets, bytes, total_packets, status, publisher_key, authenticated,
+// workers [{worker, packets, bytes}] and duration (seconds as a number, or
+// null while unknown).
 std::string VideoToJson(const registry::VideoRecord& video);
 // A JSON array of VideoToJson objects.
 std::string VideosToJson(const std::vector<registry::VideoRecord>& videos);
@@ -37,10 +38,12 @@ std::string HealthToJson(const HealthReport& report);
 
 // Parses a POST /videos body: a JSON object with video_id and worker
 // (strings), packets and bytes (non-negative integers), and optionally
-// total_packets (non-negative integer), publisher_key (string or null) and
-// authenticated (boolean). Unknown keys, wrong types and nesting are
-// rejected with InvalidArgument. Field values are checked further by the
-// registry.
+// total_packets (non-negative integer), publisher_key (string or null),
+// authenticated (boolean), timescales and track_end_ticks (objects, or
+// null, whose keys are decimal track ids 1..2^32-1 without leading zeros and
+// whose values are integers up to 2^32-1 and 2^53 respectively; at most 64
+// entries each). Unknown keys, wrong types and nesting are rejected with
+// InvalidArgument. Field values are checked further by the registry.
 Result<registry::HoldingsReport> ParseHoldingsReport(std::string_view body);
 
 }  // namespace fog::api

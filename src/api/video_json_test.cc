@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -42,7 +44,85 @@ TEST(VideoJsonTest, VideoCarriesSeedAndNewFields) {
   ASSERT_EQ(j["workers"].size(), 1u);
   EXPECT_EQ(j["workers"][0],
             (json{{"worker", "w1"}, {"packets", 10}, {"bytes", 123}}));
+  EXPECT_TRUE(j.contains("duration"));
+  EXPECT_TRUE(j["duration"].is_null());
   EXPECT_TRUE(json::parse(VideosToJson({})).is_array());
+
+  v.duration_seconds = 20.04;
+  j = json::parse(VideoToJson(v));
+  ASSERT_TRUE(j["duration"].is_number());
+  EXPECT_DOUBLE_EQ(j["duration"].get<double>(), 20.04);
+  v.duration_seconds = 0;
+  EXPECT_EQ(json::parse(VideoToJson(v))["duration"], 0);
+}
+
+TEST(VideoJsonTest, ParsesTrackTimescalesAndEnds) {
+  Result<registry::HoldingsReport> r = ParseHoldingsReport(
+      R"({"video_id":"cam","worker":"w1","packets":3,"bytes":300,)"
+      R"("timescales":{"1":90000,"2":48000,"4294967295":4294967295},)"
+      R"("track_end_ticks":{"1":1800000,"2":0,"3":9007199254740992}})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->timescales,
+            (std::map<uint32_t, uint32_t>{
+                {1, 90000}, {2, 48000}, {UINT32_MAX, UINT32_MAX}}));
+  EXPECT_EQ(r->track_end_ticks,
+            (std::map<uint32_t, uint64_t>{
+                {1, 1800000}, {2, 0}, {3, uint64_t{1} << 53}}));
+
+  r = ParseHoldingsReport(
+      R"({"video_id":"cam","worker":"w1","packets":3,"bytes":300,)"
+      R"("timescales":null,"track_end_ticks":{}})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->timescales.empty());
+  EXPECT_TRUE(r->track_end_ticks.empty());
+
+  std::string many = R"({"video_id":"cam","worker":"w","packets":1,)"
+                     R"("bytes":1,"track_end_ticks":{)";
+  for (int t = 1; t <= 64; ++t) {
+    many += (t > 1 ? "," : "") + std::string("\"") + std::to_string(t) +
+            "\":" + std::to_string(t);
+  }
+  EXPECT_TRUE(ParseHoldingsReport(many + "}}").ok());
+  EXPECT_FALSE(ParseHoldingsReport(many + R"(,"65":1}})").ok());
+}
+
+TEST(VideoJsonTest, RejectsBadTrackMaps) {
+  const std::string head =
+      R"({"video_id":"cam","worker":"w","packets":1,"bytes":1,)";
+  for (const char* tail : {
+           R"("timescales":[90000]})",
+           R"("timescales":"1:90000"})",
+           R"("timescales":5})",
+           R"("timescales":{"0":90000}})",
+           R"("timescales":{"01":90000}})",
+           R"("timescales":{"-1":90000}})",
+           R"("timescales":{"+1":90000}})",
+           R"("timescales":{" 1":90000}})",
+           R"("timescales":{"1.0":90000}})",
+           R"("timescales":{"0x1":90000}})",
+           R"("timescales":{"":90000}})",
+           R"("timescales":{"4294967296":90000}})",
+           R"("timescales":{"99999999999":90000}})",
+           R"("timescales":{"video":90000}})",
+           R"("timescales":{"1;DROP TABLE videos":90000}})",
+           R"("timescales":{"1":4294967296}})",
+           R"("timescales":{"1":-1}})",
+           R"("timescales":{"1":1.5}})",
+           R"("timescales":{"1":"90000"}})",
+           R"("timescales":{"1":null}})",
+           R"("timescales":{"1":{"2":3}}})",
+           R"("track_end_ticks":{"1":9007199254740993}})",
+           R"("track_end_ticks":{"1":-5}})",
+           R"("track_end_ticks":{"1":1e3}})",
+           R"("track_end_ticks":{"abc":1}})",
+           R"("track_end_ticks":true})",
+       }) {
+    Result<registry::HoldingsReport> r = ParseHoldingsReport(head + tail);
+    EXPECT_FALSE(r.ok()) << tail;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << tail;
+    }
+  }
 }
 
 TEST(VideoJsonTest, ErrorAndHealthShapes) {
