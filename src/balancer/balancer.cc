@@ -150,7 +150,9 @@ void Balancer::PublishPolicy(uint64_t round) {
   policy["time_ms"] = UnixMillis();
   policy["packets"] = instance.packets;
   policy["workers"] = std::move(workers);
-  if (!allocation->feasible) {
+  // No worker answered: an empty policy (the master goes round-robin), not
+  // an infeasible round.
+  if (!allocation->feasible && !instance.workers.empty()) {
     policy["feasible"] = false;
     policy["error"] = allocation->error;
     reject_log_.Reject(counters_, "infeasible", "", allocation->error);
