@@ -119,8 +119,8 @@ Result<uint64_t> ParseTfdt(ByteView payload) {
 }
 
 // trun (8.8.8): adds its samples to `track`; durations missing from the
-// trun come from `default_duration`.
-Status AddTrun(ByteView payload, uint32_t default_duration,
+// trun come from `default_duration` (nullopt: unknown, an error then).
+Status AddTrun(ByteView payload, std::optional<uint32_t> default_duration,
                TrackFragmentInfo* track) {
   FieldReader r(payload);
   FullBox f = ReadFullBox(r);
@@ -137,7 +137,11 @@ Status AddTrun(ByteView payload, uint32_t default_duration,
     return Truncated("trun");
   }
   if (!(f.flags & 0x100)) {
-    track->duration += uint64_t{count} * default_duration;
+    if (!default_duration && count > 0) {
+      return Status::InvalidArgument(
+          "sample durations come from the init segment's trex");
+    }
+    track->duration += uint64_t{count} * default_duration.value_or(0);
   } else {
     for (uint32_t i = 0; i < count; ++i) {
       track->duration += r.U32();
@@ -148,19 +152,22 @@ Status AddTrun(ByteView payload, uint32_t default_duration,
   return Status::OK();
 }
 
-Result<TrackFragmentInfo> ParseTraf(ByteView traf, const InitInfo& init) {
+// `init` may be null: durations then come from the fragment alone.
+Result<TrackFragmentInfo> ParseTraf(ByteView traf, const InitInfo* init) {
   std::optional<BoxView> tfhd_box = FindChild(traf, MakeFourCc("tfhd"));
   if (!tfhd_box) return Status::InvalidArgument("a traf has no tfhd");
   Result<Tfhd> tfhd = ParseTfhd(tfhd_box->payload);
   if (!tfhd.ok()) return tfhd.status();
-  const TrackInfo* track = init.Find(tfhd->track_id);
-  if (track == nullptr) {
-    return Status::InvalidArgument(fmt::format(
-        "the fragment refers to track {}, absent from the init segment",
-        tfhd->track_id));
+  std::optional<uint32_t> default_duration = tfhd->default_duration;
+  if (init != nullptr) {
+    const TrackInfo* track = init->Find(tfhd->track_id);
+    if (track == nullptr) {
+      return Status::InvalidArgument(fmt::format(
+          "the fragment refers to track {}, absent from the init segment",
+          tfhd->track_id));
+    }
+    if (!default_duration) default_duration = track->default_sample_duration;
   }
-  uint32_t default_duration =
-      tfhd->default_duration.value_or(track->default_sample_duration);
   TrackFragmentInfo info;
   info.track_id = tfhd->track_id;
   BoxIterator it(traf);
@@ -212,7 +219,9 @@ Result<InitInfo> InspectInit(ByteView init_segment) {
   return info;
 }
 
-Result<FragmentInfo> InspectFragment(ByteView fragment, const InitInfo& init) {
+namespace {
+
+Result<FragmentInfo> InspectMoof(ByteView fragment, const InitInfo* init) {
   std::optional<BoxView> moof = FindChild(fragment, MakeFourCc("moof"));
   if (!moof) return Status::InvalidArgument("the fragment has no moof box");
   FragmentInfo info;
@@ -225,6 +234,16 @@ Result<FragmentInfo> InspectFragment(ByteView fragment, const InitInfo& init) {
   }
   if (!it.status().ok()) return it.status();
   return info;
+}
+
+}  // namespace
+
+Result<FragmentInfo> InspectFragment(ByteView fragment, const InitInfo& init) {
+  return InspectMoof(fragment, &init);
+}
+
+Result<FragmentInfo> InspectFragmentAlone(ByteView fragment) {
+  return InspectMoof(fragment, nullptr);
 }
 
 double Seconds(uint64_t ticks, const TrackInfo* track) {

@@ -55,6 +55,12 @@ Result<InitInfo> InspectInit(ByteView init_segment);
 // the init segment does not declare, truncated boxes.
 Result<FragmentInfo> InspectFragment(ByteView fragment, const InitInfo& init);
 
+// The same without the init segment, for a node that holds only some
+// fragments: any track id is taken, and a sample's duration must come from
+// the trun or the tfhd (InvalidArgument when only the trex has it). Times
+// stay in the track's (unknown here) timescale.
+Result<FragmentInfo> InspectFragmentAlone(ByteView fragment);
+
 // duration / timescale, in seconds; 0 for an unknown track.
 double Seconds(uint64_t ticks, const TrackInfo* track);
 

@@ -44,6 +44,16 @@ TEST(FragmentInspectorTest, TimescalesAndDurationsOfARealVideo) {
       next_start[t.track_id] = t.base_media_decode_time + t.duration;
       total[t.track_id] += t.duration;
     }
+    // ffmpeg's fragments carry their own durations: a worker holding only
+    // this fragment gets the same numbers.
+    Result<FragmentInfo> alone = InspectFragmentAlone(packets[i].data);
+    ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+    ASSERT_EQ(alone->tracks.size(), frag->tracks.size());
+    for (size_t t = 0; t < frag->tracks.size(); ++t) {
+      EXPECT_EQ(alone->tracks[t].duration, frag->tracks[t].duration);
+      EXPECT_EQ(alone->tracks[t].base_media_decode_time,
+                frag->tracks[t].base_media_decode_time);
+    }
   }
   for (const TrackInfo& t : init->tracks) {
     // AAC adds a priming frame and pads the last one: ~80 ms more audio.
@@ -95,6 +105,20 @@ TEST(FragmentInspectorTest, DurationFallsBackToTfhdThenTrex) {
   EXPECT_EQ(from_trex->tracks[0].duration, 4u * 3000);
   EXPECT_DOUBLE_EQ(Seconds(from_trex->tracks[0].duration, &init.tracks[0]),
                    12000.0 / 90000);
+}
+
+TEST(FragmentInspectorTest, AloneNeedsDurationsInTheFragment) {
+  auto explicit_durations =
+      InspectFragmentAlone(MakeFragment(7, std::nullopt, {10, 20}, 2));
+  ASSERT_TRUE(explicit_durations.ok());
+  EXPECT_EQ(explicit_durations->tracks[0].track_id, 7u);
+  EXPECT_EQ(explicit_durations->tracks[0].duration, 30u);
+  auto from_tfhd = InspectFragmentAlone(MakeFragment(1, 1234, {}, 3));
+  ASSERT_TRUE(from_tfhd.ok());
+  EXPECT_EQ(from_tfhd->tracks[0].duration, 3u * 1234);
+  // Only the trex (in the init segment) would know.
+  EXPECT_FALSE(InspectFragmentAlone(MakeFragment(1, std::nullopt, {}, 3)).ok());
+  EXPECT_FALSE(InspectFragmentAlone(MakeBox("mdat", {})).ok());
 }
 
 TEST(FragmentInspectorTest, RejectsUnknownTracksAndTruncatedRuns) {
