@@ -76,6 +76,27 @@ Status Registrar::Post(const VideoSummary& v) {
       {"publisher_key", key},
       {"authenticated", v.all_authenticated},
   };
+  // Track timing for the registry's duration (worker/media_timing.h); JSON
+  // object keys are the decimal track ids.
+  VideoTiming timing;
+  {
+    std::lock_guard<std::mutex> lock(timing_mu_);
+    timing = timing_.Update(store_, v.video_id);
+  }
+  if (!timing.timescales.empty()) {
+    nlohmann::json scales = nlohmann::json::object();
+    for (auto [track, scale] : timing.timescales) {
+      scales[std::to_string(track)] = scale;
+    }
+    body["timescales"] = std::move(scales);
+  }
+  if (!timing.track_end_ticks.empty()) {
+    nlohmann::json ends = nlohmann::json::object();
+    for (auto [track, ticks] : timing.track_end_ticks) {
+      ends[std::to_string(track)] = ticks;
+    }
+    body["track_end_ticks"] = std::move(ends);
+  }
   httplib::Client client(options_.api_url);
   client.set_connection_timeout(2);
   client.set_read_timeout(5);

@@ -19,6 +19,7 @@
 
 #include "common/counters.h"
 #include "common/status.h"
+#include "worker/media_timing.h"
 #include "worker/store/packet_store.h"
 
 namespace fog::worker {
@@ -53,6 +54,8 @@ class Registrar {
   std::condition_variable cv_;
   std::set<std::string> dirty_;
   std::map<std::string, std::string> publisher_keys_;
+  std::mutex timing_mu_;  // Flush() may run on two threads at shutdown
+  MediaTiming timing_;
   bool stop_ = false;
   std::thread thread_;
 };
