@@ -54,6 +54,7 @@ Status Worker::Start() {
     if (!s.ok()) return s;
   }
   running_ = true;
+  committer_ = std::thread([this] { CommitLoop(); });
   heartbeat_ = std::thread([this] { Heartbeat(); });
   return client_.Publish(StatusMessage(options_.name, true));
 }
@@ -61,6 +62,13 @@ Status Worker::Start() {
 void Worker::Stop() {
   if (!running_.exchange(false)) return;
   heartbeat_.join();
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  queue_space_.notify_all();
+  committer_.join();  // stores and acks what was queued
   (void)client_.Publish(StatusMessage(options_.name, false));
 }
 
@@ -95,17 +103,18 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   counters_.Add("packets_received");
   counters_.Add("bytes_received", m.payload.size());
   const std::string video_id = m.UserProperty("video-id");
+  const std::string dispatch_id = m.UserProperty("dispatch-id");
   IntakeResult r = Intake(m.payload, video_id, trust_, options_.intake);
   std::optional<Refusal> refusal = r.refused;
   if (!refusal) refusal = CheckChain(*r.accepted);
   if (refusal) {
     reject_log_.Reject(counters_, refusal->reason, video_id,
                        "video " + video_id + ": " + refusal->detail);
-    Ack(m, video_id, 0, "rejected", refusal->reason);
+    Ack(dispatch_id, video_id, 0, "rejected", refusal->reason);
     return;
   }
-  const Accepted& a = *r.accepted;
   counters_.Add("packets_verified");
+  const int64_t number = r.accepted->meta.packet_number;
   if (options_.store_quota_bytes > 0 &&
       store_.stats().file_bytes + m.payload.size() >
           options_.store_quota_bytes) {
@@ -113,35 +122,84 @@ void Worker::OnDispatch(const mqtt::Message& m) {
                        "video " + video_id + ": the store quota of " +
                            std::to_string(options_.store_quota_bytes) +
                            " bytes is reached");
-    Ack(m, video_id, a.meta.packet_number, "error", "store-full");
+    Ack(dispatch_id, video_id, number, "error", "store-full");
     return;
   }
-  Result<PutOutcome> put = store_.Put(a.meta, m.payload);
-  if (!put.ok()) {
-    spdlog::error("store: {}", put.status().ToString());
-    counters_.Add("store_errors");
-    Ack(m, video_id, a.meta.packet_number, "error", put.status().message());
-    return;
+  {
+    // Back-pressure: while a few batches wait, hold the MQTT thread (the
+    // broker then stops sending past the receive maximum).
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    queue_space_.wait(lock, [&] {
+      return stopping_ || queue_bytes_ < 4 * options_.max_batch_bytes;
+    });
+    queue_bytes_ += m.payload.size();
+    queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id});
   }
-  switch (*put) {
-    case PutOutcome::kStored:
-      counters_.Add("packets_stored");
-      counters_.Add("bytes_stored", m.payload.size());
-      if (registrar_) registrar_->Note(video_id, a.publisher_key);
-      Ack(m, video_id, a.meta.packet_number, "stored", "");
-      break;
-    case PutOutcome::kDuplicate:
-      counters_.Add("packets_duplicate");
-      Ack(m, video_id, a.meta.packet_number, "duplicate", "");
-      break;
-    case PutOutcome::kConflict:
-      reject_log_.Reject(counters_, "conflict", video_id,
-                         "video " + video_id + ": a different packet " +
-                             std::to_string(a.meta.packet_number) +
-                             " is already stored");
-      Ack(m, video_id, a.meta.packet_number, "rejected", "conflict");
-      break;
+  queue_cv_.notify_one();
+}
+
+void Worker::CommitLoop() {
+  std::vector<Verified> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      // Take what fits in one batch; the rest waits for the next sync.
+      size_t n = 0, bytes = 0;
+      while (n < queue_.size() && n < options_.max_batch_packets &&
+             (n == 0 ||
+              bytes + queue_[n].payload.size() <= options_.max_batch_bytes)) {
+        bytes += queue_[n++].payload.size();
+      }
+      batch.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + n));
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+      queue_bytes_ -= bytes;
+    }
+    queue_space_.notify_all();
+    Commit(batch);
+    batch.clear();
   }
+}
+
+void Worker::Commit(std::vector<Verified>& batch) {
+  std::vector<PacketStore::PutRequest> requests;
+  requests.reserve(batch.size());
+  for (const Verified& v : batch) {
+    requests.push_back({.meta = v.accepted.meta, .payload = v.payload});
+  }
+  Result<std::vector<PutOutcome>> put = store_.PutBatch(requests);
+  counters_.Add("store_batches");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Verified& v = batch[i];
+    const std::string& video_id = v.accepted.meta.video_id;
+    const int64_t number = v.accepted.meta.packet_number;
+    if (!put.ok()) {
+      counters_.Add("store_errors");
+      Ack(v.dispatch_id, video_id, number, "error", put.status().message());
+      continue;
+    }
+    switch ((*put)[i]) {
+      case PutOutcome::kStored:
+        counters_.Add("packets_stored");
+        counters_.Add("bytes_stored", v.payload.size());
+        if (registrar_) registrar_->Note(video_id, v.accepted.publisher_key);
+        Ack(v.dispatch_id, video_id, number, "stored", "");
+        break;
+      case PutOutcome::kDuplicate:
+        counters_.Add("packets_duplicate");
+        Ack(v.dispatch_id, video_id, number, "duplicate", "");
+        break;
+      case PutOutcome::kConflict:
+        reject_log_.Reject(counters_, "conflict", video_id,
+                           "video " + video_id + ": a different packet " +
+                               std::to_string(number) + " is already stored");
+        Ack(v.dispatch_id, video_id, number, "rejected", "conflict");
+        break;
+    }
+  }
+  if (!put.ok()) spdlog::error("store: {}", put.status().ToString());
 }
 
 uint64_t Worker::FreeStorage(const SystemStats& system,
@@ -214,13 +272,12 @@ std::optional<Refusal> Worker::CheckChain(const Accepted& a) {
   return std::nullopt;
 }
 
-void Worker::Ack(const mqtt::Message& m, const std::string& video_id,
+void Worker::Ack(const std::string& dispatch_id, const std::string& video_id,
                  int64_t number, const std::string& result,
                  const std::string& reason) {
-  nlohmann::json j = {
-      {"worker", options_.name}, {"dispatch_id", m.UserProperty("dispatch-id")},
-      {"video_id", video_id},    {"packet_number", number},
-      {"result", result},        {"reason", reason}};
+  nlohmann::json j = {{"worker", options_.name}, {"dispatch_id", dispatch_id},
+                      {"video_id", video_id},    {"packet_number", number},
+                      {"result", result},        {"reason", reason}};
   std::string text =
       j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   (void)client_.Publish({.topic = topics::kAck,
