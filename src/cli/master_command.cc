@@ -15,6 +15,7 @@ struct MasterArgs {
   MqttFlags mqtt;
   size_t max_packet_bytes = 16u << 20;
   int worker_timeout_ms = 3000;
+  int ack_timeout_ms = 10000;
 };
 
 int RunMaster(MasterArgs args) {
@@ -29,7 +30,8 @@ int RunMaster(MasterArgs args) {
   mqtt::Client client(opts);
   master::Master node(
       {.max_packet_bytes = args.max_packet_bytes,
-       .worker_timeout = std::chrono::milliseconds(args.worker_timeout_ms)},
+       .worker_timeout = std::chrono::milliseconds(args.worker_timeout_ms),
+       .ack_timeout = std::chrono::milliseconds(args.ack_timeout_ms)},
       client);
   Status s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
@@ -59,6 +61,10 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--worker-timeout-ms", args->worker_timeout_ms,
                   "A worker silent this long leaves the dispatch set")
+      ->capture_default_str();
+  cmd->add_option("--ack-timeout-ms", args->ack_timeout_ms,
+                  "Dispatch a packet again when its worker has not confirmed "
+                  "storing it by then")
       ->capture_default_str();
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }

@@ -1,8 +1,11 @@
 #include "master/master.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "wire/envelope.h"
 #include "wire/payload_format.h"
@@ -12,8 +15,20 @@ namespace fog::master {
 
 namespace topics = wire::topics;
 
+namespace {
+
+std::string RandomSession() {
+  std::random_device rd;
+  return fmt::format("{:08x}", rd());
+}
+
+}  // namespace
+
 Master::Master(MasterOptions options, mqtt::Client& client)
-    : options_(options), client_(client), membership_(options.worker_timeout) {}
+    : options_(options),
+      client_(client),
+      membership_(options.worker_timeout),
+      session_(RandomSession()) {}
 
 Master::~Master() { Stop(); }
 
@@ -50,6 +65,7 @@ void Master::Tick() {
   while (running_) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     Drain();
+    CheckInFlight();
   }
 }
 
@@ -60,6 +76,11 @@ std::vector<std::string> Master::live_workers() const {
 size_t Master::pending() const {
   std::lock_guard<std::mutex> lock(pending_mu_);
   return pending_.size();
+}
+
+size_t Master::in_flight() const {
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  return in_flight_.size();
 }
 
 void Master::OnMessage(const mqtt::Message& m) {
@@ -102,9 +123,10 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
                        "video " + video_id + ": payload is not a known format");
     return;
   }
+  auto payload = std::make_shared<const Bytes>(m.payload);
   std::lock_guard<std::mutex> lock(pending_mu_);
   // Keep arrival order: while packets wait, new ones queue behind them.
-  if (pending_.empty() && Dispatch(video_id, m.payload)) return;
+  if (pending_.empty() && Dispatch(video_id, payload)) return;
   if (pending_.size() >= options_.max_pending_packets ||
       pending_bytes_ + m.payload.size() > options_.max_pending_bytes) {
     reject_log_.Reject(counters_, "no-worker-queue-full", video_id,
@@ -113,7 +135,7 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
   }
   if (pending_.empty()) spdlog::warn("no live worker: holding packets");
   pending_bytes_ += m.payload.size();
-  pending_.push_back({video_id, m.payload});
+  pending_.push_back({video_id, std::move(payload)});
   counters_.Add("packets_held");
 }
 
@@ -121,19 +143,22 @@ void Master::Drain() {
   std::lock_guard<std::mutex> lock(pending_mu_);
   while (!pending_.empty() &&
          Dispatch(pending_.front().video_id, pending_.front().payload)) {
-    pending_bytes_ -= pending_.front().payload.size();
+    pending_bytes_ -= pending_.front().payload->size();
     pending_.pop_front();
   }
 }
 
-bool Master::Dispatch(const std::string& video_id, const Bytes& payload) {
-  std::optional<std::string> worker =
-      dispatcher_.Choose(membership_.Live(Membership::Clock::now()));
+bool Master::Dispatch(const std::string& video_id, const Payload& payload,
+                      const std::string& avoid) {
+  std::vector<std::string> live = membership_.Live(Membership::Clock::now());
+  if (!avoid.empty() && live.size() > 1) std::erase(live, avoid);
+  std::optional<std::string> worker = dispatcher_.Choose(live);
   if (!worker) return false;
+  const std::string dispatch_id =
+      session_ + "-" + std::to_string(next_dispatch_id_++);
   mqtt::Message out{
-      .topic = topics::Dispatch(*worker), .payload = payload, .qos = 1};
-  out.user_properties = {{"video-id", video_id},
-                         {"dispatch-id", std::to_string(next_dispatch_id_++)}};
+      .topic = topics::Dispatch(*worker), .payload = *payload, .qos = 1};
+  out.user_properties = {{"video-id", video_id}, {"dispatch-id", dispatch_id}};
   // Not waiting for the PUBACK: this runs on the client's callback thread,
   // which is the one that would receive it.
   Status s = client_.Publish(out, /*wait=*/false);
@@ -141,19 +166,71 @@ bool Master::Dispatch(const std::string& video_id, const Bytes& payload) {
     spdlog::error("dispatch to {}: {}", *worker, s.ToString());
     return false;
   }
+  in_flight_[dispatch_id] = {.video_id = video_id,
+                             .payload = payload,
+                             .worker = *worker,
+                             .sent = std::chrono::steady_clock::now()};
   counters_.Add("packets_dispatched");
   counters_.Add("dispatched." + *worker);
   return true;
 }
 
+void Master::Redispatch(InFlight packet, const char* why) {
+  counters_.Add(std::string("redispatched.") + why);
+  if (Dispatch(packet.video_id, packet.payload, packet.worker)) return;
+  // No worker live: wait at the head of the hold queue (it was first).
+  pending_bytes_ += packet.payload->size();
+  pending_.push_front({std::move(packet.video_id), std::move(packet.payload)});
+}
+
+void Master::CheckInFlight() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::string> live = membership_.Live(Membership::Clock::now());
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::vector<std::pair<InFlight, const char*>> again;
+  for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+    const bool gone =
+        std::find(live.begin(), live.end(), it->second.worker) == live.end();
+    const bool late = now - it->second.sent > options_.ack_timeout;
+    if (gone || late) {
+      again.emplace_back(std::move(it->second),
+                         gone ? "worker-left" : "timeout");
+      it = in_flight_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!again.empty()) {
+    spdlog::warn("master: dispatching {} unacknowledged packet(s) again",
+                 again.size());
+  }
+  for (auto& [packet, why] : again) Redispatch(std::move(packet), why);
+}
+
 void Master::OnAck(const mqtt::Message& m) {
+  std::string result, dispatch_id;
   try {
     nlohmann::json j =
         nlohmann::json::parse(m.payload.begin(), m.payload.end());
-    counters_.Add("acks." + j.at("result").get<std::string>());
+    result = j.at("result").get<std::string>();
+    dispatch_id = j.at("dispatch_id").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     reject_log_.Reject(counters_, "bad-ack", "", e.what());
+    return;
   }
+  counters_.Add("acks." + result);
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  auto it = in_flight_.find(dispatch_id);
+  if (it == in_flight_.end()) {
+    counters_.Add("acks_unknown");  // already re-dispatched, or not ours
+    return;
+  }
+  InFlight packet = std::move(it->second);
+  in_flight_.erase(it);
+  // "stored" and "duplicate" are done; "rejected" will never store (bad
+  // packet, counted by the worker); "error" is the worker's trouble, not the
+  // packet's: another worker gets it.
+  if (result == "error") Redispatch(std::move(packet), "error");
 }
 
 }  // namespace fog::master

@@ -3,6 +3,11 @@
 // when there is none). It keeps the workers' membership from their retained
 // status and heartbeats, and holds packets (bounded) while no worker is live.
 //
+// Every dispatched packet stays tracked until its worker acknowledges it as
+// durably stored (or refuses it as bad). A packet whose worker reports an
+// error, leaves, or stays silent past the ack timeout is dispatched again,
+// to another worker when there is one (docs/durability.md).
+//
 // The master checks only what routing needs (topic, video id, size, payload
 // format); workers verify signatures before storing.
 //
@@ -15,6 +20,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,6 +38,8 @@ struct MasterOptions {
   std::chrono::milliseconds worker_timeout{3000};
   size_t max_pending_packets = 4096;  // held while no worker is live
   size_t max_pending_bytes = 1u << 30;
+  // A dispatched packet not acknowledged within this is sent again.
+  std::chrono::milliseconds ack_timeout{10000};
 };
 
 class Master {
@@ -54,11 +62,20 @@ class Master {
   std::map<std::string, double> policy() const { return dispatcher_.weights(); }
   std::vector<std::string> live_workers() const;
   size_t pending() const;
+  // Packets dispatched and not yet acknowledged.
+  size_t in_flight() const;
 
  private:
+  using Payload = std::shared_ptr<const Bytes>;
   struct Pending {
     std::string video_id;
-    Bytes payload;
+    Payload payload;
+  };
+  struct InFlight {
+    std::string video_id;
+    Payload payload;
+    std::string worker;
+    std::chrono::steady_clock::time_point sent;
   };
 
   void OnMessage(const mqtt::Message& m);
@@ -66,8 +83,15 @@ class Master {
   void OnAck(const mqtt::Message& m);
   // Sends what waits in pending_ to live workers.
   void Drain();
-  // Publishes one packet to a live worker; false when none is live.
-  bool Dispatch(const std::string& video_id, const Bytes& payload);
+  // Publishes one packet to a live worker, avoiding `avoid` when another
+  // is live, and tracks it; false when none is live. REQUIRES: pending_mu_.
+  bool Dispatch(const std::string& video_id, const Payload& payload,
+                const std::string& avoid = "");
+  // Sends a tracked packet again (error, timeout, worker gone), or holds it
+  // when no worker is live. REQUIRES: pending_mu_.
+  void Redispatch(InFlight packet, const char* why);
+  // Re-dispatches packets past the ack timeout or whose worker left.
+  void CheckInFlight();
   void Tick();
 
   const MasterOptions options_;
@@ -76,11 +100,15 @@ class Master {
   Dispatcher dispatcher_;
   Counters counters_;
   RejectLog reject_log_;
-  std::atomic<uint64_t> next_dispatch_id_{1};
+  // Dispatch ids are "<session>-<n>": a restarted master never takes a
+  // stale ack for one of its own.
+  const std::string session_;
+  uint64_t next_dispatch_id_ = 1;  // guarded by pending_mu_
 
   mutable std::mutex pending_mu_;
   std::deque<Pending> pending_;
   size_t pending_bytes_ = 0;
+  std::map<std::string, InFlight> in_flight_;  // by dispatch id
 
   std::atomic<bool> running_{false};
   std::thread ticker_;
