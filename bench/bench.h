@@ -25,9 +25,13 @@ struct DatapathBenchOptions {
   // answers 200; otherwise the benchmark starts a fog of its own in a
   // temporary directory and stops it at the end.
   std::string dir = "./fog-data";
-  int packets_64k = 400;  // messages of 64 KiB per path
-  int packets_1m = 60;    // messages of 1 MiB per path
-  int window = 16;        // messages in flight (unreceived), on both paths
+  int packets_64k = 2000;  // messages of 64 KiB per path
+  int packets_1m = 60;     // messages of 1 MiB per path
+  // Messages in flight (unreceived), the same on both paths: 4 MiB of
+  // 64 KiB packets, 16 MiB of 1 MiB ones, so neither path is held back by
+  // its latency alone.
+  int window_64k = 64;
+  int window_1m = 16;
   // Budget for all four measured runs together; a run that exceeds it stops
   // with partial numbers and "incomplete": true.
   double timeout_seconds = 60;

@@ -308,6 +308,7 @@ struct Case {
   std::string label;  // "64KiB", "1MiB"
   size_t bytes;
   int count;
+  int window;
 };
 
 struct Endpoint {
@@ -490,16 +491,16 @@ json RunFog(const Paths& p, const Case& c, int window, Budget& budget,
 bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
               json& out) {
   const std::vector<Case> cases = {
-      {"64KiB", size_t{64} << 10, options.packets_64k},
-      {"1MiB", size_t{1} << 20, options.packets_1m}};
+      {"64KiB", size_t{64} << 10, options.packets_64k, options.window_64k},
+      {"1MiB", size_t{1} << 20, options.packets_1m, options.window_1m}};
   std::mt19937_64 rng(std::random_device{}());
   Budget budget(options.timeout_seconds);
   bool incomplete = false;
   // Interleaved (raw, fog) per size, so drift in the machine's load hits
   // both sides of a ratio alike.
   for (const Case& c : cases) {
-    const json r = RunRaw(paths, c, options.window, budget, rng);
-    const json f = RunFog(paths, c, options.window, budget, rng);
+    const json r = RunRaw(paths, c, c.window, budget, rng);
+    const json f = RunFog(paths, c, c.window, budget, rng);
     incomplete |= r.value("incomplete", true) || f.value("incomplete", true);
     out["raw"][c.label] = r;
     out["fog"][c.label] = f;
@@ -513,10 +514,11 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
 }  // namespace
 
 std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
-  json out = {{"benchmark", "datapath"},
-              {"machine", MachineJson()},
-              {"window", options.window},
-              {"timeout_s", options.timeout_seconds}};
+  json out = {
+      {"benchmark", "datapath"},
+      {"machine", MachineJson()},
+      {"window", {{"64KiB", options.window_64k}, {"1MiB", options.window_1m}}},
+      {"timeout_s", options.timeout_seconds}};
   auto fail = [&](const Status& s) {
     out["error"] = s.ToString();
     if (ok) *ok = false;

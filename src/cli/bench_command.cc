@@ -26,7 +26,10 @@ void AddDatapathCommand(CLI::App& bench, int* exit_code) {
   cmd->add_option("--packets-1m", o->packets_1m, "Messages of 1 MiB")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
-  cmd->add_option("--window", o->window, "Messages in flight")
+  cmd->add_option("--window-64k", o->window_64k, "64 KiB messages in flight")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--window-1m", o->window_1m, "1 MiB messages in flight")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--timeout", o->timeout_seconds,

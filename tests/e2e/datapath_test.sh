@@ -26,6 +26,13 @@ workers=$(video_field "$id" "len([w for w in j['workers'] if w['packets'] > 0])"
 expect "registry: 23 packets (init + 22 one-second fragments), got $packets/$total" \
   test "$packets" = 23 -a "$total" = 23
 expect "packets spread over >= 2 workers (got $workers)" test "$workers" -ge 2
+# Duration from the workers' track timing: the init segment's timescales on
+# one worker, the fragment ends on all (AAC priming adds up to ~0.1 s).
+duration_ok() {
+  python3 -c "import sys; d=$(video_field "$id" "j['duration']"); sys.exit(0 if d is not None and abs(d - 22) < 0.2 else 1)" 2>/dev/null
+}
+expect "registry: duration 22 s (got $(video_field "$id" "j['duration']"))" \
+  wait_for 10 duration_ok
 listed=$(curl -sf "$http/videos" | python3 -c 'import json,sys; print(sum(1 for v in json.load(sys.stdin) if v["VideoID"]==sys.argv[1] and "ID" in v and "CreatedAt" in v))' "$id")
 expect "GET /videos lists it with the seed's fields" test "$listed" = 1
 
