@@ -148,6 +148,20 @@ Status ParseQuery(std::string_view query, DatabaseUrl* url) {
   return Status::OK();
 }
 
+// SOCI 4.0's PostgreSQL backend splits its connect string at whitespace
+// and joins the pieces with single spaces before libpq sees it, so inside
+// a quoted value only lone spaces survive.
+bool SurvivesSociPostgresql(std::string_view value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+      return false;
+    }
+    if (c == ' ' && i + 1 < value.size() && value[i + 1] == ' ') return false;
+  }
+  return true;
+}
+
 Status ParseServerUrl(std::string_view rest, DatabaseUrl* url) {
   if (rest.find('#') != std::string_view::npos) {
     return Status::InvalidArgument(
@@ -203,6 +217,16 @@ Status ParseServerUrl(std::string_view rest, DatabaseUrl* url) {
   if (!url->socket.empty() && !url->host.empty()) {
     return Status::InvalidArgument(
         "registry URL: give either a host or ?socket=PATH, not both");
+  }
+  if (url->backend == Backend::kPostgresql &&
+      !(SurvivesSociPostgresql(url->user) &&
+        SurvivesSociPostgresql(url->password) &&
+        SurvivesSociPostgresql(url->database) &&
+        SurvivesSociPostgresql(url->socket))) {
+    return Status::InvalidArgument(
+        "registry URL: for PostgreSQL the user, password, database and "
+        "socket may not hold tabs, line breaks or two spaces in a row "
+        "(SOCI 4.0 would alter them)");
   }
   return Status::OK();
 }

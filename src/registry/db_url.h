@@ -14,7 +14,9 @@
 // MySQL the socket file, for PostgreSQL the directory holding
 // ".s.PGSQL.PORT" (libpq's convention); with a socket, HOST must be empty.
 // Note that libmariadb treats the host "localhost" as "use the default unix
-// socket": write 127.0.0.1 for TCP.
+// socket": write 127.0.0.1 for TCP. For PostgreSQL the decoded values may
+// not hold tabs, line breaks or runs of spaces: SOCI 4.0's backend would
+// collapse them before libpq sees them.
 //
 // Passwords never appear in messages: errors name the field, and Redacted()
 // replaces the password with "***".

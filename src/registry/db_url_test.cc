@@ -50,6 +50,10 @@ TEST(DbUrlTest, ServerUrlsAreSplitAndDecoded) {
   // An unencoded '@' in the password: the last '@' ends the user info.
   EXPECT_EQ(Parsed("mysql://u:a@b@h/d").password, "a@b");
   EXPECT_EQ(Parsed("mysql://u:a:b@h/d").password, "a:b");
+  // Lone spaces pass everywhere; runs of whitespace only on MySQL (SOCI's
+  // PostgreSQL backend would collapse them).
+  EXPECT_EQ(Parsed("postgresql://u:%20a%20b%20@h/d").password, " a b ");
+  EXPECT_EQ(Parsed("mysql://u:a%20%20%09b@h/d").password, "a  \tb");
 }
 
 TEST(DbUrlTest, SocketForms) {
@@ -123,6 +127,10 @@ TEST(DbUrlTest, BadUrlsAreRefusedWithoutEchoingThePassword) {
            "mysql://u:secret@h/d?sslmode=require",
            "mysql://u:secret@h/d?socket",
            "postgresql://u:secret@h/%",
+           "postgresql://u:secret%20%20x@h/d",
+           "postgres://u:secret%09x@h/d",
+           "postgresql://u:secret%0Ax@h/d",
+           "postgresql://u:secret@h/d%20%20e",
            "sqlite3://",
            "sqlite3://a=b",
        }) {
