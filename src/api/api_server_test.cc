@@ -19,10 +19,11 @@ constexpr char kToken[] = "s3cret-token";
 
 // Every test runs once per database in FOG_TEST_DB_URLS
 // (registry/testing_db.h), each on a wiped database.
-class ApiServerTest : public ::testing::TestWithParam<std::string> {
+class ApiServerTest
+    : public ::testing::TestWithParam<registry::test_db::TestDatabase> {
  protected:
   void SetUp() override {
-    url_ = GetParam();
+    url_ = GetParam().url;
     Status wiped = registry::test_db::Wipe(url_);
     ASSERT_TRUE(wiped.ok()) << wiped.ToString();
     auto opened = registry::Registry::Open(url_);
@@ -91,8 +92,8 @@ class ApiServerTest : public ::testing::TestWithParam<std::string> {
 
 INSTANTIATE_TEST_SUITE_P(
     Databases, ApiServerTest,
-    ::testing::ValuesIn(registry::test_db::TestDatabaseUrls()),
-    [](const ::testing::TestParamInfo<std::string>& param) {
+    ::testing::ValuesIn(registry::test_db::TestDatabases()),
+    [](const ::testing::TestParamInfo<registry::test_db::TestDatabase>& param) {
       return registry::test_db::ParamName(param.param, param.index);
     });
 

@@ -20,10 +20,10 @@ namespace {
 
 // Every test runs once per database in FOG_TEST_DB_URLS (testing_db.h),
 // each on a wiped database.
-class RegistryTest : public ::testing::TestWithParam<std::string> {
+class RegistryTest : public ::testing::TestWithParam<test_db::TestDatabase> {
  protected:
   void SetUp() override {
-    url_ = GetParam();
+    url_ = GetParam().url;
     Status wiped = test_db::Wipe(url_);
     ASSERT_TRUE(wiped.ok()) << wiped.ToString();
     Reopen();
@@ -66,8 +66,8 @@ class RegistryTest : public ::testing::TestWithParam<std::string> {
 };
 
 INSTANTIATE_TEST_SUITE_P(
-    Databases, RegistryTest, ::testing::ValuesIn(test_db::TestDatabaseUrls()),
-    [](const ::testing::TestParamInfo<std::string>& param) {
+    Databases, RegistryTest, ::testing::ValuesIn(test_db::TestDatabases()),
+    [](const ::testing::TestParamInfo<test_db::TestDatabase>& param) {
       return test_db::ParamName(param.param, param.index);
     });
 

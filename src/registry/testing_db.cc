@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "registry/db_url.h"
+#include "registry/registry.h"
 #include "registry/session.h"
 
 namespace fog::registry::test_db {
@@ -113,18 +114,22 @@ std::vector<std::string> OtherConnections(soci::session& sql, Backend backend) {
 
 }  // namespace
 
-std::vector<std::string> TestDatabaseUrls() {
-  static const DefaultSqlite default_sqlite;  // its directory goes at exit
-  std::vector<std::string> urls;
-  const char* env = getenv("FOG_TEST_DB_URLS");
-  std::istringstream words(env != nullptr ? env : "");
-  for (std::string url; words >> url;) urls.push_back(url);
-  if (urls.empty()) urls.push_back(default_sqlite.url());
-  return urls;
+void PrintTo(const TestDatabase& db, std::ostream* os) {
+  *os << RedactDatabaseUrl(db.url);
 }
 
-std::string ParamName(const std::string& url, size_t index) {
-  Result<DatabaseUrl> parsed = ParseDatabaseUrl(url);
+std::vector<TestDatabase> TestDatabases() {
+  static const DefaultSqlite default_sqlite;  // its directory goes at exit
+  std::vector<TestDatabase> dbs;
+  const char* env = getenv("FOG_TEST_DB_URLS");
+  std::istringstream words(env != nullptr ? env : "");
+  for (std::string url; words >> url;) dbs.push_back({url});
+  if (dbs.empty()) dbs.push_back({default_sqlite.url()});
+  return dbs;
+}
+
+std::string ParamName(const TestDatabase& db, size_t index) {
+  Result<DatabaseUrl> parsed = ParseDatabaseUrl(db.url);
   std::string backend =
       parsed.ok() ? std::string(BackendName(parsed->backend)) : "invalid";
   return fmt::format("{}_{}", backend, index);

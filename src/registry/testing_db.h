@@ -16,6 +16,7 @@
 #define FOG_REGISTRY_TESTING_DB_H_
 
 #include <cstddef>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,18 @@
 
 namespace fog::registry::test_db {
 
-std::vector<std::string> TestDatabaseUrls();
+// A test parameter. gtest prints it (failure messages, ctest's test list)
+// with the password redacted.
+struct TestDatabase {
+  std::string url;
+};
+void PrintTo(const TestDatabase& db, std::ostream* os);
+
+std::vector<TestDatabase> TestDatabases();
 
 // A gtest parameter name: the backend ("sqlite3", "mysql", "postgresql")
 // and the URL's position in the list, e.g. "mysql_1".
-std::string ParamName(const std::string& url, size_t index);
+std::string ParamName(const TestDatabase& db, size_t index);
 
 bool IsSqlite(const std::string& url);
 
