@@ -61,7 +61,7 @@ int RunApi(ApiArgs args) {
   }
   if (!s.ok()) spdlog::warn("api: {} (health reports mqtt down)", s.ToString());
   spdlog::info("api: listening on http://{}:{} ({})", args.host, server.port(),
-               args.db);
+               registry::RedactDatabaseUrl(args.db));
   WaitForTerminationSignal();
   server.Stop();
   client.Disconnect();
@@ -79,7 +79,10 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--host", args->host, "Address to listen on")
       ->capture_default_str();
   cmd->add_option("--port", args->port, "HTTP port")->capture_default_str();
-  cmd->add_option("--db", args->db, "Database URL (sqlite3://PATH)")
+  cmd->add_option("--db", args->db,
+                  "Registry database URL: sqlite3://PATH, "
+                  "mysql://USER:PASSWORD@HOST:PORT/DB or "
+                  "postgresql://USER:PASSWORD@HOST:PORT/DB (docs/api.md)")
       ->envname("FOG_DB")
       ->capture_default_str();
   cmd->add_option("--token", args->token, "Bearer token workers use to report")

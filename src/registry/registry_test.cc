@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -127,20 +128,27 @@ TEST(RegistryOpenTest, UnreachableServersAreIoErrorsWithoutThePassword) {
 }
 
 // tests/db/with_databases.sh also lists the unix socket forms of its
-// servers' URLs in FOG_TEST_SOCKET_URLS.
-TEST(RegistryOpenTest, SocketUrlsWork) {
+// servers' URLs in FOG_TEST_SOCKET_URLS; without it there are no instances.
+std::vector<std::string> SocketUrls() {
+  std::vector<std::string> urls;
   const char* env = getenv("FOG_TEST_SOCKET_URLS");
-  if (env == nullptr || *env == '\0') {
-    GTEST_SKIP() << "FOG_TEST_SOCKET_URLS is not set";
-  }
-  std::istringstream urls(env);
-  for (std::string url; urls >> url;) {
-    ASSERT_TRUE(test_db::Wipe(url).ok()) << url;
-    auto opened = Registry::Open(url);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    EXPECT_EQ(*(*opened)->SchemaVersion(), 3);
-    EXPECT_TRUE((*opened)->CreateVideo("over-the-socket").ok());
-  }
+  std::istringstream in(env == nullptr ? "" : env);
+  for (std::string url; in >> url;) urls.push_back(url);
+  return urls;
+}
+
+class SocketUrlTest : public ::testing::TestWithParam<std::string> {};
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SocketUrlTest);
+INSTANTIATE_TEST_SUITE_P(Sockets, SocketUrlTest,
+                         ::testing::ValuesIn(SocketUrls()));
+
+TEST_P(SocketUrlTest, Works) {
+  const std::string& url = GetParam();
+  ASSERT_TRUE(test_db::Wipe(url).ok()) << url;
+  auto opened = Registry::Open(url);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(*(*opened)->SchemaVersion(), 3);
+  EXPECT_TRUE((*opened)->CreateVideo("over-the-socket").ok());
 }
 
 TEST(RegistryOpenTest, RedactsUrlsForLogs) {
@@ -604,8 +612,42 @@ TEST_P(RegistryTest, TrackLimitsAreEnforcedAndTheExtremesStored) {
   EXPECT_EQ(registry_->GetVideo("cam")->workers.size(), 1u);
 }
 
-TEST_P(RegistryTest, ReconnectsWhenTheServerDropsTheConnection) {
-  if (IsSqlite()) GTEST_SKIP() << "SQLite has no server connection";
+// Databases behind a server connection (not SQLite), and PostgreSQL alone
+// (only it lets its user refuse new connections): suites of their own, with
+// no instances when no such server is listed.
+std::vector<test_db::TestDatabase> DatabasesWhere(
+    const std::function<bool(const DatabaseUrl&)>& keep) {
+  std::vector<test_db::TestDatabase> out;
+  for (const test_db::TestDatabase& db : test_db::TestDatabases()) {
+    Result<DatabaseUrl> parsed = ParseDatabaseUrl(db.url);
+    if (parsed.ok() && keep(*parsed)) out.push_back(db);
+  }
+  return out;
+}
+
+class ServerRegistryTest : public RegistryTest {};
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ServerRegistryTest);
+INSTANTIATE_TEST_SUITE_P(
+    Servers, ServerRegistryTest,
+    ::testing::ValuesIn(DatabasesWhere([](const DatabaseUrl& u) {
+      return u.backend != Backend::kSqlite3;
+    })),
+    [](const ::testing::TestParamInfo<test_db::TestDatabase>& param) {
+      return test_db::ParamName(param.param, param.index);
+    });
+
+class PostgresRegistryTest : public RegistryTest {};
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(PostgresRegistryTest);
+INSTANTIATE_TEST_SUITE_P(
+    Postgres, PostgresRegistryTest,
+    ::testing::ValuesIn(DatabasesWhere([](const DatabaseUrl& u) {
+      return u.backend == Backend::kPostgresql;
+    })),
+    [](const ::testing::TestParamInfo<test_db::TestDatabase>& param) {
+      return test_db::ParamName(param.param, param.index);
+    });
+
+TEST_P(ServerRegistryTest, ReconnectsWhenTheServerDropsTheConnection) {
   ASSERT_TRUE(registry_->ReportHoldings(Report("cam", "w1", 2, 4)).ok());
   Status killed = test_db::KillOtherConnections(url_);
   ASSERT_TRUE(killed.ok()) << killed.ToString();
@@ -626,12 +668,9 @@ TEST_P(RegistryTest, ReconnectsWhenTheServerDropsTheConnection) {
   EXPECT_TRUE(registry_->DeleteVideo("cam").ok());
 }
 
-TEST_P(RegistryTest, AServerThatStaysAwayIsAnIoErrorUntilItIsBack) {
+TEST_P(PostgresRegistryTest, AServerThatStaysAwayIsAnIoErrorUntilItIsBack) {
   Result<DatabaseUrl> parsed = ParseDatabaseUrl(url_);
   ASSERT_TRUE(parsed.ok());
-  if (parsed->backend != Backend::kPostgresql) {
-    GTEST_SKIP() << "only PostgreSQL lets its user refuse new connections";
-  }
   ASSERT_TRUE(registry_->CreateVideo("cam").ok());
   ASSERT_TRUE(test_db::KillOtherConnections(url_).ok());
   ASSERT_TRUE(test_db::RefuseConnections(url_, true).ok());
