@@ -1,5 +1,6 @@
 #include "api/video_json.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -79,8 +80,7 @@ TEST(VideoJsonTest, ParsesTrackTimescalesAndEnds) {
   std::string many = R"({"video_id":"cam","worker":"w","packets":1,)"
                      R"("bytes":1,"track_end_ticks":{)";
   for (int t = 1; t <= 64; ++t) {
-    many += (t > 1 ? "," : "") + std::string("\"") + std::to_string(t) +
-            "\":" + std::to_string(t);
+    many += fmt::format("{}\"{}\":{}", t > 1 ? "," : "", t, t);
   }
   EXPECT_TRUE(ParseHoldingsReport(many + "}}").ok());
   EXPECT_FALSE(ParseHoldingsReport(many + R"(,"65":1}})").ok());

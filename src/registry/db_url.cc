@@ -298,8 +298,12 @@ std::string DatabaseUrl::Redacted() const {
   }
   out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
   if (port != 0) out += fmt::format(":{}", port);
-  out += "/" + PercentEncode(database);
-  if (!socket.empty()) out += "?socket=" + PercentEncode(socket, "/");
+  out += '/';
+  out += PercentEncode(database);
+  if (!socket.empty()) {
+    out += "?socket=";
+    out += PercentEncode(socket, "/");
+  }
   return out;
 }
 
