@@ -150,6 +150,7 @@ void Balancer::PublishPolicy(uint64_t round) {
   policy["time_ms"] = UnixMillis();
   policy["packets"] = instance.packets;
   policy["workers"] = std::move(workers);
+  if (allocation->overload_fallback) policy["overload_fallback"] = true;
   // No worker answered: an empty policy (the master goes round-robin), not
   // an infeasible round.
   if (!allocation->feasible && !instance.workers.empty()) {
