@@ -123,10 +123,17 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
                        "video " + video_id + ": payload is not a known format");
     return;
   }
+  Result<int64_t> number = wire::PeekPacketNumber(m.payload);
+  if (!number.ok()) {
+    reject_log_.Reject(counters_, "malformed", video_id,
+                       "video " + video_id + ": " + number.status().message());
+    return;
+  }
+  const PacketKey key{video_id, *number};
   auto payload = std::make_shared<const Bytes>(m.payload);
   std::lock_guard<std::mutex> lock(pending_mu_);
   // Keep arrival order: while packets wait, new ones queue behind them.
-  if (pending_.empty() && Dispatch(video_id, payload)) return;
+  if (pending_.empty() && Dispatch(key, payload)) return;
   if (pending_.size() >= options_.max_pending_packets ||
       pending_bytes_ + m.payload.size() > options_.max_pending_bytes) {
     reject_log_.Reject(counters_, "no-worker-queue-full", video_id,
@@ -135,30 +142,38 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
   }
   if (pending_.empty()) spdlog::warn("no live worker: holding packets");
   pending_bytes_ += m.payload.size();
-  pending_.push_back({video_id, std::move(payload)});
+  pending_.push_back({key, std::move(payload)});
   counters_.Add("packets_held");
 }
 
 void Master::Drain() {
   std::lock_guard<std::mutex> lock(pending_mu_);
   while (!pending_.empty() &&
-         Dispatch(pending_.front().video_id, pending_.front().payload)) {
+         Dispatch(pending_.front().key, pending_.front().payload)) {
     pending_bytes_ -= pending_.front().payload->size();
     pending_.pop_front();
   }
 }
 
-bool Master::Dispatch(const std::string& video_id, const Payload& payload,
+bool Master::Dispatch(const PacketKey& key, const Payload& payload,
                       const std::string& avoid) {
   std::vector<std::string> live = membership_.Live(Membership::Clock::now());
   if (!avoid.empty() && live.size() > 1) std::erase(live, avoid);
-  std::optional<std::string> worker = dispatcher_.Choose(live);
+  std::optional<std::string> worker;
+  auto placed = placed_.find(key);
+  if (placed != placed_.end() &&
+      std::find(live.begin(), live.end(), placed->second) != live.end()) {
+    worker = placed->second;  // it has this packet, or is storing it
+    counters_.Add("packets_to_holder");
+  } else {
+    worker = dispatcher_.Choose(live);
+  }
   if (!worker) return false;
   const std::string dispatch_id =
       session_ + "-" + std::to_string(next_dispatch_id_++);
   mqtt::Message out{
       .topic = topics::Dispatch(*worker), .payload = *payload, .qos = 1};
-  out.user_properties = {{"video-id", video_id}, {"dispatch-id", dispatch_id}};
+  out.user_properties = {{"video-id", key.first}, {"dispatch-id", dispatch_id}};
   // Not waiting for the PUBACK: this runs on the client's callback thread,
   // which is the one that would receive it.
   Status s = client_.Publish(out, /*wait=*/false);
@@ -166,21 +181,34 @@ bool Master::Dispatch(const std::string& video_id, const Payload& payload,
     spdlog::error("dispatch to {}: {}", *worker, s.ToString());
     return false;
   }
-  in_flight_[dispatch_id] = {.video_id = video_id,
+  in_flight_[dispatch_id] = {.key = key,
                              .payload = payload,
                              .worker = *worker,
                              .sent = std::chrono::steady_clock::now()};
+  Place(key, *worker);
   counters_.Add("packets_dispatched");
   counters_.Add("dispatched." + *worker);
   return true;
 }
 
+void Master::Place(const PacketKey& key, const std::string& worker) {
+  constexpr size_t kMaxPlaced = 1 << 18;
+  auto [it, inserted] = placed_.insert_or_assign(key, worker);
+  if (!inserted) return;
+  placed_order_.push_back(key);
+  if (placed_order_.size() > kMaxPlaced) {
+    placed_.erase(placed_order_.front());
+    placed_order_.pop_front();
+  }
+}
+
 void Master::Redispatch(InFlight packet, const char* why) {
   counters_.Add(std::string("redispatched.") + why);
-  if (Dispatch(packet.video_id, packet.payload, packet.worker)) return;
+  // Another worker, unless it is the only one (Dispatch moves the placement).
+  if (Dispatch(packet.key, packet.payload, packet.worker)) return;
   // No worker live: wait at the head of the hold queue (it was first).
   pending_bytes_ += packet.payload->size();
-  pending_.push_front({std::move(packet.video_id), std::move(packet.payload)});
+  pending_.push_front({std::move(packet.key), std::move(packet.payload)});
 }
 
 void Master::CheckInFlight() {

@@ -3,6 +3,10 @@
 // when there is none). It keeps the workers' membership from their retained
 // status and heartbeats, and holds packets (bounded) while no worker is live.
 //
+// A packet the master has placed before (a QoS 1 redelivery, a publisher
+// sending it again) goes to the worker that holds it, which answers
+// "duplicate", so repeats do not spread copies over the fog.
+//
 // Every dispatched packet stays tracked until its worker acknowledges it as
 // durably stored (or refuses it as bad). A packet whose worker reports an
 // error, leaves, or stays silent past the ack timeout is dispatched again,
@@ -67,12 +71,13 @@ class Master {
 
  private:
   using Payload = std::shared_ptr<const Bytes>;
+  using PacketKey = std::pair<std::string, int64_t>;  // video id, number
   struct Pending {
-    std::string video_id;
+    PacketKey key;
     Payload payload;
   };
   struct InFlight {
-    std::string video_id;
+    PacketKey key;
     Payload payload;
     std::string worker;
     std::chrono::steady_clock::time_point sent;
@@ -85,8 +90,11 @@ class Master {
   void Drain();
   // Publishes one packet to a live worker, avoiding `avoid` when another
   // is live, and tracks it; false when none is live. REQUIRES: pending_mu_.
-  bool Dispatch(const std::string& video_id, const Payload& payload,
+  bool Dispatch(const PacketKey& key, const Payload& payload,
                 const std::string& avoid = "");
+  // Remembers which worker got `key` (bounded: the oldest are forgotten).
+  // REQUIRES: pending_mu_.
+  void Place(const PacketKey& key, const std::string& worker);
   // Sends a tracked packet again (error, timeout, worker gone), or holds it
   // when no worker is live. REQUIRES: pending_mu_.
   void Redispatch(InFlight packet, const char* why);
@@ -109,6 +117,8 @@ class Master {
   std::deque<Pending> pending_;
   size_t pending_bytes_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by dispatch id
+  std::map<PacketKey, std::string> placed_;    // where each packet went
+  std::deque<PacketKey> placed_order_;         // oldest first, for eviction
 
   std::atomic<bool> running_{false};
   std::thread ticker_;

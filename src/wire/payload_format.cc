@@ -16,6 +16,19 @@ PayloadFormat DetectFormat(ByteView payload) {
   return PayloadFormat::kUnknown;
 }
 
+Result<int64_t> PeekPacketNumber(ByteView payload) {
+  Result<DecodedMap> map = DecodeMap(payload, kMaxPayloadBytes);
+  if (!map.ok()) return map.status();
+  if (map->Find("video_id") == nullptr) {  // legacy: the packet is nested
+    Result<ByteView> inner = GetBinView(*map, "packet");
+    if (!inner.ok()) return inner.status();
+    Result<DecodedMap> packet = DecodeMap(*inner, kMaxPayloadBytes);
+    if (!packet.ok()) return packet.status();
+    return GetInt(*packet, "packet_number");
+  }
+  return GetInt(*map, "packet_number");
+}
+
 const char* FormatName(PayloadFormat format) {
   switch (format) {
     case PayloadFormat::kNative:

@@ -6,7 +6,10 @@
 #ifndef FOG_WIRE_PAYLOAD_FORMAT_H_
 #define FOG_WIRE_PAYLOAD_FORMAT_H_
 
+#include <cstdint>
+
 #include "common/bytes.h"
+#include "common/status.h"
 
 namespace fog::wire {
 
@@ -22,6 +25,10 @@ PayloadFormat DetectFormat(ByteView payload);
 
 // "native", "legacy-sis", "video-packet" or "unknown".
 const char* FormatName(PayloadFormat format);
+
+// The packet number of a payload of any known format, read without copying
+// or verifying anything else (the master routes by it).
+Result<int64_t> PeekPacketNumber(ByteView payload);
 
 }  // namespace fog::wire
 
