@@ -17,6 +17,7 @@
 #include <string_view>
 #include <thread>
 
+#include "api/openapi.h"
 #include "api/video_json.h"
 #include "registry/registry.h"
 #include "wire/envelope.h"
@@ -28,7 +29,7 @@ constexpr char kJson[] = "application/json";
 constexpr std::string_view kVideosPrefix = "/videos/";
 constexpr int kDefaultLimit = 100;
 
-enum class Route { kNone, kVideos, kVideo, kCreate, kHealth, kFog };
+enum class Route { kNone, kVideos, kVideo, kCreate, kHealth, kFog, kOpenApi };
 
 struct RouteMatch {
   Route route = Route::kNone;
@@ -46,6 +47,7 @@ RouteMatch MatchRoute(const std::string& path) {
   if (path == "/create") return {Route::kCreate, {}};
   if (path == "/health") return {Route::kHealth, {}};
   if (path == "/fog") return {Route::kFog, {}};
+  if (path == "/openapi.json") return {Route::kOpenApi, {}};
   return {};
 }
 
@@ -58,6 +60,7 @@ const char* AllowedMethods(Route route) {
     case Route::kCreate:
     case Route::kHealth:
     case Route::kFog:
+    case Route::kOpenApi:
       return "GET, HEAD, OPTIONS";
     case Route::kNone:
       break;
@@ -359,6 +362,10 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
       return;
     case Route::kFog:
       HandleFog(req, res);
+      return;
+    case Route::kOpenApi:
+      res.set_header("Cache-Control", "public, max-age=3600");
+      res.set_content(std::string(OpenApiJson()), kJson);
       return;
     case Route::kNone:
       break;

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -96,6 +98,64 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<registry::test_db::TestDatabase>& param) {
       return registry::test_db::ParamName(param.param, param.index);
     });
+
+// GET /openapi.json describes every route the server answers, with the
+// methods it allows, and routes nothing it does not describe.
+TEST_P(ApiServerTest, OpenApiDocumentMatchesTheRoutes) {
+  auto res = client_->Get("/openapi.json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  json doc = json::parse(res->body, nullptr, false);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_TRUE(doc["openapi"].get<std::string>().starts_with("3."));
+  std::map<std::string, std::string> concrete = {
+      {"/videos", "/videos"}, {"/videos/{id}", "/videos/cam"},
+      {"/create", "/create"}, {"/health", "/health"},
+      {"/fog", "/fog"},       {"/openapi.json", "/openapi.json"}};
+  ASSERT_EQ(doc["paths"].size(), concrete.size());
+  for (const auto& [path, item] : doc["paths"].items()) {
+    ASSERT_TRUE(concrete.count(path)) << "documented but unknown: " << path;
+    auto options = client_->Options(concrete[path]);
+    ASSERT_TRUE(options);
+    ASSERT_EQ(options->status, 204) << path;
+    std::string allowed = options->get_header_value("Allow");
+    for (const auto& [method, op] : item.items()) {
+      if (method == "parameters") continue;
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(toupper(c));
+      EXPECT_NE(allowed.find(upper), std::string::npos)
+          << path << " documents " << upper << ", server allows " << allowed;
+      EXPECT_TRUE(op.contains("responses")) << path << " " << method;
+    }
+    for (const char* m : {"POST", "DELETE"}) {
+      if (allowed.find(m) == std::string::npos) continue;
+      std::string lower = m;
+      for (char& c : lower) c = static_cast<char>(tolower(c));
+      EXPECT_TRUE(item.contains(lower))
+          << path << " allows " << m << " but does not document it";
+    }
+  }
+  // Every $ref points into the document.
+  std::function<void(const json&)> check_refs = [&](const json& j) {
+    if (j.is_object()) {
+      for (const auto& [k, v] : j.items()) {
+        if (k == "$ref") {
+          std::string ref = v.get<std::string>();
+          ASSERT_TRUE(ref.starts_with("#/")) << ref;
+          EXPECT_FALSE(
+              doc.value(json::json_pointer(ref.substr(1)), json()).is_null())
+              << "dangling " << ref;
+        } else {
+          check_refs(v);
+        }
+      }
+    } else if (j.is_array()) {
+      for (const json& v : j) check_refs(v);
+    }
+  };
+  check_refs(doc);
+}
 
 TEST_P(ApiServerTest, SeedCreateAndListStayCompatible) {
   auto empty = client_->Get("/videos");
