@@ -47,9 +47,6 @@ class WorkerTable {
   // answered one of pings round-missed_periods .. round-1. Sorted by name.
   std::vector<Entry> Current(uint64_t round) const;
 
-  // Every worker ever seen (names), for the log line when the set changes.
-  size_t known() const { return entries_.size(); }
-
  private:
   const int missed_periods_;
   std::map<std::string, Entry> entries_;

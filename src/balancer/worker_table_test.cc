@@ -87,9 +87,8 @@ TEST(WorkerTableTest, RefusesBadAnswersAndKeepsTheOldOnes) {
   }
   EXPECT_FALSE(t.OnStats("../etc", Stats(1, 10, 1), 2).ok());
   EXPECT_FALSE(t.OnStats("", Stats(1, 10, 1), 2).ok());
-  ASSERT_EQ(t.Current(2).size(), 1u);
+  ASSERT_EQ(t.Current(2).size(), 1u);  // the bad names added no one
   EXPECT_EQ(t.Current(2)[0].load.cpu, 10);
-  EXPECT_EQ(t.known(), 1u);
 }
 
 }  // namespace
