@@ -118,15 +118,13 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
                            std::to_string(m.payload.size()) + " bytes");
     return;
   }
-  if (wire::DetectFormat(m.payload) == wire::PayloadFormat::kUnknown) {
-    reject_log_.Reject(counters_, "malformed", video_id,
-                       "video " + video_id + ": payload is not a known format");
-    return;
-  }
+  // One parse: a payload of no known format has no packet number either.
   Result<int64_t> number = wire::PeekPacketNumber(m.payload);
   if (!number.ok()) {
-    reject_log_.Reject(counters_, "malformed", video_id,
-                       "video " + video_id + ": " + number.status().message());
+    reject_log_.Reject(
+        counters_, "malformed", video_id,
+        "video " + video_id +
+            ": payload is not a known format: " + number.status().message());
     return;
   }
   const PacketKey key{video_id, *number};

@@ -3,37 +3,9 @@
 #include <algorithm>
 
 #include "media/fragment_inspector.h"
-#include "wire/envelope.h"
-#include "wire/legacy_payload.h"
-#include "wire/payload_format.h"
-#include "wire/video_packet.h"
+#include "worker/stored_packet.h"
 
 namespace fog::worker {
-
-Result<Bytes> PacketData(ByteView payload) {
-  switch (wire::DetectFormat(payload)) {
-    case wire::PayloadFormat::kNative: {
-      Result<wire::Envelope> e = wire::DecodeEnvelope(payload);
-      if (!e.ok()) return e.status();
-      return std::move(e->packet.data);
-    }
-    case wire::PayloadFormat::kLegacySis: {
-      Result<wire::LegacyPayload> l = wire::DecodeLegacyPayload(payload);
-      if (!l.ok()) return l.status();
-      Result<wire::VideoPacket> p = wire::DecodeVideoPacket(l->packet);
-      if (!p.ok()) return p.status();
-      return std::move(p->data);
-    }
-    case wire::PayloadFormat::kVideoPacket: {
-      Result<wire::VideoPacket> p = wire::DecodeVideoPacket(payload);
-      if (!p.ok()) return p.status();
-      return std::move(p->data);
-    }
-    case wire::PayloadFormat::kUnknown:
-      break;
-  }
-  return Status::InvalidArgument("not a packet payload");
-}
 
 VideoTiming MediaTiming::Update(PacketStore& store,
                                 const std::string& video_id) {
@@ -42,17 +14,18 @@ VideoTiming MediaTiming::Update(PacketStore& store,
     if (!state.inspected.insert(n).second) continue;
     Result<Bytes> payload = store.Get(video_id, n);
     if (!payload.ok()) continue;  // the store counts and reports damage
-    Result<Bytes> data = PacketData(*payload);
-    if (!data.ok()) continue;
+    Result<wire::VideoPacket> packet = StoredVideoPacket(*payload);
+    if (!packet.ok()) continue;
+    const Bytes& data = packet->data;
     if (n == 1) {
-      Result<media::InitInfo> init = media::InspectInit(*data);
+      Result<media::InitInfo> init = media::InspectInit(data);
       if (!init.ok()) continue;
       for (const media::TrackInfo& t : init->tracks) {
         state.timing.timescales[t.track_id] = t.timescale;
       }
       continue;
     }
-    Result<media::FragmentInfo> frag = media::InspectFragmentAlone(*data);
+    Result<media::FragmentInfo> frag = media::InspectFragmentAlone(data);
     if (!frag.ok()) continue;  // not fMP4: a video of other bytes
     for (const media::TrackFragmentInfo& t : frag->tracks) {
       if (!t.has_tfdt) continue;  // no absolute position on the timeline

@@ -30,10 +30,6 @@ struct VideoTiming {
   std::map<uint32_t, uint64_t> track_end_ticks;  // track id -> latest end
 };
 
-// The media bytes of a stored payload (our envelope's or a seed packet's
-// data), or an error if it is none of the formats.
-Result<Bytes> PacketData(ByteView payload);
-
 class MediaTiming {
  public:
   // Inspects the packets of `video_id` in `store` not inspected yet and

@@ -5,6 +5,7 @@
 #include "media/fmp4_splitter.h"
 #include "media/test_video.h"
 #include "wire/video_packet.h"
+#include "worker/stored_packet.h"
 
 namespace fog::worker {
 namespace {
@@ -88,12 +89,12 @@ TEST(MediaTimingTest, NonMediaPacketsAddNothing) {
   EXPECT_TRUE(t.Update(*store, "unknown").track_end_ticks.empty());
 }
 
-TEST(MediaTimingTest, PacketDataRefusesGarbage) {
-  EXPECT_FALSE(PacketData(Bytes{1, 2, 3}).ok());
-  Result<Bytes> d = PacketData(wire::EncodeVideoPacket(
+TEST(MediaTimingTest, StoredVideoPacketRefusesGarbage) {
+  EXPECT_FALSE(StoredVideoPacket(Bytes{1, 2, 3}).ok());
+  Result<wire::VideoPacket> d = StoredVideoPacket(wire::EncodeVideoPacket(
       {.video_id = "x", .packet_number = 1, .data = Bytes{4, 5}}));
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(*d, (Bytes{4, 5}));
+  EXPECT_EQ(d->data, (Bytes{4, 5}));
 }
 
 }  // namespace

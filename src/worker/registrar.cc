@@ -7,6 +7,18 @@
 
 namespace fog::worker {
 
+namespace {
+
+// {"<track id>": value, ...}: JSON object keys are the decimal track ids.
+template <typename T>
+nlohmann::json ByTrack(const std::map<uint32_t, T>& values) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [track, value] : values) j[std::to_string(track)] = value;
+  return j;
+}
+
+}  // namespace
+
 Registrar::Registrar(RegistrarOptions options, PacketStore& store,
                      Counters& counters)
     : options_(std::move(options)), store_(store), counters_(counters) {
@@ -76,26 +88,17 @@ Status Registrar::Post(const VideoSummary& v) {
       {"publisher_key", key},
       {"authenticated", v.all_authenticated},
   };
-  // Track timing for the registry's duration (worker/media_timing.h); JSON
-  // object keys are the decimal track ids.
+  // Track timing for the registry's duration (worker/media_timing.h).
   VideoTiming timing;
   {
     std::lock_guard<std::mutex> lock(timing_mu_);
     timing = timing_.Update(store_, v.video_id);
   }
   if (!timing.timescales.empty()) {
-    nlohmann::json scales = nlohmann::json::object();
-    for (auto [track, scale] : timing.timescales) {
-      scales[std::to_string(track)] = scale;
-    }
-    body["timescales"] = std::move(scales);
+    body["timescales"] = ByTrack(timing.timescales);
   }
   if (!timing.track_end_ticks.empty()) {
-    nlohmann::json ends = nlohmann::json::object();
-    for (auto [track, ticks] : timing.track_end_ticks) {
-      ends[std::to_string(track)] = ticks;
-    }
-    body["track_end_ticks"] = std::move(ends);
+    body["track_end_ticks"] = ByTrack(timing.track_end_ticks);
   }
   httplib::Client client(options_.api_url);
   client.set_connection_timeout(2);

@@ -6,9 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "wire/envelope.h"
-#include "wire/legacy_payload.h"
-#include "wire/payload_format.h"
 #include "wire/topics.h"
+#include "worker/stored_packet.h"
 #include "worker/worker.h"
 
 namespace fog::worker {
@@ -21,18 +20,6 @@ bool IsPlainReplyTopic(const std::string& t) {
   return !t.empty() && t.size() <= 256 && t[0] != '$' &&
          t.find_first_of("+#") == std::string::npos && !t.starts_with("fog/") &&
          !t.starts_with("video/") && t != wire::topics::kSeedPacketRequest;
-}
-
-// The seed's VideoPacket inside a stored payload of either format.
-Result<wire::VideoPacket> SeedPacketOf(ByteView stored) {
-  if (wire::DetectFormat(stored) == wire::PayloadFormat::kLegacySis) {
-    Result<wire::LegacyResult> r = wire::VerifyLegacyPayload(stored);
-    if (!r.ok()) return r.status();
-    return r->packet;
-  }
-  Result<wire::Envelope> e = wire::DecodeEnvelope(stored);
-  if (!e.ok()) return e.status();
-  return std::move(e->packet);
 }
 
 }  // namespace
@@ -64,7 +51,7 @@ void Worker::OnSeedRequest(const mqtt::Message& m) {
                  stored.status().ToString());
     return;
   }
-  Result<wire::VideoPacket> packet = SeedPacketOf(*stored);
+  Result<wire::VideoPacket> packet = StoredVideoPacket(*stored);
   if (!packet.ok()) return;
   (void)client_.Publish(
       {.topic = channel, .payload = wire::EncodeVideoPacket(*packet), .qos = 1},

@@ -116,8 +116,7 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   counters_.Add("packets_verified");
   const int64_t number = r.accepted->meta.packet_number;
   if (options_.store_quota_bytes > 0 &&
-      store_.stats().file_bytes + m.payload.size() >
-          options_.store_quota_bytes) {
+      store_.file_bytes() + m.payload.size() > options_.store_quota_bytes) {
     reject_log_.Reject(counters_, "store-full", video_id,
                        "video " + video_id + ": the store quota of " +
                            std::to_string(options_.store_quota_bytes) +

@@ -327,6 +327,11 @@ std::vector<VideoSummary> PacketStore::Videos() const {
   return index_.Videos();
 }
 
+uint64_t PacketStore::file_bytes() const {
+  std::shared_lock lock(index_mu_);
+  return file_bytes_;
+}
+
 StoreStats PacketStore::stats() const {
   std::shared_lock lock(index_mu_);
   StoreStats st;

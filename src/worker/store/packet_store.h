@@ -112,6 +112,8 @@ class PacketStore {
   Status DeleteVideo(std::string_view video_id);
 
   StoreStats stats() const;
+  // stats().file_bytes alone, without copying the damage lists.
+  uint64_t file_bytes() const;
 
   const std::string& dir() const { return dir_; }
 
