@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wire/topics.h"
+
 namespace fog::api {
 
 namespace {
@@ -11,16 +13,12 @@ using json = nlohmann::json;
 constexpr std::string_view kStatus = "fog/status/";
 constexpr std::string_view kWorkerStatus = "fog/status/worker/";
 constexpr std::string_view kStats = "fog/stats/";
-constexpr std::string_view kPolicy = "fog/policy";
+constexpr std::string_view kPolicy = wire::topics::kPolicy;
 
 json ParseObject(std::span<const uint8_t> payload) {
   json j = json::parse(payload.begin(), payload.end(), nullptr,
                        /*allow_exceptions=*/false);
   return j.is_object() ? j : json();
-}
-
-bool IsOnline(const json& status) {
-  return status.is_object() && status.value("state", "") == "online";
 }
 
 }  // namespace
@@ -30,10 +28,10 @@ void FogView::OnMessage(std::string_view topic,
   std::lock_guard<std::mutex> lock(mu_);
   if (topic.starts_with(kWorkerStatus)) {
     std::string name(topic.substr(kWorkerStatus.size()));
-    if (!name.empty()) workers_[name] = IsOnline(ParseObject(payload));
+    if (!name.empty()) workers_[name] = wire::topics::IsOnlineStatus(payload);
   } else if (topic.starts_with(kStatus)) {
     roles_[std::string(topic.substr(kStatus.size()))] =
-        IsOnline(ParseObject(payload));
+        wire::topics::IsOnlineStatus(payload);
   } else if (topic.starts_with(kStats) || topic == kPolicy) {
     json j = ParseObject(payload);
     if (j.is_null()) {
