@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/packet_ranges.h"
+
 namespace fog::api {
 namespace {
 
@@ -51,7 +53,9 @@ bool NestingWithin(std::string_view text, int max_depth) {
 }
 
 json WorkerToJson(const registry::WorkerHolding& w) {
-  return json{{"worker", w.worker}, {"packets", w.packets}, {"bytes", w.bytes}};
+  json j{{"worker", w.worker}, {"packets", w.packets}, {"bytes", w.bytes}};
+  if (!w.ranges.empty()) j["ranges"] = FormatRanges(w.ranges);
+  return j;
 }
 
 json VideoObject(const registry::VideoRecord& v) {
@@ -68,6 +72,7 @@ json VideoObject(const registry::VideoRecord& v) {
       {"VideoID", v.video_id},
       // Ours.
       {"packets", v.packets},
+      {"copies", v.copies},
       {"bytes", v.bytes},
       {"total_packets", v.total_packets},
       {"status", std::string(registry::VideoStatusName(v.status))},
@@ -116,9 +121,9 @@ Result<std::string> GetString(const json& obj, const char* key) {
 
 Status CheckKeys(const json& obj) {
   static constexpr std::string_view kKnown[] = {
-      "video_id",      "worker",        "packets",
-      "bytes",         "total_packets", "publisher_key",
-      "authenticated", "timescales",    "track_end_ticks"};
+      "video_id",        "worker",        "packets",       "bytes",
+      "total_packets",   "publisher_key", "authenticated", "timescales",
+      "track_end_ticks", "ranges"};
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool known = false;
     for (std::string_view k : kKnown) known = known || it.key() == k;
@@ -210,7 +215,18 @@ Result<registry::HoldingsReport> ReportFromObject(const json& obj) {
     }
     r.authenticated = it->get<bool>();
   }
-  // The registry checks the rest (timescale 0, ends without packets).
+  if (auto it = obj.find("ranges"); it != obj.end() && !it->is_null()) {
+    Result<PacketRanges> ranges = it->is_string()
+                                      ? ParseRanges(it->get<std::string>())
+                                      : Status::InvalidArgument("not a string");
+    if (!ranges.ok()) {
+      return Status::InvalidArgument(
+          "field \"ranges\" must be a string like \"1-20,22\"");
+    }
+    r.ranges = std::move(*ranges);
+  }
+  // The registry checks the rest (timescale 0, ends without packets, ranges
+  // that do not count packets).
   Status tracks = GetTrackMap(obj, "timescales", UINT32_MAX, &r.timescales);
   if (!tracks.ok()) return tracks;
   tracks = GetTrackMap(obj, "track_end_ticks",

@@ -138,7 +138,8 @@ TEST(VideoJsonTest, ErrorAndHealthShapes) {
 TEST(VideoJsonTest, ParsesAFullReport) {
   Result<registry::HoldingsReport> r = ParseHoldingsReport(
       R"({"video_id":"cam","worker":"w1","packets":3,"bytes":300,)"
-      R"("total_packets":9,"publisher_key":"pk","authenticated":true})");
+      R"("total_packets":9,"publisher_key":"pk","authenticated":true,)"
+      R"("ranges":"1-2,5"})");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->video_id, "cam");
   EXPECT_EQ(r->worker, "w1");
@@ -147,6 +148,7 @@ TEST(VideoJsonTest, ParsesAFullReport) {
   EXPECT_EQ(r->total_packets, 9);
   EXPECT_EQ(r->publisher_key, "pk");
   EXPECT_TRUE(r->authenticated);
+  EXPECT_EQ(r->ranges, (PacketRanges{{1, 2}, {5, 5}}));
 
   r = ParseHoldingsReport(
       R"({"video_id":"cam","worker":"w1","packets":0,"bytes":0,)"
@@ -176,6 +178,9 @@ TEST(VideoJsonTest, RejectsMalformedReports) {
       R"({"video_id":"cam","worker":"w","packets":1,"bytes":1,"authenticated":1})",
       R"({"video_id":"cam","worker":"w","packets":1,"bytes":1,"publisher_key":5})",
       R"({"video_id":"cam","worker":"w","packets":1,"bytes":1,"extra":true})",
+      R"({"video_id":"cam","worker":"w","packets":1,"bytes":1,"ranges":1})",
+      R"({"video_id":"cam","worker":"w","packets":1,"bytes":1,"ranges":"1-"})",
+      R"({"video_id":"cam","worker":"w","packets":1,"bytes":1,"ranges":"1;2"})",
       "{\"video_id\":\"c\xff\",\"worker\":\"w\",\"packets\":1,\"bytes\":1}",
       R"({"video_id":"cam","worker":"w","packets":1,"bytes":1} trailing)",
   };

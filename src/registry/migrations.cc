@@ -97,6 +97,12 @@ std::vector<Migration> Migrations(const Dialect& d) {
                        "  PRIMARY KEY (video_id, worker, track_id))",
                        d.key_text, d.name_text),
        }},
+      {4,
+       "which packets each worker holds (replicas)",
+       {
+           // "1-20,22": NULL for reports that did not say.
+           "ALTER TABLE video_holdings ADD COLUMN ranges TEXT NULL",
+       }},
   };
 }
 

@@ -134,6 +134,17 @@ Status ValidateReport(const HoldingsReport& report) {
   if (report.total_packets > 0 && report.packets > report.total_packets) {
     return Status::InvalidArgument("packets exceeds total_packets");
   }
+  if (!report.ranges.empty()) {
+    const int64_t limit =
+        report.total_packets > 0 ? report.total_packets : kMaxCount;
+    if (Status r = ValidateRanges(report.ranges, limit, kMaxRangesPerReport);
+        !r.ok()) {
+      return r;
+    }
+    if (CountOf(report.ranges) != report.packets) {
+      return Status::InvalidArgument("ranges do not count packets");
+    }
+  }
   if (report.publisher_key.size() > kMaxPublisherKeyBytes ||
       !IsPrintableAscii(report.publisher_key)) {
     return Status::InvalidArgument(
@@ -259,26 +270,42 @@ class Registry::Impl {
   }
 
   void LoadWorkersLocked(VideoRecord* record) {
-    std::string worker;
+    std::string worker, ranges;
+    soci::indicator ranges_ind = soci::i_null;
     long long packets = 0, bytes = 0, updated_at = 0;
     int authenticated = 0;
     soci::statement st =
         (sql().prepare << "SELECT worker, packets, bytes, authenticated,"
-                          " updated_at FROM video_holdings"
+                          " updated_at, ranges FROM video_holdings"
                           " WHERE video_id = :v ORDER BY worker",
          soci::into(worker), soci::into(packets), soci::into(bytes),
          soci::into(authenticated), soci::into(updated_at),
-         soci::use(record->video_id));
+         soci::into(ranges, ranges_ind), soci::use(record->video_id));
     st.execute();
     record->workers.clear();
     record->packets = 0;
+    record->copies = 0;
     record->bytes = 0;
+    std::vector<PacketRanges> sets;
     while (st.fetch()) {
-      record->workers.push_back(
-          {worker, packets, bytes, authenticated != 0, updated_at});
-      record->packets += packets;
+      WorkerHolding& w = record->workers.emplace_back(WorkerHolding{
+          worker, packets, bytes, authenticated != 0, updated_at});
+      // Written by this code from validated ranges; an unreadable value
+      // counts as "not said".
+      if (Result<PacketRanges> r =
+              ParseRanges(ranges_ind == soci::i_ok ? ranges : std::string());
+          r.ok() && CountOf(*r) == packets) {
+        w.ranges = std::move(*r);
+      }
+      if (w.ranges.empty()) {
+        record->packets += packets;
+      } else {
+        sets.push_back(w.ranges);
+      }
+      record->copies += packets;
       record->bytes += bytes;
     }
+    record->packets += UnionCount(sets);
   }
 
   // Per track with a known timescale, the largest end any worker holds;
@@ -359,20 +386,25 @@ class Registry::Impl {
     }
     long long packets = r.packets, bytes = r.bytes, now = Now();
     int authenticated = r.authenticated ? 1 : 0;
+    std::string ranges = FormatRanges(r.ranges);
+    soci::indicator ranges_ind = r.ranges.empty() ? soci::i_null : soci::i_ok;
     // UPDATE then INSERT instead of a dialect-specific upsert; the mutex (and
     // the transaction) keep the pair atomic for this process.
     soci::statement update =
         (sql().prepare << "UPDATE video_holdings SET packets = :p, bytes = :b,"
-                          " authenticated = :a, updated_at = :u"
+                          " authenticated = :a, updated_at = :u, ranges = :r"
                           " WHERE video_id = :v AND worker = :w",
          soci::use(packets), soci::use(bytes), soci::use(authenticated),
-         soci::use(now), soci::use(r.video_id), soci::use(r.worker));
+         soci::use(now), soci::use(ranges, ranges_ind), soci::use(r.video_id),
+         soci::use(r.worker));
     update.execute(true);
     if (update.get_affected_rows() > 0) return;
     sql() << "INSERT INTO video_holdings (video_id, worker, packets, bytes,"
-             " authenticated, updated_at) VALUES (:v, :w, :p, :b, :a, :u)",
+             " authenticated, updated_at, ranges)"
+             " VALUES (:v, :w, :p, :b, :a, :u, :r)",
         soci::use(r.video_id), soci::use(r.worker), soci::use(packets),
-        soci::use(bytes), soci::use(authenticated), soci::use(now);
+        soci::use(bytes), soci::use(authenticated), soci::use(now),
+        soci::use(ranges, ranges_ind);
   }
 
   Result<VideoRecord> ReportLocked(const HoldingsReport& r) {

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/packet_ranges.h"
 #include "common/status.h"
 
 namespace fog::registry {
@@ -53,6 +54,7 @@ struct WorkerHolding {
   int64_t bytes = 0;
   bool authenticated = false;  // the worker verified the publisher's signatures
   int64_t updated_at_ms = 0;   // Unix time, milliseconds
+  PacketRanges ranges;         // which packets; empty if not reported
 };
 
 // A video as the registry knows it. Times are Unix milliseconds (UTC).
@@ -68,8 +70,11 @@ struct VideoRecord {
   // its packets as authenticated.
   bool authenticated = false;
   VideoStatus status = VideoStatus::kLive;
-  int64_t packets = 0;  // sum over workers (replicas count once per worker)
-  int64_t bytes = 0;    // sum over workers
+  // Distinct packets: the union of the workers' ranges, plus the counts of
+  // workers that reported no ranges.
+  int64_t packets = 0;
+  int64_t copies = 0;                  // stored copies: the sum over workers
+  int64_t bytes = 0;                   // sum over workers (every copy)
   std::vector<WorkerHolding> workers;  // ordered by worker name
   // Seconds: over the tracks whose timescale is known, the largest
   // (largest end_ticks any worker reported) / timescale. No value while no
@@ -79,9 +84,12 @@ struct VideoRecord {
 
 // A worker's report of what it holds of one video (POST /videos).
 struct HoldingsReport {
-  std::string video_id;       // must pass fog::wire::ValidateVideoId
-  std::string worker;         // 1..128 bytes of printable ASCII, no space
-  int64_t packets = 0;        // >= 0; 0 removes the worker's row
+  std::string video_id;  // must pass fog::wire::ValidateVideoId
+  std::string worker;    // 1..128 bytes of printable ASCII, no space
+  int64_t packets = 0;   // >= 0; 0 removes the worker's row
+  // Which packets (empty = not said); when given, they must count `packets`
+  // and lie in 1..total_packets when that is known.
+  PacketRanges ranges;
   int64_t bytes = 0;          // >= 0
   int64_t total_packets = 0;  // >= 0; 0 = unknown (keeps the stored total)
   std::string publisher_key;  // empty = unknown; else printable ASCII
@@ -121,6 +129,9 @@ inline constexpr size_t kMaxPublisherKeyBytes = 8192;
 inline constexpr int64_t kMaxCount = int64_t{1} << 53;
 // Per report, for timescales and for track_end_ticks each.
 inline constexpr size_t kMaxTracksPerReport = 64;
+// Per report: a worker holding every other packet of a long video is
+// already far past any real pattern.
+inline constexpr size_t kMaxRangesPerReport = 100000;
 
 class Registry {
  public:

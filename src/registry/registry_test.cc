@@ -75,12 +75,12 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_P(RegistryTest, MigrationsAreAppliedOnceAndReopenIsIdempotent) {
   Result<int> version = registry_->SchemaVersion();
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ(*version, 3);
+  EXPECT_EQ(*version, 4);
   ASSERT_TRUE(registry_->CreateVideo("cam-1").ok());
   Reopen();
   Reopen();
-  EXPECT_EQ(*registry_->SchemaVersion(), 3);
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(*registry_->SchemaVersion(), 4);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "4");
   if (IsSqlite()) {
     EXPECT_EQ(Query("PRAGMA journal_mode"), "wal");
   }
@@ -147,7 +147,7 @@ TEST_P(SocketUrlTest, Works) {
   ASSERT_TRUE(test_db::Wipe(url).ok()) << url;
   auto opened = Registry::Open(url);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  EXPECT_EQ(*(*opened)->SchemaVersion(), 3);
+  EXPECT_EQ(*(*opened)->SchemaVersion(), 4);
   EXPECT_TRUE((*opened)->CreateVideo("over-the-socket").ok());
 }
 
@@ -216,6 +216,47 @@ TEST_P(RegistryTest, HoldingsAcrossTwoWorkersCompleteTheVideo) {
   EXPECT_EQ(got->packets, 9);
   EXPECT_EQ(got->status, VideoStatus::kLive);
   EXPECT_EQ(Query("SELECT status FROM videos WHERE video_id = 'cam'"), "live");
+}
+
+TEST_P(RegistryTest, ReplicasCountOncePerPacket) {
+  HoldingsReport a = Report("cam", "w1", 8, 10);
+  a.ranges = {{1, 8}};
+  HoldingsReport b = Report("cam", "w2", 6, 10);
+  b.ranges = {{1, 2}, {6, 9}};
+  ASSERT_TRUE(registry_->ReportHoldings(a).ok());
+  Result<VideoRecord> v = registry_->ReportHoldings(b);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->packets, 9);  // 1..9, packet 10 nowhere yet
+  EXPECT_EQ(v->copies, 14);
+  EXPECT_EQ(v->status, VideoStatus::kLive);
+  HoldingsReport c = Report("cam", "w3", 2, 10);
+  c.ranges = {{3, 3}, {10, 10}};
+  v = registry_->ReportHoldings(c);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->packets, 10);
+  EXPECT_EQ(v->status, VideoStatus::kComplete);
+  Result<VideoRecord> got = registry_->GetVideo("cam");
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->workers.size(), 3u);
+  EXPECT_EQ(got->workers[1].ranges, (PacketRanges{{1, 2}, {6, 9}}));
+  EXPECT_EQ(got->packets, 10);
+  EXPECT_EQ(got->copies, 16);
+  // A worker that says no ranges still counts its packets (older workers).
+  ASSERT_TRUE(registry_->ReportHoldings(Report("old", "w1", 4)).ok());
+  EXPECT_EQ(registry_->GetVideo("old")->packets, 4);
+}
+
+TEST_P(RegistryTest, RangesMustMatchTheReport) {
+  HoldingsReport r = Report("cam", "w1", 3, 10);
+  r.ranges = {{1, 2}};  // counts 2, not 3
+  EXPECT_FALSE(registry_->ReportHoldings(r).ok());
+  r.ranges = {{8, 11}, {20, 20}};
+  r.packets = 5;
+  EXPECT_FALSE(registry_->ReportHoldings(r).ok());  // beyond total_packets
+  r.ranges = {{3, 4}, {1, 1}};
+  r.packets = 3;
+  EXPECT_FALSE(registry_->ReportHoldings(r).ok());  // not ascending
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM video_holdings"), "0");
 }
 
 TEST_P(RegistryTest, ZeroPacketsRemovesTheWorkersRow) {
@@ -387,7 +428,7 @@ TEST_P(RegistryTest, InjectionStringsAreStoredLiterallyOrRejected) {
             "1");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM video_holdings"),
             std::to_string(ids.size() + 1));
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_migrations"), "4");
   ListOptions live;
   live.status = VideoStatus::kLive;
   Result<std::vector<VideoRecord>> listed = registry_->ListVideos(live);

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/packet_ranges.h"
+
 namespace fog::worker {
 
 namespace {
@@ -79,14 +81,17 @@ Status Registrar::Post(const VideoSummary& v) {
     auto it = publisher_keys_.find(v.video_id);
     if (it != publisher_keys_.end()) key = it->second;
   }
+  const PacketRanges ranges = RangesOf(store_.PacketNumbers(v.video_id));
   nlohmann::json body = {
       {"video_id", v.video_id},
       {"worker", options_.worker},
-      {"packets", v.packet_count},
+      // Counted from the ranges: both from one look at the store.
+      {"packets", CountOf(ranges)},
       {"bytes", v.payload_bytes},
       {"total_packets", v.max_total_packets},
       {"publisher_key", key},
       {"authenticated", v.all_authenticated},
+      {"ranges", FormatRanges(ranges)},
   };
   // Track timing for the registry's duration (worker/media_timing.h).
   VideoTiming timing;

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "worker/store/crc32c.h"
+#include "common/crc32c.h"
 
 namespace fog::worker {
 namespace {

@@ -1,6 +1,6 @@
 // CRC32C: slicing-by-8 tables built at compile time, plus the SSE4.2 path.
 
-#include "worker/store/crc32c.h"
+#include "common/crc32c.h"
 
 #include <array>
 #include <bit>
@@ -11,7 +11,7 @@
 #define FOG_STORE_CRC32C_SSE42 1
 #endif
 
-namespace fog::worker::crc32c {
+namespace fog::crc32c {
 namespace {
 
 constexpr uint32_t kPoly = 0x82F63B78u;  // 0x1EDC6F41 bit-reversed
@@ -101,4 +101,4 @@ bool HardwareAccelerated() {
 #endif
 }
 
-}  // namespace fog::worker::crc32c
+}  // namespace fog::crc32c

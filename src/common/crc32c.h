@@ -1,5 +1,6 @@
 // CRC32C (Castagnoli, polynomial 0x1EDC6F41, reflected 0x82F63B78): the
-// checksum that guards every packet-store record (docs/store-format.md).
+// checksum that guards every packet-store and master-journal record
+// (docs/store-format.md, docs/durability.md).
 //
 // Written here rather than taken from zlib because zlib's crc32 is the IEEE
 // polynomial, which detects fewer error patterns in long records, and CRC32C
@@ -9,14 +10,14 @@
 //
 // Thread-safety: all functions are reentrant.
 
-#ifndef FOG_WORKER_STORE_CRC32C_H_
-#define FOG_WORKER_STORE_CRC32C_H_
+#ifndef FOG_COMMON_CRC32C_H_
+#define FOG_COMMON_CRC32C_H_
 
 #include <cstdint>
 
 #include "common/bytes.h"
 
-namespace fog::worker::crc32c {
+namespace fog::crc32c {
 
 // Returns the CRC32C of `init_crc`'s message followed by `data`. Extend(0, x)
 // is the CRC32C of x; Extend(Extend(0, a), b) == Extend(0, a ‖ b).
@@ -43,6 +44,6 @@ inline uint32_t Unmask(uint32_t masked) {
   return (rot >> 17) | (rot << 15);
 }
 
-}  // namespace fog::worker::crc32c
+}  // namespace fog::crc32c
 
-#endif  // FOG_WORKER_STORE_CRC32C_H_
+#endif  // FOG_COMMON_CRC32C_H_
