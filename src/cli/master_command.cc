@@ -16,6 +16,8 @@ struct MasterArgs {
   size_t max_packet_bytes = 16u << 20;
   int worker_timeout_ms = 3000;
   int ack_timeout_ms = 10000;
+  int replicas = 2;
+  std::string journal_dir;
 };
 
 int RunMaster(MasterArgs args) {
@@ -31,7 +33,9 @@ int RunMaster(MasterArgs args) {
   master::Master node(
       {.max_packet_bytes = args.max_packet_bytes,
        .worker_timeout = std::chrono::milliseconds(args.worker_timeout_ms),
-       .ack_timeout = std::chrono::milliseconds(args.ack_timeout_ms)},
+       .ack_timeout = std::chrono::milliseconds(args.ack_timeout_ms),
+       .replicas = args.replicas,
+       .journal_dir = args.journal_dir},
       client);
   Status s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
@@ -66,6 +70,14 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
                   "Dispatch a packet again when its worker has not confirmed "
                   "storing it by then")
       ->capture_default_str();
+  cmd->add_option("--replicas", args->replicas,
+                  "Copies of each packet, on distinct workers (fewer while "
+                  "fewer workers are live)")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  cmd->add_option("--journal-dir", args->journal_dir,
+                  "Keep the packets not yet stored here, so a restarted "
+                  "master sends them again (none if empty)");
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }
 

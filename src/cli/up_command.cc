@@ -59,6 +59,10 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-packet-bytes", o->max_packet_bytes,
                   "Largest stream packet (the broker's limit follows)")
       ->capture_default_str();
+  cmd->add_option("--replicas", o->replicas,
+                  "Copies of each packet, on distinct workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
   cmd->add_flag("--accept-legacy", o->accept_legacy,
                 "Workers store the seed's legacy packets (unauthenticated)");
   cmd->add_flag("!--no-balancer", o->balancer,

@@ -43,6 +43,9 @@ mqtt::Message Master::StatusMessage(bool online) {
 }
 
 Status Master::Start() {
+  if (!options_.journal_dir.empty()) {
+    if (Status s = OpenJournal(); !s.ok()) return s;
+  }
   client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
   for (const char* filter :
        {topics::kWorkerStatusFilter, topics::kHeartbeatFilter, topics::kPolicy,
@@ -53,6 +56,32 @@ Status Master::Start() {
   running_ = true;
   ticker_ = std::thread([this] { Tick(); });
   return client_.Publish(StatusMessage(true));
+}
+
+Status Master::OpenJournal() {
+  JournalReplay replay;
+  Result<std::unique_ptr<Journal>> journal =
+      Journal::Open(options_.journal_dir, {}, &replay);
+  if (!journal.ok()) return journal.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  journal_ = std::move(*journal);
+  for (const JournalReplay::Settled& s : replay.settled) {
+    for (const std::string& worker : s.holders) placements_.Add(s.key, worker);
+  }
+  // Unsettled packets wait for the workers to show up; the ticker sends them.
+  for (JournalReplay::Packet& p : replay.unsettled) {
+    pending_bytes_ += p.payload.size();
+    pending_.push_back(
+        {p.key, std::make_shared<const Bytes>(std::move(p.payload))});
+  }
+  counters_.Add("journal_replayed", replay.unsettled.size());
+  if (replay.dropped_bytes > 0) {
+    counters_.Add("journal_dropped_bytes", replay.dropped_bytes);
+  }
+  spdlog::info("master: journal {}: {} packet(s) to dispatch again, {} placed",
+               options_.journal_dir, replay.unsettled.size(),
+               replay.settled.size());
+  return Status::OK();
 }
 
 void Master::Stop() {
@@ -74,13 +103,19 @@ std::vector<std::string> Master::live_workers() const {
 }
 
 size_t Master::pending() const {
-  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return pending_.size();
 }
 
 size_t Master::in_flight() const {
-  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return in_flight_.size();
+}
+
+std::vector<std::string> Master::holders(const std::string& video_id,
+                                         int64_t number) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return placements_.Holders({video_id, number});
 }
 
 void Master::OnMessage(const mqtt::Message& m) {
@@ -129,9 +164,21 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
   }
   const PacketKey key{video_id, *number};
   auto payload = std::make_shared<const Bytes>(m.payload);
-  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  // Journaled before this callback returns, that is before the broker
+  // counts the packet delivered.
+  if (journal_) {
+    if (Status s = journal_->Received(key, m.payload); !s.ok()) {
+      counters_.Add("journal_errors");
+      spdlog::error("master: {}", s.ToString());
+    }
+  }
+  if (copies_in_flight_.contains(key)) {
+    counters_.Add("packets_repeated");  // its copies are on their way
+    return;
+  }
   // Keep arrival order: while packets wait, new ones queue behind them.
-  if (pending_.empty() && Dispatch(key, payload)) return;
+  if (pending_.empty() && Place(key, payload) > 0) return;
   if (pending_.size() >= options_.max_pending_packets ||
       pending_bytes_ + m.payload.size() > options_.max_pending_bytes) {
     reject_log_.Reject(counters_, "no-worker-queue-full", video_id,
@@ -145,74 +192,102 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
 }
 
 void Master::Drain() {
-  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   while (!pending_.empty() &&
-         Dispatch(pending_.front().key, pending_.front().payload)) {
+         Place(pending_.front().key, pending_.front().payload) > 0) {
     pending_bytes_ -= pending_.front().payload->size();
     pending_.pop_front();
   }
 }
 
-bool Master::Dispatch(const PacketKey& key, const Payload& payload,
-                      const std::string& avoid) {
-  std::vector<std::string> live = membership_.Live(Membership::Clock::now());
-  if (!avoid.empty() && live.size() > 1) std::erase(live, avoid);
-  std::optional<std::string> worker;
-  auto placed = placed_.find(key);
-  if (placed != placed_.end() &&
-      std::find(live.begin(), live.end(), placed->second) != live.end()) {
-    worker = placed->second;  // it has this packet, or is storing it
-    counters_.Add("packets_to_holder");
-  } else {
-    worker = dispatcher_.Choose(live);
+size_t Master::Place(const PacketKey& key, const Payload& payload,
+                     const std::string& avoid) {
+  const std::vector<std::string> live =
+      membership_.Live(Membership::Clock::now());
+  const std::vector<std::string> holders = placements_.Holders(key);
+  std::vector<std::string> candidates;
+  size_t have = 0;
+  for (const std::string& w : live) {
+    if (std::binary_search(holders.begin(), holders.end(), w)) {
+      ++have;
+    } else {
+      candidates.push_back(w);
+    }
   }
-  if (!worker) return false;
+  // Shun `avoid` unless it is the only place left for the only copy.
+  if (have > 0 || candidates.size() > 1) std::erase(candidates, avoid);
+  const size_t want = std::min(
+      static_cast<size_t>(std::max(options_.replicas, 1)), live.size());
+  if (have > 0 && have >= want) counters_.Add("packets_already_placed");
+  while (have < want && !candidates.empty()) {
+    std::optional<std::string> worker = dispatcher_.Choose(candidates);
+    std::erase(candidates, *worker);
+    if (Send(key, payload, *worker)) ++have;
+  }
+  if (have > 0 && have < static_cast<size_t>(options_.replicas)) {
+    counters_.Add("packets_under_replicated");
+  }
+  if (have > 0 && !copies_in_flight_.contains(key)) Settle(key);
+  return have;
+}
+
+bool Master::Send(const PacketKey& key, const Payload& payload,
+                  const std::string& worker) {
   const std::string dispatch_id =
       session_ + "-" + std::to_string(next_dispatch_id_++);
   mqtt::Message out{
-      .topic = topics::Dispatch(*worker), .payload = *payload, .qos = 1};
+      .topic = topics::Dispatch(worker), .payload = *payload, .qos = 1};
   out.user_properties = {{"video-id", key.first}, {"dispatch-id", dispatch_id}};
   // Not waiting for the PUBACK: this runs on the client's callback thread,
   // which is the one that would receive it.
   Status s = client_.Publish(out, /*wait=*/false);
   if (!s.ok()) {
-    spdlog::error("dispatch to {}: {}", *worker, s.ToString());
+    spdlog::error("dispatch to {}: {}", worker, s.ToString());
     return false;
   }
   in_flight_[dispatch_id] = {.key = key,
                              .payload = payload,
-                             .worker = *worker,
+                             .worker = worker,
                              .sent = std::chrono::steady_clock::now()};
-  Place(key, *worker);
+  ++copies_in_flight_[key];
+  placements_.Add(key, worker);
   counters_.Add("packets_dispatched");
-  counters_.Add("dispatched." + *worker);
+  counters_.Add("dispatched." + worker);
   return true;
 }
 
-void Master::Place(const PacketKey& key, const std::string& worker) {
-  constexpr size_t kMaxPlaced = 1 << 18;
-  auto [it, inserted] = placed_.insert_or_assign(key, worker);
-  if (!inserted) return;
-  placed_order_.push_back(key);
-  if (placed_order_.size() > kMaxPlaced) {
-    placed_.erase(placed_order_.front());
-    placed_order_.pop_front();
+void Master::Finish(const InFlight& copy) {
+  auto it = copies_in_flight_.find(copy.key);
+  if (it == copies_in_flight_.end() || --it->second > 0) return;
+  copies_in_flight_.erase(it);
+  Settle(copy.key);
+}
+
+void Master::Settle(const PacketKey& key) {
+  if (!journal_) return;
+  if (Status s = journal_->Settled(key, placements_.Holders(key)); !s.ok()) {
+    counters_.Add("journal_errors");
+    spdlog::error("master: {}", s.ToString());
   }
 }
 
-void Master::Redispatch(InFlight packet, const char* why) {
+void Master::Redispatch(InFlight copy, const char* why) {
   counters_.Add(std::string("redispatched.") + why);
-  // Another worker, unless it is the only one (Dispatch moves the placement).
-  if (Dispatch(packet.key, packet.payload, packet.worker)) return;
+  placements_.Remove(copy.key, copy.worker);
+  auto it = copies_in_flight_.find(copy.key);
+  if (it != copies_in_flight_.end() && --it->second == 0) {
+    copies_in_flight_.erase(it);
+  }
+  if (Place(copy.key, copy.payload, copy.worker) > 0) return;
   // No worker live: wait at the head of the hold queue (it was first).
-  pending_bytes_ += packet.payload->size();
-  pending_.push_front({std::move(packet.key), std::move(packet.payload)});
+  pending_bytes_ += copy.payload->size();
+  pending_.push_front({std::move(copy.key), std::move(copy.payload)});
 }
 
 void Master::CheckInFlight() {
   const auto now = std::chrono::steady_clock::now();
   std::vector<std::string> live = membership_.Live(Membership::Clock::now());
-  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::pair<InFlight, const char*>> again;
   for (auto it = in_flight_.begin(); it != in_flight_.end();) {
     const bool gone =
@@ -227,10 +302,10 @@ void Master::CheckInFlight() {
     }
   }
   if (!again.empty()) {
-    spdlog::warn("master: dispatching {} unacknowledged packet(s) again",
+    spdlog::warn("master: dispatching {} unacknowledged copies again",
                  again.size());
   }
-  for (auto& [packet, why] : again) Redispatch(std::move(packet), why);
+  for (auto& [copy, why] : again) Redispatch(std::move(copy), why);
 }
 
 void Master::OnAck(const mqtt::Message& m) {
@@ -245,18 +320,23 @@ void Master::OnAck(const mqtt::Message& m) {
     return;
   }
   counters_.Add("acks." + result);
-  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = in_flight_.find(dispatch_id);
   if (it == in_flight_.end()) {
     counters_.Add("acks_unknown");  // already re-dispatched, or not ours
     return;
   }
-  InFlight packet = std::move(it->second);
+  InFlight copy = std::move(it->second);
   in_flight_.erase(it);
   // "stored" and "duplicate" are done; "rejected" will never store (bad
   // packet, counted by the worker); "error" is the worker's trouble, not the
   // packet's: another worker gets it.
-  if (result == "error") Redispatch(std::move(packet), "error");
+  if (result == "error") {
+    Redispatch(std::move(copy), "error");
+    return;
+  }
+  if (result == "rejected") placements_.Remove(copy.key, copy.worker);
+  Finish(copy);
 }
 
 }  // namespace fog::master

@@ -1,21 +1,25 @@
 // The master node: takes every packet published on video/stream/+ and hands
-// it to one live worker, chosen by the load-balancing policy (round-robin
-// when there is none). It keeps the workers' membership from their retained
-// status and heartbeats, and holds packets (bounded) while no worker is live.
+// copies of it to R distinct live workers (R = `replicas`, fewer while fewer
+// are live), chosen by the load-balancing policy (round-robin when there is
+// none). It keeps the workers' membership from their retained status and
+// heartbeats, and holds packets (bounded) while no worker is live.
 //
-// A packet the master has placed before (a QoS 1 redelivery, a publisher
-// sending it again) goes to the worker that holds it, which answers
-// "duplicate", so repeats do not spread copies over the fog.
+// Every copy stays tracked until its worker acknowledges it as durably
+// stored (or refuses it as bad). A copy whose worker reports an error,
+// leaves, or stays silent past the ack timeout is sent again, to a worker
+// that does not hold the packet when there is one. A packet seen again (a
+// QoS 1 redelivery, a publisher repeating itself) goes only where copies are
+// missing, so repeats do not spread copies over the fog.
 //
-// Every dispatched packet stays tracked until its worker acknowledges it as
-// durably stored (or refuses it as bad). A packet whose worker reports an
-// error, leaves, or stays silent past the ack timeout is dispatched again,
-// to another worker when there is one (docs/durability.md).
+// With a journal directory, every packet is written to the journal before
+// the broker counts it delivered, and marked settled once all its copies are
+// acknowledged; a restarted master dispatches the unsettled ones again
+// (docs/durability.md).
 //
 // The master checks only what routing needs (topic, video id, size, payload
 // format); workers verify signatures before storing.
 //
-// Thread-safety: Start/Stop from one thread; stats() from any thread.
+// Thread-safety: Start/Stop from one thread; the accessors from any thread.
 
 #ifndef FOG_MASTER_MASTER_H_
 #define FOG_MASTER_MASTER_H_
@@ -32,7 +36,9 @@
 #include "common/counters.h"
 #include "common/status.h"
 #include "master/dispatcher.h"
+#include "master/journal.h"
 #include "master/membership.h"
+#include "master/placements.h"
 #include "mqtt/client.h"
 
 namespace fog::master {
@@ -44,6 +50,11 @@ struct MasterOptions {
   size_t max_pending_bytes = 1u << 30;
   // A dispatched packet not acknowledged within this is sent again.
   std::chrono::milliseconds ack_timeout{10000};
+  // Copies of each packet, on distinct workers.
+  int replicas = 2;
+  // Where the journal lives; empty = no journal (a master killed before
+  // its workers acknowledge may lose the packets it was dispatching).
+  std::string journal_dir;
 };
 
 class Master {
@@ -56,8 +67,9 @@ class Master {
   // The retained status messages; the offline one is the client's last will.
   static mqtt::Message StatusMessage(bool online);
 
-  // Subscribes and announces the master online. REQUIRES: the client is
-  // connected and its message handler is not yet set.
+  // Opens and replays the journal, subscribes and announces the master
+  // online. REQUIRES: the client is connected and its message handler is
+  // not yet set. IoError if the journal cannot be opened.
   Status Start();
   // Announces offline and stops the background ticker.
   void Stop();
@@ -66,16 +78,19 @@ class Master {
   std::map<std::string, double> policy() const { return dispatcher_.weights(); }
   std::vector<std::string> live_workers() const;
   size_t pending() const;
-  // Packets dispatched and not yet acknowledged.
+  // Copies dispatched and not yet acknowledged.
   size_t in_flight() const;
+  // The workers holding copies of a packet, as far as the master knows.
+  std::vector<std::string> holders(const std::string& video_id,
+                                   int64_t number) const;
 
  private:
   using Payload = std::shared_ptr<const Bytes>;
-  using PacketKey = std::pair<std::string, int64_t>;  // video id, number
   struct Pending {
     PacketKey key;
     Payload payload;
   };
+  // One copy of a packet on its way to a worker.
   struct InFlight {
     PacketKey key;
     Payload payload;
@@ -86,19 +101,26 @@ class Master {
   void OnMessage(const mqtt::Message& m);
   void OnStream(const mqtt::Message& m, const std::string& video_id);
   void OnAck(const mqtt::Message& m);
+  Status OpenJournal();
   // Sends what waits in pending_ to live workers.
   void Drain();
-  // Publishes one packet to a live worker, avoiding `avoid` when another
-  // is live, and tracks it; false when none is live. REQUIRES: pending_mu_.
-  bool Dispatch(const PacketKey& key, const Payload& payload,
-                const std::string& avoid = "");
-  // Remembers which worker got `key` (bounded: the oldest are forgotten).
-  // REQUIRES: pending_mu_.
-  void Place(const PacketKey& key, const std::string& worker);
-  // Sends a tracked packet again (error, timeout, worker gone), or holds it
-  // when no worker is live. REQUIRES: pending_mu_.
-  void Redispatch(InFlight packet, const char* why);
-  // Re-dispatches packets past the ack timeout or whose worker left.
+  // Sends copies of a packet to live workers that lack one, until it has
+  // min(replicas, live) holders, preferring any worker but `avoid`; settles
+  // it when no copy is left in flight. Returns the number of live holders
+  // (0: no worker is live). REQUIRES: mu_.
+  size_t Place(const PacketKey& key, const Payload& payload,
+               const std::string& avoid = "");
+  // Publishes one copy to `worker` and tracks it. REQUIRES: mu_.
+  bool Send(const PacketKey& key, const Payload& payload,
+            const std::string& worker);
+  // A copy is done (acknowledged or refused). REQUIRES: mu_.
+  void Finish(const InFlight& copy);
+  // Records a packet as fully placed in the journal. REQUIRES: mu_.
+  void Settle(const PacketKey& key);
+  // Sends a failed copy elsewhere (error, timeout, worker gone), or holds
+  // the packet when no worker is live. REQUIRES: mu_.
+  void Redispatch(InFlight copy, const char* why);
+  // Re-dispatches copies past the ack timeout or whose worker left.
   void CheckInFlight();
   void Tick();
 
@@ -111,14 +133,16 @@ class Master {
   // Dispatch ids are "<session>-<n>": a restarted master never takes a
   // stale ack for one of its own.
   const std::string session_;
-  uint64_t next_dispatch_id_ = 1;  // guarded by pending_mu_
 
-  mutable std::mutex pending_mu_;
+  // Guards everything below.
+  mutable std::mutex mu_;
+  uint64_t next_dispatch_id_ = 1;
   std::deque<Pending> pending_;
   size_t pending_bytes_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by dispatch id
-  std::map<PacketKey, std::string> placed_;    // where each packet went
-  std::deque<PacketKey> placed_order_;         // oldest first, for eviction
+  std::map<PacketKey, int> copies_in_flight_;
+  Placements placements_{1 << 18};
+  std::unique_ptr<Journal> journal_;  // null without a journal directory
 
   std::atomic<bool> running_{false};
   std::thread ticker_;

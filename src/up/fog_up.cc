@@ -122,7 +122,9 @@ Status FogUp::StartChildren() {
         {{"mqtt", mqtt},
          {"username", master.username},
          {"password", master.password},
-         {"max-packet-bytes", std::to_string(options_.max_packet_bytes)}});
+         {"max-packet-bytes", std::to_string(options_.max_packet_bytes)},
+         {"replicas", std::to_string(options_.replicas)},
+         {"journal-dir", dir_ + "/master/journal"}});
   }
   const config::Credentials& worker = credentials_["worker"];
   for (int i = 1; s.ok() && i <= options_.workers; ++i) {

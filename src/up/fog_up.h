@@ -26,6 +26,7 @@ struct UpOptions {
   int http_port = 8080;
   size_t max_packet_bytes = 16u << 20;
   bool accept_legacy = false;
+  int replicas = 2;  // copies of each packet (fewer while fewer workers run)
   // The load balancer: started unless `balancer` is false (the master then
   // dispatches round-robin).
   bool balancer = true;

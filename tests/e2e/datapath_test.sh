@@ -26,6 +26,13 @@ workers=$(video_field "$id" "len([w for w in j['workers'] if w['packets'] > 0])"
 expect "registry: 23 packets (init + 22 one-second fragments), got $packets/$total" \
   test "$packets" = 23 -a "$total" = 23
 expect "packets spread over >= 2 workers (got $workers)" test "$workers" -ge 2
+# Two copies of every packet (the default replication), on distinct workers:
+# the union of the workers' ranges is every packet, each range set counted.
+copies=$(video_field "$id" "j['copies']")
+expect "2 copies of each packet (got $copies copies of $packets)" \
+  test "$copies" = 46
+twice=$(video_field "$id" "all(sum(1 for w in j['workers'] for r in w['ranges'].split(',') if int(r.split('-')[0]) <= n <= int(r.split('-')[-1])) == 2 for n in range(1, 24))")
+expect "every packet on exactly 2 workers' ranges" test "$twice" = True
 # Duration from the workers' track timing: the init segment's timescales on
 # one worker, the fragment ends on all (AAC priming adds up to ~0.1 s).
 duration_ok() {
