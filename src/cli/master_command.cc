@@ -29,6 +29,10 @@ int RunMaster(MasterArgs args) {
   opts.clean_start = false;
   opts.session_expiry_seconds = 7 * 24 * 3600;
   opts.will = master::Master::StatusMessage(false);
+  // Paho acknowledges a QoS 1 packet to the broker as soon as it has it, before
+  // our handler journals it: its file persistence covers that gap.
+  if (!args.journal_dir.empty())
+    opts.persistence_dir = args.journal_dir + "/mqtt";
   mqtt::Client client(opts);
   master::Master node(
       {.max_packet_bytes = args.max_packet_bytes,
@@ -37,7 +41,8 @@ int RunMaster(MasterArgs args) {
        .replicas = args.replicas,
        .journal_dir = args.journal_dir},
       client);
-  Status s = client.Connect(std::chrono::seconds(10));
+  Status s = node.Open();
+  if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
     ReportError(s.ToString());

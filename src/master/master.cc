@@ -42,11 +42,22 @@ mqtt::Message Master::StatusMessage(bool online) {
           .retained = true};
 }
 
-Status Master::Start() {
+Status Master::Open() {
   if (!options_.journal_dir.empty()) {
-    if (Status s = OpenJournal(); !s.ok()) return s;
+    JournalReplay replay;
+    Result<std::unique_ptr<Journal>> journal =
+        Journal::Open(options_.journal_dir, {}, &replay);
+    if (!journal.ok()) return journal.status();
+    Recover(std::move(*journal), std::move(replay));
   }
   client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
+  // A broker that restarted may have published our will meanwhile.
+  client_.OnReconnect(
+      [this] { (void)client_.Publish(StatusMessage(true), /*wait=*/false); });
+  return Status::OK();
+}
+
+Status Master::Start() {
   for (const char* filter :
        {topics::kWorkerStatusFilter, topics::kHeartbeatFilter, topics::kPolicy,
         topics::kAck, topics::kSeedEndOfStream, topics::kStreamFilter}) {
@@ -58,13 +69,9 @@ Status Master::Start() {
   return client_.Publish(StatusMessage(true));
 }
 
-Status Master::OpenJournal() {
-  JournalReplay replay;
-  Result<std::unique_ptr<Journal>> journal =
-      Journal::Open(options_.journal_dir, {}, &replay);
-  if (!journal.ok()) return journal.status();
+void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
   std::lock_guard<std::mutex> lock(mu_);
-  journal_ = std::move(*journal);
+  journal_ = std::move(journal);
   for (const JournalReplay::Settled& s : replay.settled) {
     for (const std::string& worker : s.holders) placements_.Add(s.key, worker);
   }
@@ -81,7 +88,6 @@ Status Master::OpenJournal() {
   spdlog::info("master: journal {}: {} packet(s) to dispatch again, {} placed",
                options_.journal_dir, replay.unsettled.size(),
                replay.settled.size());
-  return Status::OK();
 }
 
 void Master::Stop() {
@@ -162,13 +168,16 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
             ": payload is not a known format: " + number.status().message());
     return;
   }
-  const PacketKey key{video_id, *number};
-  auto payload = std::make_shared<const Bytes>(m.payload);
+  Hold(PacketKey{video_id, *number}, std::make_shared<const Bytes>(m.payload));
+  FlushOutbox();
+}
+
+void Master::Hold(const PacketKey& key, const Payload& payload) {
   std::lock_guard<std::mutex> lock(mu_);
   // Journaled before this callback returns, that is before the broker
   // counts the packet delivered.
   if (journal_) {
-    if (Status s = journal_->Received(key, m.payload); !s.ok()) {
+    if (Status s = journal_->Received(key, *payload); !s.ok()) {
       counters_.Add("journal_errors");
       spdlog::error("master: {}", s.ToString());
     }
@@ -180,24 +189,27 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
   // Keep arrival order: while packets wait, new ones queue behind them.
   if (pending_.empty() && Place(key, payload) > 0) return;
   if (pending_.size() >= options_.max_pending_packets ||
-      pending_bytes_ + m.payload.size() > options_.max_pending_bytes) {
-    reject_log_.Reject(counters_, "no-worker-queue-full", video_id,
+      pending_bytes_ + payload->size() > options_.max_pending_bytes) {
+    reject_log_.Reject(counters_, "no-worker-queue-full", key.first,
                        "no live worker and the hold queue is full");
     return;
   }
   if (pending_.empty()) spdlog::warn("no live worker: holding packets");
-  pending_bytes_ += m.payload.size();
-  pending_.push_back({key, std::move(payload)});
+  pending_bytes_ += payload->size();
+  pending_.push_back({key, payload});
   counters_.Add("packets_held");
 }
 
 void Master::Drain() {
-  std::lock_guard<std::mutex> lock(mu_);
-  while (!pending_.empty() &&
-         Place(pending_.front().key, pending_.front().payload) > 0) {
-    pending_bytes_ -= pending_.front().payload->size();
-    pending_.pop_front();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (!pending_.empty() &&
+           Place(pending_.front().key, pending_.front().payload) > 0) {
+      pending_bytes_ -= pending_.front().payload->size();
+      pending_.pop_front();
+    }
   }
+  FlushOutbox();
 }
 
 size_t Master::Place(const PacketKey& key, const Payload& payload,
@@ -222,7 +234,8 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
   while (have < want && !candidates.empty()) {
     std::optional<std::string> worker = dispatcher_.Choose(candidates);
     std::erase(candidates, *worker);
-    if (Send(key, payload, *worker)) ++have;
+    Send(key, payload, *worker);
+    ++have;
   }
   if (have > 0 && have < static_cast<size_t>(options_.replicas)) {
     counters_.Add("packets_under_replicated");
@@ -231,20 +244,14 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
   return have;
 }
 
-bool Master::Send(const PacketKey& key, const Payload& payload,
+void Master::Send(const PacketKey& key, const Payload& payload,
                   const std::string& worker) {
   const std::string dispatch_id =
       session_ + "-" + std::to_string(next_dispatch_id_++);
   mqtt::Message out{
       .topic = topics::Dispatch(worker), .payload = *payload, .qos = 1};
   out.user_properties = {{"video-id", key.first}, {"dispatch-id", dispatch_id}};
-  // Not waiting for the PUBACK: this runs on the client's callback thread,
-  // which is the one that would receive it.
-  Status s = client_.Publish(out, /*wait=*/false);
-  if (!s.ok()) {
-    spdlog::error("dispatch to {}: {}", worker, s.ToString());
-    return false;
-  }
+  outbox_.push_back(std::move(out));
   in_flight_[dispatch_id] = {.key = key,
                              .payload = payload,
                              .worker = worker,
@@ -253,7 +260,24 @@ bool Master::Send(const PacketKey& key, const Payload& payload,
   placements_.Add(key, worker);
   counters_.Add("packets_dispatched");
   counters_.Add("dispatched." + worker);
-  return true;
+}
+
+void Master::FlushOutbox() {
+  std::vector<mqtt::Message> out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    out.swap(outbox_);
+  }
+  for (const mqtt::Message& m : out) {
+    // Not waiting for the PUBACK: on the client's callback thread that
+    // would wait for ourselves. A copy that fails here is sent again after
+    // the ack timeout.
+    Status s = client_.Publish(m, /*wait=*/false);
+    if (!s.ok()) {
+      counters_.Add("dispatch_errors");
+      spdlog::error("dispatch: {}", s.ToString());
+    }
+  }
 }
 
 void Master::Finish(const InFlight& copy) {
@@ -287,7 +311,7 @@ void Master::Redispatch(InFlight copy, const char* why) {
 void Master::CheckInFlight() {
   const auto now = std::chrono::steady_clock::now();
   std::vector<std::string> live = membership_.Live(Membership::Clock::now());
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   std::vector<std::pair<InFlight, const char*>> again;
   for (auto it = in_flight_.begin(); it != in_flight_.end();) {
     const bool gone =
@@ -306,6 +330,8 @@ void Master::CheckInFlight() {
                  again.size());
   }
   for (auto& [copy, why] : again) Redispatch(std::move(copy), why);
+  lock.unlock();
+  FlushOutbox();
 }
 
 void Master::OnAck(const mqtt::Message& m) {
@@ -320,6 +346,12 @@ void Master::OnAck(const mqtt::Message& m) {
     return;
   }
   counters_.Add("acks." + result);
+  ApplyAck(dispatch_id, result);
+  FlushOutbox();
+}
+
+void Master::ApplyAck(const std::string& dispatch_id,
+                      const std::string& result) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = in_flight_.find(dispatch_id);
   if (it == in_flight_.end()) {

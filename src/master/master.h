@@ -67,9 +67,13 @@ class Master {
   // The retained status messages; the offline one is the client's last will.
   static mqtt::Message StatusMessage(bool online);
 
-  // Opens and replays the journal, subscribes and announces the master
-  // online. REQUIRES: the client is connected and its message handler is
-  // not yet set. IoError if the journal cannot be opened.
+  // Opens and replays the journal (when the options name one) and installs
+  // the message handler. Call before the client connects: on a resumed
+  // session the broker resends unacknowledged packets at once. IoError if
+  // the journal cannot be opened.
+  Status Open();
+  // Subscribes and announces the master online. REQUIRES: Open() succeeded
+  // and the client is connected.
   Status Start();
   // Announces offline and stops the background ticker.
   void Stop();
@@ -98,10 +102,16 @@ class Master {
     std::chrono::steady_clock::time_point sent;
   };
 
+  // Takes over an opened journal and what it replayed.
+  void Recover(std::unique_ptr<Journal> journal, JournalReplay replay);
   void OnMessage(const mqtt::Message& m);
   void OnStream(const mqtt::Message& m, const std::string& video_id);
   void OnAck(const mqtt::Message& m);
-  Status OpenJournal();
+  // Takes a stream packet: journals it and places it, or holds it while
+  // no worker is live.
+  void Hold(const PacketKey& key, const Payload& payload);
+  // Applies a worker's answer for one copy.
+  void ApplyAck(const std::string& dispatch_id, const std::string& result);
   // Sends what waits in pending_ to live workers.
   void Drain();
   // Sends copies of a packet to live workers that lack one, until it has
@@ -110,9 +120,13 @@ class Master {
   // (0: no worker is live). REQUIRES: mu_.
   size_t Place(const PacketKey& key, const Payload& payload,
                const std::string& avoid = "");
-  // Publishes one copy to `worker` and tracks it. REQUIRES: mu_.
-  bool Send(const PacketKey& key, const Payload& payload,
+  // Tracks one copy for `worker` and queues it in the outbox. REQUIRES: mu_.
+  void Send(const PacketKey& key, const Payload& payload,
             const std::string& worker);
+  // Publishes what Send queued. Called without mu_: Paho's receive thread
+  // holds its own lock while it runs our handler, which takes mu_, so
+  // publishing under mu_ from another thread could deadlock.
+  void FlushOutbox();
   // A copy is done (acknowledged or refused). REQUIRES: mu_.
   void Finish(const InFlight& copy);
   // Records a packet as fully placed in the journal. REQUIRES: mu_.
@@ -142,7 +156,8 @@ class Master {
   std::map<std::string, InFlight> in_flight_;  // by dispatch id
   std::map<PacketKey, int> copies_in_flight_;
   Placements placements_{1 << 18};
-  std::unique_ptr<Journal> journal_;  // null without a journal directory
+  std::unique_ptr<Journal> journal_;   // null without a journal directory
+  std::vector<mqtt::Message> outbox_;  // copies to publish, see FlushOutbox
 
   std::atomic<bool> running_{false};
   std::thread ticker_;

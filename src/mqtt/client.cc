@@ -76,8 +76,17 @@ Status FromException(const std::string& what, const paho::exception& e) {
 class Client::Impl {
  public:
   explicit Impl(ConnectOptions options)
-      : options_(std::move(options)),
-        client_(options_.uri, options_.client_id, CreateOptions(), nullptr) {}
+      : options_(std::move(options)), client_(MakeClient(options_)) {}
+
+  static std::unique_ptr<paho::async_client> MakeClient(
+      const ConnectOptions& o) {
+    if (o.persistence_dir.empty()) {
+      return std::make_unique<paho::async_client>(o.uri, o.client_id,
+                                                  CreateOptions(), nullptr);
+    }
+    return std::make_unique<paho::async_client>(
+        o.uri, o.client_id, CreateOptions(), o.persistence_dir);
+  }
 
   static paho::create_options CreateOptions() {
     paho::create_options opts(MQTTVERSION_5, kMaxBufferedMessages);
@@ -112,10 +121,10 @@ class Client::Impl {
   void Install(Handler handler, std::function<void()> on_reconnect) {
     handler_ = std::move(handler);
     on_reconnect_ = std::move(on_reconnect);
-    client_.set_message_callback([this](paho::const_message_ptr msg) {
+    client_->set_message_callback([this](paho::const_message_ptr msg) {
       if (handler_) handler_(FromPaho(msg));
     });
-    client_.set_connected_handler([this](const std::string&) {
+    client_->set_connected_handler([this](const std::string&) {
       // Re-subscribe after every (re)connection: with a clean start the
       // broker forgot our subscriptions; with a session it ignores repeats.
       std::set<std::pair<std::string, int>> subs;
@@ -125,7 +134,7 @@ class Client::Impl {
       }
       for (const auto& [filter, qos] : subs) {
         try {
-          client_.subscribe(filter, qos);
+          client_->subscribe(filter, qos);
         } catch (const paho::exception&) {
           // The next reconnection retries.
         }
@@ -139,7 +148,7 @@ class Client::Impl {
 
   Status Connect(std::chrono::milliseconds timeout) {
     try {
-      auto token = client_.connect(BuildConnectOptions());
+      auto token = client_->connect(BuildConnectOptions());
       if (!token->wait_for(timeout)) {
         return Status::Unavailable("MQTT connect to " + options_.uri +
                                    " timed out");
@@ -156,7 +165,7 @@ class Client::Impl {
       subscriptions_.insert({filter, qos});
     }
     try {
-      auto token = client_.subscribe(filter, qos);
+      auto token = client_->subscribe(filter, qos);
       if (!token->wait_for(std::chrono::seconds(10))) {
         return Status::Unavailable("MQTT subscribe " + filter + " timed out");
       }
@@ -183,7 +192,7 @@ class Client::Impl {
       }
     }
     try {
-      client_.unsubscribe(filter)->wait_for(std::chrono::seconds(10));
+      client_->unsubscribe(filter)->wait_for(std::chrono::seconds(10));
     } catch (const paho::exception& e) {
       return FromException("unsubscribe " + filter, e);
     }
@@ -192,7 +201,7 @@ class Client::Impl {
 
   Status Publish(const Message& m, bool wait) {
     try {
-      auto token = client_.publish(ToPaho(m));
+      auto token = client_->publish(ToPaho(m));
       if (wait) token->wait();
     } catch (const paho::exception& e) {
       return FromException("publish to " + m.topic, e);
@@ -203,7 +212,7 @@ class Client::Impl {
   Status Flush(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     try {
-      for (auto& token : client_.get_pending_delivery_tokens()) {
+      for (auto& token : client_->get_pending_delivery_tokens()) {
         auto left = deadline - std::chrono::steady_clock::now();
         if (left <= decltype(left)::zero() ||
             !token->wait_for(
@@ -219,8 +228,8 @@ class Client::Impl {
 
   void Disconnect() {
     try {
-      if (client_.is_connected()) {
-        client_.disconnect()->wait_for(std::chrono::seconds(5));
+      if (client_->is_connected()) {
+        client_->disconnect()->wait_for(std::chrono::seconds(5));
       }
     } catch (const paho::exception&) {
       // Going away anyway; the broker will notice.
@@ -228,7 +237,7 @@ class Client::Impl {
   }
 
   const ConnectOptions options_;
-  paho::async_client client_;
+  std::unique_ptr<paho::async_client> client_;
   Handler handler_;
   std::function<void()> on_reconnect_;
   std::mutex mu_;
@@ -274,7 +283,7 @@ Status Client::Flush(std::chrono::milliseconds timeout) {
 
 void Client::Disconnect() { impl_->Disconnect(); }
 
-bool Client::connected() const { return impl_->client_.is_connected(); }
+bool Client::connected() const { return impl_->client_->is_connected(); }
 
 uint64_t Client::reconnects() const { return impl_->reconnects_; }
 

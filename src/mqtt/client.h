@@ -56,6 +56,12 @@ struct ConnectOptions {
   uint32_t session_expiry_seconds = 0;
   std::optional<Message> will;  // last will, published if we vanish
   int max_inflight = 256;       // unacknowledged QoS>0 publishes
+  // Paho's file persistence: with it, a QoS 1 message the client has
+  // acknowledged to the broker but not yet handed to the handler, and its
+  // own unacknowledged publishes, are kept on disk and restored by the next
+  // client with the same id (a process killed in between loses nothing).
+  // Empty: in memory only.
+  std::string persistence_dir;
   std::chrono::seconds keep_alive{10};
 };
 
