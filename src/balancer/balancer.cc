@@ -46,6 +46,9 @@ mqtt::Message Balancer::StatusMessage(bool online) {
 
 Status Balancer::Start() {
   client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
+  // A broker that restarted may have published our will meanwhile.
+  client_.OnReconnect(
+      [this] { (void)client_.Publish(StatusMessage(true), /*wait=*/false); });
   for (const char* filter :
        {topics::kStatsFilter, topics::kWorkerStatusFilter}) {
     Status s = client_.Subscribe(filter, 1);

@@ -26,6 +26,7 @@ void AddViewerCommands(CLI::App& app, int* exit_code);  // get, videos
 void AddUpCommand(CLI::App& app, int* exit_code);
 void AddBalancerCommand(CLI::App& app, int* exit_code);
 void AddBalanceCommands(CLI::App& app, int* exit_code);
+void AddStoreCommands(CLI::App& app, int* exit_code);  // store check
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   fog::cli::AddUpCommand(app, &exit_code);
   fog::cli::AddMasterCommand(app, &exit_code);
   fog::cli::AddWorkerCommand(app, &exit_code);
+  fog::cli::AddStoreCommands(app, &exit_code);
   fog::cli::AddApiCommand(app, &exit_code);
   fog::cli::AddBalancerCommand(app, &exit_code);
   fog::cli::AddViewerCommands(app, &exit_code);

@@ -107,8 +107,9 @@ topic read fog/policy
 topic read fog/ping/#
 topic write fog/stats/#
 topic read packet-request
-topic read fog/get/#
+topic readwrite fog/get/#
 topic write reply/#
+topic read reply/repair/#
 topic write +
 
 user balancer

@@ -49,6 +49,9 @@ void Worker::OnSeedRequest(const mqtt::Message& m) {
     counters_.Add("serve_errors");
     spdlog::warn("packet-request {}/{}: {}", video_id, number,
                  stored.status().ToString());
+    if (stored.status().code() == Status::Code::kCorruption) {
+      RequestRepair({video_id, number});
+    }
     return;
   }
   Result<wire::VideoPacket> packet = StoredVideoPacket(*stored);
@@ -85,6 +88,9 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
     Result<Bytes> stored = store_.Get(video_id, n);
     if (!stored.ok()) {
       counters_.Add("serve_errors");  // corrupt records are never served
+      if (stored.status().code() == Status::Code::kCorruption) {
+        RequestRepair({video_id, n});
+      }
       continue;
     }
     mqtt::Message reply{

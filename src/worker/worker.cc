@@ -32,7 +32,16 @@ Worker::Worker(WorkerOptions options, mqtt::Client& client, PacketStore& store,
       store_(store),
       trust_(trust),
       registrar_(registrar),
-      sampler_(store.dir()) {}
+      sampler_(store.dir()) {
+  // Installed before the client connects: on a resumed session the broker
+  // resends unacknowledged dispatches at once. Packets that arrive before
+  // Start() wait in the commit queue.
+  client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
+  // A broker that restarted may have published our will meanwhile.
+  client_.OnReconnect([this] {
+    (void)client_.Publish(StatusMessage(options_.name, true), /*wait=*/false);
+  });
+}
 
 Worker::~Worker() { Stop(); }
 
@@ -45,18 +54,20 @@ mqtt::Message Worker::StatusMessage(const std::string& name, bool online) {
 }
 
 Status Worker::Start() {
-  client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
   for (const std::string& filter :
        {topics::Dispatch(options_.name),
         std::string(topics::kSeedPacketRequest), std::string(topics::kPing),
-        std::string(topics::kGetFilter)}) {
+        std::string(topics::kGetFilter), RepairTopic()}) {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
   }
   running_ = true;
   committer_ = std::thread([this] { CommitLoop(); });
   heartbeat_ = std::thread([this] { Heartbeat(); });
-  return client_.Publish(StatusMessage(options_.name, true));
+  Status online = client_.Publish(StatusMessage(options_.name, true));
+  // Records found damaged when the store opened.
+  for (const PacketKey& key : store_.stats().corrupt_keys) RequestRepair(key);
+  return online;
 }
 
 void Worker::Stop() {
@@ -80,6 +91,7 @@ void Worker::Heartbeat() {
          .payload = JsonBytes({{"worker", options_.name}, {"seq", seq++}}),
          .qos = 0},
         /*wait=*/false);
+    RetryRepairs();
     auto until = std::chrono::steady_clock::now() + options_.heartbeat_period;
     while (running_ && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -96,6 +108,8 @@ void Worker::OnMessage(const mqtt::Message& m) {
     OnPing(m);
   } else if (m.topic.starts_with("fog/get/")) {
     OnGet(m, std::string(topics::LastLevel(m.topic)));
+  } else if (m.topic == RepairTopic()) {
+    OnRepairReply(m);
   }
 }
 

@@ -3,8 +3,10 @@
 // meanwhile), acknowledges it only then, keeps the registry told, and answers
 // viewers in both protocols (the seed's packet-request and our MQTT v5
 // request/response on fog/get/<video_id>), and answers the load balancer's
-// pings with its CPU, memory and storage. It announces itself with a retained
-// status (its last will says offline) and a heartbeat.
+// pings with its CPU, memory and storage. A packet whose record turns out
+// damaged is never served; the worker fetches a copy from another worker. It
+// announces itself with a retained status (its last will says offline) and a
+// heartbeat.
 //
 // Thread-safety: Start/Stop from one thread; counters() from any thread.
 
@@ -46,6 +48,8 @@ struct WorkerOptions {
 
 class Worker {
  public:
+  // Installs the client's message handler: construct the worker before the
+  // client connects (a resumed session's dispatches arrive at once).
   Worker(WorkerOptions options, mqtt::Client& client, PacketStore& store,
          const trust::TrustStore& trust, Registrar* registrar);
   ~Worker();
@@ -56,7 +60,7 @@ class Worker {
   static mqtt::Message StatusMessage(const std::string& name, bool online);
 
   // Subscribes and announces the worker online. REQUIRES: the client is
-  // connected and has no message handler yet.
+  // connected.
   Status Start();
   void Stop();
 
@@ -74,6 +78,13 @@ class Worker {
   // The committer thread: stores queued packets in batches, then acks them.
   void CommitLoop();
   void Commit(std::vector<Verified>& batch);
+  // Repair (repair.cc): fetch a damaged packet again from another worker.
+  std::string RepairTopic() const;
+  void RequestRepair(const PacketKey& key);
+  void AskForCopy(const PacketKey& key);
+  void OnRepairReply(const mqtt::Message& m);
+  // Asks again for what is still missing; gives up after a while.
+  void RetryRepairs();
   void OnSeedRequest(const mqtt::Message& m);
   void OnGet(const mqtt::Message& m, const std::string& video_id);
   // Answers the load balancer's ping with this node's stats.
@@ -110,6 +121,13 @@ class Worker {
   size_t queue_bytes_ = 0;
   bool stopping_ = false;
   std::thread committer_;
+
+  struct Repair {
+    int attempts = 0;
+    std::chrono::steady_clock::time_point asked;
+  };
+  std::mutex repair_mu_;
+  std::map<PacketKey, Repair> repairs_;  // damaged here, copy requested
 
   std::atomic<bool> running_{false};
   std::thread heartbeat_;
