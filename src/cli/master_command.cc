@@ -3,9 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
 #include "master/master.h"
+#include "metrics/callback_collector.h"
+#include "metrics/counters_collector.h"
+#include "metrics/latency.h"
 
 namespace fog::cli {
 
@@ -16,7 +20,44 @@ struct MasterArgs {
   size_t max_packet_bytes = 16u << 20;
   int worker_timeout_ms = 3000;
   int ack_timeout_ms = 10000;
+  std::string metrics_listen;
 };
+
+// What the master counts, the dispatch latency, the policy it applies.
+void AddMasterMetrics(metrics::Exporter& exporter, master::Master& node,
+                      const mqtt::Client& client) {
+  exporter.Add(
+      std::make_shared<metrics::CountersCollector>("master", node.counters()));
+  node.ObserveAckLatency(metrics::Observer(metrics::AddLatencyHistogram(
+      exporter.registry(), "fog_master_dispatch_latency_seconds",
+      "From dispatching a packet to its worker's durable-store ack")));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_policy_weight",
+      "The load balancer's weight the master applies, per worker",
+      metrics::Kind::kGauge, [&node] {
+        std::vector<metrics::Sample> samples;
+        for (const auto& [worker, weight] : node.policy()) {
+          samples.push_back({{{"worker", worker}}, weight});
+        }
+        return samples;
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_packets",
+      "Packets held for lack of a worker (held), "
+      "dispatched and not yet acknowledged (in_flight)",
+      metrics::Kind::kGauge, [&node] {
+        return std::vector<metrics::Sample>{
+            {{{"state", "held"}}, static_cast<double>(node.pending())},
+            {{{"state", "in_flight"}}, static_cast<double>(node.in_flight())}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_live_workers", "Workers in the dispatch set",
+      metrics::Kind::kGauge, [&node] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(node.live_workers().size())}};
+      }));
+  AddMqttMetrics(exporter, "master", client);
+}
 
 int RunMaster(MasterArgs args) {
   BlockTerminationSignals();
@@ -33,7 +74,10 @@ int RunMaster(MasterArgs args) {
        .worker_timeout = std::chrono::milliseconds(args.worker_timeout_ms),
        .ack_timeout = std::chrono::milliseconds(args.ack_timeout_ms)},
       client);
-  Status s = client.Connect(std::chrono::seconds(10));
+  metrics::Exporter exporter("master");
+  AddMasterMetrics(exporter, node, client);
+  Status s = StartMetrics(exporter, args.metrics_listen);
+  if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -42,6 +86,7 @@ int RunMaster(MasterArgs args) {
   spdlog::info("master: connected to {}", args.mqtt.uri);
   WaitForTerminationSignal();
   node.Stop();
+  exporter.Stop();
   client.Disconnect();
   spdlog::info("master: stopped ({} packets dispatched)",
                node.counters().Get("packets_dispatched"));
@@ -66,6 +111,7 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
                   "Dispatch a packet again when its worker has not confirmed "
                   "storing it by then")
       ->capture_default_str();
+  AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }
 

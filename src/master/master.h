@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,12 @@ class Master {
   size_t pending() const;
   // Packets dispatched and not yet acknowledged.
   size_t in_flight() const;
+  // Metrics hook: called on the MQTT callback thread with the seconds from a
+  // packet's last dispatch to its worker's "stored" or "duplicate" ack.
+  // Call before Start().
+  void ObserveAckLatency(std::function<void(double)> observe) {
+    ack_latency_ = std::move(observe);
+  }
 
  private:
   using Payload = std::shared_ptr<const Bytes>;
@@ -122,6 +129,7 @@ class Master {
 
   std::atomic<bool> running_{false};
   std::thread ticker_;
+  std::function<void(double)> ack_latency_;  // set before Start()
 };
 
 }  // namespace fog::master
