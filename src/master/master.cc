@@ -251,13 +251,13 @@ void Master::OnAck(const mqtt::Message& m) {
     counters_.Add("acks_unknown");  // already re-dispatched, or not ours
     return;
   }
-  InFlight packet = std::move(it->second);
-  in_flight_.erase(it);
   if (ack_latency_ && (result == "stored" || result == "duplicate")) {
     ack_latency_(std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - packet.sent)
+                     std::chrono::steady_clock::now() - it->second.sent)
                      .count());
   }
+  InFlight packet = std::move(it->second);
+  in_flight_.erase(it);
   // "stored" and "duplicate" are done; "rejected" will never store (bad
   // packet, counted by the worker); "error" is the worker's trouble, not the
   // packet's: another worker gets it.
