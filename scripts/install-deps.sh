@@ -11,10 +11,12 @@ packages=(
   libssl-dev libmsgpack-cxx-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libpaho-mqtt-dev libpaho-mqttpp-dev
   libcpp-httplib-dev libsoci-dev libsqlite3-dev libmariadb-dev libpq-dev
+  prometheus-cpp-dev
   # the parts a fog runs and tests use: broker, its clients, ffmpeg
   mosquitto mosquitto-clients ffmpeg curl
   # tests and benchmarks; the registry's tests start their own database servers
   libgtest-dev libgmock-dev libbenchmark-dev mariadb-server postgresql
+  python3-prometheus-client
 )
 
 missing=()

@@ -29,7 +29,16 @@ constexpr char kJson[] = "application/json";
 constexpr std::string_view kVideosPrefix = "/videos/";
 constexpr int kDefaultLimit = 100;
 
-enum class Route { kNone, kVideos, kVideo, kCreate, kHealth, kFog, kOpenApi };
+enum class Route {
+  kNone,
+  kVideos,
+  kVideo,
+  kCreate,
+  kHealth,
+  kFog,
+  kOpenApi,
+  kMetrics
+};
 
 struct RouteMatch {
   Route route = Route::kNone;
@@ -48,6 +57,7 @@ RouteMatch MatchRoute(const std::string& path) {
   if (path == "/health") return {Route::kHealth, {}};
   if (path == "/fog") return {Route::kFog, {}};
   if (path == "/openapi.json") return {Route::kOpenApi, {}};
+  if (path == "/metrics") return {Route::kMetrics, {}};
   return {};
 }
 
@@ -61,6 +71,7 @@ const char* AllowedMethods(Route route) {
     case Route::kHealth:
     case Route::kFog:
     case Route::kOpenApi:
+    case Route::kMetrics:
       return "GET, HEAD, OPTIONS";
     case Route::kNone:
       break;
@@ -171,6 +182,10 @@ class ApiServer::Impl {
     std::lock_guard<std::mutex> lock(health_mu_);
     fog_ = std::move(provider);
   }
+  void SetMetricsProvider(std::function<std::string()> provider) {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    metrics_ = std::move(provider);
+  }
   void SetHealthProvider(std::function<HealthReport()> provider) {
     std::lock_guard<std::mutex> lock(health_mu_);
     health_ = std::move(provider);
@@ -190,6 +205,7 @@ class ApiServer::Impl {
   void HandleCreate(const Request& req, Response& res);
   void HandleHealth(Response& res);
   void HandleFog(const Request& req, Response& res);
+  void HandleMetrics(const Request& req, Response& res);
   void HandleList(const Request& req, Response& res);
   void HandleReport(const Request& req, Response& res);
   Result<registry::ListOptions> ParseListQuery(const Request& req);
@@ -213,7 +229,8 @@ class ApiServer::Impl {
   std::array<std::atomic<uint64_t>, kRejectionCount> rejections_;
   std::mutex health_mu_;
   std::function<HealthReport()> health_;
-  std::function<std::string()> fog_;  // guarded by health_mu_
+  std::function<std::string()> fog_;      // guarded by health_mu_
+  std::function<std::string()> metrics_;  // guarded by health_mu_
 };
 
 Status ApiServer::Impl::Start() {
@@ -367,6 +384,9 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
       res.set_header("Cache-Control", "public, max-age=3600");
       res.set_content(std::string(OpenApiJson()), kJson);
       return;
+    case Route::kMetrics:
+      HandleMetrics(req, res);
+      return;
     case Route::kNone:
       break;
   }
@@ -512,6 +532,22 @@ void ApiServer::Impl::HandleFog(const Request& req, Response& res) {
   res.set_content(provider(), kJson);
 }
 
+void ApiServer::Impl::HandleMetrics(const Request& req, Response& res) {
+  std::function<std::string()> provider;
+  {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    provider = metrics_;
+  }
+  if (!provider) {
+    SendStatus(req, res, Status::NotFound("this API serves no metrics"),
+               Rejection::kNotFound);
+    return;
+  }
+  res.set_header("Cache-Control", "no-store");
+  // The text exposition format 0.0.4, as Prometheus asks for it.
+  res.set_content(provider(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
 bool ApiServer::Impl::Authorized(const Request& req, Response& res) {
   constexpr std::string_view kBearer = "Bearer ";
   const std::string header = req.get_header_value("Authorization");
@@ -583,6 +619,10 @@ int ApiServer::port() const { return impl_->port(); }
 
 void ApiServer::SetFogProvider(std::function<std::string()> provider) {
   impl_->SetFogProvider(std::move(provider));
+}
+
+void ApiServer::SetMetricsProvider(std::function<std::string()> provider) {
+  impl_->SetMetricsProvider(std::move(provider));
 }
 
 void ApiServer::SetHealthProvider(std::function<HealthReport()> provider) {

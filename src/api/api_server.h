@@ -100,6 +100,11 @@ class ApiServer {
   // The provider runs on a server thread and must be thread-safe.
   void SetFogProvider(std::function<std::string()> provider);
 
+  // Supplies GET /metrics (Prometheus text format 0.0.4, docs/metrics.md).
+  // Without a provider GET /metrics is 404. The provider runs on a server
+  // thread and must be thread-safe.
+  void SetMetricsProvider(std::function<std::string()> provider);
+
   uint64_t rejections(Rejection reason) const;
   // All counters by RejectionName.
   std::map<std::string, uint64_t> RejectionCounts() const;

@@ -110,9 +110,10 @@ TEST_P(ApiServerTest, OpenApiDocumentMatchesTheRoutes) {
   ASSERT_TRUE(doc.is_object());
   EXPECT_TRUE(doc["openapi"].get<std::string>().starts_with("3."));
   std::map<std::string, std::string> concrete = {
-      {"/videos", "/videos"}, {"/videos/{id}", "/videos/cam"},
-      {"/create", "/create"}, {"/health", "/health"},
-      {"/fog", "/fog"},       {"/openapi.json", "/openapi.json"}};
+      {"/videos", "/videos"},  {"/videos/{id}", "/videos/cam"},
+      {"/create", "/create"},  {"/health", "/health"},
+      {"/fog", "/fog"},        {"/openapi.json", "/openapi.json"},
+      {"/metrics", "/metrics"}};
   ASSERT_EQ(doc["paths"].size(), concrete.size());
   for (const auto& [path, item] : doc["paths"].items()) {
     ASSERT_TRUE(concrete.count(path)) << "documented but unknown: " << path;
@@ -635,6 +636,30 @@ TEST_P(ApiServerTest, HealthUsesTheProvider) {
   json down_body = json::parse(down->body);
   EXPECT_EQ(down_body["status"], "unavailable");
   EXPECT_EQ(down_body["components"][1]["state"], "down");
+}
+
+TEST_P(ApiServerTest, MetricsUseTheProvider) {
+  auto none = client_->Get("/metrics");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
+  EXPECT_EQ(json::parse(none->body)["status"], 404);
+
+  int scrapes = 0;
+  server_->SetMetricsProvider([&scrapes] {
+    return "# TYPE fog_api_scrapes_total counter\nfog_api_scrapes_total " +
+           std::to_string(++scrapes) + "\n";
+  });
+  auto res = client_->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"),
+            "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(res->body,
+            "# TYPE fog_api_scrapes_total counter\nfog_api_scrapes_total 1\n");
+  auto post = client_->Post("/metrics", "", "text/plain");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  EXPECT_EQ(server_->rejections(Rejection::kMethodNotAllowed), 1u);
 }
 
 TEST_P(ApiServerTest, StartFailsWhenThePortIsTaken) {

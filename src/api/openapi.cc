@@ -173,6 +173,15 @@ std::string_view OpenApiJson() {
         }
       }
     },
+    "/metrics": {
+      "get": {
+        "summary": "Prometheus metrics of the API (docs/metrics.md)",
+        "responses": {
+          "200": {"description": "text exposition format 0.0.4", "content": {"text/plain; version=0.0.4; charset=utf-8": {"schema": {"type": "string"}}}},
+          "404": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
     "/openapi.json": {
       "get": {
         "summary": "This document",

@@ -7,8 +7,10 @@
 #include "api/api_server.h"
 #include "api/fog_view.h"
 #include "cli/commands.h"
+#include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
+#include "metrics/callback_collector.h"
 #include "registry/registry.h"
 #include "wire/topics.h"
 
@@ -26,6 +28,21 @@ struct ApiArgs {
   int expect_workers = 1;
   bool expect_balancer = false;
 };
+
+// The API serves these on its own port, GET /metrics.
+void AddApiMetrics(metrics::Exporter& exporter, const api::ApiServer& server,
+                   const mqtt::Client& client) {
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_api_rejected_total", "Requests turned away, by reason",
+      metrics::Kind::kCounter, [&server] {
+        std::vector<metrics::Sample> samples;
+        for (const auto& [reason, n] : server.RejectionCounts()) {
+          samples.push_back({{{"reason", reason}}, static_cast<double>(n)});
+        }
+        return samples;
+      }));
+  AddMqttMetrics(exporter, "api", client);
+}
 
 int RunApi(ApiArgs args) {
   BlockTerminationSignals();
@@ -48,6 +65,9 @@ int RunApi(ApiArgs args) {
       [&view](const mqtt::Message& m) { view.OnMessage(m.topic, m.payload); });
   server.SetHealthProvider([&] { return view.Health(client.connected()); });
   server.SetFogProvider([&] { return view.FogJson(client.connected()); });
+  metrics::Exporter exporter("api");
+  AddApiMetrics(exporter, server, client);
+  server.SetMetricsProvider([&exporter] { return exporter.Scrape(); });
   Status s = server.Start();
   if (!s.ok()) {
     ReportError(s.ToString());

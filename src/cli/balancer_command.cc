@@ -2,10 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include "balancer/balancer.h"
 #include "cli/commands.h"
+#include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
+#include "metrics/callback_collector.h"
+#include "metrics/counters_collector.h"
 
 namespace fog::cli {
 
@@ -20,7 +25,35 @@ struct BalancerArgs {
   // The seed balancer's variables: broker host and port apart.
   std::string seed_host;
   int seed_port = 0;
+  std::string metrics_listen;
 };
+
+// The weights of the policy last published, from its JSON.
+std::vector<metrics::Sample> PolicyWeights(const std::string& policy) {
+  std::vector<metrics::Sample> samples;
+  nlohmann::json j = nlohmann::json::parse(policy, nullptr,
+                                           /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("weights") || !j["weights"].is_object()) {
+    return samples;  // none published yet
+  }
+  for (const auto& [worker, weight] : j["weights"].items()) {
+    if (weight.is_number()) {
+      samples.push_back({{{"worker", worker}}, weight.get<double>()});
+    }
+  }
+  return samples;
+}
+
+void AddBalancerMetrics(metrics::Exporter& exporter, balancer::Balancer& node,
+                        const mqtt::Client& client) {
+  exporter.Add(std::make_shared<metrics::CountersCollector>("balancer",
+                                                            node.counters()));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_balancer_policy_weight",
+      "The weight of each worker in the policy last published",
+      metrics::Kind::kGauge, [&node] { return PolicyWeights(node.policy()); }));
+  AddMqttMetrics(exporter, "balancer", client);
+}
 
 int RunBalancer(BalancerArgs args) {
   BlockTerminationSignals();
@@ -50,7 +83,10 @@ int RunBalancer(BalancerArgs args) {
                            .model = *model,
                            .round = args.round},
                           client);
-  Status s = client.Connect(std::chrono::seconds(10));
+  metrics::Exporter exporter("balancer");
+  AddBalancerMetrics(exporter, node, client);
+  Status s = StartMetrics(exporter, args.metrics_listen);
+  if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -60,6 +96,7 @@ int RunBalancer(BalancerArgs args) {
                args.mqtt.uri, args.model, args.period_ms);
   WaitForTerminationSignal();
   node.Stop();
+  exporter.Stop();
   client.Disconnect();
   return kExitOk;
 }
@@ -98,6 +135,7 @@ void AddBalancerCommand(CLI::App& app, int* exit_code) {
       ->envname("BROKER_ADDRESS");
   cmd->add_option("--broker-port", args->seed_port, "Broker port (seed style)")
       ->envname("BROKER_PORT");
+  AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunBalancer(*args); });
 }
 

@@ -3,9 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
 #include "master/master.h"
+#include "metrics/callback_collector.h"
+#include "metrics/counters_collector.h"
+#include "metrics/latency.h"
 
 namespace fog::cli {
 
@@ -18,7 +22,44 @@ struct MasterArgs {
   int ack_timeout_ms = 10000;
   int replicas = 2;
   std::string journal_dir;
+  std::string metrics_listen;
 };
+
+// What the master counts, the dispatch latency, the policy it applies.
+void AddMasterMetrics(metrics::Exporter& exporter, master::Master& node,
+                      const mqtt::Client& client) {
+  exporter.Add(
+      std::make_shared<metrics::CountersCollector>("master", node.counters()));
+  node.ObserveAckLatency(metrics::Observer(metrics::AddLatencyHistogram(
+      exporter.registry(), "fog_master_dispatch_latency_seconds",
+      "From dispatching a packet to its worker's durable-store ack")));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_policy_weight",
+      "The load balancer's weight the master applies, per worker",
+      metrics::Kind::kGauge, [&node] {
+        std::vector<metrics::Sample> samples;
+        for (const auto& [worker, weight] : node.policy()) {
+          samples.push_back({{{"worker", worker}}, weight});
+        }
+        return samples;
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_packets",
+      "Packets held for lack of a worker (held), "
+      "dispatched and not yet acknowledged (in_flight)",
+      metrics::Kind::kGauge, [&node] {
+        return std::vector<metrics::Sample>{
+            {{{"state", "held"}}, static_cast<double>(node.pending())},
+            {{{"state", "in_flight"}}, static_cast<double>(node.in_flight())}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_live_workers", "Workers in the dispatch set",
+      metrics::Kind::kGauge, [&node] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(node.live_workers().size())}};
+      }));
+  AddMqttMetrics(exporter, "master", client);
+}
 
 int RunMaster(MasterArgs args) {
   BlockTerminationSignals();
@@ -41,7 +82,10 @@ int RunMaster(MasterArgs args) {
        .replicas = args.replicas,
        .journal_dir = args.journal_dir},
       client);
-  Status s = node.Open();
+  metrics::Exporter exporter("master");
+  AddMasterMetrics(exporter, node, client);
+  Status s = StartMetrics(exporter, args.metrics_listen);
+  if (s.ok()) s = node.Open();
   if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
@@ -51,6 +95,7 @@ int RunMaster(MasterArgs args) {
   spdlog::info("master: connected to {}", args.mqtt.uri);
   WaitForTerminationSignal();
   node.Stop();
+  exporter.Stop();
   client.Disconnect();
   spdlog::info("master: stopped ({} packets dispatched)",
                node.counters().Get("packets_dispatched"));
@@ -83,6 +128,7 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--journal-dir", args->journal_dir,
                   "Keep the packets not yet stored here, so a restarted "
                   "master sends them again (none if empty)");
+  AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }
 

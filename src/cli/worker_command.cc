@@ -3,8 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
+#include "metrics/callback_collector.h"
+#include "metrics/counters_collector.h"
+#include "metrics/latency.h"
 #include "wire/envelope.h"
 #include "worker/worker.h"
 
@@ -21,7 +25,35 @@ struct WorkerArgs {
   std::string api_token;
   bool accept_legacy = false;
   uint64_t store_quota_bytes = 0;
+  std::string metrics_listen;
 };
+
+// What the worker and its registrar count, the store latency, the store.
+void AddWorkerMetrics(metrics::Exporter& exporter, worker::Worker& node,
+                      const Counters& registrar,
+                      const worker::PacketStore& store,
+                      const mqtt::Client& client) {
+  exporter.Add(
+      std::make_shared<metrics::CountersCollector>("worker", node.counters()));
+  exporter.Add(std::make_shared<metrics::CountersCollector>("worker_registrar",
+                                                            registrar));
+  node.ObserveStoreLatency(metrics::Observer(metrics::AddLatencyHistogram(
+      exporter.registry(), "fog_worker_store_latency_seconds",
+      "From a packet's arrival to its ack after the fdatasync")));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_worker_store_bytes", "Bytes of the store's segment files",
+      metrics::Kind::kGauge, [&store] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(store.file_bytes())}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_worker_store_packets", "Packets the store holds",
+      metrics::Kind::kGauge, [&store] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(store.stats().live_packets)}};
+      }));
+  AddMqttMetrics(exporter, "worker", client);
+}
 
 int RunWorker(WorkerArgs args) {
   BlockTerminationSignals();
@@ -67,7 +99,10 @@ int RunWorker(WorkerArgs args) {
                        .intake = {.accept_legacy = args.accept_legacy},
                        .store_quota_bytes = args.store_quota_bytes},
                       client, **store, *trust, &registrar);
-  Status s = client.Connect(std::chrono::seconds(10));
+  metrics::Exporter exporter("worker");
+  AddWorkerMetrics(exporter, node, registrar_counters, **store, client);
+  Status s = StartMetrics(exporter, args.metrics_listen);
+  if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -78,6 +113,7 @@ int RunWorker(WorkerArgs args) {
                args.accept_legacy ? ", accepting legacy packets" : "");
   WaitForTerminationSignal();
   node.Stop();
+  exporter.Stop();
   client.Disconnect();
   return kExitOk;
 }
@@ -104,6 +140,7 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--store-quota", args->store_quota_bytes,
                   "Most bytes the store may hold (0: the disk's free space)")
       ->capture_default_str();
+  AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunWorker(*args); });
 }
 

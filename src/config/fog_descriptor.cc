@@ -36,6 +36,10 @@ Result<FogDescriptor> LoadFogDescriptor(const std::string& dir) {
     fog.publisher_key = j.value("publisher_key", "");
     fog.trust_dir = j.value("trust_dir", "");
     fog.max_packet_bytes = j.value("max_packet_bytes", size_t{0});
+    const nlohmann::json metrics = j.value("metrics", nlohmann::json::object());
+    for (const auto& [component, url] : metrics.items()) {
+      fog.metrics[component] = url.get<std::string>();
+    }
     return fog;
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(PathOf(dir) + ": " + e.what());
@@ -55,6 +59,7 @@ Status WriteFogDescriptor(const std::string& dir, const FogDescriptor& fog) {
       {"publisher_key", fog.publisher_key},
       {"trust_dir", fog.trust_dir},
       {"max_packet_bytes", fog.max_packet_bytes},
+      {"metrics", fog.metrics},
   };
   std::string text = j.dump(2) + "\n";
   return WriteFileAtomic(PathOf(dir), AsBytes(text), 0600);

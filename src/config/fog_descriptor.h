@@ -33,6 +33,9 @@ struct FogDescriptor {
   std::string publisher_key;    // path of the default publisher's secret key
   std::string trust_dir;        // directory of trusted publishers' .pub files
   size_t max_packet_bytes = 0;  // the broker's message size limit
+  // Prometheus scrape URLs by component: "api", "master", "worker-1", ...,
+  // "balancer" (docs/metrics.md).
+  std::map<std::string, std::string> metrics;
 };
 
 // Reads <dir>/fog.json. NotFound with a hint to run `fog up` if absent.

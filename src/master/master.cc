@@ -358,6 +358,11 @@ void Master::ApplyAck(const std::string& dispatch_id,
     counters_.Add("acks_unknown");  // already re-dispatched, or not ours
     return;
   }
+  if (ack_latency_ && (result == "stored" || result == "duplicate")) {
+    ack_latency_(std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - it->second.sent)
+                     .count());
+  }
   InFlight copy = std::move(it->second);
   in_flight_.erase(it);
   // "stored" and "duplicate" are done; "rejected" will never store (bad

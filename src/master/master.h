@@ -27,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -87,6 +88,12 @@ class Master {
   // The workers holding copies of a packet, as far as the master knows.
   std::vector<std::string> holders(const std::string& video_id,
                                    int64_t number) const;
+  // Metrics hook: called on the MQTT callback thread with the seconds from a
+  // packet's last dispatch to its worker's "stored" or "duplicate" ack.
+  // Call before Start().
+  void ObserveAckLatency(std::function<void(double)> observe) {
+    ack_latency_ = std::move(observe);
+  }
 
  private:
   using Payload = std::shared_ptr<const Bytes>;
@@ -161,6 +168,7 @@ class Master {
 
   std::atomic<bool> running_{false};
   std::thread ticker_;
+  std::function<void(double)> ack_latency_;  // set before Start()
 };
 
 }  // namespace fog::master

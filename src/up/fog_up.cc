@@ -64,7 +64,32 @@ Status FogUp::Prepare() {
   descriptor_.publisher_key = dir_ + "/keys/publisher.key";
   descriptor_.trust_dir = dir_ + "/trust";
   descriptor_.max_packet_bytes = options_.max_packet_bytes;
+  s = PickMetricsPorts();
+  if (!s.ok()) return s;
   return config::WriteFogDescriptor(dir_, descriptor_);
+}
+
+Status FogUp::PickMetricsPorts() {
+  std::vector<std::string> roles = {"master"};
+  for (int i = 1; i <= options_.workers; ++i) {
+    roles.push_back("worker-" + std::to_string(i));
+  }
+  if (options_.balancer) roles.push_back("balancer");
+  // A port is picked fresh on every `fog up`; a restarted child keeps its
+  // own, which is in its role config.
+  metrics_listen_.clear();
+  descriptor_.metrics.clear();
+  descriptor_.metrics["api"] = descriptor_.http_url + "/metrics";
+  const std::string host =
+      options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
+  for (const std::string& role : roles) {
+    Result<int> port = FreeTcpPort(host);
+    if (!port.ok()) return port.status();
+    metrics_listen_[role] = options_.bind + ":" + std::to_string(*port);
+    descriptor_.metrics[role] =
+        Endpoint("http", options_.bind, *port) + "/metrics";
+  }
+  return Status::OK();
 }
 
 Status FogUp::EnsurePublisherKey() {
@@ -124,7 +149,8 @@ Status FogUp::StartChildren() {
          {"password", master.password},
          {"max-packet-bytes", std::to_string(options_.max_packet_bytes)},
          {"replicas", std::to_string(options_.replicas)},
-         {"journal-dir", dir_ + "/master/journal"}});
+         {"journal-dir", dir_ + "/master/journal"},
+         {"metrics-listen", metrics_listen_["master"]}});
   }
   const config::Credentials& worker = credentials_["worker"];
   for (int i = 1; s.ok() && i <= options_.workers; ++i) {
@@ -136,19 +162,20 @@ Status FogUp::StartChildren() {
                          {"store", dir_ + "/workers/" + name},
                          {"trust", dir_ + "/trust"},
                          {"api", descriptor_.http_url},
-                         {"api-token", api_token_}};
+                         {"api-token", api_token_},
+                         {"metrics-listen", metrics_listen_[name]}};
     if (options_.accept_legacy) config.push_back({"accept-legacy", "true"});
     s = start_role(name, "worker", config);
   }
   const config::Credentials& balancer = credentials_["balancer"];
   if (s.ok() && options_.balancer) {
-    s = start_role(
-        "balancer", "balancer",
-        {{"mqtt", mqtt},
-         {"username", balancer.username},
-         {"password", balancer.password},
-         {"model", options_.balancer_model},
-         {"period-ms", std::to_string(options_.balancer_period_ms)}});
+    s = start_role("balancer", "balancer",
+                   {{"mqtt", mqtt},
+                    {"username", balancer.username},
+                    {"password", balancer.password},
+                    {"model", options_.balancer_model},
+                    {"period-ms", std::to_string(options_.balancer_period_ms)},
+                    {"metrics-listen", metrics_listen_["balancer"]}});
   }
   return s;
 }
@@ -172,10 +199,14 @@ std::string FogUp::Summary() const {
   s += "fog is up (" + std::to_string(options_.workers) + " workers)\n";
   s += "  MQTT        " + descriptor_.mqtt_uri + "\n";
   s += "  WebSockets  " + descriptor_.ws_uri + "\n";
-  s += "  HTTP API    " + descriptor_.http_url + "  (/videos, /fog, /health)\n";
+  s += "  HTTP API    " + descriptor_.http_url +
+       "  (/videos, /fog, /health, /metrics)\n";
   if (options_.balancer) {
     s += "  balancer    " + options_.balancer_model + " model, every " +
          std::to_string(options_.balancer_period_ms) + " ms\n";
+  }
+  for (const auto& [component, url] : descriptor_.metrics) {
+    s += "  metrics     " + url + "  (" + component + ")\n";
   }
   s += "  descriptor  " + dir_ +
        "/fog.json (endpoints, publisher and viewer credentials)\n";

@@ -53,6 +53,9 @@ class FogUp {
  private:
   Status Prepare();
   Status EnsurePublisherKey();
+  // Picks a free port for the metrics of each process that serves them on
+  // its own (the API serves them on its HTTP port).
+  Status PickMetricsPorts();
   Status StartChildren();
   Status WaitHealthy(std::chrono::seconds timeout);
 
@@ -62,6 +65,7 @@ class FogUp {
   std::map<std::string, config::Credentials> credentials_;
   std::string broker_config_;
   config::FogDescriptor descriptor_;
+  std::map<std::string, std::string> metrics_listen_;  // role -> HOST:PORT
   Supervisor supervisor_;
 };
 

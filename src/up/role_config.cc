@@ -2,9 +2,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <thread>
 
 #include "common/bytes.h"
@@ -44,6 +46,26 @@ Result<std::string> LoadOrMakeSecret(const std::string& path) {
   s = WriteFileAtomic(path, AsBytes(secret), 0600);
   if (!s.ok()) return s;
   return secret;
+}
+
+Result<int> FreeTcpPort(const std::string& host) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = 0;
+  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+    return Status::InvalidArgument("not an IPv4 address: " + host);
+  }
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::IoError("socket: " + std::string(strerror(errno)));
+  socklen_t len = sizeof(addr);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) {
+    return Status::IoError("no free port on " + host + ": " + strerror(err));
+  }
+  return static_cast<int>(ntohs(addr.sin_port));
 }
 
 bool WaitForTcp(const std::string& host, int port,

@@ -23,6 +23,11 @@ Status WriteRoleConfig(const std::string& path, const RoleConfig& config);
 // The secret stored at `path`, or a new random one written there (0600).
 Result<std::string> LoadOrMakeSecret(const std::string& path);
 
+// A TCP port on `host` that was free a moment ago (the kernel's pick for
+// port 0). Another process may take it before the caller binds it. IoError
+// when no socket can be bound there.
+Result<int> FreeTcpPort(const std::string& host);
+
 // True once host:port accepts TCP connections.
 bool WaitForTcp(const std::string& host, int port,
                 std::chrono::seconds timeout);

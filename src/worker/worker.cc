@@ -114,6 +114,7 @@ void Worker::OnMessage(const mqtt::Message& m) {
 }
 
 void Worker::OnDispatch(const mqtt::Message& m) {
+  const auto arrived = std::chrono::steady_clock::now();
   counters_.Add("packets_received");
   counters_.Add("bytes_received", m.payload.size());
   const std::string video_id = m.UserProperty("video-id");
@@ -146,7 +147,7 @@ void Worker::OnDispatch(const mqtt::Message& m) {
       return stopping_ || queue_bytes_ < 4 * options_.max_batch_bytes;
     });
     queue_bytes_ += m.payload.size();
-    queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id});
+    queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id, arrived});
   }
   queue_cv_.notify_one();
 }
@@ -199,6 +200,11 @@ void Worker::Commit(std::vector<Verified>& batch) {
         counters_.Add("bytes_stored", v.payload.size());
         if (registrar_) registrar_->Note(video_id, v.accepted.publisher_key);
         Ack(v.dispatch_id, video_id, number, "stored", "");
+        if (store_latency_) {
+          store_latency_(std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - v.arrived)
+                             .count());
+        }
         break;
       case PutOutcome::kDuplicate:
         counters_.Add("packets_duplicate");

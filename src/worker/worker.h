@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -65,6 +66,12 @@ class Worker {
   void Stop();
 
   const Counters& counters() const { return counters_; }
+  // Metrics hook: called on the committer thread with the seconds from a
+  // packet's arrival to its "stored" ack, sent after the fdatasync.
+  // Call before Start().
+  void ObserveStoreLatency(std::function<void(double)> observe) {
+    store_latency_ = std::move(observe);
+  }
 
  private:
   void OnMessage(const mqtt::Message& m);
@@ -74,6 +81,7 @@ class Worker {
     Accepted accepted;
     Bytes payload;
     std::string dispatch_id;
+    std::chrono::steady_clock::time_point arrived;
   };
   // The committer thread: stores queued packets in batches, then acks them.
   void CommitLoop();
@@ -131,6 +139,7 @@ class Worker {
 
   std::atomic<bool> running_{false};
   std::thread heartbeat_;
+  std::function<void(double)> store_latency_;  // set before Start()
 };
 
 }  // namespace fog::worker
