@@ -21,6 +21,8 @@ struct MasterArgs {
   int worker_timeout_ms = 3000;
   int ack_timeout_ms = 10000;
   int replicas = 2;
+  int gone_after_ms = 60000;
+  std::string api_url;
   std::string journal_dir;
   std::string metrics_listen;
 };
@@ -80,6 +82,8 @@ int RunMaster(MasterArgs args) {
        .worker_timeout = std::chrono::milliseconds(args.worker_timeout_ms),
        .ack_timeout = std::chrono::milliseconds(args.ack_timeout_ms),
        .replicas = args.replicas,
+       .gone_after = std::chrono::milliseconds(args.gone_after_ms),
+       .api_url = args.api_url,
        .journal_dir = args.journal_dir},
       client);
   metrics::Exporter exporter("master");
@@ -125,6 +129,14 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
                   "fewer workers are live)")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
+  cmd->add_option("--gone-after-ms", args->gone_after_ms,
+                  "A worker not live this long is gone for good: its packets "
+                  "are copied again from the other holders")
+      ->check(CLI::Range(1000, 1 << 30))
+      ->capture_default_str();
+  cmd->add_option("--api", args->api_url,
+                  "The API (http://host:port): the registry tells which "
+                  "packets a departed worker held");
   cmd->add_option("--journal-dir", args->journal_dir,
                   "Keep the packets not yet stored here, so a restarted "
                   "master sends them again (none if empty)");

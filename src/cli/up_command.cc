@@ -63,6 +63,11 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
                   "Copies of each packet, on distinct workers")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
+  cmd->add_option("--worker-gone-after-ms", o->worker_gone_after_ms,
+                  "A worker not live this long is gone for good: its packets "
+                  "are copied again")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 1 << 30));
   cmd->add_flag("--accept-legacy", o->accept_legacy,
                 "Workers store the seed's legacy packets (unauthenticated)");
   cmd->add_flag("!--no-balancer", o->balancer,

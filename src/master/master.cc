@@ -52,15 +52,19 @@ Status Master::Open() {
   }
   client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
   // A broker that restarted may have published our will meanwhile.
-  client_.OnReconnect(
-      [this] { (void)client_.Publish(StatusMessage(true), /*wait=*/false); });
+  client_.OnReconnect([this] {
+    connected_since_ = Membership::Clock::now();
+    (void)client_.Publish(StatusMessage(true), /*wait=*/false);
+  });
   return Status::OK();
 }
 
 Status Master::Start() {
+  const std::string copies = CopyTopic();
   for (const char* filter :
        {topics::kWorkerStatusFilter, topics::kHeartbeatFilter, topics::kPolicy,
-        topics::kAck, topics::kSeedEndOfStream, topics::kStreamFilter}) {
+        topics::kAck, topics::kSeedEndOfStream, topics::kStreamFilter,
+        copies.c_str()}) {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
   }
@@ -97,10 +101,14 @@ void Master::Stop() {
 }
 
 void Master::Tick() {
-  while (running_) {
+  for (int tick = 0; running_; ++tick) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     Drain();
     CheckInFlight();
+    if (tick % 5 == 0) {
+      WriteOffDepartedWorkers();
+      AskForCopies();
+    }
   }
 }
 
@@ -142,6 +150,8 @@ void Master::OnMessage(const mqtt::Message& m) {
     OnAck(m);
   } else if (m.topic == topics::kSeedEndOfStream) {
     counters_.Add("seed_end_of_stream");
+  } else if (m.topic == CopyTopic()) {
+    OnCopy(m);
   }
 }
 

@@ -31,6 +31,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -53,6 +54,12 @@ struct MasterOptions {
   std::chrono::milliseconds ack_timeout{10000};
   // Copies of each packet, on distinct workers.
   int replicas = 2;
+  // A worker not live for this long is gone for good: the packets it held
+  // are copied again from a surviving holder.
+  std::chrono::milliseconds gone_after{60000};
+  // The API (http://host:port): the registry tells which packets a departed
+  // worker held. Empty: only the master's own placements tell.
+  std::string api_url;
   // Where the journal lives; empty = no journal (a master killed before
   // its workers acknowledge may lose the packets it was dispatching).
   std::string journal_dir;
@@ -143,6 +150,20 @@ class Master {
   void Redispatch(InFlight copy, const char* why);
   // Re-dispatches copies past the ack timeout or whose worker left.
   void CheckInFlight();
+  // Re-replication (rereplication.cc).
+  std::string CopyTopic() const;
+  // Forgets the copies of workers gone for good and queues their packets
+  // for copying.
+  void WriteOffDepartedWorkers();
+  // Adds to `*held` every packet the registry says `worker` holds, with
+  // the live workers that hold it too.
+  Status HoldingsFromRegistry(
+      const std::string& worker, const std::vector<std::string>& live,
+      std::map<PacketKey, std::set<std::string>>* held) const;
+  // Asks the holders for the queued packets (again, after a while).
+  void AskForCopies();
+  // A holder's answer: place the packet on workers that lack it.
+  void OnCopy(const mqtt::Message& m);
   void Tick();
 
   const MasterOptions options_;
@@ -165,6 +186,14 @@ class Master {
   Placements placements_{1 << 18};
   std::unique_ptr<Journal> journal_;   // null without a journal directory
   std::vector<mqtt::Message> outbox_;  // copies to publish, see FlushOutbox
+  std::set<std::string> written_off_;  // gone for good, copies forgotten
+  struct Refetch {
+    int attempts = 0;
+    std::chrono::steady_clock::time_point asked;
+  };
+  std::map<PacketKey, Refetch> refetch_;  // to copy from a surviving holder
+  std::atomic<Membership::Clock::time_point> connected_since_{
+      Membership::Clock::now()};
 
   std::atomic<bool> running_{false};
   std::thread ticker_;

@@ -27,4 +27,15 @@ std::vector<std::string> Membership::Live(Clock::time_point now) const {
   return out;
 }
 
+std::vector<std::string> Membership::SilentFor(Clock::time_point now,
+                                               Clock::duration silence) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [name, s] : workers_) {
+    const bool live = s.online && now - s.last_seen <= timeout_;
+    if (!live && now - s.last_seen >= silence) out.push_back(name);
+  }
+  return out;
+}
+
 }  // namespace fog::master

@@ -29,6 +29,10 @@ class Membership {
 
   // Live workers, sorted by name.
   std::vector<std::string> Live(Clock::time_point now) const;
+  // Workers known but not live, and silent (or offline) for at least
+  // `silence`, sorted by name.
+  std::vector<std::string> SilentFor(Clock::time_point now,
+                                     Clock::duration silence) const;
 
  private:
   struct State {

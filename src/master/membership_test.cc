@@ -24,5 +24,18 @@ TEST(MembershipTest, JoinHeartbeatTimeoutLeave) {
   EXPECT_EQ(m.Live(t0 + 6s), (std::vector<std::string>{"w1"}));
 }
 
+TEST(MembershipTest, SilentForTellsWhoIsGoneForGood) {
+  Membership m(3s);
+  const auto t0 = Membership::Clock::now();
+  m.OnStatus("a", true, t0);
+  m.OnStatus("b", true, t0);
+  m.OnStatus("c", false, t0 + 1s);  // said offline
+  m.OnHeartbeat("a", t0 + 50s);
+  EXPECT_EQ(m.SilentFor(t0 + 60s, 30s), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(m.SilentFor(t0 + 20s, 30s), std::vector<std::string>{});
+  m.OnStatus("b", true, t0 + 61s);  // back
+  EXPECT_EQ(m.SilentFor(t0 + 62s, 30s), (std::vector<std::string>{"c"}));
+}
+
 }  // namespace
 }  // namespace fog::master

@@ -97,6 +97,8 @@ topic read fog/status/#
 topic read fog/heartbeat/#
 topic read fog/policy
 topic read fog/ack
+topic write fog/get/#
+topic read reply/master/#
 
 user worker
 topic read fog/dispatch/#

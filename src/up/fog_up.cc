@@ -149,6 +149,8 @@ Status FogUp::StartChildren() {
          {"password", master.password},
          {"max-packet-bytes", std::to_string(options_.max_packet_bytes)},
          {"replicas", std::to_string(options_.replicas)},
+         {"gone-after-ms", std::to_string(options_.worker_gone_after_ms)},
+         {"api", descriptor_.http_url},
          {"journal-dir", dir_ + "/master/journal"},
          {"metrics-listen", metrics_listen_["master"]}});
   }

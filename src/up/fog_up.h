@@ -27,6 +27,7 @@ struct UpOptions {
   size_t max_packet_bytes = 16u << 20;
   bool accept_legacy = false;
   int replicas = 2;  // copies of each packet (fewer while fewer workers run)
+  int worker_gone_after_ms = 60000;  // then its packets are copied again
   // The load balancer: started unless `balancer` is false (the master then
   // dispatches round-robin).
   bool balancer = true;

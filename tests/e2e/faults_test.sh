@@ -6,7 +6,8 @@
 #   kill -9 of a worker, kill -9 of the master, a broker restart (persistence
 #   on), kill -9 of a worker mid-write with a torn record left behind, and a
 #   flipped byte in a stored record (detected, not served, repaired from a
-#   replica).
+#   replica), and a worker gone for good (its packets copied again from the
+#   surviving replicas).
 # Usage: faults_test.sh FOG_BINARY
 set -uo pipefail
 fog=$1
@@ -22,7 +23,8 @@ cleanup() {
   [[ -n ${FOG_KEEP_TMP:-} ]] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
-start_fog "$tmp/fog" || exit 1
+# A worker silent for 6 s is gone for good (the default is a minute).
+start_fog "$tmp/fog" --worker-gone-after-ms 6000 || exit 1
 d=$tmp/fog
 
 # 0.2 s fragments (a keyframe every 5 frames): a 10 s video is 51 packets.
@@ -73,7 +75,7 @@ worker_online() {
 }
 
 # --- the fourth worker, run by this script
-sed -e 's/^name = .*/name = "worker-9"/' \
+sed -e 's/^name = .*/name = "worker-9"/' -e '/^metrics-listen/d' \
   -e "s|^store = .*|store = \"$d/workers/worker-9\"|" \
   "$d/roles/worker-1.conf" >"$tmp/worker-9.conf"
 start_w9() {
@@ -186,4 +188,29 @@ w9_pid=
 expect "after the repair no packet is damaged without an intact copy" test $? = 0
 expect "the damaged record is still counted" \
   test "$(json "$(cat "$tmp/check2.json")" "j['corrupt_records']")" -ge 1
+
+# --- 6. worker-9 stays away: the master copies its packets again, so every
+# packet is back on 2 of the workers that remain
+two_copies_without_w9() {
+  for id in fault-worker fault-master fault-broker fault-torn; do
+    curl -sf "$http/videos/$id" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+copies = {}
+for w in v["workers"]:
+    if w["worker"] == "worker-9":
+        continue
+    for r in w.get("ranges", "").split(","):
+        a, _, b = r.partition("-")
+        for n in range(int(a), int(b or a) + 1):
+            copies[n] = copies.get(n, 0) + 1
+total = v["total_packets"]
+sys.exit(0 if all(copies.get(n, 0) >= 2 for n in range(1, total + 1)) else 1)
+' || return 1
+  done
+}
+expect "without worker-9 every packet is on 2 other workers again" \
+  wait_for 60 two_copies_without_w9
+expect "the master wrote worker-9 off and copied its packets" \
+  grep -q "worker worker-9 is gone for good: copying [1-9]" "$d/logs/master.log"
 finish
