@@ -107,6 +107,7 @@ void Master::Tick() {
     CheckInFlight();
     if (tick % 5 == 0) {
       WriteOffDepartedWorkers();
+      TopUp();
       AskForCopies();
     }
   }
@@ -249,6 +250,12 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
   }
   if (have > 0 && have < static_cast<size_t>(options_.replicas)) {
     counters_.Add("packets_under_replicated");
+    // Copied again when more workers are live (TopUp).
+    if (under_replicated_.size() < kMaxUnderReplicated) {
+      under_replicated_.insert(key);
+    }
+  } else if (have > 0) {
+    under_replicated_.erase(key);
   }
   if (have > 0 && !copies_in_flight_.contains(key)) Settle(key);
   return have;

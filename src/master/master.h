@@ -160,6 +160,9 @@ class Master {
   Status HoldingsFromRegistry(
       const std::string& worker, const std::vector<std::string>& live,
       std::map<PacketKey, std::set<std::string>>* held) const;
+  // Queues for copying the packets placed on fewer than `replicas` workers
+  // (too few were live) once more workers are live.
+  void TopUp();
   // Asks the holders for the queued packets (again, after a while).
   void AskForCopies();
   // A holder's answer: place the packet on workers that lack it.
@@ -192,6 +195,9 @@ class Master {
     std::chrono::steady_clock::time_point asked;
   };
   std::map<PacketKey, Refetch> refetch_;  // to copy from a surviving holder
+  // Placed on fewer than `replicas` workers; bounded.
+  static constexpr size_t kMaxUnderReplicated = 1 << 18;
+  std::set<PacketKey> under_replicated_;
   std::atomic<Membership::Clock::time_point> connected_since_{
       Membership::Clock::now()};
 

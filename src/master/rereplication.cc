@@ -4,7 +4,8 @@
 // their payloads, so it fetches them from the holders with the viewers'
 // request/response (fog/get/<video_id>, one request per run of numbers,
 // response topic reply/master/<session>) and places what comes back like a
-// stream packet (docs/durability.md).
+// stream packet (docs/durability.md). The same path tops up packets placed
+// while fewer than `replicas` workers were live.
 //
 // Which packets a departed worker held comes from two places: the master's
 // own placements (recent packets, since it started) and, when the master
@@ -136,6 +137,30 @@ Status Master::HoldingsFromRegistry(
       }
     }
     if (page.size() < static_cast<size_t>(kPage)) return Status::OK();
+  }
+}
+
+void Master::TopUp() {
+  const std::vector<std::string> live =
+      membership_.Live(Membership::Clock::now());
+  const size_t want = std::min(
+      static_cast<size_t>(std::max(options_.replicas, 1)), live.size());
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = under_replicated_.begin(); it != under_replicated_.end();) {
+    const PacketKey& key = *it;
+    size_t live_holders = 0;
+    for (const std::string& h : placements_.Holders(key)) {
+      live_holders += std::binary_search(live.begin(), live.end(), h);
+    }
+    if (live_holders >= static_cast<size_t>(options_.replicas)) {
+      it = under_replicated_.erase(it);  // topped up meanwhile
+    } else if (copies_in_flight_.contains(key) || live_holders == 0 ||
+               live_holders >= want) {
+      ++it;  // being placed, no source to copy from, or no room yet
+    } else {
+      refetch_.try_emplace(key, Refetch{});
+      it = under_replicated_.erase(it);  // Place() adds it back if still short
+    }
   }
 }
 
