@@ -10,6 +10,9 @@
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
 #include "registry/registry.h"
+#include "trust/trust_store.h"
+#include "viewer/hls_source.h"
+#include "viewer/packet_fetcher.h"
 #include "wire/topics.h"
 
 namespace fog::cli {
@@ -25,7 +28,60 @@ struct ApiArgs {
   std::string cors_origin = "*";
   int expect_workers = 1;
   bool expect_balancer = false;
+  // HLS playback (docs/api.md): off unless a trust directory is given.
+  std::string trust_dir;
+  std::string viewer_username = "viewer";
+  std::string viewer_password;
+  size_t hls_cache_mb = 256;
 };
+
+// The HLS side: a viewer's connection fetching packets from the workers,
+// the keys they must verify with, and the cache of verified packets.
+struct Hls {
+  trust::TrustStore trust;
+  std::unique_ptr<viewer::PacketFetcher> fetcher;
+  std::unique_ptr<viewer::HlsSource> source;
+};
+
+Result<std::unique_ptr<Hls>> StartHls(const ApiArgs& args) {
+  auto hls = std::make_unique<Hls>();
+  std::vector<std::string> rejected;
+  Result<trust::TrustStore> trust =
+      trust::TrustStore::LoadDir(args.trust_dir, &rejected);
+  if (!trust.ok()) return trust.status();
+  for (const std::string& r : rejected) spdlog::warn("api: trust: {}", r);
+  hls->trust = std::move(*trust);
+  mqtt::ConnectOptions options = ToConnectOptions(args.mqtt);
+  options.username = args.viewer_username;
+  options.password = args.viewer_password;
+  options.client_id = args.mqtt.client_id + "-hls";
+  Result<std::unique_ptr<viewer::PacketFetcher>> fetcher =
+      viewer::PacketFetcher::Connect(options, std::chrono::seconds(10));
+  if (!fetcher.ok()) return fetcher.status();
+  hls->fetcher = std::move(*fetcher);
+  hls->source = std::make_unique<viewer::HlsSource>(
+      *hls->fetcher, hls->trust,
+      viewer::HlsOptions{.cache_bytes = args.hls_cache_mb << 20});
+  return hls;
+}
+
+Result<api::MediaReply> ServeMedia(viewer::HlsSource& source,
+                                   const api::MediaRequest& r) {
+  if (r.path.kind == api::MediaKind::kPlaylist) {
+    Result<viewer::HlsPlaylistReply> p =
+        source.Playlist(r.path.video_id, r.holders);
+    if (!p.ok()) return p.status();
+    auto text = std::make_shared<const std::string>(std::move(p->text));
+    return api::MediaReply{text, *text, p->complete};
+  }
+  Result<viewer::HlsPacketReply> p =
+      source.Packet(r.path.video_id, r.path.packet, r.holders);
+  if (!p.ok()) return p.status();
+  const Bytes& data = p->packet->packet.data;
+  std::string_view body(reinterpret_cast<const char*>(data.data()),
+                        data.size());
+  return api::MediaReply{p->packet, body, p->complete};
+}
 
 int RunApi(ApiArgs args) {
   BlockTerminationSignals();
@@ -48,6 +104,19 @@ int RunApi(ApiArgs args) {
       [&view](const mqtt::Message& m) { view.OnMessage(m.topic, m.payload); });
   server.SetHealthProvider([&] { return view.Health(client.connected()); });
   server.SetFogProvider([&] { return view.FogJson(client.connected()); });
+  std::unique_ptr<Hls> hls;
+  if (!args.trust_dir.empty()) {
+    Result<std::unique_ptr<Hls>> started = StartHls(args);
+    if (started.ok()) {
+      hls = std::move(*started);
+      server.SetMediaProvider([&hls](const api::MediaRequest& r) {
+        return ServeMedia(*hls->source, r);
+      });
+    } else {
+      // The registry is still worth serving; the HLS routes answer 404.
+      spdlog::error("api: HLS playback off: {}", started.status().ToString());
+    }
+  }
   Status s = server.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -64,6 +133,7 @@ int RunApi(ApiArgs args) {
                registry::RedactDatabaseUrl(args.db));
   WaitForTerminationSignal();
   server.Stop();
+  hls.reset();
   client.Disconnect();
   return kExitOk;
 }
@@ -94,6 +164,18 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--expect-balancer", args->expect_balancer,
                 "GET /health is 200 only once the load balancer is online");
+  cmd->add_option("--trust", args->trust_dir,
+                  "Trusted publisher keys (*.pub); enables HLS playback of "
+                  "verified packets");
+  cmd->add_option("--viewer-username", args->viewer_username,
+                  "MQTT user that fetches packets for HLS")
+      ->capture_default_str();
+  cmd->add_option("--viewer-password", args->viewer_password, "Its password")
+      ->envname("FOG_VIEWER_PASSWORD");
+  cmd->add_option("--hls-cache-mb", args->hls_cache_mb,
+                  "Memory for verified packets (MiB, LRU)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 
