@@ -182,16 +182,20 @@ Result<HlsPlaylistReply> HlsSource::Playlist(const std::string& video_id,
 Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
                                                int holders) {
   // The packet and its predecessor: the predecessor's link checks the chain.
+  // Runs without video.mu, so misses of one video are fetched in parallel.
   const int64_t first = std::max<int64_t>(1, number - 1);
   Result<FetchResult> fetched = FetchRange(video.id, first, number, holders);
   if (!fetched.ok()) return fetched.status();
   VerifiedPackets verified =
       VerifyPackets(std::move(fetched->envelopes), trust_);
   if (verified.valid.contains(number) && verified.valid.contains(first)) {
+    PacketCache::Entry wanted;
     for (auto& [n, e] : verified.valid) {
-      cache_.Put(std::make_shared<const wire::Envelope>(std::move(e)));
+      auto packet = std::make_shared<const wire::Envelope>(std::move(e));
+      if (n == number) wanted = packet;
+      cache_.Put(std::move(packet));
     }
-    return cache_.Get(video.id, number);
+    return wanted;  // not from the cache: another miss may evict it at once
   }
   for (const trust::PacketReport& r : verified.reports) {
     if (r.number <= number && number <= r.last &&
@@ -203,6 +207,7 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
   }
   // Amortized signing: the signature covering the packet may be further
   // on. Verify the whole stream again, which caches every valid packet.
+  std::lock_guard<std::mutex> lock(video.mu);
   video.Reset();
   Status s = Refresh(video, holders);
   if (!s.ok()) return s;
@@ -210,6 +215,25 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
   ++missing_;
   return Status::Unavailable(fmt::format(
       "packet {} of {}: no worker delivered it verified", number, video.id));
+}
+
+Status HlsSource::WhyNotServed(const Video& video, int64_t number) {
+  if (!video.broken.empty()) return Status::Corruption(video.broken);
+  if (video.total > 0 && number > video.total) {
+    return Status::NotFound(
+        fmt::format("video {} has {} packets", video.id, video.total));
+  }
+  if (video.total > 0) {
+    ++missing_;
+    return Status::Unavailable(
+        fmt::format("packet {} of {} is missing: no worker delivered it",
+                    number, video.id));
+  }
+  if (video.prefix == 0) {
+    return Status::NotFound("the fog holds no packets of video " + video.id);
+  }
+  return Status::NotFound(
+      fmt::format("packet {} of {} is not published yet", number, video.id));
 }
 
 Result<HlsPacketReply> HlsSource::Packet(const std::string& video_id,
@@ -220,36 +244,21 @@ Result<HlsPacketReply> HlsSource::Packet(const std::string& video_id,
     ++cache_hits_;
     return HlsPacketReply{std::move(hit), video->complete.load()};
   }
-  std::lock_guard<std::mutex> lock(video->mu);
-  if (number > video->prefix) {
-    Status s = Refresh(*video, holders);
-    if (!s.ok()) return s;
-  }
-  if (number <= video->prefix) {
-    PacketCache::Entry e = cache_.Get(video_id, number);
-    if (e == nullptr) {
-      Result<PacketCache::Entry> fetched = FetchOne(*video, number, holders);
-      if (!fetched.ok()) return fetched.status();
-      e = std::move(*fetched);
+  {
+    std::lock_guard<std::mutex> lock(video->mu);
+    if (number > video->prefix) {
+      Status s = Refresh(*video, holders);
+      if (!s.ok()) return s;
     }
-    return HlsPacketReply{std::move(e), video->complete.load()};
+    if (number > video->prefix) return WhyNotServed(*video, number);
+    // The refresh may just have cached it.
+    if (PacketCache::Entry e = cache_.Get(video_id, number)) {
+      return HlsPacketReply{std::move(e), video->complete.load()};
+    }
   }
-  if (!video->broken.empty()) return Status::Corruption(video->broken);
-  if (video->total > 0 && number > video->total) {
-    return Status::NotFound(
-        fmt::format("video {} has {} packets", video_id, video->total));
-  }
-  if (video->total > 0) {
-    ++missing_;
-    return Status::Unavailable(
-        fmt::format("packet {} of {} is missing: no worker delivered it",
-                    number, video_id));
-  }
-  if (video->prefix == 0) {
-    return Status::NotFound("the fog holds no packets of video " + video_id);
-  }
-  return Status::NotFound(
-      fmt::format("packet {} of {} is not published yet", number, video_id));
+  Result<PacketCache::Entry> fetched = FetchOne(*video, number, holders);
+  if (!fetched.ok()) return fetched.status();
+  return HlsPacketReply{std::move(*fetched), video->complete.load()};
 }
 
 std::map<std::string, uint64_t> HlsSource::Counters() const {

@@ -85,8 +85,11 @@ class HlsSource {
   std::shared_ptr<Video> VideoFor(const std::string& video_id);
   Status Refresh(Video& video, int holders);
   Status Extend(Video& video, VerifiedPackets& verified);
+  // REQUIRES: video.mu not held.
   Result<PacketCache::Entry> FetchOne(Video& video, int64_t number,
                                       int holders);
+  // The error for a packet past the verified prefix. REQUIRES: video.mu.
+  Status WhyNotServed(const Video& video, int64_t number);
   Result<FetchResult> FetchRange(const std::string& video_id, int64_t first,
                                  int64_t last, int holders);
 
