@@ -545,6 +545,14 @@ void ApiServer::Impl::HandleMedia(const Request& req, Response& res,
                : (reply->complete ? "public, max-age=31536000, immutable"
                                   : "public, max-age=60");
   res.set_header("Cache-Control", cache_control);
+  if (!reply->etag.empty()) {
+    const std::string etag = "\"" + reply->etag + "\"";
+    res.set_header("ETag", etag);
+    if (req.get_header_value("If-None-Match") == etag) {
+      res.status = 304;
+      return;
+    }
+  }
   res.set_content(reply->body.data(), reply->body.size(),
                   MediaContentType(path->kind));
 }

@@ -85,6 +85,9 @@ struct MediaReply {
   std::string_view body;
   // The video is complete: the resource will never change.
   bool complete = false;
+  // A strong validator of `body` without quotes (empty: none). A request
+  // whose If-None-Match names it gets 304.
+  std::string etag;
 };
 
 // Errors: NotFound (404), Corruption (502: a packet failed verification),

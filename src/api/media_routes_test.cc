@@ -62,7 +62,8 @@ class MediaRoutesTest : public ::testing::Test {
               r.path.kind == MediaKind::kPlaylist
                   ? "#EXTM3U\n"
                   : "packet " + std::to_string(r.path.packet));
-          return MediaReply{text, *text, complete};
+          return MediaReply{text, *text, complete,
+                            "etag-" + std::to_string(r.path.packet)};
         });
   }
 
@@ -116,6 +117,23 @@ TEST_F(MediaRoutesTest, ContentTypesAndCachingOfACompleteVideo) {
   EXPECT_EQ(segment->status, 200);
   EXPECT_EQ(segment->body, "packet 2");
   EXPECT_EQ(segment->get_header_value("Content-Type"), "video/iso.segment");
+}
+
+TEST_F(MediaRoutesTest, AMatchingIfNoneMatchIs304) {
+  ServeFixed(/*complete=*/true);
+  auto first = client_->Get("/videos/cam/2.m4s");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->get_header_value("ETag"), "\"etag-2\"");
+  auto again =
+      client_->Get("/videos/cam/2.m4s", {{"If-None-Match", "\"etag-2\""}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body.empty());
+  auto other =
+      client_->Get("/videos/cam/2.m4s", {{"If-None-Match", "\"etag-3\""}});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200);
+  EXPECT_EQ(other->body, "packet 2");
 }
 
 TEST_F(MediaRoutesTest, ALivePlaylistIsNotCached) {

@@ -3,7 +3,7 @@
 # ffmpeg plays the API's playlist back with the source's per-stream packet
 # hashes; the playlist's durations come from the fragments; init and
 # segments are the verified packets fog get returns, with their content
-# types and caching headers; a live stream's playlist grows and ends with
+# types, caching headers and ETags; a live stream's playlist grows and ends with
 # EXT-X-ENDLIST; an API trusting another key serves none of it (502); bad
 # input gets 4xx JSON errors and changes nothing.
 # Usage: hls_test.sh FOG_BINARY
@@ -84,6 +84,10 @@ expect "init.mp4 content type" test "$(header "$http/videos/$id/init.mp4" Conten
 expect "segment content type" test "$(header "$http/videos/$id/2.m4s" Content-Type)" = video/iso.segment
 expect "segments of a complete video are immutable" \
   test "$(header "$http/videos/$id/3.m4s" Cache-Control)" = "public, max-age=31536000, immutable"
+etag=$(header "$http/videos/$id/3.m4s" ETag)
+expect "segments carry an ETag" test -n "$etag"
+expect "If-None-Match with it: 304" \
+  test "$(status "$http/videos/$id/3.m4s" -H "If-None-Match: $etag")" = 304
 expect "segment beyond the end: 404" is_json_error "$http/videos/$id/$((packets + 1)).m4s" 404
 expect "CORS on segments" test "$(header "$http/videos/$id/2.m4s" Access-Control-Allow-Origin)" = "*"
 
