@@ -111,6 +111,9 @@ Status HlsSource::Refresh(Video& video, int holders) {
 }
 
 Status HlsSource::Extend(Video& video, VerifiedPackets& verified) {
+  // Judged afresh on every fetch: a packet a worker sent corrupt may come
+  // verified from another worker (or a repaired one) next time.
+  video.broken.clear();
   video.total = std::max(video.total, verified.total);
   for (int64_t n = video.prefix + 1;; ++n) {
     auto it = verified.valid.find(n);

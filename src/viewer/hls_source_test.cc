@@ -226,6 +226,15 @@ TEST_F(HlsSourceTest, ATamperedPacketIsNeverServed) {
   EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
   EXPECT_TRUE(source->Packet(kVideo, 2, 1).ok()) << "before it: verified";
   EXPECT_GE(source->Counters().at("unverified"), 1u);
+
+  // Once the workers deliver the genuine packet, the video plays on.
+  workers_->Hold(packets_[2]);
+  p = source->Playlist(kVideo, 1);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->complete);
+  r = source->Packet(kVideo, 3, 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->packet->packet.data, packets_[2].packet.data);
 }
 
 TEST_F(HlsSourceTest, AnUntrustedPublisherIsNeverServed) {
