@@ -94,6 +94,9 @@ function pageServer(playlistUrl) {
     if (req.url === '/hls.min.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript' });
       res.end(hlsJs);
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
     } else if (req.url === '/') {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end(page);
