@@ -14,9 +14,11 @@ packages=(
   prometheus-cpp-dev
   # the parts a fog runs and tests use: broker, its clients, ffmpeg
   mosquitto mosquitto-clients ffmpeg curl
-  # tests and benchmarks; the registry's tests start their own database servers
+  # tests and benchmarks; the registry's tests start their own database servers;
+  # the browser test drives Debian's Chromium, the HTTP benchmark uses wrk
   libgtest-dev libgmock-dev libbenchmark-dev mariadb-server postgresql
   python3-prometheus-client
+  chromium wrk
 )
 
 missing=()

@@ -4,7 +4,8 @@
 #   2. ASan+UBSan build: the same tests
 #   3. portable build (no SIMD kernels): the crypto and vector tests
 #   4. ML-DSA interoperability with @noble/post-quantum (node --test)
-#   5. libFuzzer: every payload decoder, 60 s in total
+#   5. HLS in a browser: hls.js in headless Chromium plays a fog video
+#   6. libFuzzer: every payload decoder, 60 s in total
 # Prints one "summary: N passed, N failed" line (N = suites) and exits
 # non-zero when any suite failed.
 set -uo pipefail
@@ -67,6 +68,13 @@ interop() {
       MLDSA_TOOL="$root/build/src/sis/mldsa/mldsa_tool" node --test)
 }
 
+# Starts a fog of its own (tests/browser/hls_play.test.js). Never downloads a
+# browser: it drives Debian's /usr/bin/chromium.
+browser() {
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) &&
+    (cd tests/browser && FOG="$root/build/src/cli/fog" node --test)
+}
+
 # The fuzz build uses clang (libFuzzer) and the portable SIMD-free paths: the
 # kernels are written with GCC target pragmas, and the decoders are the target.
 fuzz() {
@@ -81,6 +89,7 @@ step "release build and tests" release
 step "ASan+UBSan build and tests" sanitized
 step "portable build and SIS tests" portable
 step "ML-DSA interoperability with @noble/post-quantum" interop
+step "HLS playback in headless Chromium (hls.js)" browser
 step "fuzzing" fuzz
 
 echo

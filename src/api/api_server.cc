@@ -33,6 +33,7 @@ enum class Route {
   kNone,
   kVideos,
   kVideo,
+  kMedia,
   kCreate,
   kHealth,
   kFog,
@@ -42,16 +43,19 @@ enum class Route {
 
 struct RouteMatch {
   Route route = Route::kNone;
-  std::string id;  // kVideo: the rest of the path, already percent-decoded
+  // kVideo, kMedia: the rest of the path, already percent-decoded
+  std::string id;
 };
 
 // httplib has decoded the path, so "/videos/..%2Fx" arrives as
-// "/videos/../x"; everything after the prefix is the id, and the id check
-// rejects the '/'.
+// "/videos/../x". Everything after the prefix is the id, or with a '/' in
+// it a media path (id/file), whose parser rejects the ".." id.
 RouteMatch MatchRoute(const std::string& path) {
   if (path == "/videos") return {Route::kVideos, {}};
   if (path.rfind(kVideosPrefix, 0) == 0) {
-    return {Route::kVideo, path.substr(kVideosPrefix.size())};
+    std::string rest = path.substr(kVideosPrefix.size());
+    const bool media = rest.find('/') != std::string::npos;
+    return {media ? Route::kMedia : Route::kVideo, std::move(rest)};
   }
   if (path == "/create") return {Route::kCreate, {}};
   if (path == "/health") return {Route::kHealth, {}};
@@ -67,6 +71,7 @@ const char* AllowedMethods(Route route) {
       return "GET, HEAD, POST, OPTIONS";
     case Route::kVideo:
       return "GET, HEAD, DELETE, OPTIONS";
+    case Route::kMedia:
     case Route::kCreate:
     case Route::kHealth:
     case Route::kFog:
@@ -163,7 +168,8 @@ Result<int64_t> ParseQueryInt(const std::string& text, const char* name,
 const char* RejectionName(Rejection reason) {
   static constexpr std::array<const char*, kRejectionCount> kNames = {
       "bad_request", "invalid_id",         "unauthorized",   "not_found",
-      "no_route",    "method_not_allowed", "body_too_large", "internal"};
+      "no_route",    "method_not_allowed", "body_too_large", "internal",
+      "unverified",  "unavailable"};
   return kNames[static_cast<size_t>(reason)];
 }
 
@@ -190,6 +196,10 @@ class ApiServer::Impl {
     std::lock_guard<std::mutex> lock(health_mu_);
     health_ = std::move(provider);
   }
+  void SetMediaProvider(MediaProvider provider) {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    media_ = std::move(provider);
+  }
   uint64_t rejections(Rejection reason) const {
     return rejections_[static_cast<size_t>(reason)].load();
   }
@@ -202,6 +212,8 @@ class ApiServer::Impl {
   void Dispatch(const Request& req, Response& res);
   void HandleVideos(const Request& req, Response& res);
   void HandleVideo(const Request& req, Response& res, const std::string& id);
+  void HandleMedia(const Request& req, Response& res, const std::string& rest);
+  void SendMediaStatus(const Request& req, Response& res, const Status& status);
   void HandleCreate(const Request& req, Response& res);
   void HandleHealth(Response& res);
   void HandleFog(const Request& req, Response& res);
@@ -231,6 +243,7 @@ class ApiServer::Impl {
   std::function<HealthReport()> health_;
   std::function<std::string()> fog_;      // guarded by health_mu_
   std::function<std::string()> metrics_;  // guarded by health_mu_
+  MediaProvider media_;                   // guarded by health_mu_
 };
 
 Status ApiServer::Impl::Start() {
@@ -287,6 +300,10 @@ void ApiServer::Impl::Install() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // httplib writes headers and body separately; with Nagle's algorithm the
+  // body of a small answer then waits for the client's delayed ACK (about
+  // 40 ms per request on Linux, bench/http_bench.sh).
+  server_.set_tcp_nodelay(true);
   server_.set_keep_alive_timeout(2);
   server_.set_read_timeout(10);
   server_.set_write_timeout(10);
@@ -349,6 +366,15 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
     return;
   }
   const char* allowed = AllowedMethods(match.route);
+  if (match.route == Route::kMedia && req.method != "GET" &&
+      req.method != "HEAD") {
+    // A malformed media path is the first thing wrong with the request.
+    Result<MediaPath> path = ParseMediaPath(match.id);
+    if (!path.ok()) {
+      SendStatus(req, res, path.status(), Rejection::kBadRequest);
+      return;
+    }
+  }
   if (!MethodAllowed(match.route, req.method)) {
     res.set_header("Allow", allowed);
     SendError(req, res, 405, Rejection::kMethodNotAllowed,
@@ -370,6 +396,9 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
       return;
     case Route::kVideo:
       HandleVideo(req, res, match.id);
+      return;
+    case Route::kMedia:
+      HandleMedia(req, res, match.id);
       return;
     case Route::kCreate:
       HandleCreate(req, res);
@@ -484,6 +513,79 @@ void ApiServer::Impl::HandleVideo(const Request& req, Response& res,
     return;
   }
   res.set_content(VideoToJson(*video), kJson);
+}
+
+void ApiServer::Impl::HandleMedia(const Request& req, Response& res,
+                                  const std::string& rest) {
+  Result<MediaPath> path = ParseMediaPath(rest);
+  if (!path.ok()) {
+    SendStatus(req, res, path.status(), Rejection::kBadRequest);
+    return;
+  }
+  MediaProvider provider;
+  {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    provider = media_;
+  }
+  if (!provider) {
+    SendStatus(req, res, Status::NotFound("this API does not serve video"),
+               Rejection::kNotFound);
+    return;
+  }
+  // Only videos the registry knows are fetched: an unknown id costs no MQTT
+  // round trip, and the holders tell the fetch how many answers to expect.
+  Result<registry::VideoRecord> video = registry_.GetVideo(path->video_id);
+  if (!video.ok()) {
+    SendStatus(req, res, video.status(), Rejection::kBadRequest);
+    return;
+  }
+  MediaRequest request{.path = *path};
+  for (const registry::WorkerHolding& w : video->workers) {
+    if (w.packets > 0) ++request.holders;
+  }
+  Result<MediaReply> reply = provider(request);
+  if (!reply.ok()) {
+    SendMediaStatus(req, res, reply.status());
+    return;
+  }
+  const bool playlist = path->kind == MediaKind::kPlaylist;
+  // A complete video's playlist and packets never change; a live playlist
+  // grows, and a live video's verified packets are final but short-lived
+  // in caches so that a deleted video stops playing.
+  const char* cache_control =
+      playlist ? (reply->complete ? "public, max-age=300" : "no-cache")
+               : (reply->complete ? "public, max-age=31536000, immutable"
+                                  : "public, max-age=60");
+  res.set_header("Cache-Control", cache_control);
+  if (!reply->etag.empty()) {
+    const std::string etag = "\"" + reply->etag + "\"";
+    res.set_header("ETag", etag);
+    if (req.get_header_value("If-None-Match") == etag) {
+      res.status = 304;
+      return;
+    }
+  }
+  res.set_content(reply->body.data(), reply->body.size(),
+                  MediaContentType(path->kind));
+}
+
+// Media errors name the packet and the reason for the client: they hold no
+// secrets, and a player's user needs them. Verification failures are the
+// upstream's fault (502), not ours (500).
+void ApiServer::Impl::SendMediaStatus(const Request& req, Response& res,
+                                      const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kCorruption:
+      SendError(req, res, 502, Rejection::kUnverified, status.message());
+      return;
+    case Status::Code::kUnavailable:
+      res.set_header("Retry-After", "1");
+      SendError(req, res, 503, Rejection::kUnavailable, status.message());
+      return;
+    default:
+      SendStatus(req, res, status, Rejection::kBadRequest);
+      return;
+  }
 }
 
 void ApiServer::Impl::HandleCreate(const Request& req, Response& res) {
@@ -623,6 +725,10 @@ void ApiServer::SetFogProvider(std::function<std::string()> provider) {
 
 void ApiServer::SetMetricsProvider(std::function<std::string()> provider) {
   impl_->SetMetricsProvider(std::move(provider));
+}
+
+void ApiServer::SetMediaProvider(MediaProvider provider) {
+  impl_->SetMediaProvider(std::move(provider));
 }
 
 void ApiServer::SetHealthProvider(std::function<HealthReport()> provider) {

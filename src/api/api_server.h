@@ -1,6 +1,8 @@
 // ApiServer: the fog's HTTP API over the video registry.
 //
-// Clients list the videos the fog holds (GET /videos, GET /videos/{id});
+// Clients list the videos the fog holds (GET /videos, GET /videos/{id}) and
+// play them as HLS (GET /videos/{id}/index.m3u8, init.mp4, {n}.m4s) when a
+// media provider is set;
 // workers report their holdings (POST /videos) and operators delete videos
 // (DELETE /videos/{id}), both with a bearer token. The seed's endpoints stay
 // compatible: GET /videos still returns a JSON array carrying the seed's
@@ -23,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "api/media_path.h"
 #include "common/status.h"
 
 namespace fog::registry {
@@ -62,11 +65,34 @@ enum class Rejection {
   kMethodNotAllowed,  // known path, wrong method
   kBodyTooLarge,      // over max_body_bytes
   kInternal,          // registry or server failure
+  kUnverified,        // media: a packet failed verification (502)
+  kUnavailable,       // media: packets missing or the broker away (503)
 };
-inline constexpr int kRejectionCount = 8;
+inline constexpr int kRejectionCount = 10;
 
 // "bad_request", "invalid_id", ... (the names used in logs and metrics).
 const char* RejectionName(Rejection reason);
+
+// One HLS resource asked of the media provider. The path is parsed and the
+// video is known to the registry.
+struct MediaRequest {
+  MediaPath path;
+  int holders = 0;  // workers holding packets of the video (registry)
+};
+
+struct MediaReply {
+  std::shared_ptr<const void> owner;  // keeps `body` alive
+  std::string_view body;
+  // The video is complete: the resource will never change.
+  bool complete = false;
+  // A strong validator of `body` without quotes (empty: none). A request
+  // whose If-None-Match names it gets 304.
+  std::string etag;
+};
+
+// Errors: NotFound (404), Corruption (502: a packet failed verification),
+// Unavailable (503: packets missing, broker away), InvalidArgument (400).
+using MediaProvider = std::function<Result<MediaReply>(const MediaRequest&)>;
 
 class ApiServer {
  public:
@@ -104,6 +130,9 @@ class ApiServer {
   // Without a provider GET /metrics is 404. The provider runs on a server
   // thread and must be thread-safe.
   void SetMetricsProvider(std::function<std::string()> provider);
+  // Serves the HLS routes. Without a provider they answer 404. The provider
+  // runs on server threads, several at once, and must be thread-safe.
+  void SetMediaProvider(MediaProvider provider);
 
   uint64_t rejections(Rejection reason) const;
   // All counters by RejectionName.

@@ -110,9 +110,15 @@ TEST_P(ApiServerTest, OpenApiDocumentMatchesTheRoutes) {
   ASSERT_TRUE(doc.is_object());
   EXPECT_TRUE(doc["openapi"].get<std::string>().starts_with("3."));
   std::map<std::string, std::string> concrete = {
-      {"/videos", "/videos"},  {"/videos/{id}", "/videos/cam"},
-      {"/create", "/create"},  {"/health", "/health"},
-      {"/fog", "/fog"},        {"/openapi.json", "/openapi.json"},
+      {"/videos", "/videos"},
+      {"/videos/{id}", "/videos/cam"},
+      {"/videos/{id}/index.m3u8", "/videos/cam/index.m3u8"},
+      {"/videos/{id}/init.mp4", "/videos/cam/init.mp4"},
+      {"/videos/{id}/{n}.m4s", "/videos/cam/2.m4s"},
+      {"/create", "/create"},
+      {"/health", "/health"},
+      {"/fog", "/fog"},
+      {"/openapi.json", "/openapi.json"},
       {"/metrics", "/metrics"}};
   ASSERT_EQ(doc["paths"].size(), concrete.size());
   for (const auto& [path, item] : doc["paths"].items()) {

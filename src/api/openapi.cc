@@ -90,10 +90,14 @@ std::string_view OpenApiJson() {
       }
     },
     "parameters": {
-      "VideoId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
+      "VideoId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
+      "Segment": {"name": "n", "in": "path", "required": true, "description": "packet number of the fragment (packet 1 is init.mp4)", "schema": {"type": "integer", "minimum": 2, "maximum": 9007199254740992}}
     },
     "responses": {
       "Error": {"description": "a JSON error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "headers": {
+      "CacheControl": {"description": "immutable for a complete video's packets, no-cache for a live playlist", "schema": {"type": "string"}}
     }
   },
   "paths": {
@@ -141,6 +145,45 @@ std::string_view OpenApiJson() {
           "400": {"$ref": "#/components/responses/Error"},
           "401": {"$ref": "#/components/responses/Error"},
           "404": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/videos/{id}/index.m3u8": {
+      "parameters": [{"$ref": "#/components/parameters/VideoId"}],
+      "get": {
+        "summary": "HLS media playlist of the verified packets: VOD with EXT-X-ENDLIST once complete, EVENT while live",
+        "responses": {
+          "200": {"description": "the playlist", "headers": {"Cache-Control": {"$ref": "#/components/headers/CacheControl"}}, "content": {"application/vnd.apple.mpegurl": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"},
+          "502": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/videos/{id}/init.mp4": {
+      "parameters": [{"$ref": "#/components/parameters/VideoId"}],
+      "get": {
+        "summary": "The init segment (packet 1), verified",
+        "responses": {
+          "200": {"description": "ftyp + moov", "headers": {"Cache-Control": {"$ref": "#/components/headers/CacheControl"}}, "content": {"video/mp4": {"schema": {"type": "string", "format": "binary"}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"},
+          "502": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/videos/{id}/{n}.m4s": {
+      "parameters": [{"$ref": "#/components/parameters/VideoId"}, {"$ref": "#/components/parameters/Segment"}],
+      "get": {
+        "summary": "One fMP4 fragment (packet n), verified",
+        "responses": {
+          "200": {"description": "moof + mdat", "headers": {"Cache-Control": {"$ref": "#/components/headers/CacheControl"}}, "content": {"video/iso.segment": {"schema": {"type": "string", "format": "binary"}}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"},
+          "502": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
         }
       }
     },

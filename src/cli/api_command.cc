@@ -2,6 +2,7 @@
 // also watches the fog's status, stats and policy topics so GET /health can
 // say whether every component is up and GET /fog can show the dashboard.
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "api/api_server.h"
@@ -12,6 +13,10 @@
 #include "cli/signals.h"
 #include "metrics/callback_collector.h"
 #include "registry/registry.h"
+#include "trust/trust_store.h"
+#include "viewer/hls_source.h"
+#include "viewer/packet_fetcher.h"
+#include "wire/envelope.h"
 #include "wire/topics.h"
 
 namespace fog::cli {
@@ -27,6 +32,11 @@ struct ApiArgs {
   std::string cors_origin = "*";
   int expect_workers = 1;
   bool expect_balancer = false;
+  // HLS playback (docs/api.md): off unless a trust directory is given.
+  std::string trust_dir;
+  std::string viewer_username = "viewer";
+  std::string viewer_password;
+  size_t hls_cache_mb = 256;
 };
 
 // The API serves these on its own port, GET /metrics.
@@ -42,6 +52,66 @@ void AddApiMetrics(metrics::Exporter& exporter, const api::ApiServer& server,
         return samples;
       }));
   AddMqttMetrics(exporter, "api", client);
+}
+
+// The HLS side: a viewer's connection fetching packets from the workers,
+// the keys they must verify with, and the cache of verified packets.
+struct Hls {
+  trust::TrustStore trust;
+  std::unique_ptr<viewer::PacketFetcher> fetcher;
+  std::unique_ptr<viewer::HlsSource> source;
+};
+
+Result<std::unique_ptr<Hls>> StartHls(const ApiArgs& args) {
+  auto hls = std::make_unique<Hls>();
+  std::vector<std::string> rejected;
+  Result<trust::TrustStore> trust =
+      trust::TrustStore::LoadDir(args.trust_dir, &rejected);
+  if (!trust.ok()) return trust.status();
+  for (const std::string& r : rejected) spdlog::warn("api: trust: {}", r);
+  hls->trust = std::move(*trust);
+  mqtt::ConnectOptions options = ToConnectOptions(args.mqtt);
+  options.username = args.viewer_username;
+  options.password = args.viewer_password;
+  options.client_id = args.mqtt.client_id + "-hls";
+  Result<std::unique_ptr<viewer::PacketFetcher>> fetcher =
+      viewer::PacketFetcher::Connect(options, std::chrono::seconds(10));
+  if (!fetcher.ok()) return fetcher.status();
+  hls->fetcher = std::move(*fetcher);
+  hls->source = std::make_unique<viewer::HlsSource>(
+      *hls->fetcher, hls->trust,
+      viewer::HlsOptions{.cache_bytes = args.hls_cache_mb << 20});
+  return hls;
+}
+
+// FNV-1a, 64 bits: an ETag for bytes no signature digest covers.
+std::string Fnv1a64(std::string_view bytes) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return fmt::format("{:016x}", h);
+}
+
+Result<api::MediaReply> ServeMedia(viewer::HlsSource& source,
+                                   const api::MediaRequest& r) {
+  if (r.path.kind == api::MediaKind::kPlaylist) {
+    Result<viewer::HlsPlaylistReply> p =
+        source.Playlist(r.path.video_id, r.holders);
+    if (!p.ok()) return p.status();
+    auto text = std::make_shared<const std::string>(std::move(p->text));
+    return api::MediaReply{text, *text, p->complete, Fnv1a64(*text)};
+  }
+  Result<viewer::HlsPacketReply> p =
+      source.Packet(r.path.video_id, r.path.packet, r.holders);
+  if (!p.ok()) return p.status();
+  const wire::Envelope& e = *p->packet;
+  std::string_view body(reinterpret_cast<const char*>(e.packet.data.data()),
+                        e.packet.data.size());
+  // A signed packet carries the SIS digest of its data, already checked:
+  // a content hash for free. Amortized mode leaves most packets unsigned.
+  std::string etag = e.signature
+                         ? ToHex(ByteView(e.signature->digest.data(), 16))
+                         : Fnv1a64(body);
+  return api::MediaReply{p->packet, body, p->complete, std::move(etag)};
 }
 
 int RunApi(ApiArgs args) {
@@ -68,6 +138,20 @@ int RunApi(ApiArgs args) {
   metrics::Exporter exporter("api");
   AddApiMetrics(exporter, server, client);
   server.SetMetricsProvider([&exporter] { return exporter.Scrape(); });
+
+  std::unique_ptr<Hls> hls;
+  if (!args.trust_dir.empty()) {
+    Result<std::unique_ptr<Hls>> started = StartHls(args);
+    if (started.ok()) {
+      hls = std::move(*started);
+      server.SetMediaProvider([&hls](const api::MediaRequest& r) {
+        return ServeMedia(*hls->source, r);
+      });
+    } else {
+      // The registry is still worth serving; the HLS routes answer 404.
+      spdlog::error("api: HLS playback off: {}", started.status().ToString());
+    }
+  }
   Status s = server.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -84,6 +168,7 @@ int RunApi(ApiArgs args) {
                registry::RedactDatabaseUrl(args.db));
   WaitForTerminationSignal();
   server.Stop();
+  hls.reset();
   client.Disconnect();
   return kExitOk;
 }
@@ -114,6 +199,18 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--expect-balancer", args->expect_balancer,
                 "GET /health is 200 only once the load balancer is online");
+  cmd->add_option("--trust", args->trust_dir,
+                  "Trusted publisher keys (*.pub); enables HLS playback of "
+                  "verified packets");
+  cmd->add_option("--viewer-username", args->viewer_username,
+                  "MQTT user that fetches packets for HLS")
+      ->capture_default_str();
+  cmd->add_option("--viewer-password", args->viewer_password, "Its password")
+      ->envname("FOG_VIEWER_PASSWORD");
+  cmd->add_option("--hls-cache-mb", args->hls_cache_mb,
+                  "Memory for verified packets (MiB, LRU)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 

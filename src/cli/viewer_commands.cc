@@ -4,17 +4,15 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "cli/commands.h"
 #include "config/fog_descriptor.h"
 #include "mqtt/client.h"
-#include "sis/mldsa/mldsa.h"
 #include "trust/packet_verifier.h"
-#include "wire/topics.h"
+#include "viewer/packet_fetcher.h"
+#include "viewer/verified_packets.h"
 
 namespace fog::cli {
 
@@ -27,68 +25,6 @@ struct GetArgs {
   std::string trust_dir;
   double timeout_s = 30;
 };
-
-// Collects the workers' answers to one get request, decoding each envelope
-// once as it arrives.
-class Collector {
- public:
-  explicit Collector(std::string video_id) : video_id_(std::move(video_id)) {}
-
-  void Add(const mqtt::Message& m) {
-    std::lock_guard<std::mutex> lock(mu_);
-    last_activity_ = std::chrono::steady_clock::now();
-    if (!m.UserProperty("end").empty()) {
-      ++ends_;
-    } else if (Result<wire::Envelope> e = wire::DecodeEnvelope(m.payload);
-               e.ok() && e->packet.video_id == video_id_) {
-      numbers_.insert(e->packet.packet_number);
-      total_ = std::max(total_, e->packet.total_packets);
-      envelopes_.push_back(std::move(*e));
-    } else {
-      ++undecodable_;
-    }
-    cv_.notify_all();
-  }
-
-  // Waits until every packet 1..total is here, or answers stop for `quiet`
-  // after at least one worker finished, or `timeout`.
-  std::vector<wire::Envelope> Wait(std::chrono::milliseconds timeout,
-                                   std::chrono::milliseconds quiet) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::unique_lock<std::mutex> lock(mu_);
-    while (std::chrono::steady_clock::now() < deadline) {
-      cv_.wait_for(lock, std::chrono::milliseconds(100));
-      const bool complete = total_ > 0 && *numbers_.rbegin() == total_ &&
-                            static_cast<int64_t>(numbers_.size()) == total_;
-      if (complete) break;
-      if (ends_ > 0 &&
-          std::chrono::steady_clock::now() - last_activity_ > quiet)
-        break;
-    }
-    if (undecodable_ > 0) {
-      spdlog::warn("{} answers were not envelopes of this video", undecodable_);
-    }
-    return std::move(envelopes_);
-  }
-
- private:
-  const std::string video_id_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<wire::Envelope> envelopes_;
-  std::set<int64_t> numbers_;
-  int64_t total_ = 0;
-  int ends_ = 0;
-  int undecodable_ = 0;
-  std::chrono::steady_clock::time_point last_activity_ =
-      std::chrono::steady_clock::now();
-};
-
-Bytes RandomToken() {
-  Bytes b(16);
-  (void)mldsa::RandomBytes(b);
-  return b;
-}
 
 int RunGet(const GetArgs& args) {
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(args.dir);
@@ -104,48 +40,45 @@ int RunGet(const GetArgs& args) {
     return kExitUsage;
   }
   const config::Credentials& viewer = fog->credentials["viewer"];
-  mqtt::Client client({.uri = fog->mqtt_uri,
-                       .username = viewer.username,
-                       .password = viewer.password});
-  Collector collector(args.video_id);
-  client.OnMessage([&](const mqtt::Message& m) { collector.Add(m); });
-  Bytes token = RandomToken();
-  const std::string reply = "reply/" + ToHex(token);
-  Status s = client.Connect(std::chrono::seconds(10));
-  if (s.ok()) s = client.Subscribe(reply, 1);
-  mqtt::Message request{.topic = wire::topics::Get(args.video_id), .qos = 1};
-  request.response_topic = reply;
-  request.correlation_data = token;
-  if (s.ok()) s = client.Publish(request);
-  if (!s.ok()) {
-    ReportError(s.ToString());
+  Result<std::unique_ptr<viewer::PacketFetcher>> fetcher =
+      viewer::PacketFetcher::Connect({.uri = fog->mqtt_uri,
+                                      .username = viewer.username,
+                                      .password = viewer.password},
+                                     std::chrono::seconds(10));
+  if (!fetcher.ok()) {
+    ReportError(fetcher.status().ToString());
     return kExitUsage;
   }
-  std::vector<wire::Envelope> envelopes = collector.Wait(
-      std::chrono::milliseconds(static_cast<int64_t>(args.timeout_s * 1000)),
-      std::chrono::milliseconds(2000));
-  client.Disconnect();
-
-  std::vector<trust::PacketReport> reports =
-      trust::VerifyStream(envelopes, *trust);
-  std::map<int64_t, const wire::Envelope*> by_number;
-  for (const wire::Envelope& e : envelopes)
-    by_number[e.packet.packet_number] = &e;
+  Result<viewer::FetchResult> fetched =
+      (*fetcher)->Fetch({.video_id = args.video_id,
+                         .timeout = std::chrono::milliseconds(
+                             static_cast<int64_t>(args.timeout_s * 1000))});
+  fetcher->reset();
+  if (!fetched.ok()) {
+    ReportError(fetched.status().ToString());
+    return kExitUsage;
+  }
+  if (fetched->undecodable > 0) {
+    spdlog::warn("{} answers were not envelopes of this video",
+                 fetched->undecodable);
+  }
+  const viewer::VerifiedPackets verified =
+      viewer::VerifyPackets(std::move(fetched->envelopes), *trust);
+  const std::vector<trust::PacketReport>& reports = verified.reports;
 
   std::FILE* out = std::fopen(args.output.c_str(), "wb");
   if (out == nullptr) {
     ReportError("cannot write " + args.output);
     return kExitUsage;
   }
-  std::map<std::string, int64_t> counts;
+  std::map<std::string, int64_t> counts = verified.Counts();
   uint64_t bytes = 0;
+  for (const auto& [n, e] : verified.valid) {  // only verified bytes
+    std::fwrite(e.packet.data.data(), 1, e.packet.data.size(), out);
+    bytes += e.packet.data.size();
+  }
   for (const trust::PacketReport& r : reports) {
-    counts[trust::PacketStatusName(r.status)] += r.last - r.number + 1;
-    if (r.status == trust::PacketStatus::kValid) {
-      const Bytes& data = by_number[r.number]->packet.data;
-      std::fwrite(data.data(), 1, data.size(), out);  // only verified bytes
-      bytes += data.size();
-    } else {
+    if (r.status != trust::PacketStatus::kValid) {
       std::fprintf(
           stderr, "packet %lld%s: %s (%s)\n", static_cast<long long>(r.number),
           r.last != r.number ? ("-" + std::to_string(r.last)).c_str() : "",

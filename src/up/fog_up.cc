@@ -138,6 +138,9 @@ Status FogUp::StartChildren() {
                   {"port", std::to_string(options_.http_port)},
                   {"db", "sqlite3://" + dir_ + "/registry.sqlite"},
                   {"token", api_token_},
+                  {"trust", dir_ + "/trust"},
+                  {"viewer-username", credentials_["viewer"].username},
+                  {"viewer-password", credentials_["viewer"].password},
                   {"expect-workers", std::to_string(options_.workers)},
                   {"expect-balancer", options_.balancer ? "true" : "false"}});
   const config::Credentials& master = credentials_["master"];
