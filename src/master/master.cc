@@ -127,12 +127,6 @@ size_t Master::in_flight() const {
   return in_flight_.size();
 }
 
-std::vector<std::string> Master::holders(const std::string& video_id,
-                                         int64_t number) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return placements_.Holders({video_id, number});
-}
-
 void Master::OnMessage(const mqtt::Message& m) {
   const auto now = Membership::Clock::now();
   if (auto id = topics::VideoIdOfStream(m.topic)) {

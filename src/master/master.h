@@ -92,9 +92,6 @@ class Master {
   size_t pending() const;
   // Copies dispatched and not yet acknowledged.
   size_t in_flight() const;
-  // The workers holding copies of a packet, as far as the master knows.
-  std::vector<std::string> holders(const std::string& video_id,
-                                   int64_t number) const;
   // Metrics hook: called on the MQTT callback thread with the seconds from a
   // packet's last dispatch to its worker's "stored" or "duplicate" ack.
   // Call before Start().
