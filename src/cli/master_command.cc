@@ -72,10 +72,10 @@ int RunMaster(MasterArgs args) {
   opts.clean_start = false;
   opts.session_expiry_seconds = 7 * 24 * 3600;
   opts.will = master::Master::StatusMessage(false);
-  // Paho acknowledges a QoS 1 packet to the broker as soon as it has it, before
-  // our handler journals it: its file persistence covers that gap.
-  if (!args.journal_dir.empty())
-    opts.persistence_dir = args.journal_dir + "/mqtt";
+  // No client-side persistence: Paho C hands a QoS 1 packet to our handler
+  // before it sends the PUBACK, so the journal holds the packet before the
+  // broker forgets it, and journal replay re-sends what workers have not
+  // acknowledged.
   mqtt::Client client(opts);
   master::Master node(
       {.max_packet_bytes = args.max_packet_bytes,

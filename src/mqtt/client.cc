@@ -3,6 +3,10 @@
 #include <mqtt/async_client.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -76,16 +80,14 @@ Status FromException(const std::string& what, const paho::exception& e) {
 class Client::Impl {
  public:
   explicit Impl(ConnectOptions options)
-      : options_(std::move(options)), client_(MakeClient(options_)) {}
+      : options_(std::move(options)),
+        listener_(this),
+        client_(MakeClient(options_)) {}
 
   static std::unique_ptr<paho::async_client> MakeClient(
       const ConnectOptions& o) {
-    if (o.persistence_dir.empty()) {
-      return std::make_unique<paho::async_client>(o.uri, o.client_id,
-                                                  CreateOptions(), nullptr);
-    }
-    return std::make_unique<paho::async_client>(
-        o.uri, o.client_id, CreateOptions(), o.persistence_dir);
+    return std::make_unique<paho::async_client>(o.uri, o.client_id,
+                                                CreateOptions(), nullptr);
   }
 
   static paho::create_options CreateOptions() {
@@ -200,29 +202,30 @@ class Client::Impl {
   }
 
   Status Publish(const Message& m, bool wait) {
-    try {
-      auto token = client_->publish(ToPaho(m));
-      if (wait) token->wait();
-    } catch (const paho::exception& e) {
-      return FromException("publish to " + m.topic, e);
+    auto done = std::make_shared<std::promise<Status>>();
+    std::future<Status> result = done->get_future();
+    {
+      std::unique_lock<std::mutex> lock(flow_mu_);
+      if (waiting_.size() >= static_cast<size_t>(kMaxBufferedMessages)) {
+        return Status::Unavailable("MQTT publish to " + m.topic + ": " +
+                                   std::to_string(waiting_.size()) +
+                                   " publishes already waiting");
+      }
+      waiting_.push_back({ToPaho(m), m.topic.size() + m.payload.size(), done});
+      Drain(lock);
     }
+    if (wait) return result.get();
+    if (result.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+      return result.get();
     return Status::OK();
   }
 
   Status Flush(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    try {
-      for (auto& token : client_->get_pending_delivery_tokens()) {
-        auto left = deadline - std::chrono::steady_clock::now();
-        if (left <= decltype(left)::zero() ||
-            !token->wait_for(
-                std::chrono::duration_cast<std::chrono::milliseconds>(left))) {
-          return Status::Unavailable("MQTT: publishes still unacknowledged");
-        }
-      }
-    } catch (const paho::exception& e) {
-      return FromException("flush", e);
-    }
+    std::unique_lock<std::mutex> lock(flow_mu_);
+    if (!flow_cv_.wait_for(lock, timeout, [this] {
+          return waiting_.empty() && sent_.empty();
+        }))
+      return Status::Unavailable("MQTT: publishes still unacknowledged");
     return Status::OK();
   }
 
@@ -234,9 +237,97 @@ class Client::Impl {
     } catch (const paho::exception&) {
       // Going away anyway; the broker will notice.
     }
+    // Nothing settles these any more; release whoever waits for them.
+    std::lock_guard<std::mutex> lock(flow_mu_);
+    const Status gone = Status::Unavailable("MQTT: disconnected");
+    for (Outgoing& o : waiting_) o.done->set_value(gone);
+    waiting_.clear();
+    for (auto& [id, sent] : sent_) sent.done->set_value(gone);
+    sent_.clear();
+    inflight_bytes_ = 0;
+    flow_cv_.notify_all();
+  }
+
+  // Publish flow control (ConnectOptions::max_inflight_bytes).
+  struct Outgoing {
+    paho::message_ptr message;
+    size_t bytes;
+    std::shared_ptr<std::promise<Status>> done;
+  };
+  struct Sent {
+    size_t bytes;
+    std::shared_ptr<std::promise<Status>> done;
+  };
+
+  class Listener : public paho::iaction_listener {
+   public:
+    explicit Listener(Impl* impl) : impl_(impl) {}
+    void on_success(const paho::token& t) override {
+      impl_->Completed(t, Status::OK());
+    }
+    void on_failure(const paho::token& t) override {
+      impl_->Completed(
+          t, Status::Unavailable("MQTT publish failed, reason " +
+                                 std::to_string(t.get_reason_code())));
+    }
+
+   private:
+    Impl* impl_;
+  };
+
+  // Hands waiting publishes to Paho, oldest first, while the budget allows.
+  // One thread at a time does it (draining_), with flow_mu_ released around
+  // each Paho call: Paho's callback thread holds Paho's lock when it calls
+  // Completed(), which takes flow_mu_.
+  void Drain(std::unique_lock<std::mutex>& lock) {
+    if (draining_) return;
+    draining_ = true;
+    while (!waiting_.empty() &&
+           (sent_.empty() || inflight_bytes_ + waiting_.front().bytes <=
+                                 options_.max_inflight_bytes)) {
+      Outgoing o = std::move(waiting_.front());
+      waiting_.pop_front();
+      const uint64_t id = next_id_++;
+      inflight_bytes_ += o.bytes;
+      sent_[id] = {o.bytes, o.done};
+      lock.unlock();
+      Status refused;
+      try {
+        client_->publish(o.message, reinterpret_cast<void*>(id), listener_);
+      } catch (const paho::exception& e) {
+        refused = FromException("publish to " + o.message->get_topic(), e);
+      }
+      lock.lock();
+      if (!refused.ok()) Settle(id, refused);
+    }
+    draining_ = false;
+    flow_cv_.notify_all();
+  }
+
+  void Completed(const paho::token& t, Status status) {
+    std::unique_lock<std::mutex> lock(flow_mu_);
+    Settle(reinterpret_cast<uint64_t>(t.get_user_context()), std::move(status));
+    Drain(lock);
+  }
+
+  void Settle(uint64_t id, Status status) {
+    auto it = sent_.find(id);
+    if (it == sent_.end()) return;
+    inflight_bytes_ -= it->second.bytes;
+    it->second.done->set_value(std::move(status));
+    sent_.erase(it);
   }
 
   const ConnectOptions options_;
+  // Before client_, so that they outlive Paho's last callback.
+  Listener listener_;
+  std::mutex flow_mu_;
+  std::condition_variable flow_cv_;  // a publish settled
+  std::deque<Outgoing> waiting_;     // not yet handed to Paho
+  std::map<uint64_t, Sent> sent_;    // handed to Paho, not yet settled
+  size_t inflight_bytes_ = 0;
+  uint64_t next_id_ = 1;
+  bool draining_ = false;
   std::unique_ptr<paho::async_client> client_;
   Handler handler_;
   std::function<void()> on_reconnect_;

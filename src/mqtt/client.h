@@ -56,12 +56,12 @@ struct ConnectOptions {
   uint32_t session_expiry_seconds = 0;
   std::optional<Message> will;  // last will, published if we vanish
   int max_inflight = 256;       // unacknowledged QoS>0 publishes
-  // Paho's file persistence: with it, a QoS 1 message the client has
-  // acknowledged to the broker but not yet handed to the handler, and its
-  // own unacknowledged publishes, are kept on disk and restored by the next
-  // client with the same id (a process killed in between loses nothing).
-  // Empty: in memory only.
-  std::string persistence_dir;
+  // Bytes handed to the connection and not yet acknowledged (written, for
+  // QoS 0); later publishes wait in order until acks make room, and one
+  // publish always goes. Kept under the socket's send buffer because Paho C
+  // stops reading a socket that holds a partly written packet and resumes
+  // the write only on its next poll, up to a second later.
+  size_t max_inflight_bytes = size_t{1} << 20;
   std::chrono::seconds keep_alive{10};
 };
 
@@ -82,6 +82,9 @@ class Client {
   Status Connect(std::chrono::milliseconds timeout);
   Status Subscribe(const std::string& filter, int qos);
   Status Unsubscribe(const std::string& filter);
+  // Queues the message behind earlier ones (see max_inflight_bytes). With
+  // `wait`, returns once the broker acknowledged it; otherwise at once, with
+  // an error only if it could not be queued or was refused already.
   Status Publish(const Message& message, bool wait = true);
   // Waits until every queued publish was acknowledged, or the timeout.
   Status Flush(std::chrono::milliseconds timeout);

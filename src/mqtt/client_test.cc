@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <vector>
@@ -105,6 +106,61 @@ TEST_F(ClientTest, ReconnectsAndResubscribesAfterBrokerRestart) {
   ASSERT_TRUE(pub.Connect(5s).ok());
   ASSERT_TRUE(pub.Publish({.topic = "r/1", .payload = {9}, .qos = 1}).ok());
   EXPECT_EQ(inbox.WaitFor(1).size(), 1u);
+}
+
+// A burst far over the in-flight budget, published from a message handler
+// (Paho's callback thread, as the master does), arrives whole and in order;
+// a message larger than the budget still goes.
+TEST_F(ClientTest, BudgetedBurstFromHandlerArrivesInOrder) {
+  constexpr int kMessages = 300;
+  Inbox inbox;
+  Client sink({.uri = broker_.uri(), .client_id = "sink"});
+  sink.OnMessage([&](const Message& m) { inbox.Push(m); });
+  ASSERT_TRUE(sink.Connect(5s).ok());
+  ASSERT_TRUE(sink.Subscribe("out/#", 1).ok());
+
+  Client relay({.uri = broker_.uri(),
+                .client_id = "relay",
+                .max_inflight_bytes = 200 << 10});
+  std::atomic<int> refused{0};
+  relay.OnMessage([&](const Message& m) {
+    Message copy = m;
+    copy.topic = "out/" + m.topic.substr(3);
+    for (int i = 0; i < 2; ++i) {
+      if (!relay.Publish(copy, /*wait=*/false).ok()) ++refused;
+    }
+  });
+  ASSERT_TRUE(relay.Connect(5s).ok());
+  ASSERT_TRUE(relay.Subscribe("in/#", 1).ok());
+
+  Client pub({.uri = broker_.uri(),
+              .client_id = "burst",
+              .max_inflight_bytes = 128 << 10});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  for (int i = 0; i < kMessages; ++i) {
+    Bytes payload(64 << 10, uint8_t(i));
+    payload[0] = uint8_t(i >> 8);
+    ASSERT_TRUE(
+        pub.Publish({.topic = "in/x", .payload = payload, .qos = 1}, false)
+            .ok());
+  }
+  const Bytes big(1 << 20, 0xAB);
+  ASSERT_TRUE(pub.Publish({.topic = "in/big", .payload = big, .qos = 1}).ok());
+  ASSERT_TRUE(pub.Flush(30s).ok());
+
+  auto got = inbox.WaitFor(2 * kMessages + 2, 30s);
+  ASSERT_EQ(got.size(), size_t{2 * kMessages + 2});
+  EXPECT_EQ(refused.load(), 0);
+  for (int i = 0; i < 2 * kMessages; ++i) {
+    const int n = i / 2;
+    ASSERT_EQ(got[i].topic, "out/x");
+    ASSERT_EQ(got[i].payload.size(), size_t{64 << 10});
+    EXPECT_EQ(got[i].payload[0], uint8_t(n >> 8)) << "message " << i;
+    EXPECT_EQ(got[i].payload[1], uint8_t(n)) << "message " << i;
+  }
+  EXPECT_EQ(got[2 * kMessages].payload, big);
+  EXPECT_EQ(got[2 * kMessages + 1].payload, big);
+  EXPECT_TRUE(relay.Flush(10s).ok());
 }
 
 TEST(ClientNoBrokerTest, ConnectFailsClearly) {
