@@ -25,6 +25,9 @@ struct DatapathBenchOptions {
   // answers 200; otherwise the benchmark starts a fog of its own in a
   // temporary directory and stops it at the end.
   std::string dir = "./fog-data";
+  // Copies of each packet in a fog the benchmark starts (`fog up
+  // --replicas`); a running fog keeps its own setting.
+  int replicas = 2;
   int packets_64k = 2000;  // messages of 64 KiB per path
   int packets_1m = 60;     // messages of 1 MiB per path
   // Messages in flight (unreceived), the same on both paths: 4 MiB of

@@ -112,15 +112,16 @@ class FogLease {
     if (!temp_dir_.empty()) fs::remove_all(temp_dir_, ec);
   }
 
-  // Uses the fog in `dir` if it answers, otherwise starts one.
-  Status Acquire(const std::string& dir);
+  // Uses the fog in `dir` if it answers, otherwise starts one that keeps
+  // `replicas` copies of each packet.
+  Status Acquire(const std::string& dir, int replicas);
 
   const config::FogDescriptor& descriptor() const { return descriptor_; }
   const std::string& dir() const { return dir_; }
   bool started() const { return up_ != nullptr; }
 
  private:
-  Status Start();
+  Status Start(int replicas);
 
   config::FogDescriptor descriptor_;
   std::string dir_;
@@ -128,17 +129,17 @@ class FogLease {
   std::unique_ptr<up::FogUp> up_;
 };
 
-Status FogLease::Acquire(const std::string& dir) {
+Status FogLease::Acquire(const std::string& dir, int replicas) {
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(dir);
   if (fog.ok() && Healthy(fog->http_url)) {
     descriptor_ = *fog;
     dir_ = dir;
     return Status::OK();
   }
-  return Start();
+  return Start(replicas);
 }
 
-Status FogLease::Start() {
+Status FogLease::Start(int replicas) {
   char tmpl[] = "/tmp/fog-bench-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr)
     return Status::IoError("cannot create a temporary directory");
@@ -152,6 +153,7 @@ Status FogLease::Start() {
                                                   .mqtt_port = (*ports)[0],
                                                   .ws_port = (*ports)[1],
                                                   .http_port = (*ports)[2],
+                                                  .replicas = replicas,
                                                   .self_exe = self.string()});
   Status s = up_->Start();
   if (!s.ok()) {
@@ -525,9 +527,11 @@ std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
     return out.dump(2);
   };
   FogLease lease;
-  if (Status s = lease.Acquire(options.dir); !s.ok()) return fail(s);
+  if (Status s = lease.Acquire(options.dir, options.replicas); !s.ok())
+    return fail(s);
   const config::FogDescriptor& d = lease.descriptor();
   out["fog_instance"] = {{"started_by_bench", lease.started()},
+                         {"replicas", lease.started() ? options.replicas : -1},
                          {"dir", lease.dir()},
                          {"mqtt", d.mqtt_uri}};
   auto roles = LoadRoles(lease.dir());

@@ -20,6 +20,10 @@ void AddDatapathCommand(CLI::App& bench, int* exit_code) {
                   "A running fog's directory; without a healthy fog there, "
                   "one is started in a temporary directory")
       ->capture_default_str();
+  cmd->add_option("--replicas", o->replicas,
+                  "Copies per packet in a fog the benchmark starts")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3));
   cmd->add_option("--packets-64k", o->packets_64k, "Messages of 64 KiB")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
