@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/process_cpu.h"
 #include "common/bytes.h"
 #include "config/fog_descriptor.h"
 #include "mqtt/client.h"
@@ -362,7 +363,21 @@ class Budget {
 
 // Connects a subscriber (handler installed first) and a publisher, runs the
 // window over `messages`, and returns the run's JSON.
-json Measure(const Endpoint& ep, const std::string& filter,
+// The CPU a run cost, in seconds by role and in total per completed message.
+json CpuJson(const std::map<std::string, double>& spent, int completed) {
+  json by_role = json::object();
+  double total = 0;
+  for (const auto& [role, s] : spent) {
+    by_role[role] = Round(s, 2);
+    total += s;
+  }
+  return {{"seconds", by_role},
+          {"ms_per_message",
+           completed > 0 ? json(Round(1e3 * total / completed, 3)) : json()}};
+}
+
+json Measure(const Endpoint& ep, const std::string& fog_dir,
+             const std::string& filter,
              const std::vector<mqtt::Message>& messages,
              const std::string& unit, size_t payload_bytes, int window,
              Budget& budget,
@@ -384,11 +399,14 @@ json Measure(const Endpoint& ep, const std::string& filter,
   if (s.ok()) s = sub.Subscribe(filter, 1);
   if (s.ok()) s = pub.Connect(kConnectTimeout);
   if (!s.ok()) return {{"error", s.ToString()}, {"incomplete", true}};
+  const auto cpu_before = CpuSecondsByRole(fog_dir);
   const bool complete = budget.Spend([&](Clock::time_point deadline) {
     return Drive(pub, messages, tracker, deadline);
   });
+  const auto cpu = CpuSpent(cpu_before, CpuSecondsByRole(fog_dir));
   json j = tracker.Summary(unit, payload_bytes);
   j["incomplete"] = !complete;
+  j["cpu"] = CpuJson(cpu, j.value("completed", 0));
   pub.Disconnect();
   sub.Disconnect();
   return j;
@@ -454,6 +472,7 @@ void ParseAck(const std::string& video_id, const mqtt::Message& m, Tracker& t) {
 // The whole run.
 
 struct Paths {
+  std::string fog_dir;
   Endpoint raw;
   Endpoint fog;
   trust::SecretKey key;
@@ -465,7 +484,7 @@ json RunRaw(const Paths& p, const Case& c, int window, Budget& budget,
   const std::string topic = "reply/bench-raw-" + RandomHex(rng);
   const std::vector<mqtt::Message> messages = RawMessages(topic, c, rng);
   return Measure(
-      p.raw, topic, messages, "messages", c.bytes, window, budget,
+      p.raw, p.fog_dir, topic, messages, "messages", c.bytes, window, budget,
       [&topic](const mqtt::Message& m, Tracker& t) { ParseRaw(topic, m, t); });
 }
 
@@ -479,11 +498,11 @@ json RunFog(const Paths& p, const Case& c, int window, Budget& budget,
       SignPackets(p.key, video_id, c, rng);
   if (!messages.ok())
     return {{"error", messages.status().ToString()}, {"incomplete", true}};
-  json j =
-      Measure(p.fog, wire::topics::kAck, *messages, "packets", c.bytes, window,
-              budget, [&video_id](const mqtt::Message& m, Tracker& t) {
-                ParseAck(video_id, m, t);
-              });
+  json j = Measure(p.fog, p.fog_dir, wire::topics::kAck, *messages, "packets",
+                   c.bytes, window, budget,
+                   [&video_id](const mqtt::Message& m, Tracker& t) {
+                     ParseAck(video_id, m, t);
+                   });
   j["video_id"] = video_id;
   return j;
 }
@@ -509,6 +528,14 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
     const double raw_mb = r.value("mb_per_s", 0.0);
     out["ratio_fog_to_raw"][c.label] =
         raw_mb > 0 ? json(Round(f.value("mb_per_s", 0.0) / raw_mb, 3)) : json();
+    // Where CPU is what runs out (every process on the same few cores), the
+    // fog can reach at most this share of the raw rate.
+    const json raw_cpu = r.value("/cpu/ms_per_message"_json_pointer, json());
+    const json fog_cpu = f.value("/cpu/ms_per_message"_json_pointer, json());
+    out["cpu_bound_ratio"][c.label] =
+        raw_cpu.is_number() && fog_cpu.is_number() && fog_cpu > 0
+            ? json(Round(raw_cpu.get<double>() / fog_cpu.get<double>(), 3))
+            : json();
   }
   return incomplete;
 }
@@ -541,6 +568,7 @@ std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
   // Raw: the worker role may write reply/#, the viewer role read it, and no
   // fog component listens there.
   const Paths paths{
+      .fog_dir = lease.dir(),
       .raw = {d.mqtt_uri, (*roles)["worker"], (*roles)["viewer"]},
       .fog = {d.mqtt_uri, (*roles)["publisher"], (*roles)["master"]},
       .key = std::move(*key)};

@@ -117,19 +117,18 @@ Rate CompressCallsPerSecond(double seconds, sis::SwifftPath path) {
 // the payload, the 98,368 + 64 varints, check A·x, decode the VideoPacket.
 nlohmann::json LegacyVerify(double seconds) {
   std::mt19937_64 rng(3);
-  const Bytes payload =
-      wire::MakeLegacyPayload({"3f1c9a52-7d4e-4b1a-9c2f-0e8d6b5a4c31", 1, 0,
-                               Bytes(1024, 0x5a)},
-                              rng);
+  const Bytes payload = wire::MakeLegacyPayload(
+      {"3f1c9a52-7d4e-4b1a-9c2f-0e8d6b5a4c31", 1, 0, Bytes(1024, 0x5a)}, rng);
   const Rate rate = MeasureRate(seconds, 1.0, [&] {
     Result<wire::LegacyResult> r = wire::VerifyLegacyPayload(payload);
     g_sink = r.ok() && r->valid;
   });
-  return {{"payload_bytes", payload.size()},
-          {"ms_per_packet", 1e3 / rate.median},
-          {"ms_per_packet_best", 1e3 / rate.best},
-          {"target_ms", 0.2},
-          {"go_reference_ms", "0.65-0.80 (median, vectors/legacy-sis/README.md)"}};
+  return {
+      {"payload_bytes", payload.size()},
+      {"ms_per_packet", 1e3 / rate.median},
+      {"ms_per_packet_best", 1e3 / rate.best},
+      {"target_ms", 0.2},
+      {"go_reference_ms", "0.65-0.80 (median, vectors/legacy-sis/README.md)"}};
 }
 
 }  // namespace
