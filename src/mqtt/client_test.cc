@@ -163,6 +163,22 @@ TEST_F(ClientTest, BudgetedBurstFromHandlerArrivesInOrder) {
   EXPECT_TRUE(relay.Flush(10s).ok());
 }
 
+// QoS 0 publishes settle once written: a long run of them never fills the
+// budget (heartbeats are QoS 0).
+TEST_F(ClientTest, Qos0PublishesSettleAndFreeTheBudget) {
+  Client pub(
+      {.uri = broker_.uri(), .client_id = "qos0", .max_inflight_bytes = 1024});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_TRUE(
+        pub.Publish({.topic = "hb/x", .payload = Bytes(200, 1), .qos = 0},
+                    /*wait=*/false)
+            .ok());
+  }
+  EXPECT_TRUE(pub.Flush(10s).ok());
+  EXPECT_TRUE(pub.Publish({.topic = "hb/x", .payload = {2}, .qos = 1}).ok());
+}
+
 TEST(ClientNoBrokerTest, ConnectFailsClearly) {
   Client c(
       {.uri = "tcp://127.0.0.1:" + std::to_string(fog::testing::FreePort())});
