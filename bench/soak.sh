@@ -52,16 +52,12 @@ done
 wait $pub1 $pub2
 sleep 15 # the last re-dispatches (ack timeout 10 s)
 
-videos=0 packets=0 valid=0 missing=0 hashes_equal=0 min_copies=99 max_copies=0
-for id in $(cat "$tmp/videos"); do
-  videos=$((videos + 1))
-  "$fog" get "$id" -o "$tmp/out.mp4" --dir "$d" >"$tmp/get.json" 2>/dev/null
-  packets=$((packets + 51))
-  valid=$((valid + $(json "$(cat "$tmp/get.json")" "j['valid']")))
-  missing=$((missing + 51 - $(json "$(cat "$tmp/get.json")" "j['valid']")))
-  stream_hashes "$tmp/out.mp4" | cmp -s - "$tmp/src.hashes" &&
-    hashes_equal=$((hashes_equal + 1))
-  read -r lo hi < <(curl -sf "$http/videos/$id" | python3 -c '
+# Lowest and highest copy count over every packet of every video, from the
+# registry's per-worker ranges.
+copies_range() {
+  local lo=99 hi=0 a b
+  for id in $(cat "$tmp/videos"); do
+    read -r a b < <(curl -sf "$http/videos/$id" | python3 -c '
 import json, sys
 v = json.load(sys.stdin)
 copies = {}
@@ -72,8 +68,25 @@ for w in v["workers"]:
             copies[n] = copies.get(n, 0) + 1
 c = [copies.get(n, 0) for n in range(1, 52)]
 print(min(c), max(c))')
-  ((lo < min_copies)) && min_copies=$lo
-  ((hi > max_copies)) && max_copies=$hi
+    ((a < lo)) && lo=$a
+    ((b > hi)) && hi=$b
+  done
+  echo "$lo $hi"
+}
+
+videos=0 packets=0 valid=0 missing=0 hashes_equal=0
+for id in $(cat "$tmp/videos"); do
+  videos=$((videos + 1))
+  "$fog" get "$id" -o "$tmp/out.mp4" --dir "$d" >"$tmp/get.json" 2>/dev/null
+  packets=$((packets + 51))
+  valid=$((valid + $(json "$(cat "$tmp/get.json")" "j['valid']")))
+  missing=$((missing + 51 - $(json "$(cat "$tmp/get.json")" "j['valid']")))
+  stream_hashes "$tmp/out.mp4" | cmp -s - "$tmp/src.hashes" &&
+    hashes_equal=$((hashes_equal + 1))
 done
+read -r min_copies max_copies < <(copies_range)
+# Whether packets left with one copy reach two later (ack timeout, top-up).
+sleep 45
+read -r min_later max_later < <(copies_range)
 failed=$(cat "$tmp/failed" 2>/dev/null | wc -l)
-echo "{\"seconds\":$seconds,\"kills\":$kills,\"videos\":$videos,\"publisher_failures\":$failed,\"packets\":$packets,\"valid\":$valid,\"missing\":$missing,\"copies_min\":$min_copies,\"copies_max\":$max_copies,\"hashes_equal\":$hashes_equal}"
+echo "{\"seconds\":$seconds,\"kills\":$kills,\"videos\":$videos,\"publisher_failures\":$failed,\"packets\":$packets,\"valid\":$valid,\"missing\":$missing,\"copies_min\":$min_copies,\"copies_max\":$max_copies,\"copies_min_45s_later\":$min_later,\"copies_max_45s_later\":$max_later,\"hashes_equal\":$hashes_equal}"
