@@ -33,6 +33,20 @@ void AddMqttMetrics(metrics::Exporter& exporter, const std::string& component,
         return std::vector<metrics::Sample>{
             {{}, client.connected() ? 1.0 : 0.0}};
       }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_" + component + "_mqtt_publishes_waiting",
+      "Publishes queued behind the in-flight byte budget",
+      metrics::Kind::kGauge, [&client] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(client.publish_queue().waiting)}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_" + component + "_mqtt_inflight_bytes",
+      "Bytes published and not yet acknowledged by the broker",
+      metrics::Kind::kGauge, [&client] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(client.publish_queue().inflight_bytes)}};
+      }));
 }
 
 }  // namespace fog::cli

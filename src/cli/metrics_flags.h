@@ -23,8 +23,9 @@ void AddMetricsFlag(CLI::App* cmd, std::string* listen);
 // when it cannot be bound.
 Status StartMetrics(metrics::Exporter& exporter, const std::string& listen);
 
-// Adds fog_<component>_mqtt_reconnects_total: the client's reconnections
-// after a lost connection. REQUIRES: `client` outlives `exporter`'s scrapes.
+// Adds the client's fog_<component>_mqtt_* metrics: reconnections after a
+// lost connection, connected, and its publish queue. REQUIRES: `client`
+// outlives `exporter`'s scrapes.
 void AddMqttMetrics(metrics::Exporter& exporter, const std::string& component,
                     const mqtt::Client& client);
 

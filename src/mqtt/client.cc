@@ -321,7 +321,7 @@ class Client::Impl {
   const ConnectOptions options_;
   // Before client_, so that they outlive Paho's last callback.
   Listener listener_;
-  std::mutex flow_mu_;
+  mutable std::mutex flow_mu_;
   std::condition_variable flow_cv_;  // a publish settled
   std::deque<Outgoing> waiting_;     // not yet handed to Paho
   std::map<uint64_t, Sent> sent_;    // handed to Paho, not yet settled
@@ -377,6 +377,11 @@ void Client::Disconnect() { impl_->Disconnect(); }
 bool Client::connected() const { return impl_->client_->is_connected(); }
 
 uint64_t Client::reconnects() const { return impl_->reconnects_; }
+
+Client::PublishQueue Client::publish_queue() const {
+  std::lock_guard<std::mutex> lock(impl_->flow_mu_);
+  return {impl_->waiting_.size(), impl_->inflight_bytes_};
+}
 
 const std::string& Client::client_id() const {
   return impl_->options_.client_id;

@@ -92,6 +92,12 @@ class Client {
 
   bool connected() const;
   uint64_t reconnects() const;
+  // Publishes queued behind the in-flight budget, and the bytes in flight.
+  struct PublishQueue {
+    size_t waiting = 0;
+    size_t inflight_bytes = 0;
+  };
+  PublishQueue publish_queue() const;
   const std::string& client_id() const;
 
  private:

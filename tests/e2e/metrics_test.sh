@@ -132,6 +132,10 @@ for c in $components; do
   name="fog_${c%%-*}_mqtt_reconnects_total"
   expect "$c: $name present" test "$(m "'$name' in j['$c']")" = True
   expect "$c: connected" test "$(m "one('$c', 'fog_${c%%-*}_mqtt_connected')")" = 1.0
+  expect "$c: no publish waiting once idle" \
+    test "$(m "one('$c', 'fog_${c%%-*}_mqtt_publishes_waiting')")" = 0.0
+  expect "$c: in-flight bytes within the 1 MiB budget" \
+    test "$(m "0 <= one('$c', 'fog_${c%%-*}_mqtt_inflight_bytes') <= 1048576")" = True
 done
 
 # --- a broker restart: every client reconnects, and says so
