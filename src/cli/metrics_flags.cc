@@ -1,5 +1,7 @@
 #include "cli/metrics_flags.h"
 
+#include <functional>
+
 #include "metrics/callback_collector.h"
 #include "metrics/listen_address.h"
 
@@ -20,33 +22,29 @@ Status StartMetrics(metrics::Exporter& exporter, const std::string& listen) {
 
 void AddMqttMetrics(metrics::Exporter& exporter, const std::string& component,
                     const mqtt::Client& client) {
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_" + component + "_mqtt_reconnects_total",
-      "Reconnections to the broker after a lost connection",
-      metrics::Kind::kCounter, [&client] {
-        return std::vector<metrics::Sample>{
-            {{}, static_cast<double>(client.reconnects())}};
-      }));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_" + component + "_mqtt_connected", "1 while connected to the broker",
+  // One unlabelled sample each, read from the client at scrape time.
+  auto add = [&](const std::string& name, const std::string& help,
+                 metrics::Kind kind, std::function<double()> value) {
+    exporter.Add(std::make_shared<metrics::CallbackCollector>(
+        "fog_" + component + "_mqtt_" + name, help, kind,
+        [value = std::move(value)] {
+          return std::vector<metrics::Sample>{{{}, value()}};
+        }));
+  };
+  add("reconnects_total", "Reconnections to the broker after a lost connection",
+      metrics::Kind::kCounter,
+      [&client] { return static_cast<double>(client.reconnects()); });
+  add("connected", "1 while connected to the broker", metrics::Kind::kGauge,
+      [&client] { return client.connected() ? 1.0 : 0.0; });
+  add("publishes_waiting", "Publishes queued behind the in-flight byte budget",
       metrics::Kind::kGauge, [&client] {
-        return std::vector<metrics::Sample>{
-            {{}, client.connected() ? 1.0 : 0.0}};
-      }));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_" + component + "_mqtt_publishes_waiting",
-      "Publishes queued behind the in-flight byte budget",
-      metrics::Kind::kGauge, [&client] {
-        return std::vector<metrics::Sample>{
-            {{}, static_cast<double>(client.publish_queue().waiting)}};
-      }));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_" + component + "_mqtt_inflight_bytes",
+        return static_cast<double>(client.publish_queue().waiting);
+      });
+  add("inflight_bytes",
       "Bytes published and not yet acknowledged by the broker",
       metrics::Kind::kGauge, [&client] {
-        return std::vector<metrics::Sample>{
-            {{}, static_cast<double>(client.publish_queue().inflight_bytes)}};
-      }));
+        return static_cast<double>(client.publish_queue().inflight_bytes);
+      });
 }
 
 }  // namespace fog::cli
