@@ -19,6 +19,7 @@
 
 #include "api/openapi.h"
 #include "api/video_json.h"
+#include "common/http_every_method.h"
 #include "registry/registry.h"
 #include "wire/envelope.h"
 
@@ -314,13 +315,7 @@ void ApiServer::Impl::Install() {
   auto dispatch = [this](const Request& req, Response& res) {
     Dispatch(req, res);
   };
-  // One catch-all per method: routing, 404 and 405 are decided in Dispatch.
-  server_.Get(".*", dispatch);  // also HEAD
-  server_.Post(".*", dispatch);
-  server_.Put(".*", dispatch);
-  server_.Patch(".*", dispatch);
-  server_.Delete(".*", dispatch);
-  server_.Options(".*", dispatch);
+  RouteEveryMethod(server_, dispatch);  // routing, 404 and 405: Dispatch
   // Called for every status >= 400; fills in the responses httplib makes by
   // itself (413, 400 for unparsable requests, ...).
   server_.set_error_handler(httplib::Server::HandlerWithResponse(

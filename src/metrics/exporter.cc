@@ -14,6 +14,7 @@
 #include <chrono>
 #include <thread>
 
+#include "common/http_every_method.h"
 #include "metrics/counters_collector.h"
 
 namespace fog::metrics {
@@ -106,13 +107,7 @@ Status Exporter::Start(const std::string& host, int port) {
       res.set_content(Scrape(), kContentType);
     }
   };
-  // Every method reaches `handle`, which decides between 200, 404 and 405.
-  http.Get(".*", handle);  // also HEAD
-  http.Post(".*", handle);
-  http.Put(".*", handle);
-  http.Patch(".*", handle);
-  http.Delete(".*", handle);
-  http.Options(".*", handle);
+  RouteEveryMethod(http, handle);
   // Responses httplib makes by itself (unparsable requests, TRACE).
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [this, reject](const httplib::Request& req, httplib::Response& res) {
