@@ -361,8 +361,6 @@ class Budget {
   Clock::duration left_;
 };
 
-// Connects a subscriber (handler installed first) and a publisher, runs the
-// window over `messages`, and returns the run's JSON.
 // The CPU a run cost, in seconds by role and in total per completed message.
 json CpuJson(const std::map<std::string, double>& spent, int completed) {
   json by_role = json::object();
@@ -376,6 +374,9 @@ json CpuJson(const std::map<std::string, double>& spent, int completed) {
            completed > 0 ? json(Round(1e3 * total / completed, 3)) : json()}};
 }
 
+// Connects a subscriber (handler installed first) and a publisher, runs the
+// window over `messages`, and returns the run's JSON, with the CPU that the
+// processes of the fog in `fog_dir` and this one spent meanwhile.
 json Measure(const Endpoint& ep, const std::string& fog_dir,
              const std::string& filter,
              const std::vector<mqtt::Message>& messages,
