@@ -44,7 +44,8 @@ struct DatapathBenchOptions {
 // subscriber client through the fog's Mosquitto (no fog components), and
 // signed packets published to video/stream/<id> until the workers' "stored"
 // acks arrive. Messages/s, MB/s, latency p50/p99 for 64 KiB and 1 MiB
-// payloads, and the fog/raw throughput ratio. `*ok` (if given) is set to
+// payloads, the CPU each path cost by process role, the fog/raw throughput
+// ratio, and the ratio their CPU costs allow. `*ok` (if given) is set to
 // false when no measurement could be made (the JSON then has "error").
 std::string DatapathBenchJson(const DatapathBenchOptions& options,
                               bool* ok = nullptr);
