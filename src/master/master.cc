@@ -217,6 +217,14 @@ void Master::Drain() {
   FlushOutbox();
 }
 
+size_t Master::replicas() const {
+  return static_cast<size_t>(std::max(options_.replicas, 1));
+}
+
+size_t Master::CopiesWanted(size_t live) const {
+  return std::min(replicas(), live);
+}
+
 size_t Master::Place(const PacketKey& key, const Payload& payload,
                      const std::string& avoid) {
   const std::vector<std::string> live =
@@ -233,8 +241,7 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
   }
   // Shun `avoid` unless it is the only place left for the only copy.
   if (have > 0 || candidates.size() > 1) std::erase(candidates, avoid);
-  const size_t want = std::min(
-      static_cast<size_t>(std::max(options_.replicas, 1)), live.size());
+  const size_t want = CopiesWanted(live.size());
   if (have > 0 && have >= want) counters_.Add("packets_already_placed");
   while (have < want && !candidates.empty()) {
     std::optional<std::string> worker = dispatcher_.Choose(candidates);
@@ -242,7 +249,7 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
     Send(key, payload, *worker);
     ++have;
   }
-  if (have > 0 && have < static_cast<size_t>(options_.replicas)) {
+  if (have > 0 && have < replicas()) {
     counters_.Add("packets_under_replicated");
     // Copied again when more workers are live (TopUp).
     if (under_replicated_.size() < kMaxUnderReplicated) {

@@ -125,6 +125,10 @@ class Master {
   void ApplyAck(const std::string& dispatch_id, const std::string& result);
   // Sends what waits in pending_ to live workers.
   void Drain();
+  // Copies each packet should have: options_.replicas (at least 1).
+  size_t replicas() const;
+  // Copies a packet can have now: replicas(), or fewer with fewer `live`.
+  size_t CopiesWanted(size_t live) const;
   // Sends copies of a packet to live workers that lack one, until it has
   // min(replicas, live) holders, preferring any worker but `avoid`; settles
   // it when no copy is left in flight. Returns the number of live holders

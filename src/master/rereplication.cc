@@ -40,8 +40,7 @@ void Master::WriteOffDepartedWorkers() {
   const std::vector<std::string> live = membership_.Live(now);
   const std::vector<std::string> gone =
       membership_.SilentFor(now, options_.gone_after);
-  const size_t want = std::min(
-      static_cast<size_t>(std::max(options_.replicas, 1)), live.size());
+  const size_t want = CopiesWanted(live.size());
   std::vector<std::string> newly_gone;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -143,8 +142,7 @@ Status Master::HoldingsFromRegistry(
 void Master::TopUp() {
   const std::vector<std::string> live =
       membership_.Live(Membership::Clock::now());
-  const size_t want = std::min(
-      static_cast<size_t>(std::max(options_.replicas, 1)), live.size());
+  const size_t want = CopiesWanted(live.size());
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = under_replicated_.begin(); it != under_replicated_.end();) {
     const PacketKey& key = *it;
@@ -152,7 +150,7 @@ void Master::TopUp() {
     for (const std::string& h : placements_.Holders(key)) {
       live_holders += std::binary_search(live.begin(), live.end(), h);
     }
-    if (live_holders >= static_cast<size_t>(options_.replicas)) {
+    if (live_holders >= replicas()) {
       it = under_replicated_.erase(it);  // topped up meanwhile
     } else if (copies_in_flight_.contains(key) || live_holders == 0 ||
                live_holders >= want) {

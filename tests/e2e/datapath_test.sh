@@ -19,7 +19,7 @@ make_video "$tmp/src.mp4" 22 || { echo "ffmpeg failed"; exit 1; }
 id=$("$fog" stream "$tmp/src.mp4" --dir "$tmp/fog" 2>"$tmp/stream.err")
 expect "fog stream succeeds and prints the video id" test -n "$id"
 expect "the video completes in the registry" \
-  wait_for 20 sh -c "curl -sf $http/videos/$id | grep -q '\"status\":\"complete\"'"
+  wait_for 20 video_complete "$id"
 packets=$(video_field "$id" "j['packets']")
 total=$(video_field "$id" "j['total_packets']")
 workers=$(video_field "$id" "len([w for w in j['workers'] if w['packets'] > 0])")
@@ -66,7 +66,7 @@ expect "a live stream is registered as live while it streams" \
 wait $live_pid
 expect "the live stream's publisher exits 0" test $? = 0
 expect "the live stream is complete once it ends" \
-  wait_for 20 sh -c "curl -sf $http/videos/live-cam-1 | grep -q '\"status\":\"complete\"'"
+  wait_for 20 video_complete live-cam-1
 
 # --- the seed's viewer protocol: packet-request -> msgpack VideoPacket
 viewer_pw=$(role_password "$tmp/fog" viewer)

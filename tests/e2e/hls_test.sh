@@ -40,7 +40,7 @@ make_video "$tmp/src.mp4" 12 || { echo "ffmpeg failed"; exit 1; }
 id=$("$fog" stream "$tmp/src.mp4" --dir "$tmp/fog" 2>"$tmp/stream.err")
 expect "fog stream prints the video id" test -n "$id"
 expect "the video completes in the registry" \
-  wait_for 20 sh -c "curl -sf $http/videos/$id | grep -q '\"status\":\"complete\"'"
+  wait_for 20 video_complete "$id"
 packets=$(video_field "$id" "j['total_packets']")
 url=$http/videos/$id/index.m3u8
 curl -s "$url" >"$tmp/index.m3u8"
@@ -111,7 +111,7 @@ wait $live_pid
 expect "the live publisher exits 0" test $? = 0
 expect "the live playlist ends with ENDLIST" \
   wait_for 20 sh -c "curl -s $live | grep -qxF '#EXT-X-ENDLIST'"
-wait_for 20 sh -c "curl -sf $http/videos/hls-live-1 | grep -q '\"status\":\"complete\"'"
+wait_for 20 video_complete hls-live-1
 live_packets=$(video_field hls-live-1 "j['total_packets']")
 expect "the ended playlist lists every fragment ($(segments) of $live_packets packets)" \
   test "$(segments)" = $((live_packets - 1))

@@ -88,6 +88,11 @@ video_field() {
   json "$body" "$2"
 }
 
+# video_complete ID: whether the registry marks the video complete.
+video_complete() {
+  curl -sf "$http/videos/$1" | grep -q '"status":"complete"'
+}
+
 # stream_hashes FILE: the packet hashes per stream (framemd5), in a form
 # comparable across containers (fragmenting shifts timestamps).
 stream_hashes() {

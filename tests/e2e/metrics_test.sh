@@ -62,7 +62,7 @@ make_video "$tmp/src.mp4" 6 || { echo "ffmpeg failed"; exit 1; }
 id=$("$fog" stream "$tmp/src.mp4" --dir "$tmp/fog" 2>"$tmp/stream.err")
 expect "fog stream prints the video id" test -n "$id"
 expect "the video completes in the registry" \
-  wait_for 20 sh -c "curl -sf $http/videos/$id | grep -q '\"status\":\"complete\"'"
+  wait_for 20 video_complete "$id"
 packets=$(video_field "$id" "j['packets']")
 bytes=$(video_field "$id" "j['bytes']")
 expect "the registry holds 7 packets (got $packets)" test "$packets" = 7
