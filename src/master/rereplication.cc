@@ -19,6 +19,7 @@
 
 #include "common/packet_ranges.h"
 #include "master/master.h"
+#include "wire/get_range.h"
 #include "wire/payload_format.h"
 #include "wire/topics.h"
 
@@ -186,11 +187,10 @@ void Master::AskForCopies() {
   }
   for (auto& [video_id, numbers] : wanted) {
     for (const PacketRange& range : RangesOf(numbers)) {
-      const std::string body =
-          nlohmann::json{{"first", range.first}, {"last", range.last}}.dump();
-      mqtt::Message ask{.topic = wire::topics::Get(video_id),
-                        .payload = Bytes(body.begin(), body.end()),
-                        .qos = 1};
+      mqtt::Message ask{
+          .topic = wire::topics::Get(video_id),
+          .payload = wire::EncodeGetRange({range.first, range.last}),
+          .qos = 1};
       ask.response_topic = CopyTopic();
       ask.correlation_data = Bytes(video_id.begin(), video_id.end());
       (void)client_.Publish(ask, /*wait=*/false);

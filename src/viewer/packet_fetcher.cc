@@ -5,11 +5,11 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "mqtt/client.h"
 #include "sis/mldsa/mldsa.h"
+#include "wire/get_range.h"
 #include "wire/topics.h"
 
 namespace fog::viewer {
@@ -109,12 +109,7 @@ class PacketFetcher::Impl {
     mqtt::Message m{.topic = wire::topics::Get(request.video_id), .qos = 1};
     m.response_topic = reply_topic_;
     m.correlation_data = token;
-    if (request.first != 1 || request.last != INT64_MAX) {
-      nlohmann::json range = {{"first", request.first}};
-      if (request.last != INT64_MAX) range["last"] = request.last;
-      const std::string text = range.dump();
-      m.payload.assign(text.begin(), text.end());
-    }
+    m.payload = wire::EncodeGetRange({request.first, request.last});
     Status s = client_.Publish(m);
     FetchResult result;
     if (s.ok()) result = collector.Wait();

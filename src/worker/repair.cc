@@ -6,8 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
+#include "wire/get_range.h"
 #include "wire/topics.h"
 #include "worker/worker.h"
 
@@ -38,13 +37,10 @@ void Worker::RequestRepair(const PacketKey& key) {
 }
 
 void Worker::AskForCopy(const PacketKey& key) {
-  const std::string range = nlohmann::json{
-      {"first", key.packet_number},
-      {"last",
-       key.packet_number}}.dump();
-  mqtt::Message ask{.topic = wire::topics::Get(key.video_id),
-                    .payload = Bytes(range.begin(), range.end()),
-                    .qos = 1};
+  mqtt::Message ask{
+      .topic = wire::topics::Get(key.video_id),
+      .payload = wire::EncodeGetRange({key.packet_number, key.packet_number}),
+      .qos = 1};
   ask.response_topic = RepairTopic();
   ask.correlation_data = Bytes(key.video_id.begin(), key.video_id.end());
   (void)client_.Publish(ask, /*wait=*/false);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wire/envelope.h"
+#include "wire/get_range.h"
 #include "wire/topics.h"
 #include "worker/stored_packet.h"
 #include "worker/worker.h"
@@ -69,19 +70,13 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
                        "get request without a usable response topic or id");
     return;
   }
-  int64_t first = 1, last = INT64_MAX;
-  if (!m.payload.empty()) {
-    try {
-      nlohmann::json j =
-          nlohmann::json::parse(m.payload.begin(), m.payload.end());
-      first = j.value("first", int64_t{1});
-      last = j.value("last", INT64_MAX);
-    } catch (const nlohmann::json::exception& e) {
-      reject_log_.Reject(counters_, "bad-request", video_id,
-                         std::string("get request: ") + e.what());
-      return;
-    }
+  Result<wire::GetRange> range = wire::DecodeGetRange(m.payload);
+  if (!range.ok()) {
+    reject_log_.Reject(counters_, "bad-request", video_id,
+                       "get request: " + range.status().message());
+    return;
   }
+  const auto [first, last] = *range;
   int64_t sent = 0;
   for (int64_t n : store_.PacketNumbers(video_id)) {
     if (n < first || n > last) continue;
