@@ -22,6 +22,19 @@ inline ByteView AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
+// The low `n` bytes of `v`, little-endian, at `p` (byte by byte, so on-disk
+// formats do not depend on the host).
+inline void PutLe(uint8_t* p, uint64_t v, int n) {
+  for (int i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// The `n`-byte little-endian integer at `p`.
+inline uint64_t GetLe(const uint8_t* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v |= uint64_t{p[i]} << (8 * i);
+  return v;
+}
+
 // Lowercase hex of `data`.
 std::string ToHex(ByteView data);
 

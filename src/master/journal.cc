@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,13 +38,12 @@ class Writer {
     U16(static_cast<uint16_t>(s.size()));
     out.insert(out.end(), s.begin(), s.end());
   }
-  void Raw(ByteView b) { out.insert(out.end(), b.begin(), b.end()); }
   Bytes out;
 
  private:
   void Le(uint64_t v, int n) {
-    for (int i = 0; i < n; ++i)
-      out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    out.resize(out.size() + n);
+    PutLe(out.data() + out.size() - n, v, n);
   }
 };
 
@@ -70,22 +70,15 @@ class Reader {
 
  private:
   template <typename T>
-  bool Le(T* v, size_t n) {
-    if (b_.size() - pos_ < n) return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; ++i) x |= uint64_t{b_[pos_ + i]} << (8 * i);
+  bool Le(T* v, int n) {
+    if (b_.size() - pos_ < static_cast<size_t>(n)) return false;
+    *v = static_cast<T>(GetLe(b_.data() + pos_, n));
     pos_ += n;
-    *v = static_cast<T>(x);
     return true;
   }
   ByteView b_;
   size_t pos_ = 0;
 };
-
-uint32_t GetLe32(const uint8_t* p) {
-  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 |
-         uint32_t{p[3]} << 24;
-}
 
 // The journal files in `dir`, by number.
 Result<std::vector<uint64_t>> ListFiles(const std::string& dir) {
@@ -150,10 +143,11 @@ Status Journal::Replay(JournalReplay* replay) {
     while (pos < data->size()) {
       const size_t left = data->size() - pos;
       const uint8_t* h = data->data() + pos;
-      const uint32_t length = left >= kHeaderBytes ? GetLe32(h + 4) : 0;
+      const uint32_t length =
+          left >= kHeaderBytes ? static_cast<uint32_t>(GetLe(h + 4, 4)) : 0;
       if (left < kHeaderBytes || length > kMaxBodyBytes ||
           left - kHeaderBytes < length ||
-          crc32c::Unmask(GetLe32(h)) !=
+          crc32c::Unmask(static_cast<uint32_t>(GetLe(h, 4))) !=
               crc32c::Value({h + 4, kHeaderBytes - 4 + length})) {
         replay->dropped_bytes += left;
         spdlog::error("journal {}: {} bytes at offset {} fail their checks",
@@ -217,28 +211,42 @@ Status Journal::StartFile(uint64_t number) {
   return Status::OK();
 }
 
-Status Journal::Append(uint8_t type, ByteView body) {
+Status Journal::Append(uint8_t type, ByteView body, ByteView tail) {
+  const size_t length = body.size() + tail.size();
   if (file_size_ > 0 &&
-      file_size_ + kHeaderBytes + body.size() > options_.file_bytes) {
+      file_size_ + kHeaderBytes + length > options_.file_bytes) {
     if (Status s = StartFile(file_number_ + 1); !s.ok()) return s;
   }
-  Writer w;
-  w.U32(0);
-  w.U32(static_cast<uint32_t>(body.size()));
-  w.out.push_back(type);
-  w.Raw(body);
-  const uint32_t crc = crc32c::Mask(crc32c::Value(ByteView(w.out).subspan(4)));
-  for (int i = 0; i < 4; ++i) w.out[i] = static_cast<uint8_t>(crc >> (8 * i));
-  // One write() per record: a process killed mid-call leaves the record
-  // whole or absent; only a machine crash can tear it.
-  size_t done = 0;
-  while (done < w.out.size()) {
-    ssize_t n = ::write(fd_, w.out.data() + done, w.out.size() - done);
+  uint8_t header[kHeaderBytes];
+  PutLe(header + 4, length, 4);
+  header[8] = type;
+  uint32_t crc = crc32c::Value({header + 4, kHeaderBytes - 4});
+  crc = crc32c::Extend(crc32c::Extend(crc, body), tail);
+  PutLe(header, crc32c::Mask(crc), 4);
+  // One writev() per record, the payload not copied: a process killed
+  // mid-call leaves the record whole or absent; only a machine crash can
+  // tear it.
+  iovec parts[3] = {{header, kHeaderBytes},
+                    {const_cast<uint8_t*>(body.data()), body.size()},
+                    {const_cast<uint8_t*>(tail.data()), tail.size()}};
+  iovec* next = parts;
+  int count = 3;
+  while (count > 0) {
+    ssize_t n = ::writev(fd_, next, count);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Errno("journal write");
-    done += static_cast<size_t>(n);
+    for (size_t done = static_cast<size_t>(n); count > 0;) {  // skip written
+      if (done < next->iov_len) {
+        next->iov_base = static_cast<uint8_t*>(next->iov_base) + done;
+        next->iov_len -= done;
+        break;
+      }
+      done -= next->iov_len;
+      ++next;
+      --count;
+    }
   }
-  file_size_ += w.out.size();
+  file_size_ += kHeaderBytes + length;
   return Status::OK();
 }
 
@@ -250,8 +258,7 @@ Status Journal::Received(const PacketKey& key, ByteView payload) {
   Writer w;
   w.Str(key.first);
   w.I64(key.second);
-  w.Raw(payload);
-  if (Status s = Append(kPacketRecord, w.out); !s.ok()) return s;
+  if (Status s = Append(kPacketRecord, w.out, payload); !s.ok()) return s;
   unsettled_[key] = file_number_;
   ++file_unsettled_[file_number_];
   return Status::OK();

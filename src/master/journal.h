@@ -82,7 +82,8 @@ class Journal {
  private:
   Journal(std::string dir, JournalOptions options);
   Status Replay(JournalReplay* replay);
-  Status Append(uint8_t type, ByteView body);
+  // Writes one record whose body is `body` followed by `tail`.
+  Status Append(uint8_t type, ByteView body, ByteView tail = {});
   Status StartFile(uint64_t number);
   void DeleteSettledFiles();
   std::string FilePath(uint64_t number) const;

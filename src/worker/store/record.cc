@@ -1,5 +1,4 @@
-// Record encoding and checking. Integers are little-endian, written byte by
-// byte so the format does not depend on the host.
+// Record encoding and checking. Integers are little-endian (PutLe, GetLe).
 
 #include "worker/store/record.h"
 
@@ -15,16 +14,6 @@ namespace {
 
 using format::kHeaderSize;
 using format::kMetaFixedSize;
-
-void PutLe(uint8_t* p, uint64_t v, int n) {
-  for (int i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
-uint64_t GetLe(const uint8_t* p, int n) {
-  uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v |= uint64_t{p[i]} << (8 * i);
-  return v;
-}
 
 uint32_t HeaderCrc(const uint8_t* header) {
   return crc32c::Mask(crc32c::Value({header, format::kHeaderCrcOffset}));
