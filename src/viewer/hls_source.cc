@@ -10,6 +10,22 @@
 
 namespace fog::viewer {
 
+namespace {
+
+// The report that says packet `n` failed verification, or nullptr.
+const trust::PacketReport* FailedReport(const VerifiedPackets& verified,
+                                        int64_t n) {
+  for (const trust::PacketReport& r : verified.reports) {
+    if (r.number <= n && n <= r.last &&
+        r.status == trust::PacketStatus::kInvalid) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 // What is known of one video: its verified contiguous prefix 1..prefix,
 // every packet of which was parsed (and, while the cache keeps it, cached).
 struct HlsSource::Video {
@@ -141,13 +157,10 @@ Status HlsSource::Extend(Video& video, VerifiedPackets& verified) {
     video.prefix = n;
   }
   const int64_t next = video.prefix + 1;
-  for (const trust::PacketReport& r : verified.reports) {
-    if (r.number <= next && next <= r.last &&
-        r.status == trust::PacketStatus::kInvalid) {
-      ++unverified_;
-      video.broken =
-          fmt::format("packet {} failed verification: {}", next, r.reason);
-    }
+  if (const trust::PacketReport* r = FailedReport(verified, next)) {
+    ++unverified_;
+    video.broken =
+        fmt::format("packet {} failed verification: {}", next, r->reason);
   }
   video.complete = video.total > 0 && video.prefix >= video.total;
   return Status::OK();
@@ -200,13 +213,10 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
     }
     return wanted;  // not from the cache: another miss may evict it at once
   }
-  for (const trust::PacketReport& r : verified.reports) {
-    if (r.number <= number && number <= r.last &&
-        r.status == trust::PacketStatus::kInvalid) {
-      ++unverified_;
-      return Status::Corruption(
-          fmt::format("packet {} failed verification: {}", number, r.reason));
-    }
+  if (const trust::PacketReport* r = FailedReport(verified, number)) {
+    ++unverified_;
+    return Status::Corruption(
+        fmt::format("packet {} failed verification: {}", number, r->reason));
   }
   // Amortized signing: the signature covering the packet may be further
   // on. Verify the whole stream again, which caches every valid packet.
