@@ -4,10 +4,7 @@
 // subscriber's copy on the raw path, the worker's "stored" ack on the fog
 // path), so the two differ only in what happens between broker and receipt.
 
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,6 +34,7 @@
 #include "trust/keys.h"
 #include "trust/packet_signer.h"
 #include "up/fog_up.h"
+#include "up/role_config.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
 
@@ -74,31 +72,6 @@ bool Healthy(const std::string& http_url) {
   http.set_read_timeout(2);
   auto res = http.Get("/health");
   return res && res->status == 200;
-}
-
-// Free TCP ports on 127.0.0.1, all distinct: each socket stays bound until
-// every port is chosen. (Another process may still take one before the
-// broker binds it; the fog then fails to start and says so.)
-Result<std::vector<int>> FreePorts(int count) {
-  std::vector<int> fds, ports;
-  Status s;
-  for (int i = 0; i < count && s.ok(); ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      s = Status::IoError("cannot find a free port");
-    } else {
-      ports.push_back(ntohs(addr.sin_port));
-    }
-    if (fd >= 0) fds.push_back(fd);
-  }
-  for (int fd : fds) ::close(fd);
-  if (!s.ok()) return s;
-  return ports;
 }
 
 // The fog under test; stops and removes the one it started.
@@ -145,7 +118,9 @@ Status FogLease::Start(int replicas) {
   if (::mkdtemp(tmpl) == nullptr)
     return Status::IoError("cannot create a temporary directory");
   temp_dir_ = dir_ = tmpl;
-  Result<std::vector<int>> ports = FreePorts(3);
+  // (Another process may take a port before the broker binds it; the fog
+  // then fails to start and says so.)
+  Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
   if (!ports.ok()) return ports.status();
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);

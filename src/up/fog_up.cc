@@ -82,12 +82,14 @@ Status FogUp::PickMetricsPorts() {
   descriptor_.metrics["api"] = descriptor_.http_url + "/metrics";
   const std::string host =
       options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
-  for (const std::string& role : roles) {
-    Result<int> port = FreeTcpPort(host);
-    if (!port.ok()) return port.status();
-    metrics_listen_[role] = options_.bind + ":" + std::to_string(*port);
-    descriptor_.metrics[role] =
-        Endpoint("http", options_.bind, *port) + "/metrics";
+  Result<std::vector<int>> ports =
+      FreeTcpPorts(host, static_cast<int>(roles.size()));
+  if (!ports.ok()) return ports.status();
+  for (size_t i = 0; i < roles.size(); ++i) {
+    const int port = (*ports)[i];
+    metrics_listen_[roles[i]] = options_.bind + ":" + std::to_string(port);
+    descriptor_.metrics[roles[i]] =
+        Endpoint("http", options_.bind, port) + "/metrics";
   }
   return Status::OK();
 }
