@@ -35,6 +35,7 @@
 #include "trust/packet_signer.h"
 #include "up/fog_up.h"
 #include "up/role_config.h"
+#include "wire/ack.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
 
@@ -429,18 +430,16 @@ Result<std::vector<mqtt::Message>> SignPackets(const trust::SecretKey& key,
   return messages;
 }
 
-// A worker's ack for one of our packets: "stored" releases it as a receipt,
-// any other result as a failure.
-void ParseAck(const std::string& video_id, const mqtt::Message& m, Tracker& t) {
-  try {
-    const json j = json::parse(m.payload.begin(), m.payload.end());
-    if (j.at("video_id").get<std::string>() != video_id) return;
-    const int64_t n = j.at("packet_number").get<int64_t>();
-    if (n < 1) return;
-    t.Receive(static_cast<size_t>(n - 1),
-              j.at("result").get<std::string>() == "stored");
-  } catch (const json::exception&) {
-    // Not an ack we can read: not ours to count.
+// A worker's acks for our packets: "stored" releases one as a receipt, any
+// other result as a failure. Acks we cannot read are not ours to count.
+void ParseAcks(const std::string& video_id, const mqtt::Message& m,
+               Tracker& t) {
+  Result<std::vector<wire::WorkerAck>> acks = wire::DecodeAcks(m.payload);
+  if (!acks.ok()) return;
+  for (const wire::WorkerAck& ack : *acks) {
+    if (ack.video_id != video_id || ack.packet_number < 1) continue;
+    t.Receive(static_cast<size_t>(ack.packet_number - 1),
+              ack.result == "stored");
   }
 }
 
@@ -477,7 +476,7 @@ json RunFog(const Paths& p, const Case& c, int window, Budget& budget,
   json j = Measure(p.fog, p.fog_dir, wire::topics::kAck, *messages, "packets",
                    c.bytes, window, budget,
                    [&video_id](const mqtt::Message& m, Tracker& t) {
-                     ParseAck(video_id, m, t);
+                     ParseAcks(video_id, m, t);
                    });
   j["video_id"] = video_id;
   return j;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
 #include "cli/commands.h"
 #include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
@@ -25,6 +27,7 @@ struct WorkerArgs {
   std::string api_token;
   bool accept_legacy = false;
   uint64_t store_quota_bytes = 0;
+  double commit_linger_ms = 2;
   std::string metrics_listen;
 };
 
@@ -97,7 +100,9 @@ int RunWorker(WorkerArgs args) {
       **store, registrar_counters);
   worker::Worker node({.name = args.name,
                        .intake = {.accept_legacy = args.accept_legacy},
-                       .store_quota_bytes = args.store_quota_bytes},
+                       .store_quota_bytes = args.store_quota_bytes,
+                       .commit_linger = std::chrono::microseconds(
+                           std::llround(args.commit_linger_ms * 1000))},
                       client, **store, *trust, &registrar);
   metrics::Exporter exporter("worker");
   AddWorkerMetrics(exporter, node, registrar_counters, **store, client);
@@ -139,6 +144,11 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
                 "Store the seed's legacy packets (flagged unauthenticated)");
   cmd->add_option("--store-quota", args->store_quota_bytes,
                   "Most bytes the store may hold (0: the disk's free space)")
+      ->capture_default_str();
+  cmd->add_option("--commit-linger-ms", args->commit_linger_ms,
+                  "How long a group commit waits for more packets before "
+                  "its fdatasync")
+      ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
   AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunWorker(*args); });

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "wire/ack.h"
 #include "wire/envelope.h"
 #include "wire/payload_format.h"
 #include "wire/topics.h"
@@ -353,18 +354,15 @@ void Master::CheckInFlight() {
 }
 
 void Master::OnAck(const mqtt::Message& m) {
-  std::string result, dispatch_id;
-  try {
-    nlohmann::json j =
-        nlohmann::json::parse(m.payload.begin(), m.payload.end());
-    result = j.at("result").get<std::string>();
-    dispatch_id = j.at("dispatch_id").get<std::string>();
-  } catch (const nlohmann::json::exception& e) {
-    reject_log_.Reject(counters_, "bad-ack", "", e.what());
+  Result<std::vector<wire::WorkerAck>> acks = wire::DecodeAcks(m.payload);
+  if (!acks.ok()) {
+    reject_log_.Reject(counters_, "bad-ack", "", acks.status().message());
     return;
   }
-  counters_.Add("acks." + result);
-  ApplyAck(dispatch_id, result);
+  for (const wire::WorkerAck& ack : *acks) {
+    counters_.Add("acks." + ack.result);
+    ApplyAck(ack.dispatch_id, ack.result);
+  }
   FlushOutbox();
 }
 

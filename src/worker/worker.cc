@@ -125,7 +125,7 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   if (refusal) {
     reject_log_.Reject(counters_, refusal->reason, video_id,
                        "video " + video_id + ": " + refusal->detail);
-    Ack(dispatch_id, video_id, 0, "rejected", refusal->reason);
+    PublishAck(MakeAck(dispatch_id, video_id, 0, "rejected", refusal->reason));
     return;
   }
   counters_.Add("packets_verified");
@@ -136,9 +136,10 @@ void Worker::OnDispatch(const mqtt::Message& m) {
                        "video " + video_id + ": the store quota of " +
                            std::to_string(options_.store_quota_bytes) +
                            " bytes is reached");
-    Ack(dispatch_id, video_id, number, "error", "store-full");
+    PublishAck(MakeAck(dispatch_id, video_id, number, "error", "store-full"));
     return;
   }
+  bool wake = false;
   {
     // Back-pressure: while a few batches wait, hold the MQTT thread (the
     // broker then stops sending past the receive maximum).
@@ -148,8 +149,11 @@ void Worker::OnDispatch(const mqtt::Message& m) {
     });
     queue_bytes_ += m.payload.size();
     queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id, arrived});
+    // The committer needs waking for a batch's first packet and for a full
+    // batch; while it lingers, packets in between just join.
+    wake = queue_.size() == 1 || BatchFull();
   }
-  queue_cv_.notify_one();
+  if (wake) queue_cv_.notify_one();
 }
 
 void Worker::CommitLoop() {
@@ -159,6 +163,10 @@ void Worker::CommitLoop() {
       std::unique_lock<std::mutex> lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left
+      // Linger for more packets: one fdatasync and one ack message then
+      // serve them all.
+      queue_cv_.wait_for(lock, options_.commit_linger,
+                         [&] { return stopping_ || BatchFull(); });
       // Take what fits in one batch; the rest waits for the next sync.
       size_t n = 0, bytes = 0;
       while (n < queue_.size() && n < options_.max_batch_packets &&
@@ -177,6 +185,11 @@ void Worker::CommitLoop() {
   }
 }
 
+bool Worker::BatchFull() const {
+  return queue_.size() >= options_.max_batch_packets ||
+         queue_bytes_ >= options_.max_batch_bytes;
+}
+
 void Worker::Commit(std::vector<Verified>& batch) {
   std::vector<PacketStore::PutRequest> requests;
   requests.reserve(batch.size());
@@ -185,13 +198,18 @@ void Worker::Commit(std::vector<Verified>& batch) {
   }
   Result<std::vector<PutOutcome>> put = store_.PutBatch(requests);
   counters_.Add("store_batches");
+  std::vector<wire::WorkerAck> acks;
+  acks.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     const Verified& v = batch[i];
     const std::string& video_id = v.accepted.meta.video_id;
     const int64_t number = v.accepted.meta.packet_number;
+    auto ack = [&](const char* result, const std::string& reason) {
+      acks.push_back(MakeAck(v.dispatch_id, video_id, number, result, reason));
+    };
     if (!put.ok()) {
       counters_.Add("store_errors");
-      Ack(v.dispatch_id, video_id, number, "error", put.status().message());
+      ack("error", put.status().message());
       continue;
     }
     switch ((*put)[i]) {
@@ -199,23 +217,27 @@ void Worker::Commit(std::vector<Verified>& batch) {
         counters_.Add("packets_stored");
         counters_.Add("bytes_stored", v.payload.size());
         if (registrar_) registrar_->Note(video_id, v.accepted.publisher_key);
-        Ack(v.dispatch_id, video_id, number, "stored", "");
-        if (store_latency_) {
-          store_latency_(std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - v.arrived)
-                             .count());
-        }
+        ack("stored", "");
         break;
       case PutOutcome::kDuplicate:
         counters_.Add("packets_duplicate");
-        Ack(v.dispatch_id, video_id, number, "duplicate", "");
+        ack("duplicate", "");
         break;
       case PutOutcome::kConflict:
         reject_log_.Reject(counters_, "conflict", video_id,
                            "video " + video_id + ": a different packet " +
                                std::to_string(number) + " is already stored");
-        Ack(v.dispatch_id, video_id, number, "rejected", "conflict");
+        ack("rejected", "conflict");
         break;
+    }
+  }
+  PublishAcks(acks);
+  if (store_latency_ && put.ok()) {
+    const auto now = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if ((*put)[i] != PutOutcome::kStored) continue;
+      store_latency_(
+          std::chrono::duration<double>(now - batch[i].arrived).count());
     }
   }
   if (!put.ok()) spdlog::error("store: {}", put.status().ToString());
@@ -291,18 +313,23 @@ std::optional<Refusal> Worker::CheckChain(const Accepted& a) {
   return std::nullopt;
 }
 
-void Worker::Ack(const std::string& dispatch_id, const std::string& video_id,
-                 int64_t number, const std::string& result,
-                 const std::string& reason) {
-  nlohmann::json j = {{"worker", options_.name}, {"dispatch_id", dispatch_id},
-                      {"video_id", video_id},    {"packet_number", number},
-                      {"result", result},        {"reason", reason}};
-  std::string text =
-      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  (void)client_.Publish({.topic = topics::kAck,
-                         .payload = Bytes(text.begin(), text.end()),
-                         .qos = 1},
-                        /*wait=*/false);
+wire::WorkerAck Worker::MakeAck(const std::string& dispatch_id,
+                                const std::string& video_id, int64_t number,
+                                const std::string& result,
+                                const std::string& reason) const {
+  return {.worker = options_.name,
+          .dispatch_id = dispatch_id,
+          .video_id = video_id,
+          .packet_number = number,
+          .result = result,
+          .reason = reason};
+}
+
+void Worker::PublishAcks(std::span<const wire::WorkerAck> acks) {
+  if (acks.empty()) return;
+  (void)client_.Publish(
+      {.topic = topics::kAck, .payload = wire::EncodeAcks(acks), .qos = 1},
+      /*wait=*/false);
 }
 
 }  // namespace fog::worker

@@ -19,12 +19,14 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 
 #include "common/counters.h"
 #include "mqtt/client.h"
 #include "trust/trust_store.h"
+#include "wire/ack.h"
 #include "worker/intake.h"
 #include "worker/registrar.h"
 #include "worker/store/packet_store.h"
@@ -42,9 +44,14 @@ struct WorkerOptions {
   uint64_t store_quota_bytes = 0;
   // Group commit: verified packets wait for the committer thread, which
   // stores up to this many (or max_batch_bytes) with one fdatasync and only
-  // then acknowledges each. 1 = a sync per packet.
+  // then acknowledges them, in one fog/ack message. 1 = a sync per packet.
   size_t max_batch_packets = 64;
   size_t max_batch_bytes = 16u << 20;
+  // How long the committer waits after a batch's first packet for more to
+  // join it, unless the batch fills first. Each packet waits at most this
+  // much longer for its ack; under load a sync and an ack message serve
+  // several packets. 0 = commit at once.
+  std::chrono::microseconds commit_linger{2000};
 };
 
 class Worker {
@@ -85,6 +92,8 @@ class Worker {
   };
   // The committer thread: stores queued packets in batches, then acks them.
   void CommitLoop();
+  // REQUIRES: queue_mu_ held.
+  bool BatchFull() const;
   void Commit(std::vector<Verified>& batch);
   // Repair (repair.cc): fetch a damaged packet again from another worker.
   std::string RepairTopic() const;
@@ -102,9 +111,13 @@ class Worker {
                        const StoreStats& store) const;
   // Refuses a packet whose chain link disagrees with a neighbour we hold.
   std::optional<Refusal> CheckChain(const Accepted& a);
-  void Ack(const std::string& dispatch_id, const std::string& video_id,
-           int64_t number, const std::string& result,
-           const std::string& reason);
+  wire::WorkerAck MakeAck(const std::string& dispatch_id,
+                          const std::string& video_id, int64_t number,
+                          const std::string& result,
+                          const std::string& reason) const;
+  // One fog/ack message for all of `acks` (QoS 1).
+  void PublishAcks(std::span<const wire::WorkerAck> acks);
+  void PublishAck(const wire::WorkerAck& ack) { PublishAcks({&ack, 1}); }
   void Heartbeat();
 
   const WorkerOptions options_;

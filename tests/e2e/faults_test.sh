@@ -144,12 +144,14 @@ acked = 0
 missing = 0
 for line in open(sys.argv[1]):
     try:
-        a = json.loads(line)
+        message = json.loads(line)
     except ValueError:
         continue
-    if a.get("worker") == "worker-9" and a.get("result") == "stored":
-        acked += 1
-        missing += a["packet_number"] not in held.get(a["video_id"], set())
+    # One message per group commit: an array of acks.
+    for a in message if isinstance(message, list) else [message]:
+        if a.get("worker") == "worker-9" and a.get("result") == "stored":
+            acked += 1
+            missing += a["packet_number"] not in held.get(a["video_id"], set())
 print(missing if acked else "no-acks")
 EOF
 )

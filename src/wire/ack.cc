@@ -1,0 +1,72 @@
+#include "wire/ack.h"
+
+#include <nlohmann/json.hpp>
+
+namespace fog::wire {
+
+namespace {
+
+using nlohmann::json;
+
+Result<WorkerAck> DecodeOne(const json& j) {
+  if (!j.is_object()) return Status::Corruption("an ack is not a JSON object");
+  WorkerAck ack;
+  for (auto [name, field] :
+       {std::pair{"worker", &ack.worker},
+        std::pair{"dispatch_id", &ack.dispatch_id},
+        std::pair{"video_id", &ack.video_id}, std::pair{"result", &ack.result},
+        std::pair{"reason", &ack.reason}}) {
+    auto it = j.find(name);
+    if (it == j.end() || !it->is_string()) {
+      return Status::Corruption(std::string("ack field \"") + name +
+                                "\" is missing or not a string");
+    }
+    *field = it->get<std::string>();
+  }
+  auto n = j.find("packet_number");
+  if (n == j.end() || !n->is_number_integer()) {
+    return Status::Corruption(
+        "ack field \"packet_number\" is missing or not an integer");
+  }
+  ack.packet_number = n->get<int64_t>();
+  return ack;
+}
+
+}  // namespace
+
+Bytes EncodeAcks(std::span<const WorkerAck> acks) {
+  json array = json::array();
+  for (const WorkerAck& a : acks) {
+    array.push_back({{"worker", a.worker},
+                     {"dispatch_id", a.dispatch_id},
+                     {"video_id", a.video_id},
+                     {"packet_number", a.packet_number},
+                     {"result", a.result},
+                     {"reason", a.reason}});
+  }
+  const std::string text =
+      array.dump(-1, ' ', false, json::error_handler_t::replace);
+  return Bytes(text.begin(), text.end());
+}
+
+Result<std::vector<WorkerAck>> DecodeAcks(ByteView payload) {
+  const json j = json::parse(payload.begin(), payload.end(), nullptr,
+                             /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::Corruption("ack is not JSON");
+  std::vector<WorkerAck> acks;
+  if (!j.is_array()) {
+    Result<WorkerAck> one = DecodeOne(j);
+    if (!one.ok()) return one.status();
+    acks.push_back(std::move(*one));
+    return acks;
+  }
+  acks.reserve(j.size());
+  for (const json& element : j) {
+    Result<WorkerAck> one = DecodeOne(element);
+    if (!one.ok()) return one.status();
+    acks.push_back(std::move(*one));
+  }
+  return acks;
+}
+
+}  // namespace fog::wire

@@ -1,0 +1,40 @@
+// A worker's answer to a dispatch, on fog/ack (docs/topics.md).
+//
+// A worker stores packets in group commits and answers each commit with one
+// message: a JSON array holding an ack per packet. A single ack object is
+// read as an array of one.
+
+#ifndef FOG_WIRE_ACK_H_
+#define FOG_WIRE_ACK_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/status.h"
+
+namespace fog::wire {
+
+struct WorkerAck {
+  std::string worker;
+  std::string dispatch_id;
+  std::string video_id;
+  int64_t packet_number = 0;  // 0 when the packet was refused unread
+  std::string result;         // "stored", "duplicate", "rejected" or "error"
+  std::string reason;         // why, for "rejected" and "error"
+};
+
+// A JSON array of `acks`. Text that is not valid UTF-8 (a reason quoting a
+// file system error, say) is replaced, never refused.
+Bytes EncodeAcks(std::span<const WorkerAck> acks);
+
+// Parses an array of acks or one ack object. Corruption, naming the first
+// fault, when it is not JSON or an ack lacks a field or has one of the wrong
+// type; then none of its acks is returned.
+Result<std::vector<WorkerAck>> DecodeAcks(ByteView payload);
+
+}  // namespace fog::wire
+
+#endif  // FOG_WIRE_ACK_H_
