@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/config_file.h"
 #include "cli/stream_command.h"
+#include "common/heap_tuning.h"
 
 namespace fog::cli {
 
@@ -16,10 +17,13 @@ void ReportError(const std::string& message) { spdlog::error("{}", message); }
 }  // namespace fog::cli
 
 int main(int argc, char** argv) {
+  // Before any thread: every role moves message buffers of up to a few MiB.
+  const fog::Status heap = fog::TuneHeapForMessageBuffers();
   // Logs go to stderr so stdout stays clean for data (digests, JSON, payloads).
   auto logger = spdlog::stderr_color_mt("fog");
   logger->set_pattern("fog: %^%l%$: %v");
   spdlog::set_default_logger(logger);
+  if (!heap.ok()) spdlog::warn("heap tuning: {}", heap.message());
 
   CLI::App app{"fog: post-quantum video streaming over an MQTT fog"};
   app.require_subcommand(1);

@@ -2,10 +2,12 @@
 
 #include <httplib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
 #include "common/bytes.h"
+#include "common/heap_tuning.h"
 #include "trust/keys.h"
 #include "up/broker_setup.h"
 #include "up/role_config.h"
@@ -112,9 +114,15 @@ Status FogUp::EnsurePublisherKey() {
 
 Status FogUp::StartChildren() {
   const std::string mqtt = descriptor_.mqtt_uri;
-  Status s = supervisor_.Start({"mosquitto",
-                                {"mosquitto", "-c", broker_config_},
-                                dir_ + "/logs/mosquitto.out"});
+  // Mosquitto copies each message into buffers of its size: keep them in
+  // its heap as ours are (common/heap_tuning.h).
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  Status s = supervisor_.Start(
+      {.name = "mosquitto",
+       .argv = {"mosquitto", "-c", broker_config_},
+       .log_file = dir_ + "/logs/mosquitto.out",
+       .env = {"GLIBC_TUNABLES=" +
+               GlibcMallocTunables(tunables ? tunables : "")}});
   if (!s.ok()) return s;
   if (!WaitForTcp(options_.bind, options_.mqtt_port,
                   std::chrono::seconds(10))) {

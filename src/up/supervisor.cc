@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -13,16 +14,38 @@ namespace fog::up {
 
 namespace {
 
-std::vector<char*> CArgv(const std::vector<std::string>& argv) {
+std::vector<char*> NullTerminated(const std::vector<std::string>& strings) {
   std::vector<char*> out;
-  for (const std::string& a : argv) out.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : strings)
+    out.push_back(const_cast<char*>(a.c_str()));
   out.push_back(nullptr);
   return out;
 }
 
+// This process's environment with `overrides` (NAME=value) replacing or
+// adding entries. Built before fork: the child of a threaded parent may
+// only make async-signal-safe calls, which setenv is not.
+std::vector<std::string> ChildEnvironment(
+    const std::vector<std::string>& overrides) {
+  auto name_of = [](const std::string& entry) {
+    return entry.substr(0, entry.find('='));
+  };
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const bool replaced = std::any_of(
+        overrides.begin(), overrides.end(),
+        [&](const std::string& o) { return name_of(o) == name_of(entry); });
+    if (!replaced) env.push_back(entry);
+  }
+  env.insert(env.end(), overrides.begin(), overrides.end());
+  return env;
+}
+
 // In the child after fork: restore the signal mask fog up blocked, so
 // SIGTERM reaches the child's own handling, then exec.
-[[noreturn]] void ExecChild(const std::vector<std::string>& argv,
+[[noreturn]] void ExecChild(const std::vector<char*>& argv,
+                            const std::vector<char*>& envp,
                             const std::string& log_file) {
   sigset_t none;
   sigemptyset(&none);
@@ -38,9 +61,8 @@ std::vector<char*> CArgv(const std::vector<std::string>& argv) {
   }
   int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-  std::vector<char*> args = CArgv(argv);
-  ::execvp(args[0], args.data());
-  std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
+  ::execvpe(argv[0], argv.data(), envp.data());
+  std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
   ::_exit(127);
 }
 
@@ -49,10 +71,13 @@ std::vector<char*> CArgv(const std::vector<std::string>& argv) {
 Supervisor::~Supervisor() { StopAll(); }
 
 Result<pid_t> Supervisor::Spawn(const ChildSpec& spec) {
+  const std::vector<std::string> env = ChildEnvironment(spec.env);
+  const std::vector<char*> argv = NullTerminated(spec.argv);
+  const std::vector<char*> envp = NullTerminated(env);
   pid_t pid = ::fork();
   if (pid < 0)
     return Status::IoError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) ExecChild(spec.argv, spec.log_file);
+  if (pid == 0) ExecChild(argv, envp, spec.log_file);
   return pid;
 }
 
@@ -115,10 +140,13 @@ pid_t Supervisor::pid(const std::string& name) const {
 }
 
 Result<int> RunToCompletion(const std::vector<std::string>& argv) {
+  const std::vector<std::string> env = ChildEnvironment({});
+  const std::vector<char*> args = NullTerminated(argv);
+  const std::vector<char*> envp = NullTerminated(env);
   pid_t pid = ::fork();
   if (pid < 0)
     return Status::IoError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) ExecChild(argv, "/dev/null");
+  if (pid == 0) ExecChild(args, envp, "/dev/null");
   int status = 0;
   ::waitpid(pid, &status, 0);
   if (WIFEXITED(status)) return WEXITSTATUS(status);

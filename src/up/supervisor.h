@@ -21,6 +21,8 @@ struct ChildSpec {
   std::string name;               // for logs
   std::vector<std::string> argv;  // argv[0] is the program (PATH lookup)
   std::string log_file;           // stdout and stderr go here (appended)
+  // NAME=value entries set in the child's environment, over fog up's own.
+  std::vector<std::string> env;
 };
 
 class Supervisor {
