@@ -490,6 +490,18 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
       {"64KiB", size_t{64} << 10, options.packets_64k, options.window_64k},
       {"1MiB", size_t{1} << 20, options.packets_1m, options.window_1m}};
   std::mt19937_64 rng(std::random_device{}());
+  if (options.warmup_64k > 0) {
+    // Its own budget: the measured runs keep theirs whole.
+    const Case warmup{"warmup", size_t{64} << 10, options.warmup_64k,
+                      options.window_64k};
+    Budget budget(options.timeout_seconds);
+    for (const auto& [path, run] :
+         {std::pair{"raw", &RunRaw}, std::pair{"fog", &RunFog}}) {
+      const json j = run(paths, warmup, warmup.window, budget, rng);
+      out["warmup_64KiB"][path] = {{"completed", j.value("completed", 0)},
+                                   {"incomplete", j.value("incomplete", true)}};
+    }
+  }
   Budget budget(options.timeout_seconds);
   bool incomplete = false;
   // Interleaved (raw, fog) per size, so drift in the machine's load hits

@@ -30,6 +30,10 @@ void AddDatapathCommand(CLI::App& bench, int* exit_code) {
   cmd->add_option("--packets-1m", o->packets_1m, "Messages of 1 MiB")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
+  cmd->add_option("--warmup-64k", o->warmup_64k,
+                  "64 KiB messages per path sent, unmeasured, beforehand")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   cmd->add_option("--window-64k", o->window_64k, "64 KiB messages in flight")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
