@@ -64,6 +64,10 @@ int RunWorker(WorkerArgs args) {
     ReportError("--name: " + s.message());
     return kExitUsage;
   }
+  if (!std::isfinite(args.commit_linger_ms)) {
+    ReportError("--commit-linger-ms: not a number of milliseconds");
+    return kExitUsage;
+  }
   if (args.store_dir.empty())
     args.store_dir = "./fog-data/workers/" + args.name;
   std::vector<std::string> rejected;

@@ -147,6 +147,13 @@ void Worker::OnDispatch(const mqtt::Message& m) {
     queue_space_.wait(lock, [&] {
       return stopping_ || queue_bytes_ < 4 * options_.max_batch_bytes;
     });
+    if (stopping_) {
+      // The committer has stored its last batch: the master sends this
+      // packet elsewhere at once instead of after its ack timeout.
+      lock.unlock();
+      PublishAck(MakeAck(dispatch_id, video_id, number, "error", "stopping"));
+      return;
+    }
     queue_bytes_ += m.payload.size();
     queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id, arrived});
     // The committer needs waking for a batch's first packet and for a full
@@ -163,10 +170,11 @@ void Worker::CommitLoop() {
       std::unique_lock<std::mutex> lock(queue_mu_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left
-      // Linger for more packets: one fdatasync and one ack message then
-      // serve them all.
-      queue_cv_.wait_for(lock, options_.commit_linger,
-                         [&] { return stopping_ || BatchFull(); });
+      // Linger for more packets, counted from the oldest one's arrival:
+      // one fdatasync and one ack message then serve them all.
+      queue_cv_.wait_until(lock,
+                           queue_.front().arrived + options_.commit_linger,
+                           [&] { return stopping_ || BatchFull(); });
       // Take what fits in one batch; the rest waits for the next sync.
       size_t n = 0, bytes = 0;
       while (n < queue_.size() && n < options_.max_batch_packets &&
