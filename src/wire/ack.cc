@@ -23,6 +23,11 @@ Result<WorkerAck> DecodeOne(const json& j) {
     }
     *field = it->get<std::string>();
   }
+  if (ack.result != "stored" && ack.result != "duplicate" &&
+      ack.result != "rejected" && ack.result != "error") {
+    return Status::Corruption("ack result \"" + ack.result +
+                              "\" is not stored, duplicate, rejected or error");
+  }
   auto n = j.find("packet_number");
   if (n == j.end() || !n->is_number_integer()) {
     return Status::Corruption(

@@ -3,6 +3,8 @@
 // A worker stores packets in group commits and answers each commit with one
 // message: a JSON array holding an ack per packet. A single ack object is
 // read as an array of one.
+//
+// Thread-safety: plain functions over values; safe from any thread.
 
 #ifndef FOG_WIRE_ACK_H_
 #define FOG_WIRE_ACK_H_
@@ -31,8 +33,9 @@ struct WorkerAck {
 Bytes EncodeAcks(std::span<const WorkerAck> acks);
 
 // Parses an array of acks or one ack object. Corruption, naming the first
-// fault, when it is not JSON or an ack lacks a field or has one of the wrong
-// type; then none of its acks is returned.
+// fault, when it is not JSON, an ack lacks a field or has one of the wrong
+// type, or a result is none of the four; then none of its acks is returned
+// (they come from one worker's commit, which is broken as a whole).
 Result<std::vector<WorkerAck>> DecodeAcks(ByteView payload);
 
 }  // namespace fog::wire

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace fog::wire {
 namespace {
@@ -69,6 +71,8 @@ TEST(AckTest, RefusesAMessageWithAnyBadAck) {
                        R"("packet_number":"1","result":"stored","reason":""})"),
            std::string(R"({"worker":"w","dispatch_id":1,"video_id":"v",)"
                        R"("packet_number":1,"result":"stored","reason":""})"),
+           std::string(R"({"worker":"w","dispatch_id":"1","video_id":"v",)"
+                       R"("packet_number":1,"result":"kept","reason":""})"),
        }) {
     Result<std::vector<WorkerAck>> r = DecodeAcks(B(bad));
     ASSERT_FALSE(r.ok()) << bad;
