@@ -1,13 +1,15 @@
 // Keeps message-sized buffers in the malloc heap.
 //
 // Every packet allocates and frees buffers of 64 KiB to a few MiB on its way
-// through the MQTT client library, the broker and our code. With glibc's
-// defaults a buffer over 128 KiB is mmap'ed and munmap'ed each time, and
-// free space at a heap's top is handed back with madvise, so each message
-// pays page faults to get fresh zeroed pages. Faults are dear on virtual
-// machines: on the reference machine a 1 MiB message through Mosquitto cost
-// 23 ms of CPU with the defaults and 1.7 ms with these settings
-// (docs/performance.md). The price is that a process keeps up to
+// through the MQTT client library, the broker and our code. glibc returns
+// the free top of a heap to the kernel once it exceeds the trim threshold
+// (by default twice a threshold that follows the largest buffer freed so
+// far), and serves buffers above the mmap threshold with mmap of their own.
+// With many messages in flight a heap's top grows and shrinks by megabytes,
+// and every regrowth faults in fresh zeroed pages. Faults are dear on
+// virtual machines: on the reference machine a 1 MiB message through
+// Mosquitto cost 23 ms of CPU with the defaults and 1.7 ms with these
+// settings (docs/performance.md). The price is that a process keeps up to
 // kHeapTrimThreshold of freed memory per arena for reuse.
 
 #ifndef FOG_COMMON_HEAP_TUNING_H_
