@@ -453,17 +453,17 @@ struct Paths {
   trust::SecretKey key;
 };
 
-json RunRaw(const Paths& p, const Case& c, int window, Budget& budget,
+json RunRaw(const Paths& p, const Case& c, Budget& budget,
             std::mt19937_64& rng) {
   if (budget.exhausted()) return Budget::Skipped();
   const std::string topic = "reply/bench-raw-" + RandomHex(rng);
   const std::vector<mqtt::Message> messages = RawMessages(topic, c, rng);
   return Measure(
-      p.raw, p.fog_dir, topic, messages, "messages", c.bytes, window, budget,
+      p.raw, p.fog_dir, topic, messages, "messages", c.bytes, c.window, budget,
       [&topic](const mqtt::Message& m, Tracker& t) { ParseRaw(topic, m, t); });
 }
 
-json RunFog(const Paths& p, const Case& c, int window, Budget& budget,
+json RunFog(const Paths& p, const Case& c, Budget& budget,
             std::mt19937_64& rng) {
   if (budget.exhausted()) return Budget::Skipped();  // don't sign for nothing
   const std::string video_id = "bench-" + RandomHex(rng) + "-" + c.label;
@@ -474,7 +474,7 @@ json RunFog(const Paths& p, const Case& c, int window, Budget& budget,
   if (!messages.ok())
     return {{"error", messages.status().ToString()}, {"incomplete", true}};
   json j = Measure(p.fog, p.fog_dir, wire::topics::kAck, *messages, "packets",
-                   c.bytes, window, budget,
+                   c.bytes, c.window, budget,
                    [&video_id](const mqtt::Message& m, Tracker& t) {
                      ParseAcks(video_id, m, t);
                    });
@@ -497,7 +497,7 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
     Budget budget(options.timeout_seconds);
     for (const auto& [path, run] :
          {std::pair{"raw", &RunRaw}, std::pair{"fog", &RunFog}}) {
-      const json j = run(paths, warmup, warmup.window, budget, rng);
+      const json j = run(paths, warmup, budget, rng);
       out["warmup_64KiB"][path] = {{"completed", j.value("completed", 0)},
                                    {"incomplete", j.value("incomplete", true)}};
     }
@@ -507,8 +507,8 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
   // Interleaved (raw, fog) per size, so drift in the machine's load hits
   // both sides of a ratio alike.
   for (const Case& c : cases) {
-    const json r = RunRaw(paths, c, c.window, budget, rng);
-    const json f = RunFog(paths, c, c.window, budget, rng);
+    const json r = RunRaw(paths, c, budget, rng);
+    const json f = RunFog(paths, c, budget, rng);
     incomplete |= r.value("incomplete", true) || f.value("incomplete", true);
     out["raw"][c.label] = r;
     out["fog"][c.label] = f;

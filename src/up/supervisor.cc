@@ -44,8 +44,7 @@ std::vector<std::string> ChildEnvironment(
 
 // In the child after fork: restore the signal mask fog up blocked, so
 // SIGTERM reaches the child's own handling, then exec.
-[[noreturn]] void ExecChild(const std::vector<char*>& argv,
-                            const std::vector<char*>& envp,
+[[noreturn]] void ExecChild(const std::vector<char*>& argv, char* const* envp,
                             const std::string& log_file) {
   sigset_t none;
   sigemptyset(&none);
@@ -61,7 +60,7 @@ std::vector<std::string> ChildEnvironment(
   }
   int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-  ::execvpe(argv[0], argv.data(), envp.data());
+  ::execvpe(argv[0], argv.data(), envp);
   std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
   ::_exit(127);
 }
@@ -77,7 +76,7 @@ Result<pid_t> Supervisor::Spawn(const ChildSpec& spec) {
   pid_t pid = ::fork();
   if (pid < 0)
     return Status::IoError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) ExecChild(argv, envp, spec.log_file);
+  if (pid == 0) ExecChild(argv, envp.data(), spec.log_file);
   return pid;
 }
 
@@ -140,13 +139,11 @@ pid_t Supervisor::pid(const std::string& name) const {
 }
 
 Result<int> RunToCompletion(const std::vector<std::string>& argv) {
-  const std::vector<std::string> env = ChildEnvironment({});
   const std::vector<char*> args = NullTerminated(argv);
-  const std::vector<char*> envp = NullTerminated(env);
   pid_t pid = ::fork();
   if (pid < 0)
     return Status::IoError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) ExecChild(args, envp, "/dev/null");
+  if (pid == 0) ExecChild(args, environ, "/dev/null");
   int status = 0;
   ::waitpid(pid, &status, 0);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
