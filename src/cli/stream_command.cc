@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 #include "cli/commands.h"
 #include "config/fog_descriptor.h"
 #include "mqtt/client.h"
@@ -104,6 +106,11 @@ int RunStream(StreamArgs args) {
       stderr, publisher::TerminalProgress::IsTerminal(stderr));
   Result<publisher::StreamSummary> summary =
       publisher::StreamVideo(*options, client, &progress);
+  if (uint64_t again = client.publish_queue().sent_again; again > 0) {
+    progress.EndLine();
+    spdlog::warn("{} packets sent again after the broker connection dropped",
+                 again);
+  }
   client.Disconnect();
   if (!summary.ok()) {
     progress.EndLine();

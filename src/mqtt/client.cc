@@ -2,6 +2,7 @@
 
 #include <mqtt/async_client.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -9,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <utility>
 
 namespace fog::mqtt {
 
@@ -25,6 +27,11 @@ namespace {
 
 // Paho keeps this many publishes queued while reconnecting.
 constexpr int kMaxBufferedMessages = 10000;
+
+// A publish in flight each time the connection dropped this often fails:
+// the broker may be closing the connection because of it (Mosquitto does
+// so for a topic with a wildcard).
+constexpr int kMaxSendAttempts = 5;
 
 paho::message_ptr ToPaho(const Message& m) {
   auto msg = paho::make_message(m.topic, m.payload.data(), m.payload.size(),
@@ -211,7 +218,8 @@ class Client::Impl {
                                    std::to_string(waiting_.size()) +
                                    " publishes already waiting");
       }
-      waiting_.push_back({ToPaho(m), m.topic.size() + m.payload.size(), done});
+      waiting_.push_back(
+          {ToPaho(m), m.topic.size() + m.payload.size(), done, wait});
       Drain(lock);
     }
     if (wait) return result.get();
@@ -226,7 +234,11 @@ class Client::Impl {
           return waiting_.empty() && sent_.empty();
         }))
       return Status::Unavailable("MQTT: publishes still unacknowledged");
-    return Status::OK();
+    if (unwaited_failures_ == 0) return Status::OK();
+    Status first = std::move(first_unwaited_failure_);
+    const uint64_t n = std::exchange(unwaited_failures_, 0);
+    return Status::Unavailable(
+        std::to_string(n) + " publishes failed; the first: " + first.message());
   }
 
   void Disconnect() {
@@ -253,22 +265,34 @@ class Client::Impl {
     paho::message_ptr message;
     size_t bytes;
     std::shared_ptr<std::promise<Status>> done;
-  };
-  struct Sent {
-    size_t bytes;
-    std::shared_ptr<std::promise<Status>> done;
+    bool waited;       // the caller holds the result; else Flush() reports
+    uint64_t id = 0;   // set once handed to Paho; kept when sent again
+    int attempts = 0;  // handed to Paho this often
   };
 
   class Listener : public paho::iaction_listener {
    public:
     explicit Listener(Impl* impl) : impl_(impl) {}
     void on_success(const paho::token& t) override {
-      impl_->Completed(t, Status::OK());
+      impl_->Completed(t, Status::OK(), /*send_again=*/false);
     }
     void on_failure(const paho::token& t) override {
-      impl_->Completed(
-          t, Status::Unavailable("MQTT publish failed, reason " +
-                                 std::to_string(t.get_reason_code())));
+      // Paho fails a publish that the connection's end cut short: written
+      // into a broken socket (MQTTASYNC_FAILURE), or held unacknowledged
+      // when the connection dropped and the new session does not carry it
+      // on (a clean start, or a broker that lost the session). It may never
+      // have reached the broker, so it is sent again. A broker's refusal (a
+      // v5 reason code) is final.
+      const int rc = t.get_return_code();
+      const bool lost_with_connection =
+          t.get_reason_code() < paho::ReasonCode::UNSPECIFIED_ERROR &&
+          (rc == MQTTASYNC_FAILURE || rc == MQTTASYNC_DISCONNECTED ||
+           rc == MQTTASYNC_OPERATION_INCOMPLETE);
+      impl_->Completed(t,
+                       Status::Unavailable("MQTT publish failed, code " +
+                                           std::to_string(rc) + ", reason " +
+                                           std::to_string(t.get_reason_code())),
+                       lost_with_connection);
     }
 
    private:
@@ -287,15 +311,18 @@ class Client::Impl {
                                  options_.max_inflight_bytes)) {
       Outgoing o = std::move(waiting_.front());
       waiting_.pop_front();
-      const uint64_t id = next_id_++;
+      if (o.id == 0) o.id = next_id_++;
+      const uint64_t id = o.id;
+      const paho::message_ptr message = o.message;
       inflight_bytes_ += o.bytes;
-      sent_[id] = {o.bytes, o.done};
+      ++o.attempts;
+      sent_.emplace(id, std::move(o));
       lock.unlock();
       Status refused;
       try {
-        client_->publish(o.message, reinterpret_cast<void*>(id), listener_);
+        client_->publish(message, reinterpret_cast<void*>(id), listener_);
       } catch (const paho::exception& e) {
-        refused = FromException("publish to " + o.message->get_topic(), e);
+        refused = FromException("publish to " + message->get_topic(), e);
       }
       lock.lock();
       if (!refused.ok()) Settle(id, refused);
@@ -304,17 +331,49 @@ class Client::Impl {
     flow_cv_.notify_all();
   }
 
-  void Completed(const paho::token& t, Status status) {
+  void Completed(const paho::token& t, Status status, bool send_again) {
     std::unique_lock<std::mutex> lock(flow_mu_);
-    Settle(reinterpret_cast<uint64_t>(t.get_user_context()), std::move(status));
+    const auto id = reinterpret_cast<uint64_t>(t.get_user_context());
+    auto it = sent_.find(id);
+    if (it != sent_.end()) {
+      if (!send_again) {
+        Settle(id, std::move(status));
+      } else if (it->second.attempts < kMaxSendAttempts) {
+        SendAgain(id);
+      } else {
+        Settle(id,
+               Status::Unavailable(
+                   status.message() + "; the connection dropped with it " +
+                   "in flight " + std::to_string(kMaxSendAttempts) + " times"));
+      }
+    }
     Drain(lock);
+  }
+
+  // Puts a publish back in line, ahead of every later one, to be handed to
+  // Paho again (which holds it while disconnected). Only publishes that
+  // were in flight together can overtake one another this way.
+  void SendAgain(uint64_t id) {
+    auto it = sent_.find(id);
+    if (it == sent_.end()) return;
+    inflight_bytes_ -= it->second.bytes;
+    auto at = std::find_if(
+        waiting_.begin(), waiting_.end(),
+        [id](const Outgoing& o) { return o.id == 0 || o.id > id; });
+    waiting_.insert(at, std::move(it->second));
+    sent_.erase(it);
+    ++sent_again_;
   }
 
   void Settle(uint64_t id, Status status) {
     auto it = sent_.find(id);
     if (it == sent_.end()) return;
-    inflight_bytes_ -= it->second.bytes;
-    it->second.done->set_value(std::move(status));
+    Outgoing& o = it->second;
+    inflight_bytes_ -= o.bytes;
+    if (!status.ok() && !o.waited && unwaited_failures_++ == 0) {
+      first_unwaited_failure_ = status;
+    }
+    o.done->set_value(std::move(status));
     sent_.erase(it);
   }
 
@@ -322,10 +381,14 @@ class Client::Impl {
   // Before client_, so that they outlive Paho's last callback.
   Listener listener_;
   mutable std::mutex flow_mu_;
-  std::condition_variable flow_cv_;  // a publish settled
-  std::deque<Outgoing> waiting_;     // not yet handed to Paho
-  std::map<uint64_t, Sent> sent_;    // handed to Paho, not yet settled
+  std::condition_variable flow_cv_;    // a publish settled
+  std::deque<Outgoing> waiting_;       // not yet handed to Paho
+  std::map<uint64_t, Outgoing> sent_;  // handed to Paho, not yet settled
   size_t inflight_bytes_ = 0;
+  // Failed publishes whose callers did not wait; reported by Flush().
+  uint64_t unwaited_failures_ = 0;
+  Status first_unwaited_failure_;
+  uint64_t sent_again_ = 0;
   uint64_t next_id_ = 1;
   bool draining_ = false;
   std::unique_ptr<paho::async_client> client_;
@@ -380,7 +443,7 @@ uint64_t Client::reconnects() const { return impl_->reconnects_; }
 
 Client::PublishQueue Client::publish_queue() const {
   std::lock_guard<std::mutex> lock(impl_->flow_mu_);
-  return {impl_->waiting_.size(), impl_->inflight_bytes_};
+  return {impl_->waiting_.size(), impl_->inflight_bytes_, impl_->sent_again_};
 }
 
 const std::string& Client::client_id() const {

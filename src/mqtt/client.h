@@ -10,6 +10,10 @@
 //    one at a time, in arrival order. The handler must not block for long.
 //  - Publish() with wait=true returns once the broker acknowledged the
 //    message (QoS 1/2) or it was written (QoS 0); wait=false queues it.
+//  - A QoS 1/2 publish still unacknowledged when the connection drops is
+//    sent again after reconnecting, whatever the session: the broker may
+//    receive it twice, never zero times. Only the broker refusing it fails
+//    it.
 //
 // Thread-safety: all methods may be called from any thread, including from
 // inside the message handler (except Disconnect()).
@@ -86,7 +90,8 @@ class Client {
   // `wait`, returns once the broker acknowledged it; otherwise at once, with
   // an error only if it could not be queued or was refused already.
   Status Publish(const Message& message, bool wait = true);
-  // Waits until every queued publish was acknowledged, or the timeout.
+  // Waits until every queued publish was settled, or the timeout. Fails if
+  // a publish made without `wait` failed since the last Flush().
   Status Flush(std::chrono::milliseconds timeout);
   void Disconnect();
 
@@ -96,6 +101,7 @@ class Client {
   struct PublishQueue {
     size_t waiting = 0;
     size_t inflight_bytes = 0;
+    uint64_t sent_again = 0;  // lost with a connection and sent again
   };
   PublishQueue publish_queue() const;
   const std::string& client_id() const;

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
+#include <thread>
 #include <vector>
 
 #include "testing/test_broker.h"
@@ -106,6 +108,80 @@ TEST_F(ClientTest, ReconnectsAndResubscribesAfterBrokerRestart) {
   ASSERT_TRUE(pub.Connect(5s).ok());
   ASSERT_TRUE(pub.Publish({.topic = "r/1", .payload = {9}, .qos = 1}).ok());
   EXPECT_EQ(inbox.WaitFor(1).size(), 1u);
+}
+
+// Publishes that the broker did not acknowledge before it went away are
+// sent again once it is back, even by a clean-start client: Flush() means
+// every message reached the broker.
+TEST_F(ClientTest, PublishesSurviveBrokerRestarts) {
+  constexpr int kMessages = 600;
+  std::mutex mu;
+  std::set<int> received;
+  ConnectOptions sub_opts{.uri = broker_.uri(),
+                          .client_id = "restart-sub",
+                          .clean_start = false,
+                          .session_expiry_seconds = 3600};
+  Client sub(sub_opts);
+  sub.OnMessage([&](const Message& m) {
+    std::lock_guard<std::mutex> lock(mu);
+    received.insert(m.payload[0] | m.payload[1] << 8);
+  });
+  ASSERT_TRUE(sub.Connect(5s).ok());
+  ASSERT_TRUE(sub.Subscribe("s/#", 1).ok());
+
+  Client pub({.uri = broker_.uri(), .client_id = "restart-pub"});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  std::thread restarter([&] {
+    for (int i = 0; i < 3; ++i) {
+      std::this_thread::sleep_for(300ms);
+      ASSERT_TRUE(broker_.Restart().ok());
+    }
+  });
+  for (int i = 0; i < kMessages; ++i) {
+    Bytes payload(32 * 1024, 0);
+    payload[0] = i & 0xFF;
+    payload[1] = i >> 8;
+    Status published = pub.Publish(
+        {.topic = "s/x", .payload = payload, .qos = 1}, /*wait=*/false);
+    ASSERT_TRUE(published.ok()) << published.ToString();
+    std::this_thread::sleep_for(2ms);
+  }
+  restarter.join();
+  Status flushed = pub.Flush(30s);
+  ASSERT_TRUE(flushed.ok()) << flushed.ToString();
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (received.size() == kMessages) break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  std::vector<int> missing;
+  for (int i = 0; i < kMessages; ++i) {
+    if (!received.contains(i)) missing.push_back(i);
+  }
+  EXPECT_TRUE(missing.empty()) << missing.size() << " missing, first "
+                               << (missing.empty() ? -1 : missing[0]);
+}
+
+// A publish nobody waited for that fails is reported by the next Flush(),
+// and only by that one. Mosquitto closes the connection over a wildcard in a
+// publish's topic, so this one is sent again until its attempts run out.
+TEST_F(ClientTest, FlushReportsFailedPublishesOnce) {
+  Client pub({.uri = broker_.uri(), .client_id = "flush-pub"});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  (void)pub.Publish({.topic = "bad/#", .payload = {1}, .qos = 1},
+                    /*wait=*/false);
+  Status flushed = pub.Flush(60s);
+  EXPECT_FALSE(flushed.ok());
+  EXPECT_NE(flushed.message().find("1 publishes failed"), std::string::npos)
+      << flushed.ToString();
+  EXPECT_NE(flushed.message().find("in flight 5 times"), std::string::npos)
+      << flushed.ToString();
+  ASSERT_TRUE(
+      pub.Publish({.topic = "good", .payload = {2}, .qos = 1}, false).ok());
+  EXPECT_TRUE(pub.Flush(5s).ok());
 }
 
 // A burst far over the in-flight budget, published from a message handler

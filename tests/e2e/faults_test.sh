@@ -19,6 +19,8 @@ acks_pid=
 cleanup() {
   [[ -n $w9_pid ]] && kill -9 "$w9_pid" 2>/dev/null
   [[ -n $acks_pid ]] && kill "$acks_pid" 2>/dev/null
+  # What fog up saw exit and restarted tells a failure's story.
+  ((failures > 0)) && tail -n 30 "$tmp/fog.up.log"
   stop_fog
   [[ -n ${FOG_KEEP_TMP:-} ]] && echo "kept $tmp" || rm -rf "$tmp"
 }
@@ -64,6 +66,7 @@ stream_with_fault() {
   local stream_pid=$!
   sleep "$delay"
   "$@"
+  expect "$id: the fault was injected ($*)" test $? = 0
   wait $stream_pid
   local rc=$?
   expect "$id: the publisher exits 0 across the fault (rc $rc)" test $rc = 0
