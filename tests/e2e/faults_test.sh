@@ -36,8 +36,16 @@ make_short_video() {
     -preset veryfast -g 5 -keyint_min 5 -sc_threshold 0 -c:a aac -b:a 64k "$1"
 }
 
-# The pid of the process whose command line contains $1.
+# The pid of the process whose command line matches $1. Patterns name this
+# fog's directory: other suites run fogs of their own meanwhile.
 pid_of() { pgrep -f -- "$1" | head -n 1; }
+# replaced PATTERN OLD-PID: a process other than OLD-PID matches PATTERN.
+# (Not through sh -c: pgrep would find that shell's own command line.)
+replaced() {
+  local pid
+  pid=$(pid_of "$1")
+  [[ -n $pid && $pid != "$2" ]]
+}
 
 # check_video ID SOURCE PACKETS: fog get returns every packet, valid, and
 # the same per-stream hashes as SOURCE; the registry counts each once.
@@ -92,26 +100,26 @@ make_short_video "$tmp/src.mp4" 10 || { echo "ffmpeg failed"; exit 1; }
 n=51
 
 # --- 1. kill -9 a worker mid-stream; fog up restarts it
-w2=$(pid_of "roles/worker-2.conf")
+w2=$(pid_of "$d/roles/worker-2.conf")
 stream_with_fault fault-worker "$tmp/src.mp4" 3 kill -9 "$w2"
 check_video fault-worker "$tmp/src.mp4" $n
 expect "fog up restarted worker-2" \
-  wait_for 10 sh -c "pgrep -f roles/worker-2.conf | grep -qv '^$w2\$'"
+  wait_for 10 replaced "$d/roles/worker-2.conf" "$w2"
 
 # --- 2. kill -9 the master mid-stream; fog up restarts it, its journal
 # and the broker's persistent session hand it what it had not settled
-master=$(pid_of "roles/master.conf")
+master=$(pid_of "$d/roles/master.conf")
 stream_with_fault fault-master "$tmp/src.mp4" 3 kill -9 "$master"
 check_video fault-master "$tmp/src.mp4" $n
 expect "the restarted master replayed its journal" \
   grep -q "journal .*to dispatch again" "$d/logs/master.log"
 
 # --- 3. restart the broker mid-stream (persistence on); everyone reconnects
-broker=$(pid_of "mosquitto -c $d/")
+broker=$(pid_of "^mosquitto -c $d/")
 stream_with_fault fault-broker "$tmp/src.mp4" 3 kill -TERM "$broker"
 check_video fault-broker "$tmp/src.mp4" $n
 expect "fog up restarted the broker" \
-  sh -c "pgrep -f 'mosquitto -c $d/' | grep -qv '^$broker\$'"
+  wait_for 10 replaced "^mosquitto -c $d/" "$broker"
 
 # --- 4. kill -9 worker-9 while it writes, leave a torn record, reopen
 master_pw=$(role_password "$d" master)
