@@ -233,7 +233,8 @@ class Client::Impl {
     if (!flow_cv_.wait_for(lock, timeout, [this] {
           return waiting_.empty() && sent_.empty();
         }))
-      return Status::Unavailable("MQTT: publishes still unacknowledged");
+      return Status::Unavailable("MQTT: publishes still unacknowledged after " +
+                                 std::to_string(timeout.count()) + " ms");
     if (unwaited_failures_ == 0) return Status::OK();
     Status first = std::move(first_unwaited_failure_);
     const uint64_t n = std::exchange(unwaited_failures_, 0);

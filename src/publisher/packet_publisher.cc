@@ -73,9 +73,9 @@ Status PacketPublisher::Publish(media::MediaPacket packet, bool last) {
 Status PacketPublisher::Flush() {
   Status s = client_.Flush(options_.ack_timeout);
   if (!s.ok()) {
-    return Status::Unavailable(fmt::format(
-        "the broker did not acknowledge the packets of {} within {} ms ({})",
-        options_.video_id, options_.ack_timeout.count(), s.message()));
+    return Status::Unavailable(
+        fmt::format("the broker did not take every packet of {}: {}",
+                    options_.video_id, s.message()));
   }
   in_flight_packets_ = 0;
   in_flight_bytes_ = 0;
