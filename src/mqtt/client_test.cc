@@ -134,7 +134,7 @@ TEST_F(ClientTest, PublishesSurviveBrokerRestarts) {
   std::thread restarter([&] {
     for (int i = 0; i < 3; ++i) {
       std::this_thread::sleep_for(300ms);
-      ASSERT_TRUE(broker_.Restart().ok());
+      EXPECT_TRUE(broker_.Restart().ok());
     }
   });
   for (int i = 0; i < kMessages; ++i) {
@@ -143,7 +143,10 @@ TEST_F(ClientTest, PublishesSurviveBrokerRestarts) {
     payload[1] = i >> 8;
     Status published = pub.Publish(
         {.topic = "s/x", .payload = payload, .qos = 1}, /*wait=*/false);
-    ASSERT_TRUE(published.ok()) << published.ToString();
+    if (!published.ok()) {
+      ADD_FAILURE() << "message " << i << ": " << published.ToString();
+      break;  // and still join the restarter
+    }
     std::this_thread::sleep_for(2ms);
   }
   restarter.join();
