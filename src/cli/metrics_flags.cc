@@ -45,6 +45,16 @@ void AddMqttMetrics(metrics::Exporter& exporter, const std::string& component,
       metrics::Kind::kGauge, [&client] {
         return static_cast<double>(client.publish_queue().inflight_bytes);
       });
+  add("publishes_sent_again_total",
+      "Publishes in flight when the connection dropped, published again",
+      metrics::Kind::kCounter, [&client] {
+        return static_cast<double>(client.publish_queue().sent_again);
+      });
+  add("publishes_failed_total",
+      "Publishes that failed for good (refused by the broker, or in flight "
+      "through five connection drops)",
+      metrics::Kind::kCounter,
+      [&client] { return static_cast<double>(client.publish_queue().failed); });
 }
 
 }  // namespace fog::cli

@@ -371,8 +371,11 @@ class Client::Impl {
     if (it == sent_.end()) return;
     Outgoing& o = it->second;
     inflight_bytes_ -= o.bytes;
-    if (!status.ok() && !o.waited && unwaited_failures_++ == 0) {
-      first_unwaited_failure_ = status;
+    if (!status.ok()) {
+      ++failed_;
+      if (!o.waited && unwaited_failures_++ == 0) {
+        first_unwaited_failure_ = status;
+      }
     }
     o.done->set_value(std::move(status));
     sent_.erase(it);
@@ -390,6 +393,7 @@ class Client::Impl {
   uint64_t unwaited_failures_ = 0;
   Status first_unwaited_failure_;
   uint64_t sent_again_ = 0;
+  uint64_t failed_ = 0;
   uint64_t next_id_ = 1;
   bool draining_ = false;
   std::unique_ptr<paho::async_client> client_;
@@ -444,7 +448,8 @@ uint64_t Client::reconnects() const { return impl_->reconnects_; }
 
 Client::PublishQueue Client::publish_queue() const {
   std::lock_guard<std::mutex> lock(impl_->flow_mu_);
-  return {impl_->waiting_.size(), impl_->inflight_bytes_, impl_->sent_again_};
+  return {impl_->waiting_.size(), impl_->inflight_bytes_, impl_->sent_again_,
+          impl_->failed_};
 }
 
 const std::string& Client::client_id() const {

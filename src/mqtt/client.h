@@ -102,6 +102,7 @@ class Client {
     size_t waiting = 0;
     size_t inflight_bytes = 0;
     uint64_t sent_again = 0;  // lost with a connection and sent again
+    uint64_t failed = 0;      // settled with an error, ever
   };
   PublishQueue publish_queue() const;
   const std::string& client_id() const;

@@ -182,6 +182,8 @@ TEST_F(ClientTest, FlushReportsFailedPublishesOnce) {
       << flushed.ToString();
   EXPECT_NE(flushed.message().find("in flight 5 times"), std::string::npos)
       << flushed.ToString();
+  EXPECT_EQ(pub.publish_queue().sent_again, 4u);
+  EXPECT_EQ(pub.publish_queue().failed, 1u);
   ASSERT_TRUE(
       pub.Publish({.topic = "good", .payload = {2}, .qos = 1}, false).ok());
   EXPECT_TRUE(pub.Flush(5s).ok());

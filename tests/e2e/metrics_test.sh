@@ -136,6 +136,10 @@ for c in $components; do
     test "$(m "one('$c', 'fog_${c%%-*}_mqtt_publishes_waiting')")" = 0.0
   expect "$c: in-flight bytes within the 1 MiB budget" \
     test "$(m "0 <= one('$c', 'fog_${c%%-*}_mqtt_inflight_bytes') <= 1048576")" = True
+  expect "$c: no publish failed" \
+    test "$(m "j['$c'].get('fog_${c%%-*}_mqtt_publishes_failed_total')")" = 0.0
+  expect "$c: publishes sent again present" \
+    test "$(m "'fog_${c%%-*}_mqtt_publishes_sent_again_total' in j['$c']")" = True
 done
 
 # --- a broker restart: every client reconnects, and says so
