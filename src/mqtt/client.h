@@ -12,8 +12,8 @@
 //    message (QoS 1/2) or it was written (QoS 0); wait=false queues it.
 //  - A QoS 1/2 publish still unacknowledged when the connection drops is
 //    sent again after reconnecting, whatever the session: the broker may
-//    receive it twice, never zero times. Only the broker refusing it fails
-//    it.
+//    receive it twice, never zero times. It fails only if the broker refuses
+//    it, or if the connection dropped with it in flight five times.
 //
 // Thread-safety: all methods may be called from any thread, including from
 // inside the message handler (except Disconnect()).
