@@ -156,6 +156,10 @@ class Client::Impl {
   }
 
   Status Connect(std::chrono::milliseconds timeout) {
+    {
+      std::lock_guard<std::mutex> lock(flow_mu_);
+      closing_ = false;
+    }
     try {
       auto token = client_->connect(BuildConnectOptions());
       if (!token->wait_for(timeout)) {
@@ -243,6 +247,12 @@ class Client::Impl {
   }
 
   void Disconnect() {
+    {
+      // From now on a publish the disconnection fails is not sent again:
+      // Paho would only hold it, and keep it past its own destruction.
+      std::lock_guard<std::mutex> lock(flow_mu_);
+      closing_ = true;
+    }
     try {
       if (client_->is_connected()) {
         client_->disconnect()->wait_for(std::chrono::seconds(5));
@@ -305,7 +315,7 @@ class Client::Impl {
   // each Paho call: Paho's callback thread holds Paho's lock when it calls
   // Completed(), which takes flow_mu_.
   void Drain(std::unique_lock<std::mutex>& lock) {
-    if (draining_) return;
+    if (draining_ || closing_) return;
     draining_ = true;
     while (!waiting_.empty() &&
            (sent_.empty() || inflight_bytes_ + waiting_.front().bytes <=
@@ -337,7 +347,7 @@ class Client::Impl {
     const auto id = reinterpret_cast<uint64_t>(t.get_user_context());
     auto it = sent_.find(id);
     if (it != sent_.end()) {
-      if (!send_again) {
+      if (!send_again || closing_) {
         Settle(id, std::move(status));
       } else if (it->second.attempts < kMaxSendAttempts) {
         SendAgain(id);
@@ -396,6 +406,7 @@ class Client::Impl {
   uint64_t failed_ = 0;
   uint64_t next_id_ = 1;
   bool draining_ = false;
+  bool closing_ = false;  // Disconnect() began
   std::unique_ptr<paho::async_client> client_;
   Handler handler_;
   std::function<void()> on_reconnect_;
