@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bench/bench.h"
-#include "sis/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa.h"
 
 namespace fog::bench {
 namespace {

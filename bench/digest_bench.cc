@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "bench/bench.h"
-#include "sis/sis_digest.h"
-#include "sis/swifft.h"
+#include "crypto/sis/sis_digest.h"
+#include "crypto/sis/swifft.h"
 #include "wire/legacy_payload.h"
 
 namespace fog::bench {

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "sis/legacy_check.h"
+#include "crypto/sis/legacy_check.h"
 #include "wire/legacy_payload.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "common/bytes.h"
+#include "crypto/random.h"
 #include "trust/keys.h"
 
 namespace fog::cli {
@@ -69,7 +70,7 @@ int RunSign(const SignArgs& args) {
     return kExitUsage;
   }
   std::array<uint8_t, mldsa::kSeedBytes> rnd{};
-  if (!args.deterministic) s = mldsa::RandomBytes(rnd);
+  if (!args.deterministic) s = crypto::RandomBytes(rnd);
   Bytes sig(mldsa::SizesOf(key->alg).signature);
   if (s.ok()) s = mldsa::Sign(key->alg, key->bytes, *msg, *ctx, rnd, sig);
   if (!s.ok()) {

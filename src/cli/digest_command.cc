@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "common/bytes.h"
-#include "sis/sis_digest.h"
+#include "crypto/sis/sis_digest.h"
 
 namespace fog::cli {
 

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "crypto/random.h"
+
 namespace fog::trust {
 
 namespace {
@@ -56,7 +58,7 @@ Result<KeyPair> GenerateKeyPair(mldsa::Alg alg, std::optional<Bytes> seed) {
     }
     std::memcpy(xi.data(), seed->data(), xi.size());
   } else {
-    Status s = mldsa::RandomBytes(xi);
+    Status s = crypto::RandomBytes(xi);
     if (!s.ok()) return s;
   }
   const mldsa::Sizes sizes = mldsa::SizesOf(alg);

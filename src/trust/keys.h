@@ -17,7 +17,7 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
-#include "sis/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa.h"
 #include "wire/envelope.h"
 
 namespace fog::trust {

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "crypto/random.h"
+
 namespace fog::trust {
 
 PacketSigner::PacketSigner(SecretKey key, SignerOptions options)
@@ -42,7 +44,7 @@ Result<wire::Envelope> PacketSigner::Next(wire::VideoPacket packet, bool last) {
   sig.sig.resize(mldsa::SizesOf(key_.alg).signature);
   std::array<uint8_t, mldsa::kSeedBytes> rnd{};
   if (!options_.deterministic) {
-    Status s = mldsa::RandomBytes(rnd);
+    Status s = crypto::RandomBytes(rnd);
     if (!s.ok()) return s;
   }
   const std::string_view ctx = wire::kSignatureContext;

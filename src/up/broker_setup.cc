@@ -8,7 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/bytes.h"
-#include "sis/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa.h"
+#include "crypto/random.h"
 #include "up/supervisor.h"
 
 namespace fog::up {
@@ -20,7 +21,7 @@ constexpr size_t kPacketOverhead = 64u << 10;
 
 std::string RandomSecret() {
   Bytes b(24);
-  (void)mldsa::RandomBytes(b);
+  (void)crypto::RandomBytes(b);
   return ToHex(b);
 }
 

@@ -10,7 +10,8 @@
 #include <thread>
 
 #include "common/bytes.h"
-#include "sis/mldsa/mldsa.h"
+#include "crypto/mldsa/mldsa.h"
+#include "crypto/random.h"
 
 namespace fog::up {
 
@@ -40,7 +41,7 @@ Result<std::string> LoadOrMakeSecret(const std::string& path) {
     return std::string(old->begin(), old->end());
   }
   Bytes b(24);
-  Status s = mldsa::RandomBytes(b);
+  Status s = crypto::RandomBytes(b);
   if (!s.ok()) return s;
   std::string secret = ToHex(b);
   s = WriteFileAtomic(path, AsBytes(secret), 0600);

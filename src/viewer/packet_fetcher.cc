@@ -7,8 +7,9 @@
 #include <mutex>
 #include <set>
 
+#include "crypto/mldsa/mldsa.h"
+#include "crypto/random.h"
 #include "mqtt/client.h"
-#include "sis/mldsa/mldsa.h"
 #include "wire/get_range.h"
 #include "wire/topics.h"
 
@@ -74,7 +75,7 @@ class Collector {
 
 Bytes RandomToken() {
   Bytes b(16);
-  (void)mldsa::RandomBytes(b);
+  (void)crypto::RandomBytes(b);
   return b;
 }
 

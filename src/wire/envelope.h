@@ -30,7 +30,7 @@
 
 #include "common/bytes.h"
 #include "common/status.h"
-#include "sis/sis_digest.h"
+#include "crypto/sis/sis_digest.h"
 #include "wire/video_packet.h"
 
 namespace fog::wire {

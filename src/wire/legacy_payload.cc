@@ -1,6 +1,6 @@
 #include "wire/legacy_payload.h"
 
-#include "sis/legacy_check.h"
+#include "crypto/sis/legacy_check.h"
 #include "wire/msgpack_util.h"
 
 namespace fog::wire {

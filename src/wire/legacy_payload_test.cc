@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "sis/legacy_check.h"
+#include "crypto/sis/legacy_check.h"
 #include "wire/payload_format.h"
 
 namespace fog::wire {

@@ -1,6 +1,6 @@
 // Interoperability of fog::mldsa (through the test-only mldsa_tool) with
 // @noble/post-quantum, for ML-DSA-44/65/87. Run with
-//   MLDSA_TOOL=<build>/src/sis/mldsa/mldsa_tool node --test
+//   MLDSA_TOOL=<build>/src/crypto/mldsa/mldsa_tool node --test
 // (see README.md). A missing MLDSA_TOOL is a failure, not a skip.
 
 import { test } from 'node:test';
@@ -57,7 +57,7 @@ const positions = (n, count) =>
   Array.from({ length: count }, (_, i) => Math.floor((i * (n - 1)) / (count - 1)));
 
 test('MLDSA_TOOL points at the built mldsa_tool', () => {
-  assert.ok(TOOL, 'set MLDSA_TOOL to <build>/src/sis/mldsa/mldsa_tool');
+  assert.ok(TOOL, 'set MLDSA_TOOL to <build>/src/crypto/mldsa/mldsa_tool');
   assert.ok(existsSync(TOOL), `MLDSA_TOOL=${TOOL} does not exist`);
 });
 
