@@ -414,7 +414,7 @@ Result<std::vector<mqtt::Message>> SignPackets(const trust::SecretKey& key,
                                                const std::string& video_id,
                                                const Case& c,
                                                std::mt19937_64& rng) {
-  trust::PacketSigner signer(key, {});
+  trust::PacketSigner signer(key.Clone(), {});
   std::vector<mqtt::Message> messages;
   for (int n = 1; n <= c.count; ++n) {
     const bool last = n == c.count;

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "common/bytes.h"
 #include "crypto/random.h"
+#include "crypto/secret.h"
 #include "trust/keys.h"
 
 namespace fog::cli {
@@ -69,10 +70,13 @@ int RunSign(const SignArgs& args) {
     ReportError(s.ToString());
     return kExitUsage;
   }
-  std::array<uint8_t, mldsa::kSeedBytes> rnd{};
-  if (!args.deterministic) s = crypto::RandomBytes(rnd);
+  // Hedged unless --deterministic; a CSPRNG failure is reported and nothing
+  // is signed (rnd would not be random).
+  crypto::Secret<std::array<uint8_t, mldsa::kSeedBytes>> rnd;
+  rnd->fill(0);
+  if (!args.deterministic) s = crypto::RandomBytes(*rnd);
   Bytes sig(mldsa::SizesOf(key->alg).signature);
-  if (s.ok()) s = mldsa::Sign(key->alg, key->bytes, *msg, *ctx, rnd, sig);
+  if (s.ok()) s = mldsa::Sign(key->alg, key->bytes, *msg, *ctx, *rnd, sig);
   if (!s.ok()) {
     ReportError(s.ToString());
     return kExitUsage;

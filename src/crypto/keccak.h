@@ -3,6 +3,13 @@
 // H = SHAKE256 and G = SHAKE128 as streams (Section 3.7), reading a few bytes
 // at a time in SampleInBall and block by block in rejection sampling.
 //
+// This is the project's one SHAKE: ML-DSA, the key ids (trust/keys.h) and
+// everything else hash with it. OpenSSL's SHAKE appears only in the tests,
+// as the independent reference this one is checked against.
+//
+// Secrets: signing absorbs secret seeds (K, rho', rho''), so every Shake and
+// ShakeX4 wipes its whole state when it is destroyed (crypto/wipe.h).
+//
 // Thread-safety: a Shake object is a plain value; use one per thread.
 
 #ifndef FOG_CRYPTO_KECCAK_H_
@@ -12,6 +19,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+
+#include "crypto/wipe.h"
 
 namespace fog::crypto {
 
@@ -30,6 +39,10 @@ class Shake {
   static constexpr size_t kBlockBytes = kRate;
 
   Shake() = default;
+  // A copy forks the stream; each copy wipes itself.
+  Shake(const Shake&) = default;
+  Shake& operator=(const Shake&) = default;
+  ~Shake() { WipeBytes(this, sizeof(*this)); }
 
   // Absorbs `in`; may be called any number of times before Finalize.
   void Absorb(std::span<const uint8_t> in);
@@ -60,6 +73,11 @@ template <size_t kRate>
 class ShakeX4 {
  public:
   static constexpr size_t kBlockBytes = kRate;
+
+  ShakeX4() = default;
+  ShakeX4(const ShakeX4&) = default;
+  ShakeX4& operator=(const ShakeX4&) = default;
+  ~ShakeX4() { WipeBytes(this, sizeof(*this)); }
 
   // Absorbs in[j][0..len) into instance j and pads; REQUIRES: len < kRate.
   void AbsorbOnce(const std::array<const uint8_t*, 4>& in, size_t len);

@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "crypto/wipe_probe.h"
+
 namespace fog::crypto {
 namespace {
 
@@ -137,6 +139,45 @@ TEST(KeccakTest, FourWayMatchesSingle) {
     CheckX4<Shake256X4, Shake256>(len);
   }
   CheckX4<Shake128X4, Shake128>(167);
+}
+
+// Signing absorbs secret seeds: a destroyed Shake leaves only zeros.
+template <typename H>
+void CheckShakeWipes() {
+  const Bytes seed(64, 0x3C);
+  WipeProbe absorbing = ProbeWipe<H>([&](H& h) { h.Absorb(seed); });
+  EXPECT_FALSE(AllZero(absorbing.before));  // so the next check can fail
+  EXPECT_TRUE(AllZero(absorbing.after));
+  WipeProbe squeezing = ProbeWipe<H>([&](H& h) {
+    h.Absorb(seed);
+    h.Finalize();
+    Bytes out(10);
+    h.Squeeze(out);
+  });
+  EXPECT_FALSE(AllZero(squeezing.before));
+  EXPECT_TRUE(AllZero(squeezing.after));
+}
+
+template <typename X4>
+void CheckShakeX4Wipes() {
+  const Bytes seed(66, 0x3C);
+  WipeProbe probe = ProbeWipe<X4>([&](X4& h) {
+    h.AbsorbOnce({seed.data(), seed.data(), seed.data(), seed.data()},
+                 seed.size());
+    std::array<Bytes, 4> out;
+    for (Bytes& b : out) b.resize(X4::kBlockBytes);
+    h.SqueezeBlocks(
+        {out[0].data(), out[1].data(), out[2].data(), out[3].data()}, 1);
+  });
+  EXPECT_FALSE(AllZero(probe.before));
+  EXPECT_TRUE(AllZero(probe.after));
+}
+
+TEST(KeccakTest, DestroyedShakeIsWiped) {
+  CheckShakeWipes<Shake128>();
+  CheckShakeWipes<Shake256>();
+  CheckShakeX4Wipes<Shake128X4>();
+  CheckShakeX4Wipes<Shake256X4>();
 }
 
 }  // namespace

@@ -14,8 +14,10 @@
 namespace fog::crypto {
 
 // Fills `out` from getrandom(2). An error means `out` holds no usable
-// randomness; callers must not use it (nor sign, nor write a key with it).
-Status RandomBytes(std::span<uint8_t> out);
+// randomness; callers must not use it (nor sign, nor write a key with it),
+// which is why the result may not be dropped: ignoring it is a compile
+// warning (an error with -Werror), and `(void)` hides a bug.
+[[nodiscard]] Status RandomBytes(std::span<uint8_t> out);
 
 }  // namespace fog::crypto
 

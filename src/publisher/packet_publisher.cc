@@ -29,7 +29,7 @@ PacketPublisher::PacketPublisher(const StreamOptions& options,
       rng_(SeededRng()) {
   if (options_.format == PayloadFormat::kSigned) {
     signer_.emplace(
-        *options_.key,
+        options_.key->Clone(),
         trust::SignerOptions{options_.sign_every, options_.deterministic});
   }
 }

@@ -104,7 +104,7 @@ class PublisherTest : public ::testing::Test {
     StreamOptions o;
     o.input = video_;
     o.video_id = id;
-    o.key = keys_->sec;
+    o.key = keys_->sec.Clone();
     return o;
   }
 

@@ -11,8 +11,8 @@ namespace fog::trust {
 namespace {
 
 TEST(InspectTest, NativePacketAuthenticatedOnlyWithTrustedKey) {
-  KeyPair pair = *GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 2));
-  PacketSigner signer(pair.sec, {});
+  KeyPair pair = GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 2)).value();
+  PacketSigner signer(pair.sec.Clone(), {});
   wire::Envelope e = *signer.Next({"cam", 1, 1, Bytes(10, 1)}, true);
   Bytes payload = wire::EncodeEnvelope(e);
 

@@ -1,10 +1,17 @@
 #include "trust/keys.h"
 
-#include <openssl/evp.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cstring>
 
+#include "crypto/keccak.h"
 #include "crypto/random.h"
+#include "crypto/secret.h"
+#include "crypto/wipe.h"
 
 namespace fog::trust {
 
@@ -12,18 +19,40 @@ namespace {
 
 // FIPS 204 secret key layout: rho (32) || K (32) || tr (64) || ...
 constexpr size_t kTrOffset = 64;
+constexpr size_t kMaxSecretKeyBytes = 4896;  // ML-DSA-87
+
+std::string ErrnoMessage(const char* what, const std::string& path) {
+  return std::string(what) + " " + path + ": " + std::strerror(errno);
+}
+
+// Reads the whole of `path` (at most kMaxSecretKeyBytes + 1 bytes) with
+// read(2) into a wiped stack buffer, so no stdio or vector-growth copy of
+// the secret is left behind.
+Result<crypto::SecretBytes> ReadSecretFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(ErrnoMessage("cannot open", path));
+  crypto::Secret<std::array<uint8_t, kMaxSecretKeyBytes + 1>> buf;
+  size_t size = 0;
+  while (size < buf->size()) {
+    const ssize_t n = ::read(fd, buf->data() + size, buf->size() - size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = Status::IoError(ErrnoMessage("cannot read", path));
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    size += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return crypto::SecretBytes::CopyOf(std::span(buf->data(), size));
+}
 
 }  // namespace
 
 wire::KeyId KeyIdOf(ByteView public_key) {
   wire::KeyId id{};
-  // One-shot SHAKE256: OpenSSL 3.0 supports a single FinalXOF, which is all
-  // this needs (a SHAKE256 prefix of tr).
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_shake256(), nullptr);
-  EVP_DigestUpdate(ctx, public_key.data(), public_key.size());
-  EVP_DigestFinalXOF(ctx, id.data(), id.size());
-  EVP_MD_CTX_free(ctx);
+  crypto::Shake256Hash(public_key, id);  // a 16-byte prefix of tr
   return id;
 }
 
@@ -38,11 +67,15 @@ Result<PublicKey> ParsePublicKey(Bytes bytes) {
   return PublicKey{*alg, std::move(bytes), id};
 }
 
-Result<SecretKey> ParseSecretKey(Bytes bytes) {
+Result<SecretKey> ParseSecretKey(crypto::SecretBytes bytes) {
   std::optional<mldsa::Alg> alg = mldsa::AlgFromSecretKeySize(bytes.size());
   if (!alg) {
+    const std::string size =
+        bytes.size() > kMaxSecretKeyBytes
+            ? "more than " + std::to_string(kMaxSecretKeyBytes)
+            : std::to_string(bytes.size());
     return Status::InvalidArgument(
-        "secret key has " + std::to_string(bytes.size()) +
+        "secret key has " + size +
         " bytes; ML-DSA-44/65/87 secret keys have 2560/4032/4896");
   }
   wire::KeyId id;
@@ -51,19 +84,22 @@ Result<SecretKey> ParseSecretKey(Bytes bytes) {
 }
 
 Result<KeyPair> GenerateKeyPair(mldsa::Alg alg, std::optional<Bytes> seed) {
-  std::array<uint8_t, mldsa::kSeedBytes> xi{};
+  crypto::Secret<std::array<uint8_t, mldsa::kSeedBytes>> xi;
   if (seed) {
-    if (seed->size() != xi.size()) {
+    const bool size_ok = seed->size() == xi->size();
+    if (size_ok) std::copy(seed->begin(), seed->end(), xi->begin());
+    crypto::WipeBytes(seed->data(), seed->size());  // our copy of the seed
+    if (!size_ok) {
       return Status::InvalidArgument("the key seed must be 32 bytes");
     }
-    std::memcpy(xi.data(), seed->data(), xi.size());
   } else {
-    Status s = crypto::RandomBytes(xi);
-    if (!s.ok()) return s;
+    // Alg. 1 step 1: on a CSPRNG failure no key is made from xi.
+    if (Status s = crypto::RandomBytes(*xi); !s.ok()) return s;
   }
   const mldsa::Sizes sizes = mldsa::SizesOf(alg);
-  Bytes pk(sizes.public_key), sk(sizes.secret_key);
-  Status s = mldsa::KeyGen(alg, xi, pk, sk);
+  Bytes pk(sizes.public_key);
+  crypto::SecretBytes sk(sizes.secret_key);
+  Status s = mldsa::KeyGen(alg, *xi, pk, std::span(sk.data(), sk.size()));
   if (!s.ok()) return s;
   Result<PublicKey> pub = ParsePublicKey(std::move(pk));
   if (!pub.ok()) return pub.status();
@@ -88,7 +124,7 @@ Result<PublicKey> LoadPublicKey(const std::string& path) {
 }
 
 Result<SecretKey> LoadSecretKey(const std::string& path) {
-  Result<Bytes> bytes = ReadFile(path);
+  Result<crypto::SecretBytes> bytes = ReadSecretFile(path);
   if (!bytes.ok()) return bytes.status();
   Result<SecretKey> key = ParseSecretKey(std::move(*bytes));
   if (!key.ok())

@@ -7,6 +7,10 @@
 // already stores in the secret key, so signers and verifiers agree on it
 // without extra files.
 //
+// A SecretKey is move-only and wipes its bytes when it dies; reading a key
+// file and generating a key leave no other copy of the secret behind in
+// freed memory (the bytes go straight into a crypto::SecretBytes).
+//
 // Thread-safety: value types; functions are reentrant.
 
 #ifndef FOG_TRUST_KEYS_H_
@@ -18,6 +22,7 @@
 #include "common/bytes.h"
 #include "common/status.h"
 #include "crypto/mldsa/mldsa.h"
+#include "crypto/secret_bytes.h"
 #include "wire/envelope.h"
 
 namespace fog::trust {
@@ -28,10 +33,15 @@ struct PublicKey {
   wire::KeyId id;
 };
 
+// Move-only (crypto::SecretBytes): a moved-from key is empty, and the
+// bytes are wiped when the last owner dies.
 struct SecretKey {
   mldsa::Alg alg;
-  Bytes bytes;
+  crypto::SecretBytes bytes;  // the raw FIPS 204 encoding
   wire::KeyId id;
+
+  // An independent copy, for a second signer; never made implicitly.
+  SecretKey Clone() const { return SecretKey{alg, bytes.Clone(), id}; }
 };
 
 struct KeyPair {
@@ -44,9 +54,10 @@ wire::KeyId KeyIdOf(ByteView public_key);
 
 // Parses raw encodings; InvalidArgument when the length matches no set.
 Result<PublicKey> ParsePublicKey(Bytes bytes);
-Result<SecretKey> ParseSecretKey(Bytes bytes);
+Result<SecretKey> ParseSecretKey(crypto::SecretBytes bytes);
 
-// KeyGen from `seed` (32 bytes) or, when absent, from the OS CSPRNG.
+// KeyGen from `seed` (32 bytes, wiped after use) or, when absent, from the
+// OS CSPRNG; an error from the CSPRNG is returned, and no key is made.
 Result<KeyPair> GenerateKeyPair(mldsa::Alg alg,
                                 std::optional<Bytes> seed = std::nullopt);
 
@@ -54,6 +65,8 @@ Result<KeyPair> GenerateKeyPair(mldsa::Alg alg,
 Status WriteKeyPair(const std::string& name, const KeyPair& pair);
 
 Result<PublicKey> LoadPublicKey(const std::string& path);
+// Reads at most one byte more than the largest secret key, so an oversized
+// file is refused without being read whole.
 Result<SecretKey> LoadSecretKey(const std::string& path);
 
 }  // namespace fog::trust

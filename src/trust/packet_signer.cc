@@ -3,6 +3,7 @@
 #include <array>
 
 #include "crypto/random.h"
+#include "crypto/secret.h"
 
 namespace fog::trust {
 
@@ -27,14 +28,26 @@ Result<wire::Envelope> PacketSigner::Next(wire::VideoPacket packet, bool last) {
   }
   Status id_ok = wire::ValidateVideoId(packet.video_id);
   if (!id_ok.ok()) return id_ok;
+  const int64_t number = packet.packet_number;
+  const bool sign = last || number - segment_first_ + 1 >= options_.every;
+  // rnd for hedged signing (FIPS 204 Alg. 2 step 5). The signer's state
+  // changes only once the packet is wrapped: if the CSPRNG (or signing)
+  // fails, the error is returned, nothing is signed, and the same packet
+  // may be offered again.
+  crypto::Secret<std::array<uint8_t, mldsa::kSeedBytes>> rnd;
+  rnd->fill(0);  // the deterministic variant signs with rnd = 0^32
+  if (sign && !options_.deterministic) {
+    if (Status s = crypto::RandomBytes(*rnd); !s.ok()) return s;
+  }
   const sis::Digest digest = sis::SisDigest(packet.data);
-  link_ = wire::ChainLink(packet.video_id, packet.packet_number,
-                          packet.total_packets, digest, link_);
-  ++next_number_;
-
+  const wire::Link link = wire::ChainLink(packet.video_id, number,
+                                          packet.total_packets, digest, link_);
   wire::Envelope envelope{std::move(packet), std::nullopt};
-  const int64_t number = envelope.packet.packet_number;
-  if (!last && number - segment_first_ + 1 < options_.every) return envelope;
+  if (!sign) {
+    link_ = link;
+    ++next_number_;
+    return envelope;
+  }
 
   wire::Signature sig;
   sig.digest = digest;
@@ -42,18 +55,14 @@ Result<wire::Envelope> PacketSigner::Next(wire::VideoPacket packet, bool last) {
   sig.first = segment_first_;
   sig.key_id = key_.id;
   sig.sig.resize(mldsa::SizesOf(key_.alg).signature);
-  std::array<uint8_t, mldsa::kSeedBytes> rnd{};
-  if (!options_.deterministic) {
-    Status s = crypto::RandomBytes(rnd);
-    if (!s.ok()) return s;
-  }
   const std::string_view ctx = wire::kSignatureContext;
   Status s =
-      mldsa::Sign(key_.alg, key_.bytes, link_, AsBytes(ctx), rnd, sig.sig);
+      mldsa::Sign(key_.alg, key_.bytes, link, AsBytes(ctx), *rnd, sig.sig);
   if (!s.ok()) return s;
   envelope.signature = std::move(sig);
+  link_ = segment_prev_ = link;
+  ++next_number_;
   segment_first_ = number + 1;
-  segment_prev_ = link_;
   return envelope;
 }
 

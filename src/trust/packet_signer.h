@@ -19,6 +19,7 @@ struct SignerOptions {
 
 class PacketSigner {
  public:
+  // Takes the key over; pass key.Clone() to keep a copy of it.
   PacketSigner(SecretKey key, SignerOptions options);
   PacketSigner(const PacketSigner&) = delete;
   PacketSigner& operator=(const PacketSigner&) = delete;
@@ -26,7 +27,9 @@ class PacketSigner {
   // Wraps the next packet of the stream. REQUIRES: packets come in order,
   // numbered 1, 2, ... without gaps. The packet is signed when it closes a
   // segment of k packets or when `last` is true (the final packet of the
-  // stream must be signed so nothing trails unsigned).
+  // stream must be signed so nothing trails unsigned). On an error
+  // (out of order, a bad video id, the CSPRNG failing for a hedged
+  // signature) the signer is unchanged and the packet may be offered again.
   Result<wire::Envelope> Next(wire::VideoPacket packet, bool last);
 
   // Starts the chain from `prev` at packet `first`, for a publisher that

@@ -12,13 +12,13 @@ class StreamTest : public ::testing::Test {
   void SetUp() override {
     Result<KeyPair> pair = GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 1));
     ASSERT_TRUE(pair.ok());
-    pair_ = *pair;
+    pair_ = std::move(*pair);
     trust_.Add(pair_.pub);
   }
 
   std::vector<wire::Envelope> Stream(const std::string& id, int count,
                                      int every) {
-    PacketSigner signer(pair_.sec, {every, true});
+    PacketSigner signer(pair_.sec.Clone(), {every, true});
     std::vector<wire::Envelope> out;
     for (int n = 1; n <= count; ++n) {
       Bytes data(200 + n, static_cast<uint8_t>(n));
@@ -95,7 +95,7 @@ TEST_F(StreamTest, ReorderedPacketsBreakTheChain) {
 TEST_F(StreamTest, SplicedStreamBreaksTheChain) {
   // Packet 3 of another recording of the same video id, validly signed.
   auto first = Stream("v1", 4, 1);
-  PacketSigner other(pair_.sec, {1, true});
+  PacketSigner other(pair_.sec.Clone(), {1, true});
   std::vector<wire::Envelope> second;
   for (int n = 1; n <= 3; ++n) {
     second.push_back(*other.Next({"v1", n, 0, Bytes(50, 0xee)}, false));
@@ -171,7 +171,7 @@ TEST_F(StreamTest, HugePacketNumbersCostNothing) {
 }
 
 TEST_F(StreamTest, SignerRejectsGapsAndBadIds) {
-  PacketSigner signer(pair_.sec, {});
+  PacketSigner signer(pair_.sec.Clone(), {});
   EXPECT_FALSE(signer.Next({"v1", 2, 0, {}}, false).ok());
   EXPECT_FALSE(signer.Next({"../x", 1, 0, {}}, false).ok());
 }

@@ -42,7 +42,7 @@ class Packets {
           !splitter.Finish(&packets).ok()) {
         return out;
       }
-      trust::PacketSigner signer(pair.sec, {});
+      trust::PacketSigner signer(pair.sec.Clone(), {});
       const int64_t total = static_cast<int64_t>(packets.size());
       for (const media::MediaPacket& p : packets) {
         const bool last = p.number == total;

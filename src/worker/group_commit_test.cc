@@ -70,10 +70,10 @@ class GroupCommitTest : public ::testing::Test {
     ASSERT_TRUE(broker_.Start().ok());
     ASSERT_FALSE(dir_.path().empty());
     trust::KeyPair pair =
-        *trust::GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 7));
+        trust::GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 7)).value();
     trust_.Add(pair.pub);
     // Signed once, in order: each packet's chain link follows the last.
-    trust::PacketSigner signer(pair.sec, {});
+    trust::PacketSigner signer(pair.sec.Clone(), {});
     for (int n = 1; n <= kPackets; ++n) {
       const bool last = n == kPackets;
       Result<wire::Envelope> e =

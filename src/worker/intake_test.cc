@@ -11,12 +11,12 @@ namespace {
 class IntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    pair_ = *trust::GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 9));
+    pair_ = trust::GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 9)).value();
     trust_.Add(pair_.pub);
   }
 
   Bytes SignedPayload(const std::string& id, int64_t n, int every = 1) {
-    trust::PacketSigner signer(pair_.sec, {every, true});
+    trust::PacketSigner signer(pair_.sec.Clone(), {every, true});
     wire::Envelope e;
     for (int64_t i = 1; i <= n; ++i) {
       e = *signer.Next({id, i, 0, Bytes(300, uint8_t(i))}, false);

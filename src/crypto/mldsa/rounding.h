@@ -1,8 +1,9 @@
 // High/low-bit decompositions of FIPS 204 Section 7.4 (Algorithms 35-40):
 // Power2Round, Decompose, HighBits, LowBits, MakeHint and UseHint, on single
-// coefficients and on whole polynomials. Everything is branch-free (division
-// by a constant compiles to a multiplication), because Sign applies these to
-// secret-dependent values.
+// coefficients and on whole polynomials. Everything Sign uses is branch-free
+// and divides only by shifts and a multiplication (const_div.h), because Sign
+// applies these to secret-dependent values. UseHint branches; only Verify
+// calls it.
 //
 // Thread-safety: pure functions.
 
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 
+#include "crypto/mldsa/const_div.h"
 #include "crypto/mldsa/params.h"
 #include "crypto/mldsa/poly.h"
 
@@ -36,8 +38,12 @@ template <int32_t kGamma2>
 inline void Decompose(int32_t r, int32_t& r1, int32_t& r0) {
   constexpr uint32_t kAlpha = 2 * kGamma2;
   constexpr int32_t kM = (kQ - 1) / kAlpha;
-  // r1 = round(r / alpha) with ties down, so r0 = r mod+- alpha.
-  r1 = static_cast<int32_t>(static_cast<uint32_t>(r + kGamma2 - 1) / kAlpha);
+  // r1 = round(r / alpha) with ties down, so r0 = r mod+- alpha:
+  // floor((r + gamma2 - 1) / alpha), with r + gamma2 - 1 <= q - 2 + gamma2.
+  // Secret in Sign, so by multiply-and-shift (exact on that whole range,
+  // const_div.h), never by a division the compiler might emit as `div`.
+  using Div = ConstDiv<kAlpha, static_cast<uint32_t>(kQ - 2 + kGamma2)>;
+  r1 = static_cast<int32_t>(Div::Div(static_cast<uint32_t>(r + kGamma2 - 1)));
   // Corner case: if r - r0 = q - 1 (r1 == m) then r1 = 0 and r0 = r - q.
   const int32_t wrap = (kM - 1 - r1) >> 31;  // all ones iff r1 == m
   r1 &= ~wrap;

@@ -4,8 +4,9 @@
 #include <array>
 
 #include "crypto/keccak.h"
+#include "crypto/mldsa/const_div.h"
 #include "crypto/mldsa/packing.h"
-#include "crypto/wipe.h"
+#include "crypto/secret.h"
 
 namespace fog::mldsa {
 
@@ -31,6 +32,18 @@ int ParseUniform(Poly& a, int j, const uint8_t* buf, size_t len) {
   return j;
 }
 
+// CoeffFromHalfByte (Algorithm 15) for an accepted half-byte b: eta - b
+// (eta 4, b < 9) or 2 - (b mod 5) (eta 2, b < 15). b is secret, so mod 5 is
+// b - 5 floor(b / 5) with the division by multiply-and-shift.
+template <int kEta>
+int32_t CoeffFromHalfByte(uint32_t b) {
+  if constexpr (kEta == 2) {
+    return 2 - static_cast<int32_t>(b - 5 * ConstDiv<5, 14>::Div(b));
+  } else {
+    return kEta - static_cast<int32_t>(b);
+  }
+}
+
 // The loop of Alg. 31 on buf[0..len), with CoeffFromHalfByte (Algorithm 15)
 // accepting b < 15 (eta 2) or b < 9 (eta 4). The branches reveal which
 // half-bytes were rejected, which is independent of the accepted
@@ -42,19 +55,19 @@ int ParseBounded(Poly& a, int j, const uint8_t* buf, size_t len) {
   for (size_t pos = 0; j < kN && pos < len; ++pos) {
     const uint32_t z0 = buf[pos] & 0x0F,
                    z1 = buf[pos] >> 4;  // z mod 16, floor(z / 16)
-    if (z0 < kAccept) {
-      a.coeffs[j++] = kEta - static_cast<int32_t>(kEta == 2 ? z0 % 5 : z0);
-    }
-    if (z1 < kAccept && j < kN) {
-      a.coeffs[j++] = kEta - static_cast<int32_t>(kEta == 2 ? z1 % 5 : z1);
-    }
+    if (z0 < kAccept) a.coeffs[j++] = CoeffFromHalfByte<kEta>(z0);
+    if (z1 < kAccept && j < kN) a.coeffs[j++] = CoeffFromHalfByte<kEta>(z1);
   }
   return j;
 }
 
 // Runs a rejection sampler on four seeds at once: squeezes kFirst blocks
 // of each, then one more block of all four while any polynomial is short.
-template <typename X4, size_t kFirst, size_t kSeedBytes, typename Parse>
+// kSecret: the seeds are secret (ExpandS), so the squeezed bytes are wiped
+// afterwards; ExpandA's are public and skip the wipe. The ShakeX4 wipes
+// itself either way.
+template <typename X4, size_t kFirst, size_t kSeedBytes, bool kSecret,
+          typename Parse>
 void RejectionX4(const std::array<Poly*, 4>& a,
                  const std::array<const uint8_t*, 4>& seeds, Parse parse) {
   std::array<std::array<uint8_t, kFirst * X4::kBlockBytes>, 4> buf;
@@ -72,14 +85,16 @@ void RejectionX4(const std::array<Poly*, 4>& a,
       j[k] = parse(*a[k], j[k], buf[k].data(), X4::kBlockBytes);
     }
   }
+  if constexpr (kSecret) crypto::Wipe(buf);  // no early return above
 }
 
 // Applies x4(polys, seeds) to n (poly, seed) jobs four at a time. A group of
 // one uses x1 instead; groups of two or three are padded with a scratch
-// polynomial that repeats the last seed.
+// polynomial that repeats the last seed (so it is as secret as the last
+// polynomial, and is wiped).
 template <typename Seed, typename F4, typename F1>
 void Batch4(Poly* const* polys, const Seed* seeds, int n, F4 x4, F1 x1) {
-  Poly scratch;
+  crypto::Secret<Poly> scratch;
   for (int i = 0; i < n; i += 4) {
     const int m = std::min(4, n - i);
     if (m == 1) {
@@ -89,7 +104,7 @@ void Batch4(Poly* const* polys, const Seed* seeds, int n, F4 x4, F1 x1) {
     std::array<Poly*, 4> p;
     std::array<const uint8_t*, 4> s;
     for (int k = 0; k < 4; ++k) {
-      p[k] = k < m ? polys[i + k] : &scratch;
+      p[k] = k < m ? polys[i + k] : &*scratch;
       s[k] = seeds[i + std::min(k, m - 1)].data();
     }
     x4(p, s);
@@ -98,15 +113,15 @@ void Batch4(Poly* const* polys, const Seed* seeds, int n, F4 x4, F1 x1) {
 
 void RejNttPolyX4(const std::array<Poly*, 4>& a,
                   const std::array<const uint8_t*, 4>& seeds) {
-  RejectionX4<crypto::Shake128X4, kUniformFirstBlocks, kRhoBytes + 2>(
-      a, seeds, ParseUniform);
+  RejectionX4<crypto::Shake128X4, kUniformFirstBlocks, kRhoBytes + 2,
+              /*kSecret=*/false>(a, seeds, ParseUniform);
 }
 
 template <int kEta>
 void RejBoundedPolyX4(const std::array<Poly*, 4>& a,
                       const std::array<const uint8_t*, 4>& seeds) {
-  RejectionX4<crypto::Shake256X4, kBoundedFirstBlocks, kRhoPrimeBytes + 2>(
-      a, seeds, ParseBounded<kEta>);
+  RejectionX4<crypto::Shake256X4, kBoundedFirstBlocks, kRhoPrimeBytes + 2,
+              /*kSecret=*/true>(a, seeds, ParseBounded<kEta>);
 }
 
 }  // namespace
@@ -127,15 +142,18 @@ void RejNttPoly(Poly& a, std::span<const uint8_t, kRhoBytes + 2> seed) {
 template <int kEta>
 void RejBoundedPoly(Poly& a,
                     std::span<const uint8_t, kRhoPrimeBytes + 2> seed) {
-  std::array<uint8_t, kBoundedFirstBlocks * crypto::Shake256::kBlockBytes> buf;
+  // Secret seed: the squeezed bytes and the Shake are wiped on return.
+  crypto::Secret<
+      std::array<uint8_t, kBoundedFirstBlocks * crypto::Shake256::kBlockBytes>>
+      buf;
   crypto::Shake256 h;  // Alg. 31: H absorbs the seed
   h.Absorb(seed);
   h.Finalize();
-  h.SqueezeBlocks(buf.data(), kBoundedFirstBlocks);
-  int j = ParseBounded<kEta>(a, 0, buf.data(), buf.size());
+  h.SqueezeBlocks(buf->data(), kBoundedFirstBlocks);
+  int j = ParseBounded<kEta>(a, 0, buf->data(), buf->size());
   while (j < kN) {
-    h.SqueezeBlocks(buf.data(), 1);
-    j = ParseBounded<kEta>(a, j, buf.data(), crypto::Shake256::kBlockBytes);
+    h.SqueezeBlocks(buf->data(), 1);
+    j = ParseBounded<kEta>(a, j, buf->data(), crypto::Shake256::kBlockBytes);
   }
 }
 
@@ -166,7 +184,8 @@ void Sampling<P>::ExpandS(PolyVec<P::kL>& s1, PolyVec<P::kK>& s2,
                           std::span<const uint8_t, kRhoPrimeBytes> rho_prime) {
   constexpr int kCount = P::kL + P::kK;
   std::array<Poly*, kCount> polys;
-  std::array<WideSeed, kCount> seeds;
+  crypto::Secret<std::array<WideSeed, kCount>> seeds_secret;  // rho' copies
+  std::array<WideSeed, kCount>& seeds = *seeds_secret;
   for (int r = 0; r < kCount; ++r) {
     std::copy(rho_prime.begin(), rho_prime.end(), seeds[r].begin());
     seeds[r][kRhoPrimeBytes] = static_cast<uint8_t>(r);  // IntegerToBytes(r, 2)
@@ -177,7 +196,6 @@ void Sampling<P>::ExpandS(PolyVec<P::kL>& s1, PolyVec<P::kK>& s2,
   Batch4(
       polys.data(), seeds.data(), kCount, RejBoundedPolyX4<P::kEta>,
       [](Poly& a, const WideSeed& seed) { RejBoundedPoly<P::kEta>(a, seed); });
-  crypto::Wipe(seeds);
 }
 
 template <typename P>
@@ -188,7 +206,8 @@ void Sampling<P>::ExpandMask(PolyVec<P::kL>& y,
       (P::kZPackedBytes + crypto::Shake256::kBlockBytes - 1) /
       crypto::Shake256::kBlockBytes;
   std::array<Poly*, P::kL> polys;
-  std::array<WideSeed, P::kL> seeds;
+  crypto::Secret<std::array<WideSeed, P::kL>> seeds_secret;  // rho'' copies
+  std::array<WideSeed, P::kL>& seeds = *seeds_secret;
   for (int r = 0; r < P::kL; ++r) {
     const uint32_t counter =
         kappa + static_cast<uint32_t>(r);  // mu + r (Alg. 34)
@@ -200,33 +219,35 @@ void Sampling<P>::ExpandMask(PolyVec<P::kL>& y,
   // Alg. 34: v = H(rho', 32c) and y[r] = BitUnpack(v, gamma1 - 1, gamma1).
   auto x4 = [](const std::array<Poly*, 4>& a,
                const std::array<const uint8_t*, 4>& s) {
-    std::array<std::array<uint8_t, kBlocks * crypto::Shake256::kBlockBytes>, 4>
+    crypto::Secret<std::array<
+        std::array<uint8_t, kBlocks * crypto::Shake256::kBlockBytes>, 4>>
         v;
     crypto::Shake256X4 h;
     h.AbsorbOnce(s, kRhoPrimeBytes + 2);
-    h.SqueezeBlocks({v[0].data(), v[1].data(), v[2].data(), v[3].data()},
-                    kBlocks);
+    h.SqueezeBlocks(
+        {(*v)[0].data(), (*v)[1].data(), (*v)[2].data(), (*v)[3].data()},
+        kBlocks);
     for (int k = 0; k < 4; ++k)
-      BitUnpack<P::kZBits, P::kGamma1>(v[k].data(), *a[k]);
-    crypto::Wipe(v);
+      BitUnpack<P::kZBits, P::kGamma1>((*v)[k].data(), *a[k]);
   };
   auto x1 = [](Poly& a, const WideSeed& seed) {
-    std::array<uint8_t, kBlocks * crypto::Shake256::kBlockBytes> v;
+    crypto::Secret<std::array<uint8_t, kBlocks * crypto::Shake256::kBlockBytes>>
+        v;
     crypto::Shake256 h;
     h.Absorb(seed);
     h.Finalize();
-    h.SqueezeBlocks(v.data(), kBlocks);
-    BitUnpack<P::kZBits, P::kGamma1>(v.data(), a);
-    crypto::Wipe(v);
+    h.SqueezeBlocks(v->data(), kBlocks);
+    BitUnpack<P::kZBits, P::kGamma1>(v->data(), a);
   };
   Batch4(polys.data(), seeds.data(), P::kL, x4, x1);
-  crypto::Wipe(seeds);
 }
 
 template <typename P>
 void Sampling<P>::SampleInBall(
     Poly& c, std::span<const uint8_t, P::kCTildeBytes> c_tilde) {
-  std::array<uint8_t, crypto::Shake256::kBlockBytes> buf;
+  // For a rejected attempt c_tilde is never published; its stream is wiped.
+  crypto::Secret<std::array<uint8_t, crypto::Shake256::kBlockBytes>> buf_secret;
+  std::array<uint8_t, crypto::Shake256::kBlockBytes>& buf = *buf_secret;
   crypto::Shake256 h;  // ctx = H.Absorb(H.Init(), rho)
   h.Absorb(c_tilde);
   h.Finalize();

@@ -8,12 +8,16 @@
 #include "crypto/mldsa/polyvec.h"
 #include "crypto/mldsa/rounding.h"
 #include "crypto/mldsa/sampling.h"
-#include "crypto/wipe.h"
+#include "crypto/secret.h"
 
 namespace fog::mldsa {
 namespace {
 
-// Alg. 7 steps 1-5: the decoded secret key in the NTT domain, and A_hat.
+// Alg. 7 steps 1-4: the decoded secret key, s1, s2 and t0 in the NTT
+// domain. Secret as a whole (rho and tr are public, K, s1, s2, t0 are not),
+// so SignMu keeps it in a crypto::Secret. A_hat (step 5) is a function of
+// the public rho and is kept apart, so the 16-56 KB matrix is not wiped for
+// nothing.
 template <typename P>
 struct ExpandedKey {
   std::array<uint8_t, kRhoBytes> rho;
@@ -22,21 +26,22 @@ struct ExpandedKey {
   PolyVec<P::kL> s1_hat;
   PolyVec<P::kK> s2_hat;
   PolyVec<P::kK> t0_hat;
-  PolyMatrix<P::kK, P::kL> a_hat;
 };
 
 template <typename P>
-void ExpandKey(typename Dsa<P>::SecretKey sk, ExpandedKey<P>& ek) {
+void ExpandKey(typename Dsa<P>::SecretKey sk, ExpandedKey<P>& ek,
+               PolyMatrix<P::kK, P::kL>& a_hat) {
   // Alg. 7 step 1: (rho, K, tr, s1, s2, t0) = skDecode(sk).
   Packing<P>::SkDecode(sk, ek.rho, ek.key, ek.tr, ek.s1_hat, ek.s2_hat,
                        ek.t0_hat);
-  VecNtt(ek.s1_hat);                       // step 2
-  VecNtt(ek.s2_hat);                       // step 3
-  VecNtt(ek.t0_hat);                       // step 4
-  Sampling<P>::ExpandA(ek.a_hat, ek.rho);  // step 5
+  VecNtt(ek.s1_hat);                    // step 2
+  VecNtt(ek.s2_hat);                    // step 3
+  VecNtt(ek.t0_hat);                    // step 4
+  Sampling<P>::ExpandA(a_hat, ek.rho);  // step 5
 }
 
-// Per-iteration state of the signing loop (the body of Alg. 7).
+// Per-iteration state of the signing loop (the body of Alg. 7). Secret:
+// y, and everything computed from it before the accept decision.
 template <typename P>
 struct Attempt {
   PolyVec<P::kL> y, z;
@@ -49,23 +54,25 @@ struct Attempt {
 // Output: y (kept for step 20), w in [0, q), w1 = HighBits(w), c_tilde and
 // c_hat = NTT(c); z is used as scratch.
 template <typename P>
-void Commit(const ExpandedKey<P>& ek, std::span<const uint8_t, kMuBytes> mu,
+void Commit(const PolyMatrix<P::kK, P::kL>& a_hat,
+            std::span<const uint8_t, kMuBytes> mu,
             std::span<const uint8_t, kRhoPrimeBytes> rho_pp, uint32_t kappa,
             Attempt<P>& a) {
   Sampling<P>::ExpandMask(a.y, rho_pp, kappa);  // step 11
   a.z = a.y;                                    // z holds NTT(y) for now
   VecNtt(a.z);
-  MatrixMulNtt(a.w, ek.a_hat, a.z);  // step 12
+  MatrixMulNtt(a.w, a_hat, a.z);  // step 12
   VecInvNttToMont(a.w);
   VecCAddQ(a.w);
   for (int i = 0; i < P::kK; ++i) {  // step 13: w1 = HighBits(w)
     PolyDecompose<P::kGamma2>(a.w1[i], a.r0[i], a.w[i]);
   }
-  std::array<uint8_t, P::kK * P::kW1PackedBytes> w1_bytes;
-  Packing<P>::W1Encode(w1_bytes, a.w1);
+  // w1 of an attempt that is then rejected is never published.
+  crypto::Secret<std::array<uint8_t, P::kK * P::kW1PackedBytes>> w1_bytes;
+  Packing<P>::W1Encode(*w1_bytes, a.w1);
   crypto::Shake256 hash;  // step 15: c_tilde = H(mu || w1Encode(w1), lambda/4)
   hash.Absorb(mu);
-  hash.Absorb(w1_bytes);
+  hash.Absorb(*w1_bytes);
   hash.Finalize();
   hash.Squeeze(a.c_tilde);
   Sampling<P>::SampleInBall(a.c_hat, a.c_tilde);  // step 16
@@ -121,58 +128,63 @@ void Dsa<P>::KeyGen(std::span<const uint8_t, kSeedBytes> xi, PublicKeyOut pk,
                     SecretKeyOut sk) {
   // Alg. 6 step 1: (rho, rho', K) = H(xi || IntegerToBytes(k, 1) ||
   // IntegerToBytes(l, 1), 128).
-  std::array<uint8_t, kRhoBytes + kRhoPrimeBytes + kKeyBytes> seeds;
+  // Everything derived from xi is secret except rho, A_hat, t1 and tr; the
+  // secrets live in crypto::Secret (and the Shake) and are wiped on return.
+  crypto::Secret<std::array<uint8_t, kRhoBytes + kRhoPrimeBytes + kKeyBytes>>
+      seeds;
   const std::array<uint8_t, 2> k_l = {P::kK, P::kL};
   crypto::Shake256 hash;
   hash.Absorb(xi);
   hash.Absorb(k_l);
   hash.Finalize();
-  hash.Squeeze(seeds);
-  const auto rho = std::span(seeds).template first<kRhoBytes>();
+  hash.Squeeze(*seeds);
+  const auto rho = std::span(*seeds).template first<kRhoBytes>();
   const auto rho_prime =
-      std::span(seeds).template subspan<kRhoBytes, kRhoPrimeBytes>();
-  const auto key = std::span(seeds).template last<kKeyBytes>();
+      std::span(*seeds).template subspan<kRhoBytes, kRhoPrimeBytes>();
+  const auto key = std::span(*seeds).template last<kKeyBytes>();
 
+  PolyMatrix<P::kK, P::kL> a_hat;  // public: a function of rho alone
   struct Secrets {
-    PolyMatrix<P::kK, P::kL> a_hat;
     PolyVec<P::kL> s1, s1_hat;
     PolyVec<P::kK> s2, t, t1, t0;
-  } v;
-  Sampling<P>::ExpandA(v.a_hat, rho);           // step 3
-  Sampling<P>::ExpandS(v.s1, v.s2, rho_prime);  // step 4
-  v.s1_hat = v.s1;  // step 5: t = NTT^-1(A_hat o NTT(s1)) + s2
-  VecNtt(v.s1_hat);
-  MatrixMulNtt(v.t, v.a_hat, v.s1_hat);
-  VecInvNttToMont(v.t);
+  };
+  crypto::Secret<Secrets> v;
+  Sampling<P>::ExpandA(a_hat, rho);               // step 3
+  Sampling<P>::ExpandS(v->s1, v->s2, rho_prime);  // step 4
+  v->s1_hat = v->s1;  // step 5: t = NTT^-1(A_hat o NTT(s1)) + s2
+  VecNtt(v->s1_hat);
+  MatrixMulNtt(v->t, a_hat, v->s1_hat);
+  VecInvNttToMont(v->t);
   for (int i = 0; i < P::kK; ++i) {
-    PolyAdd(v.t[i], v.t[i], v.s2[i]);
-    PolyReduce(v.t[i]);
-    PolyCAddQ(v.t[i]);
-    PolyPower2Round(v.t1[i], v.t0[i], v.t[i]);  // step 6
+    PolyAdd(v->t[i], v->t[i], v->s2[i]);
+    PolyReduce(v->t[i]);
+    PolyCAddQ(v->t[i]);
+    PolyPower2Round(v->t1[i], v->t0[i], v->t[i]);  // step 6
   }
-  Packing<P>::PkEncode(pk, rho, v.t1);  // step 8
-  std::array<uint8_t, kTrBytes> tr;     // step 9: tr = H(pk, 64)
+  Packing<P>::PkEncode(pk, rho, v->t1);  // step 8
+  std::array<uint8_t, kTrBytes> tr;      // step 9: tr = H(pk, 64)
   crypto::Shake256Hash(pk, tr);
-  Packing<P>::SkEncode(sk, rho, key, tr, v.s1, v.s2, v.t0);  // step 10
-  crypto::Wipe(seeds);
-  crypto::Wipe(v);
+  Packing<P>::SkEncode(sk, rho, key, tr, v->s1, v->s2, v->t0);  // step 10
 }
 
 template <typename P>
 bool Dsa<P>::SignMu(SecretKey sk, Mu mu,
                     std::span<const uint8_t, kSeedBytes> rnd,
                     SignatureOut sig) {
-  ExpandedKey<P> ek;
-  ExpandKey<P>(sk, ek);  // steps 1-5
+  // The secrets (expanded key, rho'', the attempt state, and the Shake that
+  // absorbs K) wipe themselves on return.
+  PolyMatrix<P::kK, P::kL> a_hat;  // public
+  crypto::Secret<ExpandedKey<P>> ek;
+  ExpandKey<P>(sk, *ek, a_hat);  // steps 1-5
   // Step 7: rho'' = H(K || rnd || mu, 64).
-  std::array<uint8_t, kRhoPrimeBytes> rho_pp;
+  crypto::Secret<std::array<uint8_t, kRhoPrimeBytes>> rho_pp;
   crypto::Shake256 hash;
-  hash.Absorb(ek.key);
+  hash.Absorb(ek->key);
   hash.Absorb(rnd);
   hash.Absorb(mu);
   hash.Finalize();
-  hash.Squeeze(rho_pp);
-  Attempt<P> a;
+  hash.Squeeze(*rho_pp);
+  crypto::Secret<Attempt<P>> a;
   bool done = false;
   // The rejection loop (steps 8 on). Its iteration count is visible: a
   // rejected attempt's y, z and h are discarded and only the fact that it
@@ -180,15 +192,12 @@ bool Dsa<P>::SignMu(SecretKey sk, Mu mu,
   // 2^16, as IntegerToBytes(kappa + r, 2) in ExpandMask requires.
   for (uint32_t kappa = 0; !done && kappa + P::kL <= 0x10000;
        kappa += P::kL) {  // kappa = kappa + l
-    Commit<P>(ek, mu, rho_pp, kappa, a);
-    done = Respond<P>(ek, a) && Hint<P>(ek, a);
+    Commit<P>(a_hat, mu, *rho_pp, kappa, *a);
+    done = Respond<P>(*ek, *a) && Hint<P>(*ek, *a);
   }
-  if (done)
-    Packing<P>::SigEncode(sig, a.c_tilde, a.z,
-                          a.h);  // sigEncode(c_tilde, z mod+- q, h)
-  crypto::Wipe(ek);
-  crypto::Wipe(rho_pp);
-  crypto::Wipe(a);
+  if (done) {  // step 33: sigEncode(c_tilde, z mod+- q, h)
+    Packing<P>::SigEncode(sig, a->c_tilde, a->z, a->h);
+  }
   return done;
 }
 
