@@ -167,3 +167,5 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
       break;
   }
 }
+
+}  // namespace fog::api

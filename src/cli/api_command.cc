@@ -117,6 +117,7 @@ Result<api::MediaReply> ServeMedia(viewer::HlsSource& source,
 
 int RunApi(ApiArgs args) {
   BlockTerminationSignals();
+  ResolveMqttUri(&args.mqtt, "api");
   Result<std::unique_ptr<registry::Registry>> reg =
       registry::Registry::Open(args.db);
   if (!reg.ok()) {
