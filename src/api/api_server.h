@@ -4,10 +4,16 @@
 // play them as HLS (GET /videos/{id}/index.m3u8, init.mp4, {n}.m4s) when a
 // media provider is set;
 // workers report their holdings (POST /videos) and operators delete videos
-// (DELETE /videos/{id}), both with a bearer token. The seed's endpoints stay
-// compatible: GET /videos still returns a JSON array carrying the seed's
-// fields, and GET /create?video_id=ID still creates a video. Every error is a
-// JSON object {"error": "...", "status": N}. docs/api.md is the reference.
+// (DELETE /videos/{id}). Every request that writes the registry carries the
+// bearer token; an anonymous or wrong one gets 401. The seed's endpoints
+// stay compatible: GET /videos still returns a JSON array carrying the
+// seed's fields, and GET /create?video_id=ID still creates a video, with the
+// token, or without it only when ApiOptions::open_create is set. Every error
+// is a JSON object {"error": "...", "status": N}. docs/api.md is the
+// reference.
+//
+// This is fog_api's public header, with fog_view.h and media_path.h; the
+// headers in api/internal/ are the library's own.
 //
 // Thread-safety: Start() and Stop() must not race each other; everything
 // else (counters, the health provider, request handling on the server's
@@ -37,9 +43,14 @@ namespace fog::api {
 struct ApiOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = pick a free port (see ApiServer::port())
-  // Bearer token for POST and DELETE. Empty = those endpoints always answer
-  // 401 (fail closed).
+  // Bearer token for every registry write: POST /videos,
+  // DELETE /videos/{id}, GET /create. Empty = those always answer 401 (fail
+  // closed).
   std::string token;
+  // Lets GET /create?video_id=ID create a video without the token, as the
+  // seed's workers call it. Off by default: anyone who reaches the port
+  // could then fill the registry with names.
+  bool open_create = false;
   std::string cors_origin = "*";    // Access-Control-Allow-Origin
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
 };

@@ -1,4 +1,4 @@
-#include "api/openapi.h"
+#include "api/internal/openapi.h"
 
 namespace fog::api {
 
@@ -189,11 +189,13 @@ std::string_view OpenApiJson() {
     },
     "/create": {
       "get": {
-        "summary": "Seed compatibility: create a video",
+        "summary": "Seed compatibility: create a video (the bearer token unless the API runs with --open-create)",
+        "security": [{"bearer": []}],
         "parameters": [{"name": "video_id", "in": "query", "required": true, "schema": {"type": "string"}}],
         "responses": {
           "200": {"description": "the video", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Video"}}}},
           "400": {"$ref": "#/components/responses/Error"},
+          "401": {"$ref": "#/components/responses/Error"},
           "404": {"$ref": "#/components/responses/Error"}
         }
       }

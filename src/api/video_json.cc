@@ -1,4 +1,4 @@
-#include "api/video_json.h"
+#include "api/internal/video_json.h"
 
 #include <fmt/core.h>
 #include <time.h>

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <nlohmann/json.hpp>
 
+#include "balancer/solver_json.h"
 #include "wire/topics.h"
 
 namespace fog::balancer {

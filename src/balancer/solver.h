@@ -17,6 +17,9 @@
 // the textbook greedy that SolveExact must agree with, used by the tests
 // and as the benchmark's baseline.
 //
+// The JSON forms of an instance, an allocation and the policy are in
+// solver_json.h.
+//
 // Thread-safety: every function is reentrant; nothing is shared.
 
 #ifndef FOG_BALANCER_SOLVER_H_
@@ -87,14 +90,6 @@ struct Allocation {
 // worker name.
 Status Validate(const Instance& instance);
 
-// The instance from its JSON form (docs/balancer.md):
-//   {"packets": N, "packet_size": bytes, "lambda": x, "cpu_threshold": %,
-//    "workers": [{"name": "...", "cpu": %, "free_storage": bytes}, ...]}
-// Absent optional fields take the kDefault* values; extra fields are
-// ignored. InvalidArgument on malformed JSON, a missing or mistyped field,
-// or an instance that Validate() rejects.
-Result<Instance> ParseInstance(std::string_view json);
-
 // The exact integer optimum, in O(W·log N + W·log W) for W workers (a
 // threshold search on the marginal cost). Among optimal allocations it
 // returns the one the greedy of SolveExactHeap builds: equal marginal costs
@@ -119,21 +114,6 @@ Result<Allocation> Solve(const Instance& instance, Model model);
 // Σ_j c_j·n_j + λ·Σ_j n_j². REQUIRES: packets.size() ==
 // instance.workers.size().
 double Objective(const Instance& instance, const std::vector<int64_t>& packets);
-
-// The solver's answer as one JSON object:
-//   {"allocation": {"<worker>": n, ...}, "objective": x}
-// plus "unassigned": k when k > 0, "feasible": false and "error": "..." when
-// infeasible, and "overload_fallback": true when it applied.
-// REQUIRES: `allocation` was computed from `instance`.
-std::string AllocationJson(const Instance& instance,
-                           const Allocation& allocation);
-
-// The master's policy (master/dispatcher.h reads "weights"):
-//   {"weights": {"<worker>": n_j/N, ...}, "capacities": {"<worker>": cap},
-//    "model": "exact", "objective": x}
-// Weights are all 0 when N == 0 (the master then round-robins).
-// REQUIRES: `allocation` was computed from `instance`.
-std::string PolicyJson(const Instance& instance, const Allocation& allocation);
 
 }  // namespace fog::balancer
 

@@ -29,6 +29,7 @@ struct ApiArgs {
   int port = 8080;
   std::string db = "sqlite3://./fog-data/registry.sqlite";
   std::string token;
+  bool open_create = false;
   std::string cors_origin = "*";
   int expect_workers = 1;
   bool expect_balancer = false;
@@ -116,6 +117,7 @@ Result<api::MediaReply> ServeMedia(viewer::HlsSource& source,
 
 int RunApi(ApiArgs args) {
   BlockTerminationSignals();
+  ResolveMqttUri(&args.mqtt, "api");
   Result<std::unique_ptr<registry::Registry>> reg =
       registry::Registry::Open(args.db);
   if (!reg.ok()) {
@@ -125,6 +127,7 @@ int RunApi(ApiArgs args) {
   api::ApiServer server({.host = args.host,
                          .port = args.port,
                          .token = args.token,
+                         .open_create = args.open_create,
                          .cors_origin = args.cors_origin},
                         **reg);
   api::FogView view({.expected_workers = args.expect_workers,
@@ -190,8 +193,13 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
                   "postgresql://USER:PASSWORD@HOST:PORT/DB (docs/api.md)")
       ->envname("FOG_DB")
       ->capture_default_str();
-  cmd->add_option("--token", args->token, "Bearer token workers use to report")
+  cmd->add_option("--token", args->token,
+                  "Bearer token of every registry write (workers' reports, "
+                  "deletes, GET /create)")
       ->envname("FOG_API_TOKEN");
+  cmd->add_flag("--open-create", args->open_create,
+                "Let GET /create?video_id=ID create videos without the token, "
+                "for the seed's workers (off: 401)");
   cmd->add_option("--cors-origin", args->cors_origin, "Allowed browser origin")
       ->capture_default_str();
   cmd->add_option("--expect-workers", args->expect_workers,

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "balancer/solver.h"
+#include "balancer/solver_json.h"
 #include "cli/commands.h"
 #include "common/bytes.h"
 

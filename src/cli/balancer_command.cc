@@ -22,9 +22,11 @@ struct BalancerArgs {
   int missed_periods = 3;
   std::string model = "exact";
   balancer::Instance round;
-  // The seed balancer's variables: broker host and port apart.
+  // The seed balancer's spelling of the broker: host and port apart.
   std::string seed_host;
   int seed_port = 0;
+  const CLI::Option* seed_host_option = nullptr;
+  const CLI::Option* seed_port_option = nullptr;
   std::string metrics_listen;
 };
 
@@ -55,6 +57,32 @@ void AddBalancerMetrics(metrics::Exporter& exporter, balancer::Balancer& node,
   AddMqttMetrics(exporter, "balancer", client);
 }
 
+// The broker, from --mqtt or the seed's --broker-address (with
+// --broker-port), then FOG_MQTT_URI or the seed's BROKER_ADDRESS (with
+// BROKER_PORT): a variable never overrides a flag or the config file.
+std::vector<config::Candidate> BrokerCandidates(
+    const BalancerArgs& args, const config::Environment& env) {
+  // The port goes with whichever address wins; itself a flag, then the
+  // variable, then 1883.
+  std::string port = "1883";
+  if (args.seed_port_option->count() > 0 && args.seed_port > 0) {
+    port = std::to_string(args.seed_port);
+  } else if (std::optional<std::string> p = env("BROKER_PORT")) {
+    port = *p;
+  }
+  config::Candidate seed_flag =
+      OptionCandidate(args.seed_host_option, args.seed_host);
+  if (seed_flag.value)
+    *seed_flag.value = "tcp://" + args.seed_host + ":" + port;
+  config::Candidate seed_env = config::FromEnvironment(env, "BROKER_ADDRESS");
+  if (seed_env.value) *seed_env.value = "tcp://" + *seed_env.value + ":" + port;
+  std::vector<config::Candidate> out = MqttUriCandidates(args.mqtt, env);
+  // After --mqtt, before FOG_MQTT_URI; and last of the variables.
+  out.insert(out.begin() + 1, seed_flag);
+  out.insert(out.end() - 1, seed_env);
+  return out;
+}
+
 int RunBalancer(BalancerArgs args) {
   BlockTerminationSignals();
   Result<balancer::Model> model = balancer::ParseModel(args.model);
@@ -70,10 +98,8 @@ int RunBalancer(BalancerArgs args) {
     ReportError(s.ToString());
     return kExitUsage;
   }
-  if (!args.seed_host.empty()) {
-    args.mqtt.uri = "tcp://" + args.seed_host + ":" +
-                    std::to_string(args.seed_port > 0 ? args.seed_port : 1883);
-  }
+  SetMqttUri(&args.mqtt, BrokerCandidates(args, config::ProcessEnvironment()),
+             "balancer");
   if (args.mqtt.client_id.empty()) args.mqtt.client_id = "fog-balancer";
   mqtt::ConnectOptions opts = ToConnectOptions(args.mqtt);
   opts.will = balancer::Balancer::StatusMessage(false);
@@ -109,7 +135,8 @@ void AddBalancerCommand(CLI::App& app, int* exit_code) {
       "balancer", "Run the load balancer: worker stats in, policy out");
   cmd->footer(
       "--config FILE reads \"key = value\" lines of these long option names.");
-  AddMqttFlags(cmd, &args->mqtt, "FOG_MQTT_URI");
+  // FOG_MQTT_URI and the seed's BROKER_ADDRESS: BrokerCandidates.
+  AddMqttFlags(cmd, &args->mqtt, "");
   cmd->add_option("--period-ms", args->period_ms,
                   "Ping the workers and publish the policy this often")
       ->capture_default_str();
@@ -130,11 +157,13 @@ void AddBalancerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--cpu-threshold", args->round.cpu_threshold,
                   "Workers at or above this CPU percent take no packets")
       ->capture_default_str();
-  cmd->add_option("--broker-address", args->seed_host,
-                  "Broker host (seed style; with --broker-port)")
-      ->envname("BROKER_ADDRESS");
-  cmd->add_option("--broker-port", args->seed_port, "Broker port (seed style)")
-      ->envname("BROKER_PORT");
+  args->seed_host_option = cmd->add_option(
+      "--broker-address", args->seed_host,
+      "Broker host, seed style, with --broker-port (else BROKER_ADDRESS and "
+      "BROKER_PORT); --mqtt wins over it");
+  args->seed_port_option =
+      cmd->add_option("--broker-port", args->seed_port,
+                      "Broker port, seed style (default 1883)");
   AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunBalancer(*args); });
 }

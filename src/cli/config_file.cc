@@ -9,6 +9,11 @@ namespace fog::cli {
 
 namespace {
 
+std::set<std::string>& FileKeys() {
+  static std::set<std::string> keys;
+  return keys;
+}
+
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
   size_t e = s.find_last_not_of(" \t\r");
@@ -53,6 +58,7 @@ Result<std::vector<std::string>> ExpandConfigFile(
       break;
     }
   }
+  FileKeys().clear();
   if (path.empty()) return args;
   Result<Bytes> text = ReadFile(path);
   if (!text.ok()) return text.status();
@@ -73,10 +79,13 @@ Result<std::vector<std::string>> ExpandConfigFile(
                                      ": " + value.status().message());
     }
     if (GivenOnCommandLine(args, key) || *value == "false") continue;
+    FileKeys().insert(key);
     args.push_back("--" + key);
     if (*value != "true") args.push_back(*value);
   }
   return args;
 }
+
+const std::set<std::string>& KeysFromConfigFile() { return FileKeys(); }
 
 }  // namespace fog::cli

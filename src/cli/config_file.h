@@ -8,6 +8,7 @@
 #ifndef FOG_CLI_CONFIG_FILE_H_
 #define FOG_CLI_CONFIG_FILE_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ namespace fog::cli {
 // cannot be read, or a line is not "key = value".
 Result<std::vector<std::string>> ExpandConfigFile(
     std::vector<std::string> args);
+
+// The keys that the last ExpandConfigFile call took from the file, so that a
+// command can tell a value from the file from one on the command line
+// (config/precedence.h). The process reads one config file, once, in main()
+// before parsing; REQUIRES: not called concurrently with ExpandConfigFile.
+const std::set<std::string>& KeysFromConfigFile();
 
 }  // namespace fog::cli
 

@@ -65,6 +65,7 @@ void AddMasterMetrics(metrics::Exporter& exporter, master::Master& node,
 
 int RunMaster(MasterArgs args) {
   BlockTerminationSignals();
+  ResolveMqttUri(&args.mqtt, "master");
   if (args.mqtt.client_id.empty()) args.mqtt.client_id = "fog-master";
   mqtt::ConnectOptions opts = ToConnectOptions(args.mqtt);
   // A persistent session: the broker keeps QoS 1 stream packets for us while

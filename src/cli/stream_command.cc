@@ -3,15 +3,16 @@
 
 #include "cli/stream_command.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include <spdlog/spdlog.h>
-
 #include "cli/commands.h"
 #include "config/fog_descriptor.h"
+#include "config/precedence.h"
 #include "mqtt/client.h"
 #include "publisher/progress.h"
 #include "publisher/publisher.h"
@@ -37,18 +38,41 @@ struct StreamArgs {
   size_t max_packet_bytes = 0;  // 0: the descriptor's, else 16 MiB
 };
 
-// Fills what the flags left open from <dir>/fog.json. The descriptor is only
-// required when a flag cannot stand in for it (broker URI, signing key).
+std::optional<std::string> NonEmpty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+// *value from the flag, else fog.json's `from_file`, else the variable
+// `env_name`: fog.json is this command's config file, so a stray
+// MQTT_USERNAME (a master's, say) does not replace the publisher's.
+void Settle(std::string* value, const std::string& flag,
+            const std::string& from_file, const std::string& env_name) {
+  std::optional<config::Resolved> r = config::Resolve(
+      {{config::Source::kCommandLine, flag, NonEmpty(*value)},
+       {config::Source::kConfigFile, "fog.json", NonEmpty(from_file)},
+       config::FromEnvironment(config::ProcessEnvironment(), env_name)});
+  if (r) *value = r->value;
+}
+
+// Fills what the flags left open from <dir>/fog.json, then from the
+// environment. The descriptor is only required when a flag cannot stand in
+// for it (broker URI, signing key).
 Status ApplyDescriptor(StreamArgs* a) {
   const bool required = a->mqtt.empty() || (!a->legacy && a->key.empty());
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(a->dir);
-  if (!fog.ok()) return required ? fog.status() : Status::OK();
-  if (a->mqtt.empty()) a->mqtt = fog->mqtt_uri;
-  auto creds = fog->credentials.find("publisher");
-  if (creds != fog->credentials.end()) {
-    if (a->username.empty()) a->username = creds->second.username;
-    if (a->password.empty()) a->password = creds->second.password;
+  if (!fog.ok()) {
+    if (required) return fog.status();
+    Settle(&a->username, "--username", "", "MQTT_USERNAME");
+    Settle(&a->password, "--password", "", "MQTT_PASSWORD");
+    return Status::OK();
   }
+  if (a->mqtt.empty()) a->mqtt = fog->mqtt_uri;
+  config::Credentials creds;
+  auto it = fog->credentials.find("publisher");
+  if (it != fog->credentials.end()) creds = it->second;
+  Settle(&a->username, "--username", creds.username, "MQTT_USERNAME");
+  Settle(&a->password, "--password", creds.password, "MQTT_PASSWORD");
   if (a->key.empty()) a->key = fog->publisher_key;
   if (a->max_packet_bytes == 0) a->max_packet_bytes = fog->max_packet_bytes;
   if (!a->legacy && a->key.empty()) {
@@ -140,10 +164,14 @@ void AddStreamCommand(CLI::App& app, int* exit_code) {
                   "Publisher secret key (default: the descriptor's)");
   cmd->add_option("--mqtt", args->mqtt,
                   "Broker URI (default: the descriptor's)");
-  cmd->add_option("--username", args->username, "Broker user name")
-      ->envname("MQTT_USERNAME");
-  cmd->add_option("--password", args->password, "Broker password")
-      ->envname("MQTT_PASSWORD");
+  // MQTT_USERNAME and MQTT_PASSWORD come after the descriptor's
+  // (ApplyDescriptor), so no CLI11 envname.
+  cmd->add_option("--username", args->username,
+                  "Broker user name (default: the descriptor's, else "
+                  "MQTT_USERNAME)");
+  cmd->add_option("--password", args->password,
+                  "Broker password (default: the descriptor's, else "
+                  "MQTT_PASSWORD)");
   cmd->add_flag("--legacy", args->legacy,
                 "Publish the seed's VideoPacketSIS payloads (no signatures)");
   cmd->add_flag("--transcode", args->transcode,

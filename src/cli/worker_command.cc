@@ -60,6 +60,7 @@ void AddWorkerMetrics(metrics::Exporter& exporter, worker::Worker& node,
 
 int RunWorker(WorkerArgs args) {
   BlockTerminationSignals();
+  ResolveMqttUri(&args.mqtt, "worker " + args.name);
   if (Status s = wire::ValidateVideoId(args.name); !s.ok()) {
     ReportError("--name: " + s.message());
     return kExitUsage;

@@ -8,6 +8,7 @@
 
 #include "common/bytes.h"
 #include "common/heap_tuning.h"
+#include "config/precedence.h"
 #include "trust/keys.h"
 #include "up/broker_setup.h"
 #include "up/role_config.h"
@@ -135,9 +136,14 @@ Status FogUp::StartChildren() {
     const std::string path = dir_ + "/roles/" + name + ".conf";
     Status w = WriteRoleConfig(path, config);
     if (!w.ok()) return w;
-    return supervisor_.Start({name,
-                              {options_.self_exe, command, "--config", path},
-                              dir_ + "/logs/" + name + ".log"});
+    // Only the role config decides: a variable a component reads (a stray
+    // BROKER_ADDRESS, MQTT_PASSWORD, FOG_API_TOKEN in fog up's shell) never
+    // reaches it.
+    return supervisor_.Start(
+        {.name = name,
+         .argv = {options_.self_exe, command, "--config", path},
+         .log_file = dir_ + "/logs/" + name + ".log",
+         .unset = config::ComponentEnvironmentVariables()});
   };
   const config::Credentials& api = credentials_["api"];
   s = start_role("api", "api",

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 #include <thread>
 
 namespace fog::up {
@@ -20,26 +21,6 @@ std::vector<char*> NullTerminated(const std::vector<std::string>& strings) {
     out.push_back(const_cast<char*>(a.c_str()));
   out.push_back(nullptr);
   return out;
-}
-
-// This process's environment with `overrides` (NAME=value) replacing or
-// adding entries. Built before fork: the child of a threaded parent may
-// only make async-signal-safe calls, which setenv is not.
-std::vector<std::string> ChildEnvironment(
-    const std::vector<std::string>& overrides) {
-  auto name_of = [](const std::string& entry) {
-    return entry.substr(0, entry.find('='));
-  };
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry(*e);
-    const bool replaced = std::any_of(
-        overrides.begin(), overrides.end(),
-        [&](const std::string& o) { return name_of(o) == name_of(entry); });
-    if (!replaced) env.push_back(entry);
-  }
-  env.insert(env.end(), overrides.begin(), overrides.end());
-  return env;
 }
 
 // In the child after fork: restore the signal mask fog up blocked, so
@@ -67,10 +48,36 @@ std::vector<std::string> ChildEnvironment(
 
 }  // namespace
 
+std::vector<std::string> ChildEnvironment(
+    const char* const* base, const std::vector<std::string>& overrides,
+    const std::vector<std::string>& unset) {
+  auto name_of = [](std::string_view entry) {
+    return entry.substr(0, entry.find('='));
+  };
+  auto named = [&](const std::vector<std::string>& list,
+                   std::string_view name) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& e) {
+      return name_of(e) == name;
+    });
+  };
+  std::vector<std::string> env;
+  for (const char* const* e = base; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const std::string_view name = name_of(entry);
+    if (named(unset, name) || named(overrides, name)) continue;
+    env.emplace_back(entry);
+  }
+  env.insert(env.end(), overrides.begin(), overrides.end());
+  return env;
+}
+
 Supervisor::~Supervisor() { StopAll(); }
 
 Result<pid_t> Supervisor::Spawn(const ChildSpec& spec) {
-  const std::vector<std::string> env = ChildEnvironment(spec.env);
+  // Built before fork: the child of a threaded parent may only make
+  // async-signal-safe calls, which setenv is not.
+  const std::vector<std::string> env =
+      ChildEnvironment(environ, spec.env, spec.unset);
   const std::vector<char*> argv = NullTerminated(spec.argv);
   const std::vector<char*> envp = NullTerminated(env);
   pid_t pid = ::fork();

@@ -23,7 +23,16 @@ struct ChildSpec {
   std::string log_file;           // stdout and stderr go here (appended)
   // NAME=value entries set in the child's environment, over fog up's own.
   std::vector<std::string> env;
+  // Names removed from the child's environment (before `env` is applied).
+  std::vector<std::string> unset;
 };
+
+// The environment `base` (NAME=value entries, null-terminated like
+// environ) without the names in `unset` and with `overrides` (NAME=value)
+// replacing or adding entries. Pure: the caller builds it before fork.
+std::vector<std::string> ChildEnvironment(
+    const char* const* base, const std::vector<std::string>& overrides,
+    const std::vector<std::string>& unset);
 
 class Supervisor {
  public:

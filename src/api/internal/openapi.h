@@ -2,8 +2,8 @@
 //
 // Thread-safety: returns a view of a constant.
 
-#ifndef FOG_API_OPENAPI_H_
-#define FOG_API_OPENAPI_H_
+#ifndef FOG_API_INTERNAL_OPENAPI_H_
+#define FOG_API_INTERNAL_OPENAPI_H_
 
 #include <string_view>
 
@@ -14,4 +14,4 @@ std::string_view OpenApiJson();
 
 }  // namespace fog::api
 
-#endif  // FOG_API_OPENAPI_H_
+#endif  // FOG_API_INTERNAL_OPENAPI_H_

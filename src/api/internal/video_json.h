@@ -4,8 +4,8 @@
 //
 // Thread-safety: pure functions.
 
-#ifndef FOG_API_VIDEO_JSON_H_
-#define FOG_API_VIDEO_JSON_H_
+#ifndef FOG_API_INTERNAL_VIDEO_JSON_H_
+#define FOG_API_INTERNAL_VIDEO_JSON_H_
 
 #include <cstdint>
 #include <string>
@@ -48,4 +48,4 @@ Result<registry::HoldingsReport> ParseHoldingsReport(std::string_view body);
 
 }  // namespace fog::api
 
-#endif  // FOG_API_VIDEO_JSON_H_
+#endif  // FOG_API_INTERNAL_VIDEO_JSON_H_

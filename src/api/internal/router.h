@@ -1,0 +1,50 @@
+// Routing for the HTTP API (internal to fog_api): which route a path names,
+// the methods each route allows, and which of them write the registry.
+//
+// Thread-safety: pure functions.
+
+#ifndef FOG_API_INTERNAL_ROUTER_H_
+#define FOG_API_INTERNAL_ROUTER_H_
+
+#include <string>
+
+namespace fog::api {
+
+enum class Route {
+  kNone,
+  kVideos,   // /videos
+  kVideo,    // /videos/{id}
+  kMedia,    // /videos/{id}/{file}
+  kCreate,   // /create (the seed's)
+  kHealth,   // /health
+  kFog,      // /fog
+  kOpenApi,  // /openapi.json
+  kMetrics   // /metrics
+};
+
+struct RouteMatch {
+  Route route = Route::kNone;
+  // kVideo, kMedia: the rest of the path, already percent-decoded
+  std::string id;
+};
+
+// `path` as httplib decoded it, so "/videos/..%2Fx" arrives as
+// "/videos/../x". Everything after "/videos/" is the id, or with a '/' in
+// it a media path (id/file), whose parser rejects the ".." id.
+RouteMatch MatchRoute(const std::string& path);
+
+// The Allow header of `route`, e.g. "GET, HEAD, POST, OPTIONS"; "" for kNone.
+const char* AllowedMethods(Route route);
+
+// Whether `method` is one of AllowedMethods(route).
+bool MethodAllowed(Route route, const std::string& method);
+
+// Whether `method` on `route` changes the registry: POST /videos,
+// DELETE /videos/{id}, and GET or HEAD /create. Every such request must
+// carry the bearer token (the seed's /create only with
+// ApiOptions::open_create). REQUIRES: MethodAllowed(route, method).
+bool WritesRegistry(Route route, const std::string& method);
+
+}  // namespace fog::api
+
+#endif  // FOG_API_INTERNAL_ROUTER_H_
