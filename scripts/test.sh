@@ -54,7 +54,7 @@ sanitized() {
 # the only code with more than one path.
 portable() {
   local targets=(swifft_test sis_digest_test legacy_check_test wire_test
-    keccak_test mldsa_ntt_test mldsa_test mldsa_acvp_test)
+    envelope_kat_test keccak_test mldsa_ntt_test mldsa_test mldsa_acvp_test)
   cmake -S "$root" -B build-portable -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DFOG_PORTABLE=ON >/dev/null &&
     cmake --build build-portable -j "$jobs" --target "${targets[@]}" &&
