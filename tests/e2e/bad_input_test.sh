@@ -71,13 +71,22 @@ expect "replay: nothing registered under video-b" test "$(status_of video-b)" = 
 # 6. Out of order, then duplicated: stored once each, in any order.
 sign ooo-1 1 2 "$tmp/d1" >"$tmp/o1.payload"
 sign ooo-1 2 2 "$tmp/d2" "$(link_of "$tmp/o1.payload")" >"$tmp/o2.payload"
+# The master counts every packet it takes, and every copy of a packet it
+# already placed (or is placing): those counters say when all four were
+# handled and that neither duplicate was dispatched again.
+seen=(fog_master_packets_repeated_total fog_master_packets_already_placed_total)
+received0=$(metric "$tmp/fog" master fog_master_packets_received_total)
+seen0=$(metric "$tmp/fog" master "${seen[@]}")
 pub "$tmp/fog" publisher video/stream/ooo-1 "$tmp/o2.payload"
 pub "$tmp/fog" publisher video/stream/ooo-1 "$tmp/o1.payload"
 pub "$tmp/fog" publisher video/stream/ooo-1 "$tmp/o2.payload"
 pub "$tmp/fog" publisher video/stream/ooo-1 "$tmp/o1.payload"
 expect "out of order + duplicates: complete with 2 packets" \
   wait_for 10 sh -c "curl -sf $http/videos/ooo-1 | grep -q '\"packets\":2,'"
-sleep 1
+expect "the master took all four publishes" wait_for 10 \
+  metric_at_least "$tmp/fog" master $((received0 + 4)) fog_master_packets_received_total
+expect "the master placed neither duplicate again" wait_for 10 \
+  metric_at_least "$tmp/fog" master $((seen0 + 2)) "${seen[@]}"
 expect "duplicates: still 2 packets" \
   test "$(video_field ooo-1 "j['packets']")" = 2
 "$fog" get ooo-1 -o "$tmp/ooo.out" --dir "$tmp/fog" >"$tmp/ooo.json" 2>/dev/null

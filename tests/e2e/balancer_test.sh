@@ -145,7 +145,10 @@ id1=$("$fog" stream "$tmp/src.mp4" --dir "$tmp/fog" --video-id while-stopped 2>"
 expect "streaming while the worker is stopped succeeds" test "$id1" = while-stopped
 kill -CONT "$worker_pid"
 expect "it comes back when it answers again" policy_wait 10 "w(p, 'lone') >= 0"
-sleep 2  # anything queued for it would be stored and registered by now
+# Nothing is to arrive, so no event marks the end of the wait: a dispatch the
+# broker had queued for the stopped worker would be stored and registered
+# within this pause after it answers again.
+sleep 2
 holders=$(video_field while-stopped "sorted(w['worker'] for w in j['workers'])")
 expect "the master sent the stopped worker nothing (holders: $holders)" \
   test "$holders" = "['worker-1', 'worker-2']"

@@ -69,19 +69,16 @@ expect "the live stream is complete once it ends" \
   wait_for 20 video_complete live-cam-1
 
 # --- the seed's viewer protocol: packet-request -> msgpack VideoPacket
-viewer_pw=$(role_password "$tmp/fog" viewer)
 channel=$(python3 -c 'import uuid; print(uuid.uuid4())')
-# Ask until answered: under load the subscription may take a moment.
-for _ in 1 2 3 4 5; do
-  mosquitto_sub -V 5 -p "$mqtt_port" -u viewer -P "$viewer_pw" -t "$channel" -C 1 -W 5 \
-    >"$tmp/seed-answer" 2>/dev/null &
-  sub_pid=$!
-  sleep 1
-  mosquitto_pub -V 5 -q 1 -p "$mqtt_port" -u viewer -P "$viewer_pw" -t packet-request \
-    -m "{\"video_id\":\"$id\",\"packet_number\":3,\"channel_uuid\":\"$channel\"}"
-  wait $sub_pid
-  [[ -s $tmp/seed-answer ]] && break
-done
+# The probe publishes the request only after the broker's SUBACK for the
+# answer channel, so the answer cannot pass before the subscription.
+probe viewer sub "$channel" --count 1 --timeout 20 --out "$tmp/seed-answer" \
+  --publish packet-request \
+  "{\"video_id\":\"$id\",\"packet_number\":3,\"channel_uuid\":\"$channel\"}" \
+  >"$tmp/seed-probe"
+rc=$?
+expect "packet-request: subscribed, then answered ($(tr '\n' ' ' <"$tmp/seed-probe"))" \
+  test $rc = 0
 head -c -1 "$tmp/seed-answer" >"$tmp/seed-packet"  # mosquitto_sub adds a newline
 "$fog" packet inspect "$tmp/seed-packet" >"$tmp/seed.json"
 expect "packet-request answered with a seed VideoPacket" \
@@ -96,10 +93,14 @@ expect "fog get verified signatures (valid count above)" grep -q '"invalid":0' "
 printf 'x' >"$tmp/one"
 "$fog" packet sign --key "$tmp/fog/keys/publisher.key" --video-id acl-test --number 1 \
   --total 1 "$tmp/one" >"$tmp/acl.payload"
-mosquitto_pub -V 5 -q 1 -p "$mqtt_port" -u viewer -P "$viewer_pw" -t video/stream/acl-test \
-  -f "$tmp/acl.payload" 2>/dev/null
-sleep 2
-expect "a viewer's publish to video/stream/ is dropped by the broker" \
+# The broker's own verdict: PUBACK with reason code 0x87 (Not authorized).
+verdict=$(probe viewer pub video/stream/acl-test --file "$tmp/acl.payload")
+expect "the broker refuses a viewer's publish to video/stream/ (got: ${verdict//$'\n'/ })" \
+  grep -q '^puback 0x87' <<<"$verdict"
+verdict=$(probe_as viewer wrong-password pub packet-request --message x)
+expect "the broker refuses a wrong password (got: ${verdict//$'\n'/ })" \
+  grep -qE '^connack 0x8[67]' <<<"$verdict"
+expect "nothing of the refused publish reached the fog" \
   test "$(curl -s -o /dev/null -w '%{http_code}' "$http/videos/acl-test")" = 404
 pub "$tmp/fog" publisher video/stream/acl-test "$tmp/acl.payload"
 expect "the same payload from the publisher role is stored" \

@@ -70,6 +70,21 @@ pub() {
     -t "$3" -f "$4"
 }
 
+# probe ROLE ARGS...: tests/e2e/mqtt_probe.py (the broker's reason codes,
+# SUBACK as the readiness signal) as ROLE of the fog in $tmp/fog.
+# probe_as USER PASSWORD ARGS...: the same with any credentials.
+probe_as() {
+  local user=$1 password=$2
+  shift 2
+  python3 "$(dirname "${BASH_SOURCE[0]}")/mqtt_probe.py" --port "$mqtt_port" \
+    --user "$user" --password "$password" "$@"
+}
+probe() {
+  local role=$1
+  shift
+  probe_as "$role" "$(role_password "$tmp/fog" "$role")" "$@"
+}
+
 # wait_for SECONDS COMMAND...: retries COMMAND every 0.2 s until it succeeds.
 wait_for() {
   local seconds=$1
@@ -79,6 +94,24 @@ wait_for() {
     sleep 0.2
   done
   return 1
+}
+
+# metric DIR COMPONENT NAME...: the sum of these samples on COMPONENT's
+# metrics endpoint (as DIR/fog.json lists it); 0 for a sample not there.
+metric() {
+  local dir=$1 component=$2 url
+  shift 2
+  url=$(json "$(cat "$dir/fog.json")" "j['metrics']['$component']") || return 1
+  curl -sf "$url" | awk -v names="$*" '
+    BEGIN { n = split(names, want, " "); for (i = 1; i <= n; i++) w[want[i]] = 1 }
+    ($1 in w) { sum += $2 }
+    END { printf "%d\n", sum }'
+}
+# metric_at_least DIR COMPONENT MIN NAME...: whether that sum is >= MIN.
+metric_at_least() {
+  local dir=$1 component=$2 min=$3
+  shift 3
+  (($(metric "$dir" "$component" "$@") >= min))
 }
 
 # video_field ID EXPR: a field of GET /videos/ID (empty if absent).
