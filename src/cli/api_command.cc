@@ -87,7 +87,8 @@ void AddHlsMetrics(metrics::Exporter& exporter, const Hls& hls) {
              static_cast<double>(hls.fetcher->inflight_bytes())},
             {{{"kind", "inflight_peak"}},
              static_cast<double>(hls.fetcher->peak_inflight_bytes())},
-            {{{"kind", "cache"}}, static_cast<double>(hls.source->cache().bytes())}};
+            {{{"kind", "cache"}},
+             static_cast<double>(hls.source->cache().bytes())}};
       }));
 }
 

@@ -32,8 +32,7 @@ class Counters {
 class RejectLog {
  public:
   static constexpr size_t kDefaultMaxKeys = 4096;
-  explicit RejectLog(size_t max_keys = kDefaultMaxKeys)
-      : max_keys_(max_keys) {}
+  explicit RejectLog(size_t max_keys = kDefaultMaxKeys) : max_keys_(max_keys) {}
 
   // Counts `reason` in `counters` as "rejected.<reason>" and logs `detail`
   // (a warning) the first time `key` is seen with this reason, then every

@@ -32,7 +32,7 @@ struct HlsSource::Video {
   explicit Video(std::string video_id) : id(std::move(video_id)) {}
   const std::string id;
   std::list<std::string>::iterator lru;  // guarded by HlsSource::mu_
-  std::mutex mu;  // serializes refreshes of this video
+  std::mutex mu;                         // serializes refreshes of this video
   // Guarded by mu:
   int64_t prefix = 0;
   int64_t total = 0;  // announced by the stream's last packet; 0 = unknown
@@ -99,8 +99,8 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
   // Holders send different packets (and copies of the same, dropped as they
   // arrive): a page each of request_bytes / holders keeps the fetch near
   // request_bytes.
-  const size_t page = options_.request_bytes /
-                      static_cast<size_t>(std::max(holders, 1));
+  const size_t page =
+      options_.request_bytes / static_cast<size_t>(std::max(holders, 1));
   Result<FetchResult> fetched = fetcher_.Fetch(
       {.video_id = video_id,
        .first = first,
@@ -118,8 +118,7 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
     return Status::Unavailable("the workers are busy with other viewers");
   }
   if (fetched->envelopes.empty() && fetched->over_budget > 0) {
-    return Status::Unavailable(
-        "too many packets in flight for other viewers");
+    return Status::Unavailable("too many packets in flight for other viewers");
   }
   if (fetched->ends == 0 && fetched->envelopes.empty()) {
     return Status::Unavailable("no worker answered within " +

@@ -251,8 +251,8 @@ class PacketFetcher::Impl {
       mqtt::Message m{.topic = wire::topics::Get(request.video_id), .qos = 1};
       m.response_topic = reply_topic_;
       m.correlation_data = token;
-      m.payload = wire::EncodeGetRange(
-          {from, request.last, request.page_bytes});
+      m.payload =
+          wire::EncodeGetRange({from, request.last, request.page_bytes});
       s = client_.Publish(m);
       if (!s.ok()) break;
       const int64_t next = collector.WaitPage();

@@ -87,7 +87,8 @@ class PacketFetcherTest : public ::testing::Test {
   // `n` workers holding packets 1..to.
   void StartWorkers(int n, int64_t to, bool busy = false) {
     for (int i = 0; i < n; ++i) {
-      workers_.push_back(std::make_unique<PagingWorker>(broker_.uri(), to, busy));
+      workers_.push_back(
+          std::make_unique<PagingWorker>(broker_.uri(), to, busy));
       ASSERT_TRUE(workers_.back()->Start().ok());
     }
   }
@@ -101,7 +102,8 @@ class PacketFetcherTest : public ::testing::Test {
 
   static std::set<int64_t> Numbers(const FetchResult& r) {
     std::set<int64_t> s;
-    for (const wire::Envelope& e : r.envelopes) s.insert(e.packet.packet_number);
+    for (const wire::Envelope& e : r.envelopes)
+      s.insert(e.packet.packet_number);
     return s;
   }
 

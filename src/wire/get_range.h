@@ -27,7 +27,7 @@ inline constexpr int64_t kMaxPageBytes = int64_t{64} << 20;
 struct GetRange {
   int64_t first = 1;
   int64_t last = std::numeric_limits<int64_t>::max();  // no upper bound
-  int64_t max_bytes = 0;  // 0: kDefaultPageBytes
+  int64_t max_bytes = 0;                               // 0: kDefaultPageBytes
 };
 
 // The body for `range`: empty for the whole video with the default page,

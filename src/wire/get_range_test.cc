@@ -17,9 +17,8 @@ TEST(GetRangeTest, EncodesOnlyWhatBoundsTheRange) {
 }
 
 TEST(GetRangeTest, DecodesWhatItEncodes) {
-  for (GetRange r :
-       {GetRange{}, GetRange{.first = 2, .last = 2}, GetRange{.first = 9},
-        GetRange{.max_bytes = 77}}) {
+  for (GetRange r : {GetRange{}, GetRange{.first = 2, .last = 2},
+                     GetRange{.first = 9}, GetRange{.max_bytes = 77}}) {
     Result<GetRange> back = DecodeGetRange(EncodeGetRange(r));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back->first, r.first);

@@ -78,8 +78,9 @@ TEST(ViewerQueueTest, RefusesAtItsByteBound) {
 
 TEST(ViewerQueueTest, OneLargeRequestAlwaysFitsAnEmptyQueue) {
   std::promise<size_t> got;
-  ViewerQueue q({.max_requests = 1, .max_bytes = 10},
-                [&](const mqtt::Message& m) { got.set_value(m.payload.size()); });
+  ViewerQueue q(
+      {.max_requests = 1, .max_bytes = 10},
+      [&](const mqtt::Message& m) { got.set_value(m.payload.size()); });
   ASSERT_TRUE(q.Push(Request(500)));
   EXPECT_EQ(got.get_future().get(), 500u);
 }

@@ -30,15 +30,15 @@ bool IsPlainReplyTopic(const std::string& t) {
 
 void Worker::QueueViewerRequest(const mqtt::Message& m) {
   if (viewer_queue_->Push(m)) return;
-  RefuseBusy(m);
+  RefuseBusy(m, running_ ? "viewer-queue-full" : "stopping");
 }
 
 // On the callback thread: one small reply at most, nothing read from disk.
-void Worker::RefuseBusy(const mqtt::Message& m) {
-  reject_log_.Reject(counters_, "viewer-busy", m.topic,
-                     "viewer request refused: the viewer queue is full (" +
-                         std::to_string(options_.viewer_queue.max_requests) +
-                         " requests)");
+void Worker::RefuseBusy(const mqtt::Message& m, const std::string& why) {
+  reject_log_.Reject(
+      counters_, "viewer-busy", m.topic,
+      "viewer request refused (" + why + "): the viewer queue holds at most " +
+          std::to_string(options_.viewer_queue.max_requests) + " requests");
   // The seed's protocol has no way to say busy: its viewer times out and
   // asks again. Ours gets an end reply that says so at once.
   if (!m.topic.starts_with("fog/get/") || m.response_topic.empty() ||
@@ -48,7 +48,7 @@ void Worker::RefuseBusy(const mqtt::Message& m) {
   mqtt::Message busy{.topic = m.response_topic, .qos = 1};
   busy.correlation_data = m.correlation_data;
   busy.user_properties = {
-      {"end", "0"}, {"worker", options_.name}, {"busy", "viewer-queue-full"}};
+      {"end", "0"}, {"worker", options_.name}, {"busy", why}};
   (void)client_.Publish(busy, /*wait=*/false);
 }
 

@@ -115,7 +115,8 @@ class Worker {
   // (viewer_requests.cc).
   void QueueViewerRequest(const mqtt::Message& m);
   void OnViewerRequest(const mqtt::Message& m);
-  void RefuseBusy(const mqtt::Message& m);
+  // Counts and logs a refused request; answers a fog/get one "busy".
+  void RefuseBusy(const mqtt::Message& m, const std::string& why);
   // Waits until the client has room for a viewer reply (viewer_backlog).
   void WaitForPublishRoom();
   void OnSeedRequest(const mqtt::Message& m);
