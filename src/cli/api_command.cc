@@ -38,6 +38,9 @@ struct ApiArgs {
   std::string viewer_username = "viewer";
   std::string viewer_password;
   size_t hls_cache_mb = 256;
+  // Bytes of fetched packets one HLS request, and all together, may hold.
+  size_t hls_request_mb = 16;
+  size_t hls_inflight_mb = 64;
 };
 
 // The API serves these on its own port, GET /metrics.
@@ -63,6 +66,33 @@ struct Hls {
   std::unique_ptr<viewer::HlsSource> source;
 };
 
+// `hls` outlives the exporter's scrapes: the server stops before it goes.
+void AddHlsMetrics(metrics::Exporter& exporter, const Hls& hls) {
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_api_hls_events_total",
+      "HLS fetches, pages, packets and refusals, by kind",
+      metrics::Kind::kCounter, [&hls] {
+        std::vector<metrics::Sample> samples;
+        for (const auto& [kind, n] : hls.source->Counters()) {
+          if (kind == "videos") continue;
+          samples.push_back({{{"kind", kind}}, static_cast<double>(n)});
+        }
+        return samples;
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_api_hls_bytes",
+      "Bytes held: fetched packets in flight (now, peak) and the cache",
+      metrics::Kind::kGauge, [&hls] {
+        return std::vector<metrics::Sample>{
+            {{{"kind", "inflight"}},
+             static_cast<double>(hls.fetcher->inflight_bytes())},
+            {{{"kind", "inflight_peak"}},
+             static_cast<double>(hls.fetcher->peak_inflight_bytes())},
+            {{{"kind", "cache"}},
+             static_cast<double>(hls.source->cache().bytes())}};
+      }));
+}
+
 Result<std::unique_ptr<Hls>> StartHls(const ApiArgs& args) {
   auto hls = std::make_unique<Hls>();
   std::vector<std::string> rejected;
@@ -76,12 +106,15 @@ Result<std::unique_ptr<Hls>> StartHls(const ApiArgs& args) {
   options.password = args.viewer_password;
   options.client_id = args.mqtt.client_id + "-hls";
   Result<std::unique_ptr<viewer::PacketFetcher>> fetcher =
-      viewer::PacketFetcher::Connect(options, std::chrono::seconds(10));
+      viewer::PacketFetcher::Connect(
+          options, std::chrono::seconds(10),
+          {.max_total_bytes = args.hls_inflight_mb << 20});
   if (!fetcher.ok()) return fetcher.status();
   hls->fetcher = std::move(*fetcher);
   hls->source = std::make_unique<viewer::HlsSource>(
       *hls->fetcher, hls->trust,
-      viewer::HlsOptions{.cache_bytes = args.hls_cache_mb << 20});
+      viewer::HlsOptions{.cache_bytes = args.hls_cache_mb << 20,
+                         .request_bytes = args.hls_request_mb << 20});
   return hls;
 }
 
@@ -150,6 +183,7 @@ int RunApi(ApiArgs args) {
       server.SetMediaProvider([&hls](const api::MediaRequest& r) {
         return ServeMedia(*hls->source, r);
       });
+      AddHlsMetrics(exporter, *hls);
     } else {
       // The registry is still worth serving; the HLS routes answer 404.
       spdlog::error("api: HLS playback off: {}", started.status().ToString());
@@ -219,6 +253,14 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
                   "Memory for verified packets (MiB, LRU)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  cmd->add_option("--hls-request-mb", args->hls_request_mb,
+                  "Fetched packets one HLS request may hold (MiB)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 12));
+  cmd->add_option("--hls-inflight-mb", args->hls_inflight_mb,
+                  "Fetched packets all HLS requests together may hold (MiB)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 16));
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 

@@ -13,6 +13,7 @@
 #include "trust/packet_verifier.h"
 #include "viewer/packet_fetcher.h"
 #include "viewer/verified_packets.h"
+#include "wire/get_range.h"
 
 namespace fog::cli {
 
@@ -52,7 +53,9 @@ int RunGet(const GetArgs& args) {
   Result<viewer::FetchResult> fetched =
       (*fetcher)->Fetch({.video_id = args.video_id,
                          .timeout = std::chrono::milliseconds(
-                             static_cast<int64_t>(args.timeout_s * 1000))});
+                             static_cast<int64_t>(args.timeout_s * 1000)),
+                         .page_bytes = wire::kMaxPageBytes,
+                         .all_pages = true});
   fetcher->reset();
   if (!fetched.ok()) {
     ReportError(fetched.status().ToString());

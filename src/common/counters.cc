@@ -24,15 +24,38 @@ void RejectLog::Reject(Counters& counters, const std::string& reason,
                        const std::string& key, const std::string& detail) {
   counters.Add("rejected." + reason);
   uint64_t n;
+  bool other = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (seen_.size() > 100000) seen_.clear();  // bound memory under floods
-    n = ++seen_[reason + '\0' + key];
+    const std::string k = reason + '\0' + key;
+    auto it = seen_.find(k);
+    if (it != seen_.end()) {
+      n = ++it->second;
+    } else if (seen_.size() < max_keys_) {
+      n = seen_[k] = 1;
+    } else {
+      // Full: a new key is not remembered, so a flood of distinct keys
+      // costs one counter per reason.
+      other = true;
+      ++folded_;
+      n = ++other_[reason];
+    }
   }
   if (n == 1 || n % 1000 == 0) {
-    spdlog::warn("rejected ({}): {}{}", reason, detail,
+    spdlog::warn("rejected ({}): {}{}{}", reason, detail,
+                 other ? " [one of the keys past the log's limit]" : "",
                  n > 1 ? " [seen " + std::to_string(n) + " times]" : "");
   }
+}
+
+size_t RejectLog::keys() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return seen_.size() + other_.size();
+}
+
+uint64_t RejectLog::folded() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return folded_;
 }
 
 }  // namespace fog

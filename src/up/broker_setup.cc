@@ -18,6 +18,10 @@ namespace {
 
 // Room for the envelope, topic and MQTT v5 properties around a payload.
 constexpr size_t kPacketOverhead = 64u << 10;
+// One client's queue in the broker: some 80 s of a 50 Mbit/s stream
+// for a master that is away, and far more than a viewer is ever sent at once
+// (one page per worker per request).
+constexpr uint64_t kMaxQueuedBytes = uint64_t{512} << 20;
 
 std::string RandomSecret() {
   Bytes b(24);
@@ -66,10 +70,17 @@ std::string ConfigText(const BrokerSetup& setup, const std::string& dir) {
   c += "persistence true\n";
   c += "persistence_location " + dir + "/data/\n";
   c += "autosave_interval 1\n";
-  // Queued QoS 1 messages for a persistent session are never dropped for
-  // count or size (the defaults drop after 1000): losing packets is worse.
+  // Every client's queue (QoS 1 messages beyond those in flight) is bounded
+  // by bytes, not by count (the default drops after 1000 messages, which a
+  // fast stream reaches at once). Mosquitto 2.0 sets this for all clients
+  // alike: at the bound it drops further messages for that client and logs
+  // "Outgoing messages are being dropped". For a viewer's reply session
+  // that is a lost page it asks for again; for a worker's session, a
+  // dispatch the master sends elsewhere after its ack timeout; for the
+  // master's, stream packets lost while it was away that long
+  // (docs/topics.md, "Broker queues").
   c += "max_queued_messages 0\n";
-  c += "max_queued_bytes 0\n";
+  c += "max_queued_bytes " + std::to_string(kMaxQueuedBytes) + "\n";
   c += "max_packet_size " +
        std::to_string(setup.max_packet_bytes + kPacketOverhead) + "\n";
   c += "log_dest file " + dir + "/mosquitto.log\n";

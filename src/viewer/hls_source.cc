@@ -31,7 +31,8 @@ const trust::PacketReport* FailedReport(const VerifiedPackets& verified,
 struct HlsSource::Video {
   explicit Video(std::string video_id) : id(std::move(video_id)) {}
   const std::string id;
-  std::mutex mu;  // serializes refreshes of this video
+  std::list<std::string>::iterator lru;  // guarded by HlsSource::mu_
+  std::mutex mu;                         // serializes refreshes of this video
   // Guarded by mu:
   int64_t prefix = 0;
   int64_t total = 0;  // announced by the stream's last packet; 0 = unknown
@@ -64,18 +65,26 @@ std::shared_ptr<HlsSource::Video> HlsSource::VideoFor(
     const std::string& video_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = videos_.find(video_id);
-  if (it != videos_.end()) return it->second;
-  // Forget a video nobody is using; its packets may stay in the cache and
-  // its state is rebuilt by the next request.
+  if (it != videos_.end()) {
+    lru_.splice(lru_.end(), lru_, it->second->lru);
+    return it->second;
+  }
+  // Forget the least recently used video nobody is using; its packets may
+  // stay in the cache and its state is rebuilt by the next request. When
+  // every state is in use the table grows past max_videos by at most the
+  // requests in progress.
   if (videos_.size() >= options_.max_videos) {
-    for (auto v = videos_.begin(); v != videos_.end(); ++v) {
-      if (v->second.use_count() == 1) {
-        videos_.erase(v);
+    for (auto v = lru_.begin(); v != lru_.end(); ++v) {
+      auto state = videos_.find(*v);
+      if (state->second.use_count() == 1) {
+        videos_.erase(state);
+        lru_.erase(v);
         break;
       }
     }
   }
   auto video = std::make_shared<Video>(video_id);
+  video->lru = lru_.insert(lru_.end(), video_id);
   videos_[video_id] = video;
   return video;
 }
@@ -87,14 +96,30 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
     return Status::Unavailable("not connected to the fog's broker");
   }
   ++fetches_;
-  Result<FetchResult> fetched =
-      fetcher_.Fetch({.video_id = video_id,
-                      .first = first,
-                      .last = last,
-                      .expected_ends = holders,
-                      .timeout = options_.fetch_timeout,
-                      .quiet = options_.fetch_quiet});
+  // Holders send different packets (and copies of the same, dropped as they
+  // arrive): a page each of request_bytes / holders keeps the fetch near
+  // request_bytes.
+  const size_t page =
+      options_.request_bytes / static_cast<size_t>(std::max(holders, 1));
+  Result<FetchResult> fetched = fetcher_.Fetch(
+      {.video_id = video_id,
+       .first = first,
+       .last = last,
+       .expected_ends = holders,
+       .timeout = options_.fetch_timeout,
+       .quiet = options_.fetch_quiet,
+       .page_bytes = static_cast<int64_t>(std::max<size_t>(page, 1)),
+       .max_bytes = options_.request_bytes});
   if (!fetched.ok()) return fetched;
+  duplicates_ += fetched->duplicates;
+  busy_ += fetched->busy;
+  over_budget_ += fetched->over_budget;
+  if (fetched->envelopes.empty() && fetched->busy > 0) {
+    return Status::Unavailable("the workers are busy with other viewers");
+  }
+  if (fetched->envelopes.empty() && fetched->over_budget > 0) {
+    return Status::Unavailable("too many packets in flight for other viewers");
+  }
   if (fetched->ends == 0 && fetched->envelopes.empty()) {
     return Status::Unavailable("no worker answered within " +
                                std::to_string(options_.fetch_timeout.count()) +
@@ -105,25 +130,43 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
 }
 
 Status HlsSource::Refresh(Video& video, int holders) {
-  if (video.complete) return Status::OK();
-  // Re-fetching the last verified packet anchors the chain: the next
-  // segment's link is checked against it.
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  // Page by page: each page is verified, cached and let go before the next,
+  // so a long video costs one page of memory, not its length.
+  bool reset = false;
+  while (!video.complete) {
+    // Re-fetching the last verified packet anchors the chain: the next
+    // segment's link is checked against it.
     const int64_t anchor = video.prefix;
     Result<FetchResult> fetched =
         FetchRange(video.id, std::max<int64_t>(anchor, 1), INT64_MAX, holders);
     if (!fetched.ok()) return fetched.status();
+    ++pages_;
+    const int64_t next = fetched->next;
+    const bool short_page = fetched->busy > 0 || fetched->over_budget > 0;
     VerifiedPackets verified =
         VerifyPackets(std::move(fetched->envelopes), trust_);
     if (anchor > 0 && !verified.valid.contains(anchor)) {
+      if (reset) {
+        return Status::Unavailable(fmt::format(
+            "the workers no longer deliver packet {} of {} verified", anchor,
+            video.id));
+      }
+      reset = true;
       video.Reset();  // the anchor did not verify again: start from packet 1
       continue;
     }
-    return Extend(video, verified);
+    Status s = Extend(video, verified);
+    if (!s.ok() || !video.broken.empty()) return s;
+    // Done when no worker cut its page, or when this page added nothing
+    // (what follows is not there yet, or lacks a signature in this page).
+    if (next == 0 || video.prefix <= anchor) {
+      if (video.prefix <= anchor && short_page && next != 0) {
+        return Status::Unavailable("the workers are busy with other viewers");
+      }
+      return Status::OK();
+    }
   }
-  return Status::Unavailable(
-      fmt::format("the workers no longer deliver packet {} of {} verified",
-                  video.prefix, video.id));
+  return Status::OK();
 }
 
 Status HlsSource::Extend(Video& video, VerifiedPackets& verified) {
@@ -275,11 +318,21 @@ Result<HlsPacketReply> HlsSource::Packet(const std::string& video_id,
 }
 
 std::map<std::string, uint64_t> HlsSource::Counters() const {
+  uint64_t videos;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    videos = videos_.size();
+  }
   return {{"fetches", fetches_.load()},
           {"fetched_packets", fetched_packets_.load()},
           {"cache_hits", cache_hits_.load()},
           {"unverified", unverified_.load()},
-          {"missing", missing_.load()}};
+          {"missing", missing_.load()},
+          {"pages", pages_.load()},
+          {"duplicates", duplicates_.load()},
+          {"busy", busy_.load()},
+          {"over_budget", over_budget_.load()},
+          {"videos", videos}};
 }
 
 }  // namespace fog::viewer

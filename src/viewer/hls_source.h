@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,7 +38,14 @@ struct HlsOptions {
   // After a worker's end reply, how long a pause in answers ends a fetch
   // when not every holder has answered.
   std::chrono::milliseconds fetch_quiet{500};
-  size_t max_videos = 4096;  // per-video playlist states kept
+  // Per-video playlist states kept, least recently used forgotten first
+  // (the API asks only for videos its registry knows).
+  size_t max_videos = 4096;
+  // One fetch keeps at most this many bytes of packets; each of the video's
+  // holders is asked for a page of request_bytes / holders. A playlist of a
+  // longer video is built page by page, each page verified, cached and let
+  // go before the next.
+  size_t request_bytes = 16u << 20;
 };
 
 struct HlsPlaylistReply {
@@ -76,7 +84,8 @@ class HlsSource {
                                 int holders);
 
   // Counters by name: fetches, fetched_packets, cache_hits, unverified,
-  // missing.
+  // missing, pages, duplicates, busy (a worker's viewer queue was full),
+  // over_budget (replies dropped at a byte cap), videos (states kept).
   std::map<std::string, uint64_t> Counters() const;
   const PacketCache& cache() const { return cache_; }
 
@@ -97,10 +106,13 @@ class HlsSource {
   const trust::TrustStore& trust_;
   const HlsOptions options_;
   PacketCache cache_;
-  std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Video>> videos_;  // guarded by mu_
+  mutable std::mutex mu_;
+  // Guarded by mu_: the states, and their ids by last use (front = oldest).
+  std::map<std::string, std::shared_ptr<Video>> videos_;
+  std::list<std::string> lru_;
   std::atomic<uint64_t> fetches_{0}, fetched_packets_{0}, cache_hits_{0},
-      unverified_{0}, missing_{0};
+      unverified_{0}, missing_{0}, pages_{0}, duplicates_{0}, busy_{0},
+      over_budget_{0};
 };
 
 }  // namespace fog::viewer

@@ -77,11 +77,12 @@ class FakeWorkers {
  private:
   void Answer(const mqtt::Message& m) {
     ++requests_;
-    int64_t first = 1, last = INT64_MAX;
+    int64_t first = 1, last = INT64_MAX, budget = INT64_MAX;
     if (!m.payload.empty()) {
       auto j = nlohmann::json::parse(m.payload.begin(), m.payload.end());
       first = j.value("first", int64_t{1});
       last = j.value("last", INT64_MAX);
+      budget = j.value("max_bytes", INT64_MAX);
     }
     last_first_ = first;
     std::map<int64_t, Bytes> held;
@@ -89,16 +90,25 @@ class FakeWorkers {
       std::lock_guard<std::mutex> lock(mu_);
       held = held_;
     }
+    int64_t bytes = 0, sent = 0, next = 0;
     for (const auto& [n, payload] : held) {
       if (n < first || n > last) continue;
+      const int64_t size = static_cast<int64_t>(payload.size());
+      if (sent > 1 && bytes + size > budget) {
+        next = n;  // paging, as the workers do
+        break;
+      }
       mqtt::Message reply{.topic = m.response_topic, .payload = payload};
       reply.correlation_data = m.correlation_data;
       reply.user_properties = {{"packet-number", std::to_string(n)}};
       (void)client_.Publish(reply, /*wait=*/false);
+      bytes += size;
+      ++sent;
     }
     mqtt::Message end{.topic = m.response_topic};
     end.correlation_data = m.correlation_data;
-    end.user_properties = {{"end", "0"}};
+    end.user_properties = {{"end", std::to_string(sent)}};
+    if (next > 0) end.user_properties.push_back({"next", std::to_string(next)});
     (void)client_.Publish(end, /*wait=*/false);
   }
 
@@ -130,11 +140,15 @@ class HlsSourceTest : public ::testing::Test {
     fetcher_ = std::move(*fetcher);
   }
 
-  std::unique_ptr<HlsSource> Source(size_t cache_bytes = 64 << 20) {
+  std::unique_ptr<HlsSource> Source(size_t cache_bytes = 64 << 20,
+                                    size_t request_bytes = 16 << 20,
+                                    size_t max_videos = 4096) {
     return std::make_unique<HlsSource>(
         *fetcher_, trust_,
         HlsOptions{.cache_bytes = cache_bytes,
-                   .fetch_timeout = std::chrono::seconds(5)});
+                   .fetch_timeout = std::chrono::seconds(5),
+                   .max_videos = max_videos,
+                   .request_bytes = request_bytes});
   }
 
   void HoldAll() {
@@ -280,6 +294,36 @@ TEST_F(HlsSourceTest, AnUnknownVideoIsNotFound) {
   Result<HlsPlaylistReply> p = source->Playlist("nobody-streamed-this", 1);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(HlsSourceTest, AVideoLongerThanAPageIsBuiltPageByPage) {
+  HoldAll();
+  // A one-byte budget: every page is two packets (two always go: the
+  // anchor and one more).
+  auto source = Source(64 << 20, /*request_bytes=*/1);
+  Result<HlsPlaylistReply> p = source->Playlist(kVideo, 1);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->complete);
+  EXPECT_EQ(Count(p->text, "#EXTINF"), 4);
+  // Pages 1..2, 2..3, 3..4, 4..5: each anchored on the last verified.
+  EXPECT_EQ(source->Counters().at("pages"), 4u);
+  EXPECT_EQ(workers_->requests(), 4);
+}
+
+TEST_F(HlsSourceTest, PlaybackStatesAreBoundedAndLeastRecentlyUsedGoFirst) {
+  HoldAll();
+  auto source = Source(64 << 20, 16 << 20, /*max_videos=*/2);
+  ASSERT_TRUE(source->Playlist(kVideo, 1).ok());
+  // Made-up ids fill the table; the one in use stays recently used.
+  for (int i = 0; i < 5; ++i) {
+    (void)source->Playlist("made-up-" + std::to_string(i), 1);
+    ASSERT_TRUE(source->Playlist(kVideo, 1).ok());
+    EXPECT_LE(source->Counters().at("videos"), 2u);
+  }
+  // The known video's state survived: its playlist needed no new fetch.
+  const int before = workers_->requests();
+  ASSERT_TRUE(source->Playlist(kVideo, 1).ok());
+  EXPECT_EQ(workers_->requests(), before);
 }
 
 }  // namespace

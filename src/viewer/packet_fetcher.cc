@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "crypto/mldsa/mldsa.h"
 #include "crypto/random.h"
@@ -17,61 +18,193 @@ namespace fog::viewer {
 
 namespace {
 
-// The answers to one request, decoding each envelope once as it arrives.
+// The bytes held by all fetches of one fetcher, against its cap. Shared with
+// the results' reservations, which may outlive a fetch.
+class Budget {
+ public:
+  explicit Budget(size_t cap) : cap_(cap) {}
+
+  bool Take(size_t n) {
+    size_t now = used_.load();
+    do {
+      if (cap_ > 0 && now + n > cap_) return false;
+    } while (!used_.compare_exchange_weak(now, now + n));
+    size_t peak = peak_.load();
+    while (now + n > peak && !peak_.compare_exchange_weak(peak, now + n)) {
+    }
+    return true;
+  }
+  void Give(size_t n) { used_ -= n; }
+  size_t used() const { return used_.load(); }
+  size_t peak() const { return peak_.load(); }
+
+ private:
+  const size_t cap_;
+  std::atomic<size_t> used_{0};
+  std::atomic<size_t> peak_{0};
+};
+
+// The answers to one fetch, decoding each envelope once as it arrives and
+// keeping one per packet number. A fetch of several pages sends one request
+// per page; stragglers of an earlier page still count.
 class Collector {
  public:
-  explicit Collector(const FetchRequest& request) : request_(request) {}
+  Collector(const FetchRequest& request, std::shared_ptr<Budget> budget)
+      : request_(request), budget_(std::move(budget)) {}
+
+  ~Collector() {
+    if (result_.bytes > 0) budget_->Give(result_.bytes);
+  }
+
+  // Starts a page of packets from..request.last.
+  void StartPage(int64_t from) {
+    std::lock_guard<std::mutex> lock(mu_);
+    from_ = from;
+    page_ends_ = 0;
+    page_busy_ = 0;
+    page_next_ = 0;
+    last_activity_ = std::chrono::steady_clock::now();
+  }
 
   void Add(const mqtt::Message& m) {
     std::lock_guard<std::mutex> lock(mu_);
     last_activity_ = std::chrono::steady_clock::now();
     if (!m.UserProperty("end").empty()) {
-      ++result_.ends;
-    } else if (Result<wire::Envelope> e = wire::DecodeEnvelope(m.payload);
-               e.ok() && e->packet.video_id == request_.video_id) {
-      numbers_.insert(e->packet.packet_number);
-      total_ = std::max(total_, e->packet.total_packets);
-      result_.envelopes.push_back(std::move(*e));
+      AddEnd(m);
     } else {
-      ++result_.undecodable;
+      AddPacket(m);
     }
     cv_.notify_all();
   }
 
-  FetchResult Wait() {
+  // Waits for the page to end (see FetchRequest). Returns where it ended:
+  // the page's lowest "next", 0 if none.
+  int64_t WaitPage() {
     auto deadline = std::chrono::steady_clock::now() + request_.timeout;
     std::unique_lock<std::mutex> lock(mu_);
-    while (std::chrono::steady_clock::now() < deadline && !Done()) {
+    while (std::chrono::steady_clock::now() < deadline && !PageDone()) {
       cv_.wait_for(lock, std::chrono::milliseconds(20));
     }
-    return std::move(result_);
+    result_.next = page_next_;
+    return page_next_;
+  }
+
+  bool over_budget() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return result_.over_budget > 0;
+  }
+
+  // Workers that said busy in the current page.
+  int page_busy() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return page_busy_;
+  }
+
+  // REQUIRES: no page in progress.
+  FetchResult Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    FetchResult r = std::move(result_);
+    result_ = {};
+    if (r.bytes > 0) {
+      std::shared_ptr<Budget> budget = budget_;
+      const size_t bytes = r.bytes;
+      r.reservation = std::shared_ptr<void>(
+          nullptr, [budget, bytes](void*) { budget->Give(bytes); });
+    }
+    return r;
   }
 
  private:
   // REQUIRES: mu_ held.
-  bool Done() const {
+  void AddEnd(const mqtt::Message& m) {
+    ++result_.ends;
+    ++page_ends_;
+    if (!m.UserProperty("busy").empty()) {
+      ++result_.busy;
+      ++page_busy_;
+    }
+    const std::string next = m.UserProperty("next");
+    if (next.empty()) return;
+    try {
+      const int64_t n = std::stoll(next);
+      if (n > from_ && (page_next_ == 0 || n < page_next_)) page_next_ = n;
+    } catch (const std::exception&) {
+      ++result_.undecodable;  // a worker's bug; the page just ends here
+    }
+  }
+
+  // REQUIRES: mu_ held.
+  void AddPacket(const mqtt::Message& m) {
+    // Cheap checks before decoding: a duplicate costs no decode and no
+    // memory.
+    const std::string number = m.UserProperty("packet-number");
+    if (!number.empty()) {
+      try {
+        if (numbers_.contains(std::stoll(number))) {
+          ++result_.duplicates;
+          return;
+        }
+      } catch (const std::exception&) {
+      }
+    }
+    const size_t size = m.payload.size();
+    if (request_.max_bytes > 0 && result_.bytes + size > request_.max_bytes) {
+      ++result_.over_budget;
+      return;
+    }
+    Result<wire::Envelope> e = wire::DecodeEnvelope(m.payload);
+    if (!e.ok() || e->packet.video_id != request_.video_id) {
+      ++result_.undecodable;
+      return;
+    }
+    if (!numbers_.insert(e->packet.packet_number).second) {
+      ++result_.duplicates;
+      return;
+    }
+    if (!budget_->Take(size)) {
+      numbers_.erase(e->packet.packet_number);
+      ++result_.over_budget;
+      return;
+    }
+    result_.bytes += size;
+    total_ = std::max(total_, e->packet.total_packets);
+    result_.envelopes.push_back(std::move(*e));
+  }
+
+  // REQUIRES: mu_ held.
+  bool PageDone() const {
     int64_t last = request_.last;
     if (total_ > 0) last = std::min(last, total_);
-    if (last != INT64_MAX && last >= request_.first) {
-      auto lo = numbers_.lower_bound(request_.first);
+    if (last != INT64_MAX && last >= from_) {
+      auto lo = numbers_.lower_bound(from_);
       auto hi = numbers_.upper_bound(last);
-      if (std::distance(lo, hi) == last - request_.first + 1) return true;
+      if (std::distance(lo, hi) == last - from_ + 1) return true;
     }
-    if (request_.expected_ends > 0 && result_.ends >= request_.expected_ends)
+    if (request_.expected_ends > 0 && page_ends_ >= request_.expected_ends)
       return true;
-    return result_.ends > 0 &&
+    return page_ends_ > 0 &&
            std::chrono::steady_clock::now() - last_activity_ > request_.quiet;
   }
 
   const FetchRequest& request_;
+  const std::shared_ptr<Budget> budget_;
   std::mutex mu_;
   std::condition_variable cv_;
   FetchResult result_;
-  std::set<int64_t> numbers_;
+  std::set<int64_t> numbers_;  // kept packet numbers
   int64_t total_ = 0;
+  int64_t from_ = 1;
+  int page_ends_ = 0;
+  int page_busy_ = 0;
+  int64_t page_next_ = 0;
   std::chrono::steady_clock::time_point last_activity_ =
       std::chrono::steady_clock::now();
 };
+
+// A fetch of all pages asks a busy worker again this many times, pausing
+// kBusyPause longer each time (some 20 s in all).
+constexpr int kMaxBusyRetries = 20;
+constexpr std::chrono::milliseconds kBusyPause{100};
 
 Bytes RandomToken() {
   Bytes b(16);
@@ -83,8 +216,10 @@ Bytes RandomToken() {
 
 class PacketFetcher::Impl {
  public:
-  explicit Impl(const mqtt::ConnectOptions& options)
-      : client_(options), reply_topic_("reply/" + ToHex(RandomToken())) {
+  Impl(const mqtt::ConnectOptions& options, FetcherLimits limits)
+      : client_(options),
+        reply_topic_("reply/" + ToHex(RandomToken())),
+        budget_(std::make_shared<Budget>(limits.max_total_bytes)) {
     client_.OnMessage([this](const mqtt::Message& m) { Route(m); });
   }
 
@@ -97,33 +232,53 @@ class PacketFetcher::Impl {
   Result<FetchResult> Fetch(const FetchRequest& request) {
     Status valid = wire::ValidateVideoId(request.video_id);
     if (!valid.ok()) return valid;
-    if (request.first < 1 || request.last < request.first) {
+    if (request.first < 1 || request.last < request.first ||
+        request.page_bytes < 0) {
       return Status::InvalidArgument("bad packet range");
     }
-    Collector collector(request);
-    const Bytes token = RandomToken();
-    const std::string key(token.begin(), token.end());
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      pending_[key] = &collector;
+    Collector collector(request, budget_);
+    std::vector<std::string> keys;
+    Status s;
+    int busy_retries = 0;
+    for (int64_t from = request.first; from > 0;) {
+      collector.StartPage(from);
+      const Bytes token = RandomToken();
+      keys.emplace_back(token.begin(), token.end());
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        pending_[keys.back()] = &collector;
+      }
+      mqtt::Message m{.topic = wire::topics::Get(request.video_id), .qos = 1};
+      m.response_topic = reply_topic_;
+      m.correlation_data = token;
+      m.payload =
+          wire::EncodeGetRange({from, request.last, request.page_bytes});
+      s = client_.Publish(m);
+      if (!s.ok()) break;
+      const int64_t next = collector.WaitPage();
+      if (!request.all_pages || collector.over_budget()) break;
+      // A worker busy with other viewers sent nothing of this page: ask
+      // again after a pause (the copies others sent are dropped as
+      // duplicates), a bounded number of times.
+      if (collector.page_busy() > 0 && busy_retries < kMaxBusyRetries) {
+        ++busy_retries;
+        std::this_thread::sleep_for(kBusyPause * busy_retries);
+        continue;
+      }
+      if (next == 0) break;
+      from = next;
     }
-    mqtt::Message m{.topic = wire::topics::Get(request.video_id), .qos = 1};
-    m.response_topic = reply_topic_;
-    m.correlation_data = token;
-    m.payload = wire::EncodeGetRange({request.first, request.last});
-    Status s = client_.Publish(m);
-    FetchResult result;
-    if (s.ok()) result = collector.Wait();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      pending_.erase(key);
+      for (const std::string& key : keys) pending_.erase(key);
     }
     if (!s.ok()) return s;
-    return result;
+    return collector.Take();
   }
 
   bool connected() const { return client_.connected(); }
   void Disconnect() { client_.Disconnect(); }
+  const Budget& budget() const { return *budget_; }
 
  private:
   // Runs on the client's callback thread. A reply whose request has gone
@@ -137,6 +292,7 @@ class PacketFetcher::Impl {
 
   mqtt::Client client_;
   const std::string reply_topic_;
+  const std::shared_ptr<Budget> budget_;
   std::mutex mu_;
   std::map<std::string, Collector*> pending_;  // by correlation data
 };
@@ -147,8 +303,9 @@ PacketFetcher::PacketFetcher(std::unique_ptr<Impl> impl)
 PacketFetcher::~PacketFetcher() { impl_->Disconnect(); }
 
 Result<std::unique_ptr<PacketFetcher>> PacketFetcher::Connect(
-    const mqtt::ConnectOptions& options, std::chrono::milliseconds timeout) {
-  auto impl = std::make_unique<Impl>(options);
+    const mqtt::ConnectOptions& options, std::chrono::milliseconds timeout,
+    FetcherLimits limits) {
+  auto impl = std::make_unique<Impl>(options, limits);
   Status s = impl->Connect(timeout);
   if (!s.ok()) return s;
   return std::unique_ptr<PacketFetcher>(new PacketFetcher(std::move(impl)));
@@ -159,5 +316,11 @@ Result<FetchResult> PacketFetcher::Fetch(const FetchRequest& request) {
 }
 
 bool PacketFetcher::connected() const { return impl_->connected(); }
+
+size_t PacketFetcher::inflight_bytes() const { return impl_->budget().used(); }
+
+size_t PacketFetcher::peak_inflight_bytes() const {
+  return impl_->budget().peak();
+}
 
 }  // namespace fog::viewer

@@ -6,6 +6,13 @@
 // One fetcher holds one connection and one reply subscription; requests are
 // told apart by their correlation data, so many may run at once.
 //
+// Memory: workers answer a page at a time (a byte budget per request, the
+// end reply saying where the page ended); replies are kept once per packet
+// number (later copies are dropped as they arrive); each fetch keeps at most
+// FetchRequest::max_bytes and all fetches together at most
+// FetcherLimits::max_total_bytes of packets. Replies past a cap are dropped
+// and counted (FetchResult::over_budget), never queued.
+//
 // Thread-safety: Fetch() may be called from any number of threads at once.
 
 #ifndef FOG_VIEWER_PACKET_FETCHER_H_
@@ -35,14 +42,41 @@ struct FetchRequest {
   // unknown) sent their end reply, or answers stopped for `quiet` after at
   // least one end, or at `timeout`.
   int expected_ends = 0;
+  // Each applies to one page.
   std::chrono::milliseconds timeout{30000};
   std::chrono::milliseconds quiet{2000};
+  // Each worker sends at most this many bytes per page (0: the workers'
+  // default, wire::kDefaultPageBytes).
+  int64_t page_bytes = 0;
+  // true: ask again from where the pages ended until the range is done (or
+  // a cap is reached), and ask again for a page that a worker refused as
+  // busy (up to 20 times, some 20 s in all); false: one page, the caller
+  // pages with `next`.
+  bool all_pages = false;
+  // At most this many bytes of packets kept for this fetch; 0 = no cap.
+  size_t max_bytes = 0;
 };
 
 struct FetchResult {
-  std::vector<wire::Envelope> envelopes;  // any order, may hold duplicates
+  std::vector<wire::Envelope> envelopes;  // any order, one per packet number
   int ends = 0;                           // workers that sent their end reply
   int undecodable = 0;  // replies that were not envelopes of this video
+  int duplicates = 0;   // replies for a packet number already kept
+  int busy = 0;         // end replies saying the worker's queue was full
+  // Replies dropped because this fetch's or the fetcher's cap was reached.
+  int over_budget = 0;
+  // Where the last page ended: the lowest packet number a worker left out
+  // for its page budget, 0 when every worker sent all it holds in range.
+  int64_t next = 0;
+  size_t bytes = 0;  // bytes of packets kept
+  // Holds `bytes` against FetcherLimits::max_total_bytes until the result
+  // is destroyed.
+  std::shared_ptr<void> reservation;
+};
+
+struct FetcherLimits {
+  // All fetches together keep at most this many bytes; 0 = no cap.
+  size_t max_total_bytes = 0;
 };
 
 class PacketFetcher {
@@ -51,7 +85,8 @@ class PacketFetcher {
   // private reply topic. Errors: Unavailable when the broker cannot be
   // reached within `timeout`, Unauthenticated when it refuses us.
   static Result<std::unique_ptr<PacketFetcher>> Connect(
-      const mqtt::ConnectOptions& options, std::chrono::milliseconds timeout);
+      const mqtt::ConnectOptions& options, std::chrono::milliseconds timeout,
+      FetcherLimits limits = {});
 
   PacketFetcher(const PacketFetcher&) = delete;
   PacketFetcher& operator=(const PacketFetcher&) = delete;
@@ -64,6 +99,9 @@ class PacketFetcher {
   Result<FetchResult> Fetch(const FetchRequest& request);
 
   bool connected() const;
+  // Bytes of packets held by fetches and by results not yet destroyed.
+  size_t inflight_bytes() const;
+  size_t peak_inflight_bytes() const;
 
  private:
   class Impl;

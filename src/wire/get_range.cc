@@ -1,5 +1,6 @@
 #include "wire/get_range.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -7,9 +8,13 @@ namespace fog::wire {
 
 Bytes EncodeGetRange(const GetRange& range) {
   const GetRange whole;
-  if (range.first == whole.first && range.last == whole.last) return {};
+  if (range.first == whole.first && range.last == whole.last &&
+      range.max_bytes == 0) {
+    return {};
+  }
   nlohmann::json j = {{"first", range.first}};
   if (range.last != whole.last) j["last"] = range.last;
+  if (range.max_bytes != 0) j["max_bytes"] = range.max_bytes;
   const std::string text = j.dump();
   return Bytes(text.begin(), text.end());
 }
@@ -21,10 +26,19 @@ Result<GetRange> DecodeGetRange(const Bytes& body) {
     const nlohmann::json j = nlohmann::json::parse(body.begin(), body.end());
     range.first = j.value("first", range.first);
     range.last = j.value("last", range.last);
+    range.max_bytes = j.value("max_bytes", range.max_bytes);
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(e.what());
   }
+  if (range.max_bytes < 0) {
+    return Status::InvalidArgument("max_bytes must not be negative");
+  }
   return range;
+}
+
+int64_t PageBytes(const GetRange& range) {
+  if (range.max_bytes == 0) return kDefaultPageBytes;
+  return std::min(range.max_bytes, kMaxPageBytes);
 }
 
 }  // namespace fog::wire

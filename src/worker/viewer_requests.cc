@@ -1,9 +1,12 @@
 // The worker's answers to viewers: the seed's packet-request protocol and our
-// MQTT v5 request/response (docs/topics.md).
+// MQTT v5 request/response (docs/topics.md). They run on the viewer queue's
+// thread, never on the MQTT callback thread that takes in packets: a slow
+// or abusive viewer delays other viewers, not ingest.
 
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "wire/envelope.h"
 #include "wire/get_range.h"
@@ -24,6 +27,47 @@ bool IsPlainReplyTopic(const std::string& t) {
 }
 
 }  // namespace
+
+void Worker::QueueViewerRequest(const mqtt::Message& m) {
+  if (viewer_queue_->Push(m)) return;
+  RefuseBusy(m, running_ ? "viewer-queue-full" : "stopping");
+}
+
+// On the callback thread: one small reply at most, nothing read from disk.
+void Worker::RefuseBusy(const mqtt::Message& m, const std::string& why) {
+  reject_log_.Reject(
+      counters_, "viewer-busy", m.topic,
+      "viewer request refused (" + why + "): the viewer queue holds at most " +
+          std::to_string(options_.viewer_queue.max_requests) + " requests");
+  // The seed's protocol has no way to say busy: its viewer times out and
+  // asks again. Ours gets an end reply that says so at once.
+  if (!m.topic.starts_with("fog/get/") || m.response_topic.empty() ||
+      !IsPlainReplyTopic(m.response_topic)) {
+    return;
+  }
+  mqtt::Message busy{.topic = m.response_topic, .qos = 1};
+  busy.correlation_data = m.correlation_data;
+  busy.user_properties = {
+      {"end", "0"}, {"worker", options_.name}, {"busy", why}};
+  (void)client_.Publish(busy, /*wait=*/false);
+}
+
+void Worker::OnViewerRequest(const mqtt::Message& m) {
+  if (m.topic == wire::topics::kSeedPacketRequest) {
+    OnSeedRequest(m);
+  } else {
+    OnGet(m, std::string(wire::topics::LastLevel(m.topic)));
+  }
+}
+
+void Worker::WaitForPublishRoom() {
+  // Polls: the client has no signal for "its queue shrank", and the wait is
+  // on the viewer thread only.
+  while (running_ &&
+         client_.publish_queue().waiting > options_.viewer_backlog) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 void Worker::OnSeedRequest(const mqtt::Message& m) {
   std::string video_id, channel;
@@ -57,6 +101,7 @@ void Worker::OnSeedRequest(const mqtt::Message& m) {
   }
   Result<wire::VideoPacket> packet = StoredVideoPacket(*stored);
   if (!packet.ok()) return;
+  WaitForPublishRoom();
   (void)client_.Publish(
       {.topic = channel, .payload = wire::EncodeVideoPacket(*packet), .qos = 1},
       /*wait=*/false);
@@ -76,10 +121,21 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
                        "get request: " + range.status().message());
     return;
   }
-  const auto [first, last] = *range;
-  int64_t sent = 0;
+  const int64_t first = range->first, last = range->last;
+  // Paging: stop before the packet that would take this answer past its
+  // byte budget (the first two always go: a viewer anchors its page on a
+  // packet it holds) and tell the viewer where to go on.
+  const int64_t budget = wire::PageBytes(*range);
+  int64_t sent = 0, bytes = 0, next = 0;
   for (int64_t n : store_.PacketNumbers(video_id)) {
     if (n < first || n > last) continue;
+    if (!running_) break;  // stopping: the viewer asks again
+    const std::optional<PacketInfo> info = store_.Info(video_id, n);
+    const int64_t size = info ? static_cast<int64_t>(info->payload_size) : 0;
+    if (sent > 1 && bytes + size > budget) {
+      next = n;
+      break;
+    }
     Result<Bytes> stored = store_.Get(video_id, n);
     if (!stored.ok()) {
       counters_.Add("serve_errors");  // corrupt records are never served
@@ -93,15 +149,22 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
     reply.correlation_data = m.correlation_data;
     reply.user_properties = {{"packet-number", std::to_string(n)},
                              {"worker", options_.name}};
+    WaitForPublishRoom();
     (void)client_.Publish(reply, /*wait=*/false);
+    bytes += size;
     ++sent;
   }
   mqtt::Message end{.topic = m.response_topic, .qos = 1};
   end.correlation_data = m.correlation_data;
   end.user_properties = {{"end", std::to_string(sent)},
                          {"worker", options_.name}};
+  if (next > 0) {
+    end.user_properties.push_back({"next", std::to_string(next)});
+    counters_.Add("get_pages_cut");
+  }
   (void)client_.Publish(end, /*wait=*/false);
   counters_.Add("get_requests_answered");
+  counters_.Add("get_bytes_sent", bytes);
 }
 
 }  // namespace fog::worker

@@ -32,7 +32,10 @@ Worker::Worker(WorkerOptions options, mqtt::Client& client, PacketStore& store,
       store_(store),
       trust_(trust),
       registrar_(registrar),
-      sampler_(store.dir()) {
+      sampler_(store.dir()),
+      viewer_queue_(std::make_unique<ViewerQueue>(
+          options_.viewer_queue,
+          [this](const mqtt::Message& m) { OnViewerRequest(m); })) {
   // Installed before the client connects: on a resumed session the broker
   // resends unacknowledged dispatches at once. Packets that arrive before
   // Start() wait in the commit queue.
@@ -43,7 +46,10 @@ Worker::Worker(WorkerOptions options, mqtt::Client& client, PacketStore& store,
   });
 }
 
-Worker::~Worker() { Stop(); }
+Worker::~Worker() {
+  Stop();
+  viewer_queue_->Stop();  // also when never started
+}
 
 mqtt::Message Worker::StatusMessage(const std::string& name, bool online) {
   return {.topic = topics::WorkerStatus(name),
@@ -73,6 +79,7 @@ Status Worker::Start() {
 void Worker::Stop() {
   if (!running_.exchange(false)) return;
   heartbeat_.join();
+  viewer_queue_->Stop();  // the request in hand ends at its next reply
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     stopping_ = true;
@@ -102,12 +109,11 @@ void Worker::Heartbeat() {
 void Worker::OnMessage(const mqtt::Message& m) {
   if (m.topic == topics::Dispatch(options_.name)) {
     OnDispatch(m);
-  } else if (m.topic == topics::kSeedPacketRequest) {
-    OnSeedRequest(m);
+  } else if (m.topic == topics::kSeedPacketRequest ||
+             m.topic.starts_with("fog/get/")) {
+    QueueViewerRequest(m);
   } else if (m.topic == topics::kPing) {
     OnPing(m);
-  } else if (m.topic.starts_with("fog/get/")) {
-    OnGet(m, std::string(topics::LastLevel(m.topic)));
   } else if (m.topic == RepairTopic()) {
     OnRepairReply(m);
   }

@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -31,6 +32,7 @@
 #include "worker/registrar.h"
 #include "worker/store/packet_store.h"
 #include "worker/system_stats.h"
+#include "worker/viewer_queue.h"
 
 namespace fog::worker {
 
@@ -52,6 +54,13 @@ struct WorkerOptions {
   // much longer for its ack; under load a sync and an ack message serve
   // several packets. 0 = commit at once.
   std::chrono::microseconds commit_linger{2000};
+  // Viewer requests (packet-request, fog/get) wait in their own bounded
+  // queue for their own thread; past it they are refused "busy".
+  ViewerQueueOptions viewer_queue;
+  // The viewer thread publishes a reply only while at most this many
+  // publishes wait in the client (acks included), so viewer replies never
+  // crowd out the acks of stored packets.
+  size_t viewer_backlog = 8;
 };
 
 class Worker {
@@ -102,6 +111,14 @@ class Worker {
   void OnRepairReply(const mqtt::Message& m);
   // Asks again for what is still missing; gives up after a while.
   void RetryRepairs();
+  // Viewer requests: queued by OnMessage, answered on the viewer thread
+  // (viewer_requests.cc).
+  void QueueViewerRequest(const mqtt::Message& m);
+  void OnViewerRequest(const mqtt::Message& m);
+  // Counts and logs a refused request; answers a fog/get one "busy".
+  void RefuseBusy(const mqtt::Message& m, const std::string& why);
+  // Waits until the client has room for a viewer reply (viewer_backlog).
+  void WaitForPublishRoom();
   void OnSeedRequest(const mqtt::Message& m);
   void OnGet(const mqtt::Message& m, const std::string& video_id);
   // Answers the load balancer's ping with this node's stats.
@@ -128,6 +145,8 @@ class Worker {
   SystemStatsSampler sampler_;  // used from the MQTT callback thread only
   Counters counters_;
   RejectLog reject_log_;
+  // Declared after everything its handler uses, so it is built after them.
+  std::unique_ptr<ViewerQueue> viewer_queue_;
 
   // Chain links of packets stored here: (video id, number) -> link_n, and
   // number -> its "p" (link_{n-1}), to check neighbours as they arrive.

@@ -1,0 +1,208 @@
+// PacketFetcher against a real Mosquitto. The workers are played by clients
+// that answer get requests by the protocol of docs/topics.md (paging
+// included) from packets the test controls.
+
+#include "viewer/packet_fetcher.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "mqtt/client.h"
+#include "testing/test_broker.h"
+#include "wire/get_range.h"
+#include "wire/topics.h"
+
+namespace fog::viewer {
+namespace {
+
+constexpr char kVideo[] = "long-1";
+constexpr size_t kPacketBytes = 10000;
+
+Bytes Packet(int64_t n) {
+  wire::Envelope e;
+  e.packet = {kVideo, n, 0, Bytes(kPacketBytes, static_cast<uint8_t>(n))};
+  return wire::EncodeEnvelope(e);
+}
+
+// Answers fog/get/# with packets from..to (each of kPacketBytes), a page
+// of at most max_bytes at a time, then an end reply with "next".
+class PagingWorker {
+ public:
+  PagingWorker(const std::string& uri, int64_t to, bool busy = false)
+      : client_({.uri = uri}), to_(to), busy_(busy) {
+    client_.OnMessage([this](const mqtt::Message& m) { Answer(m); });
+  }
+  Status Start() {
+    Status s = client_.Connect(std::chrono::seconds(5));
+    if (s.ok()) s = client_.Subscribe("fog/get/#", 1);
+    return s;
+  }
+  int requests() const { return requests_; }
+
+ private:
+  void Answer(const mqtt::Message& m) {
+    ++requests_;
+    Result<wire::GetRange> range = wire::DecodeGetRange(m.payload);
+    ASSERT_TRUE(range.ok());
+    mqtt::Message end{.topic = m.response_topic};
+    end.correlation_data = m.correlation_data;
+    if (busy_) {
+      end.user_properties = {{"end", "0"}, {"busy", "viewer-queue-full"}};
+      (void)client_.Publish(end, /*wait=*/false);
+      return;
+    }
+    const int64_t budget = wire::PageBytes(*range);
+    int64_t bytes = 0, sent = 0, next = 0;
+    for (int64_t n = range->first; n <= std::min(range->last, to_); ++n) {
+      if (sent > 1 && bytes + static_cast<int64_t>(kPacketBytes) > budget) {
+        next = n;
+        break;
+      }
+      mqtt::Message reply{.topic = m.response_topic, .payload = Packet(n)};
+      reply.correlation_data = m.correlation_data;
+      reply.user_properties = {{"packet-number", std::to_string(n)}};
+      (void)client_.Publish(reply, /*wait=*/false);
+      bytes += kPacketBytes;
+      ++sent;
+    }
+    end.user_properties = {{"end", std::to_string(sent)}};
+    if (next > 0) end.user_properties.push_back({"next", std::to_string(next)});
+    (void)client_.Publish(end, /*wait=*/false);
+  }
+
+  mqtt::Client client_;
+  const int64_t to_;
+  const bool busy_;
+  std::atomic<int> requests_{0};
+};
+
+class PacketFetcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(broker_.Start().ok()); }
+
+  // `n` workers holding packets 1..to.
+  void StartWorkers(int n, int64_t to, bool busy = false) {
+    for (int i = 0; i < n; ++i) {
+      workers_.push_back(
+          std::make_unique<PagingWorker>(broker_.uri(), to, busy));
+      ASSERT_TRUE(workers_.back()->Start().ok());
+    }
+  }
+
+  std::unique_ptr<PacketFetcher> Connect(FetcherLimits limits = {}) {
+    auto f = PacketFetcher::Connect({.uri = broker_.uri()},
+                                    std::chrono::seconds(5), limits);
+    EXPECT_TRUE(f.ok()) << f.status().ToString();
+    return f.ok() ? std::move(*f) : nullptr;
+  }
+
+  static std::set<int64_t> Numbers(const FetchResult& r) {
+    std::set<int64_t> s;
+    for (const wire::Envelope& e : r.envelopes)
+      s.insert(e.packet.packet_number);
+    return s;
+  }
+
+  FetchRequest Request(int expected_ends) const {
+    return {.video_id = kVideo,
+            .expected_ends = expected_ends,
+            .timeout = std::chrono::seconds(5)};
+  }
+
+  testing::TestBroker broker_;
+  std::vector<std::unique_ptr<PagingWorker>> workers_;
+};
+
+TEST_F(PacketFetcherTest, KeepsOneCopyOfEachPacket) {
+  StartWorkers(3, 20);
+  auto fetcher = Connect();
+  Result<FetchResult> r = fetcher->Fetch(Request(3));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->envelopes.size(), 20u);
+  EXPECT_EQ(Numbers(*r).size(), 20u);
+  EXPECT_EQ(r->duplicates, 40);
+  EXPECT_EQ(r->ends, 3);
+  EXPECT_EQ(r->bytes, fetcher->inflight_bytes());
+}
+
+TEST_F(PacketFetcherTest, APageEndsWhereTheWorkerSaysAndAllPagesFollowIt) {
+  StartWorkers(2, 50);
+  auto fetcher = Connect();
+  FetchRequest one = Request(2);
+  one.page_bytes = 5 * kPacketBytes;
+  Result<FetchResult> page = fetcher->Fetch(one);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(Numbers(*page), (std::set<int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(page->next, 6);
+
+  FetchRequest all = one;
+  all.all_pages = true;
+  Result<FetchResult> whole = fetcher->Fetch(all);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(Numbers(*whole).size(), 50u);
+  EXPECT_EQ(whole->next, 0);
+  EXPECT_EQ(whole->ends, 20);  // 10 pages, 2 workers
+}
+
+TEST_F(PacketFetcherTest, ARequestWithoutABudgetGetsTheDefaultPage) {
+  // No page_bytes: the request carries no max_bytes, the worker its default.
+  StartWorkers(1, 30);
+  auto fetcher = Connect();
+  Result<FetchResult> r = fetcher->Fetch(Request(1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Numbers(*r).size(), 30u);  // 300 kB: inside the default page
+  EXPECT_EQ(r->next, 0);
+}
+
+TEST_F(PacketFetcherTest, AFetchKeepsAtMostItsByteCap) {
+  StartWorkers(2, 40);
+  auto fetcher = Connect();
+  FetchRequest capped = Request(2);
+  capped.max_bytes = 12 * (kPacketBytes + 200);
+  Result<FetchResult> r = fetcher->Fetch(capped);
+  ASSERT_TRUE(r.ok());
+  EXPECT_LE(r->bytes, capped.max_bytes);
+  EXPECT_EQ(r->envelopes.size(), 12u);
+  EXPECT_GT(r->over_budget, 0);
+  r = Result<FetchResult>(Status::Internal("drop"));
+  EXPECT_EQ(fetcher->inflight_bytes(), 0u);
+}
+
+TEST_F(PacketFetcherTest, AllFetchesTogetherKeepAtMostTheTotalCap) {
+  StartWorkers(1, 30);
+  const size_t cap = 25 * (kPacketBytes + 200);
+  auto fetcher = Connect({.max_total_bytes = cap});
+  Result<FetchResult> first = fetcher->Fetch(Request(1));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->envelopes.size(), 25u);
+  EXPECT_GT(first->over_budget, 0);
+  // While the first result is held, a second fetch gets nothing.
+  Result<FetchResult> second = fetcher->Fetch(Request(1));
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->envelopes.empty());
+  EXPECT_EQ(second->over_budget, 30);
+  EXPECT_LE(fetcher->peak_inflight_bytes(), cap);
+  // Letting the first go frees its bytes for the next fetch.
+  first = Result<FetchResult>(Status::Internal("drop"));
+  EXPECT_EQ(fetcher->inflight_bytes(), 0u);
+  Result<FetchResult> third = fetcher->Fetch(Request(1));
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->envelopes.size(), 25u);
+}
+
+TEST_F(PacketFetcherTest, CountsBusyWorkers) {
+  StartWorkers(2, 10, /*busy=*/true);
+  auto fetcher = Connect();
+  Result<FetchResult> r = fetcher->Fetch(Request(2));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->envelopes.empty());
+  EXPECT_EQ(r->busy, 2);
+  EXPECT_EQ(r->ends, 2);
+}
+
+}  // namespace
+}  // namespace fog::viewer
