@@ -34,7 +34,7 @@ int RunKeygen(const KeygenArgs& args) {
     }
     seed = std::move(*bytes);
   }
-  Result<trust::KeyPair> pair = trust::GenerateKeyPair(*alg, seed);
+  Result<trust::KeyPair> pair = trust::GenerateKeyPair(*alg, std::move(seed));
   Status s = pair.ok() ? trust::WriteKeyPair(args.out, *pair) : pair.status();
   if (!s.ok()) {
     ReportError(s.ToString());
