@@ -19,10 +19,10 @@ namespace {
 using fixture::json;
 using fixture::kToken;
 
-class AuthTest : public fixture::ApiServerTest {};
-FOG_API_INSTANTIATE_OVER_DATABASES(AuthTest);
+class ApiAuthTest : public fixture::ApiServerTest {};
+FOG_API_INSTANTIATE_OVER_DATABASES(ApiAuthTest);
 
-TEST_P(AuthTest, WritesRequireTheBearerToken) {
+TEST_P(ApiAuthTest, WritesRequireTheBearerToken) {
   ASSERT_TRUE(client_->Get("/create?video_id=keep", Auth()));
   const std::string before = Snapshot();
   const std::string body = Holding("cam", "w1", 1).dump();
@@ -48,7 +48,7 @@ TEST_P(AuthTest, WritesRequireTheBearerToken) {
   EXPECT_GE(server_->rejections(Rejection::kUnauthorized), 7u);
 }
 
-TEST_P(AuthTest, EmptyConfiguredTokenFailsClosed) {
+TEST_P(ApiAuthTest, EmptyConfiguredTokenFailsClosed) {
   ApiOptions options;
   options.port = 0;
   ApiServer open_server(options, *registry_);
@@ -90,7 +90,7 @@ httplib::Request MakeRequest(const Write& w, const httplib::Headers& headers) {
 // Without a token, with a wrong one, or a malformed header: 401 with a JSON
 // error, counted, and the registry unchanged. With the token each write
 // goes through, so the refusals are the token's doing.
-TEST_P(AuthTest, EveryRegistryWriteNeedsTheToken) {
+TEST_P(ApiAuthTest, EveryRegistryWriteNeedsTheToken) {
   ASSERT_EQ(Report(Holding("keep", "w1", 1))->status, 200);
   const std::string before = Snapshot();
   const httplib::Headers kBadHeaders[] = {
@@ -131,7 +131,7 @@ TEST_P(AuthTest, EveryRegistryWriteNeedsTheToken) {
 }
 
 // A missing token and a wrong one say different things.
-TEST_P(AuthTest, TheErrorSaysWhatIsMissing) {
+TEST_P(ApiAuthTest, TheErrorSaysWhatIsMissing) {
   auto anonymous = client_->Get("/create?video_id=cam");
   ASSERT_TRUE(anonymous);
   EXPECT_NE(json::parse(anonymous->body)["error"].get<std::string>().find(
@@ -145,7 +145,7 @@ TEST_P(AuthTest, TheErrorSaysWhatIsMissing) {
 
 // --open-create: the seed's workers create videos without a token; every
 // other write still needs it.
-class OpenCreateTest : public fixture::ApiServerTest {
+class ApiOpenCreateTest : public fixture::ApiServerTest {
  protected:
   ApiOptions Options() const override {
     ApiOptions options = ApiServerTest::Options();
@@ -153,9 +153,9 @@ class OpenCreateTest : public fixture::ApiServerTest {
     return options;
   }
 };
-FOG_API_INSTANTIATE_OVER_DATABASES(OpenCreateTest);
+FOG_API_INSTANTIATE_OVER_DATABASES(ApiOpenCreateTest);
 
-TEST_P(OpenCreateTest, OnlyCreateIsOpen) {
+TEST_P(ApiOpenCreateTest, OnlyCreateIsOpen) {
   auto created = client_->Get("/create?video_id=seed-cam");
   ASSERT_TRUE(created);
   EXPECT_EQ(created->status, 200) << created->body;
@@ -169,7 +169,7 @@ TEST_P(OpenCreateTest, OnlyCreateIsOpen) {
   EXPECT_EQ(Snapshot(), before);
 }
 
-TEST(CheckBearerToken, AcceptsOnlyTheExactToken) {
+TEST(ApiCheckBearerToken, AcceptsOnlyTheExactToken) {
   EXPECT_EQ(CheckBearerToken("Bearer abc", "abc"), TokenCheck::kOk);
   EXPECT_EQ(CheckBearerToken("", "abc"), TokenCheck::kMissing);
   for (const char* header :
@@ -182,7 +182,7 @@ TEST(CheckBearerToken, AcceptsOnlyTheExactToken) {
   EXPECT_EQ(CheckBearerToken("Bearer x", ""), TokenCheck::kInvalid);
 }
 
-TEST(ConstantTimeEquals, ComparesWholeStrings) {
+TEST(ApiConstantTimeEquals, ComparesWholeStrings) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
   EXPECT_TRUE(ConstantTimeEquals("token", "token"));
   EXPECT_FALSE(ConstantTimeEquals("token", "tokeN"));

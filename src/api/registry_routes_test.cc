@@ -17,10 +17,10 @@ namespace {
 using fixture::json;
 using fixture::kToken;
 
-class RegistryRoutesTest : public fixture::ApiServerTest {};
-FOG_API_INSTANTIATE_OVER_DATABASES(RegistryRoutesTest);
+class ApiRegistryRoutesTest : public fixture::ApiServerTest {};
+FOG_API_INSTANTIATE_OVER_DATABASES(ApiRegistryRoutesTest);
 
-TEST_P(RegistryRoutesTest, SeedCreateAndListStayCompatible) {
+TEST_P(ApiRegistryRoutesTest, SeedCreateAndListStayCompatible) {
   auto empty = client_->Get("/videos");
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->status, 200);
@@ -61,7 +61,7 @@ TEST_P(RegistryRoutesTest, SeedCreateAndListStayCompatible) {
               "create with two ids");
 }
 
-TEST_P(RegistryRoutesTest, ReportsFromTwoWorkersCompleteTheVideo) {
+TEST_P(ApiRegistryRoutesTest, ReportsFromTwoWorkersCompleteTheVideo) {
   auto first = Report(Holding("cam", "w1", 6, 10));
   ASSERT_TRUE(first);
   ASSERT_EQ(first->status, 200) << first->body;
@@ -97,7 +97,7 @@ TEST_P(RegistryRoutesTest, ReportsFromTwoWorkersCompleteTheVideo) {
   EXPECT_EQ(live->body, "[]");
 }
 
-TEST_P(RegistryRoutesTest, DeleteIsSoftAndThenNotFound) {
+TEST_P(ApiRegistryRoutesTest, DeleteIsSoftAndThenNotFound) {
   ASSERT_EQ(Report(Holding("cam", "w1", 1))->status, 200);
   ASSERT_EQ(Report(Holding("other", "w1", 1))->status, 200);
   auto deleted = client_->Delete("/videos/cam", Auth());
@@ -113,12 +113,12 @@ TEST_P(RegistryRoutesTest, DeleteIsSoftAndThenNotFound) {
   EXPECT_EQ(list[0]["VideoID"], "other");
 }
 
-TEST_P(RegistryRoutesTest, UnknownIdsAre404) {
+TEST_P(ApiRegistryRoutesTest, UnknownIdsAre404) {
   ExpectError(client_->Get("/videos/nope"), 404, "unknown id");
   EXPECT_EQ(server_->rejections(Rejection::kNotFound), 1u);
 }
 
-TEST_P(RegistryRoutesTest, ListQueryParametersAreValidated) {
+TEST_P(ApiRegistryRoutesTest, ListQueryParametersAreValidated) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_EQ(Report(Holding(fmt::format("v{}", i), "w", 1, 1))->status, 200);
   }
@@ -141,7 +141,7 @@ TEST_P(RegistryRoutesTest, ListQueryParametersAreValidated) {
   EXPECT_GE(server_->rejections(Rejection::kBadRequest), 14u);
 }
 
-TEST_P(RegistryRoutesTest, MalformedReportsAre400AndStoreNothing) {
+TEST_P(ApiRegistryRoutesTest, MalformedReportsAre400AndStoreNothing) {
   ASSERT_EQ(Report(Holding("keep", "w1", 2, 2))->status, 200);
   const std::string before = Snapshot();
   for (
@@ -172,7 +172,7 @@ TEST_P(RegistryRoutesTest, MalformedReportsAre400AndStoreNothing) {
   EXPECT_NE(before, with_key);  // the key was added by the valid report
 }
 
-TEST_P(RegistryRoutesTest, DurationFromTrackTimescalesAndEnds) {
+TEST_P(ApiRegistryRoutesTest, DurationFromTrackTimescalesAndEnds) {
   json first = Holding("cam", "w1", 4, 10);
   first["timescales"] = {{"1", 90000}, {"2", 48000}};
   first["track_end_ticks"] = {{"1", 4 * 90000}, {"2", 4 * 48000}};
@@ -216,7 +216,7 @@ TEST_P(RegistryRoutesTest, DurationFromTrackTimescalesAndEnds) {
   EXPECT_TRUE(json::parse(res->body)["duration"].is_null());
 }
 
-TEST_P(RegistryRoutesTest, BadTrackMapsAre400AndStoreNothing) {
+TEST_P(ApiRegistryRoutesTest, BadTrackMapsAre400AndStoreNothing) {
   ASSERT_EQ(Report(Holding("keep", "w1", 2, 2))->status, 200);
   const std::string before = Snapshot();
   std::vector<json> bad;
@@ -250,7 +250,7 @@ TEST_P(RegistryRoutesTest, BadTrackMapsAre400AndStoreNothing) {
   EXPECT_EQ(Snapshot(), before);
 }
 
-TEST_P(RegistryRoutesTest, InjectionStringsAreRejectedOrStoredLiterally) {
+TEST_P(ApiRegistryRoutesTest, InjectionStringsAreRejectedOrStoredLiterally) {
   ASSERT_EQ(Report(Holding("keep", "w1", 3, 3))->status, 200);
   const std::string before = Snapshot();
   const std::string drop = "%27%3B%20DROP%20TABLE%20videos%3B%20--";
@@ -310,7 +310,7 @@ TEST_P(RegistryRoutesTest, InjectionStringsAreRejectedOrStoredLiterally) {
   EXPECT_EQ(list[1]["workers"][0]["worker"], worker);
 }
 
-TEST_P(RegistryRoutesTest, PathTraversalIsRejected) {
+TEST_P(ApiRegistryRoutesTest, PathTraversalIsRejected) {
   ASSERT_EQ(Report(Holding("keep", "w1", 1))->status, 200);
   const std::string before = Snapshot();
   for (const char* path :

@@ -19,12 +19,12 @@ namespace {
 using fixture::json;
 using fixture::kToken;
 
-class RouterTest : public fixture::ApiServerTest {};
-FOG_API_INSTANTIATE_OVER_DATABASES(RouterTest);
+class ApiRouterTest : public fixture::ApiServerTest {};
+FOG_API_INSTANTIATE_OVER_DATABASES(ApiRouterTest);
 
 // GET /openapi.json describes every route the server answers, with the
 // methods it allows, and routes nothing it does not describe.
-TEST_P(RouterTest, OpenApiDocumentMatchesTheRoutes) {
+TEST_P(ApiRouterTest, OpenApiDocumentMatchesTheRoutes) {
   auto res = client_->Get("/openapi.json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
@@ -87,7 +87,7 @@ TEST_P(RouterTest, OpenApiDocumentMatchesTheRoutes) {
   check_refs(doc);
 }
 
-TEST_P(RouterTest, CorsHeadersAndPreflight) {
+TEST_P(ApiRouterTest, CorsHeadersAndPreflight) {
   auto get = client_->Get("/videos");
   ASSERT_TRUE(get);
   EXPECT_EQ(get->get_header_value("Access-Control-Allow-Origin"), "*");
@@ -126,7 +126,7 @@ TEST_P(RouterTest, CorsHeadersAndPreflight) {
             "https://fog.example");
 }
 
-TEST_P(RouterTest, UnknownRoutesAre404AndWrongMethods405) {
+TEST_P(ApiRouterTest, UnknownRoutesAre404AndWrongMethods405) {
   for (const char* path : {"/", "/nope", "/videosx", "/create/x", "/health/"}) {
     ExpectError(client_->Get(path), 404, path);
   }
@@ -164,14 +164,14 @@ TEST_P(RouterTest, UnknownRoutesAre404AndWrongMethods405) {
   ExpectError(client_->send(bogus), 400, "BREW");
 }
 
-TEST_P(RouterTest, HeadListsWithoutABody) {
+TEST_P(ApiRouterTest, HeadListsWithoutABody) {
   auto res = client_->Head("/videos");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_TRUE(res->body.empty());
 }
 
-TEST(MatchRoute, NamesEveryRoute) {
+TEST(ApiMatchRoute, NamesEveryRoute) {
   EXPECT_EQ(MatchRoute("/videos").route, Route::kVideos);
   RouteMatch video = MatchRoute("/videos/cam");
   EXPECT_EQ(video.route, Route::kVideo);
@@ -191,7 +191,7 @@ TEST(MatchRoute, NamesEveryRoute) {
 
 // Exactly four (route, method) pairs write the registry; the router checks
 // the token of each before any handler runs.
-TEST(WritesRegistry, ExactlyTheWriteRoutes) {
+TEST(ApiWritesRegistry, ExactlyTheWriteRoutes) {
   const Route kRoutes[] = {Route::kVideos,  Route::kVideo,  Route::kMedia,
                            Route::kCreate,  Route::kHealth, Route::kFog,
                            Route::kOpenApi, Route::kMetrics};

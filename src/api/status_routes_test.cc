@@ -17,10 +17,10 @@ namespace {
 using fixture::json;
 using fixture::kToken;
 
-class StatusRoutesTest : public fixture::ApiServerTest {};
-FOG_API_INSTANTIATE_OVER_DATABASES(StatusRoutesTest);
+class ApiStatusRoutesTest : public fixture::ApiServerTest {};
+FOG_API_INSTANTIATE_OVER_DATABASES(ApiStatusRoutesTest);
 
-TEST_P(StatusRoutesTest, HealthUsesTheProvider) {
+TEST_P(ApiStatusRoutesTest, HealthUsesTheProvider) {
   auto plain = client_->Get("/health");
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->status, 200);
@@ -46,7 +46,7 @@ TEST_P(StatusRoutesTest, HealthUsesTheProvider) {
   EXPECT_EQ(down_body["components"][1]["state"], "down");
 }
 
-TEST_P(StatusRoutesTest, MetricsUseTheProvider) {
+TEST_P(ApiStatusRoutesTest, MetricsUseTheProvider) {
   auto none = client_->Get("/metrics");
   ASSERT_TRUE(none);
   EXPECT_EQ(none->status, 404);

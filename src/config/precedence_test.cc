@@ -28,7 +28,7 @@ std::vector<Candidate> Broker(std::optional<std::string> flag,
           {Source::kDefault, "default", "tcp://127.0.0.1:1883"}};
 }
 
-TEST(Resolve, CommandLineBeatsConfigFileBeatsEnvironmentBeatsDefault) {
+TEST(ConfigPrecedence, CommandLineBeatsConfigFileBeatsEnvironmentBeatsDefault) {
   std::vector<Candidate> all = {
       {Source::kDefault, "default", "d"},
       {Source::kEnvironment, "ENV", "e"},
@@ -56,7 +56,7 @@ TEST(Resolve, CommandLineBeatsConfigFileBeatsEnvironmentBeatsDefault) {
   EXPECT_FALSE(Resolve(all).has_value());
 }
 
-TEST(Resolve, CandidatesWithoutAValueAreSkipped) {
+TEST(ConfigPrecedence, CandidatesWithoutAValueAreSkipped) {
   std::optional<Resolved> r =
       Resolve({{Source::kCommandLine, "--mqtt", std::nullopt},
                {Source::kEnvironment, "FOG_MQTT_URI", "tcp://env:1"}});
@@ -67,7 +67,7 @@ TEST(Resolve, CandidatesWithoutAValueAreSkipped) {
 }
 
 // The seed's BROKER_ADDRESS used to override --mqtt in the balancer.
-TEST(Resolve, AnEnvironmentSpellingNeverBeatsAFlag) {
+TEST(ConfigPrecedence, AnEnvironmentSpellingNeverBeatsAFlag) {
   const Environment env = FakeEnvironment(
       {{"BROKER_ADDRESS", "tcp://127.0.0.1:1"}, {"FOG_MQTT_URI", "tcp://x:2"}});
   std::optional<Resolved> r = Resolve(
@@ -82,7 +82,7 @@ TEST(Resolve, AnEnvironmentSpellingNeverBeatsAFlag) {
   EXPECT_EQ(r->source, Source::kConfigFile);
 }
 
-TEST(Resolve, WithinOneSourceTheFirstSpellingWins) {
+TEST(ConfigPrecedence, WithinOneSourceTheFirstSpellingWins) {
   const Environment env = FakeEnvironment(
       {{"BROKER_ADDRESS", "tcp://seed:1"}, {"FOG_MQTT_URI", "tcp://fog:2"}});
   EXPECT_EQ(
@@ -104,7 +104,7 @@ TEST(Resolve, WithinOneSourceTheFirstSpellingWins) {
             Source::kDefault);
 }
 
-TEST(ProcessEnvironment, AnEmptyValueIsUnset) {
+TEST(ConfigProcessEnvironment, AnEmptyValueIsUnset) {
   ASSERT_EQ(setenv("FOG_PRECEDENCE_TEST_SET", "v", 1), 0);
   ASSERT_EQ(setenv("FOG_PRECEDENCE_TEST_EMPTY", "", 1), 0);
   unsetenv("FOG_PRECEDENCE_TEST_UNSET");
@@ -116,7 +116,7 @@ TEST(ProcessEnvironment, AnEmptyValueIsUnset) {
             Source::kEnvironment);
 }
 
-TEST(ComponentEnvironmentVariables, NameEverySeedAndFogVariable) {
+TEST(ConfigComponentEnvironment, NameEverySeedAndFogVariable) {
   const std::vector<std::string>& names = ComponentEnvironmentVariables();
   for (const char* name :
        {"MQTT_BROKER_URI", "BROKER_URI", "MQTT_USERNAME", "MQTT_PASSWORD",

@@ -123,9 +123,12 @@ stray=(MQTT_BROKER_URI=$dead BROKER_URI=$dead MQTT_USERNAME=stray
   OTHER_EDGES='["tcp://127.0.0.1:1"]' FOG_API_TOKEN=stray FOG_DB=sqlite3:///nonexistent/x
   FOG_VIEWER_PASSWORD=stray MASTERNODE_URI=$dead)
 mqtt_port=$(free_port)
+ws_port=$(free_port)
+http_port=$(free_port)
+: >"$tmp/up.log"
 env "${stray[@]}" FOG_PRECEDENCE_MARKER=passed-through "$fog" up \
   --dir "$tmp/fog" --workers 1 --mqtt-port "$mqtt_port" \
-  --ws-port "$(free_port)" --http-port "$(free_port)" \
+  --ws-port "$ws_port" --http-port "$http_port" \
   --balancer-period-ms 200 >"$tmp/up.log" 2>&1 &
 up_pid=$!
 pids+=($up_pid)
