@@ -73,7 +73,7 @@ while time.time() < deadline:
         p = json.loads(lines[-1])
         if eval(cond):
             sys.exit(0)
-    time.sleep(0.1)
+    time.sleep(0.1)  # polls the policies (the signal) until the deadline
 sys.exit(1)
 PY
 }

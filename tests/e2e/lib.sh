@@ -43,7 +43,7 @@ start_fog() {
   for _ in $(seq 300); do
     grep -q "fog is up" "$dir.up.log" 2>/dev/null && return 0
     kill -0 $fog_pid 2>/dev/null || break
-    sleep 0.2
+    sleep 0.2  # polls for the signal, the "fog is up" line
   done
   echo "fog did not come up:"
   cat "$dir.up.log"
@@ -91,7 +91,7 @@ wait_for() {
   shift
   for _ in $(seq $((seconds * 5))); do
     "$@" && return 0
-    sleep 0.2
+    sleep 0.2  # polls the condition (the signal) until the deadline
   done
   return 1
 }

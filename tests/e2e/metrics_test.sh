@@ -41,7 +41,7 @@ until_ok() {
   shift
   while ((SECONDS < end)); do
     "$@" && return 0
-    sleep 0.5
+    sleep 0.5  # polls the condition (the signal) until the deadline
   done
   return 1
 }
