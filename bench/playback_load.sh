@@ -84,7 +84,8 @@ viewer_pw=$(role_password "$tmp/fog" viewer)
 answered0=$(worker_sum fog_worker_get_requests_answered_total)
 busy0=$(worker_sum fog_worker_rejected_total reason=viewer-busy)
 live live-load
-wait_for 30 curl -sf "$http/videos/live-load" >/dev/null
+registered() { curl -sf "$http/videos/$1" >/dev/null; }
+wait_for 30 registered live-load
 rounds=0
 : >"$tmp/loads.jsonl"
 while kill -0 "$live_pid" 2>/dev/null && ((rounds < max_rounds)); do

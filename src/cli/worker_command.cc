@@ -109,9 +109,16 @@ int RunWorker(WorkerArgs args) {
                        .commit_linger = std::chrono::microseconds(
                            std::llround(args.commit_linger_ms * 1000))},
                       client, **store, *trust, &registrar);
+  // Replies to viewers go on a connection of their own, so that they never
+  // queue in front of the acks and heartbeats of the data connection.
+  mqtt::ConnectOptions viewer_opts = ToConnectOptions(args.mqtt);
+  viewer_opts.client_id = args.mqtt.client_id + "-viewers";
+  mqtt::Client viewer_client(viewer_opts);
+  node.SetViewerClient(&viewer_client);
   metrics::Exporter exporter("worker");
   AddWorkerMetrics(exporter, node, registrar_counters, **store, client);
   Status s = StartMetrics(exporter, args.metrics_listen);
+  if (s.ok()) s = viewer_client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
@@ -124,6 +131,7 @@ int RunWorker(WorkerArgs args) {
   WaitForTerminationSignal();
   node.Stop();
   exporter.Stop();
+  viewer_client.Disconnect();
   client.Disconnect();
   return kExitOk;
 }

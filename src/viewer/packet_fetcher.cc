@@ -148,7 +148,9 @@ class Collector {
       }
     }
     const size_t size = m.payload.size();
-    if (request_.max_bytes > 0 && result_.bytes + size > request_.max_bytes) {
+    // The first two always fit, as a page always holds two (get_range.h).
+    if (request_.max_bytes > 0 && result_.envelopes.size() >= 2 &&
+        result_.bytes + size > request_.max_bytes) {
       ++result_.over_budget;
       return;
     }

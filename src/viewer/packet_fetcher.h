@@ -53,7 +53,8 @@ struct FetchRequest {
   // busy (up to 20 times, some 20 s in all); false: one page, the caller
   // pages with `next`.
   bool all_pages = false;
-  // At most this many bytes of packets kept for this fetch; 0 = no cap.
+  // At most this many bytes of packets kept for this fetch (but always the
+  // first two packets, as a page always holds two); 0 = no cap.
   size_t max_bytes = 0;
 };
 

@@ -49,7 +49,7 @@ void Worker::RefuseBusy(const mqtt::Message& m, const std::string& why) {
   busy.correlation_data = m.correlation_data;
   busy.user_properties = {
       {"end", "0"}, {"worker", options_.name}, {"busy", why}};
-  (void)client_.Publish(busy, /*wait=*/false);
+  (void)viewer_client().Publish(busy, /*wait=*/false);
 }
 
 void Worker::OnViewerRequest(const mqtt::Message& m) {
@@ -64,8 +64,26 @@ void Worker::WaitForPublishRoom() {
   // Polls: the client has no signal for "its queue shrank", and the wait is
   // on the viewer thread only.
   while (running_ &&
-         client_.publish_queue().waiting > options_.viewer_backlog) {
+         viewer_client().publish_queue().waiting > options_.viewer_backlog) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void Worker::PaceViewerBytes(uint64_t bytes) {
+  if (options_.viewer_bytes_per_second == 0) return;
+  // A virtual clock: each reply moves "paced until" on by its share of a
+  // second; the thread sleeps while that lies ahead (at most a burst of
+  // 100 ms may run ahead of it).
+  const auto now = std::chrono::steady_clock::now();
+  if (viewer_paced_until_ < now - std::chrono::milliseconds(100)) {
+    viewer_paced_until_ = now - std::chrono::milliseconds(100);
+  }
+  viewer_paced_until_ += std::chrono::microseconds(
+      bytes * 1000000 / options_.viewer_bytes_per_second);
+  while (running_ && std::chrono::steady_clock::now() < viewer_paced_until_) {
+    std::this_thread::sleep_until(std::min(
+        viewer_paced_until_,
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
   }
 }
 
@@ -102,7 +120,8 @@ void Worker::OnSeedRequest(const mqtt::Message& m) {
   Result<wire::VideoPacket> packet = StoredVideoPacket(*stored);
   if (!packet.ok()) return;
   WaitForPublishRoom();
-  (void)client_.Publish(
+  PaceViewerBytes(stored->size());
+  (void)viewer_client().Publish(
       {.topic = channel, .payload = wire::EncodeVideoPacket(*packet), .qos = 1},
       /*wait=*/false);
   counters_.Add("seed_requests_answered");
@@ -150,7 +169,8 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
     reply.user_properties = {{"packet-number", std::to_string(n)},
                              {"worker", options_.name}};
     WaitForPublishRoom();
-    (void)client_.Publish(reply, /*wait=*/false);
+    PaceViewerBytes(static_cast<uint64_t>(size));
+    (void)viewer_client().Publish(reply, /*wait=*/false);
     bytes += size;
     ++sent;
   }
@@ -162,7 +182,7 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
     end.user_properties.push_back({"next", std::to_string(next)});
     counters_.Add("get_pages_cut");
   }
-  (void)client_.Publish(end, /*wait=*/false);
+  (void)viewer_client().Publish(end, /*wait=*/false);
   counters_.Add("get_requests_answered");
   counters_.Add("get_bytes_sent", bytes);
 }

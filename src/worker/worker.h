@@ -61,6 +61,10 @@ struct WorkerOptions {
   // publishes wait in the client (acks included), so viewer replies never
   // crowd out the acks of stored packets.
   size_t viewer_backlog = 8;
+  // Bytes per second of packets sent to viewers (fog/get pages, seed
+  // answers), all viewers together; 0 = no limit. Keeps the broker's and
+  // the disk's time for ingest while viewers ask for more.
+  uint64_t viewer_bytes_per_second = 16u << 20;
 };
 
 class Worker {
@@ -80,6 +84,12 @@ class Worker {
   // connected.
   Status Start();
   void Stop();
+
+  // Answers viewers on `client` (connected, the worker's credentials, a
+  // clean session) instead of the data connection, so their replies never
+  // queue in front of acks and heartbeats. Call before Start(); must
+  // outlive the worker.
+  void SetViewerClient(mqtt::Client* client) { viewer_client_ = client; }
 
   const Counters& counters() const { return counters_; }
   // Metrics hook: called on the committer thread with the seconds from a
@@ -119,6 +129,11 @@ class Worker {
   void RefuseBusy(const mqtt::Message& m, const std::string& why);
   // Waits until the client has room for a viewer reply (viewer_backlog).
   void WaitForPublishRoom();
+  // Waits until sending `bytes` more keeps within viewer_bytes_per_second.
+  void PaceViewerBytes(uint64_t bytes);
+  mqtt::Client& viewer_client() {
+    return viewer_client_ != nullptr ? *viewer_client_ : client_;
+  }
   void OnSeedRequest(const mqtt::Message& m);
   void OnGet(const mqtt::Message& m, const std::string& video_id);
   // Answers the load balancer's ping with this node's stats.
@@ -145,6 +160,9 @@ class Worker {
   SystemStatsSampler sampler_;  // used from the MQTT callback thread only
   Counters counters_;
   RejectLog reject_log_;
+  mqtt::Client* viewer_client_ = nullptr;  // set before Start(), or client_
+  // The viewer thread's pacing: when the bytes sent so far may all be out.
+  std::chrono::steady_clock::time_point viewer_paced_until_{};
   // Declared after everything its handler uses, so it is built after them.
   std::unique_ptr<ViewerQueue> viewer_queue_;
 

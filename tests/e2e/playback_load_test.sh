@@ -61,7 +61,8 @@ answered_before=$(answered_total)
 "$fog" stream "$tmp/live.mp4" --dir "$tmp/fog" --realtime --video-id live-load \
   >"$tmp/live.out" 2>"$tmp/live.err" &
 live_pid=$!
-expect "the live video is registered" wait_for 30 curl -sf "$http/videos/live-load"
+registered() { curl -sf "$http/videos/$1" >/dev/null; }
+expect "the live video is registered" wait_for 30 registered live-load
 
 viewer_pw=$(role_password "$tmp/fog" viewer)
 # Packet requests straight to the workers: one connection, $requests
@@ -100,6 +101,8 @@ live_pid=
 expect "the live video completes" wait_for 60 video_complete live-load
 live_packets=$(video_field live-load "j['total_packets']")
 live_copies=$(video_field live-load "j['copies']")
+master_metrics=$(json "$(cat "$tmp/fog/fog.json")" "j['metrics']['master']")
+echo "master: $(curl -s "$master_metrics" | grep -E '^fog_master_(redispatched_total|acks_total|dispatch_latency_seconds_(count|sum))' | tr '\n' ' ')"
 expect "2 copies of each live packet ($live_copies of $live_packets)" \
   test "$live_copies" = $((2 * live_packets))
 
