@@ -78,9 +78,9 @@ class ViewerRequestsTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(broker_.Start().ok());
     trust::KeyPair pair =
-        *trust::GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 9));
+        trust::GenerateKeyPair(mldsa::Alg::kMlDsa44, Bytes(32, 9)).value();
     trust_.Add(pair.pub);
-    trust::PacketSigner signer(pair.sec, {});
+    trust::PacketSigner signer(std::move(pair.sec), {});
     for (int n = 1; n <= kPackets; ++n) {
       const bool last = n == kPackets;
       Result<wire::Envelope> e =
