@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 #include "balancer/balancer.h"
 #include "cli/commands.h"

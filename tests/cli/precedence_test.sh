@@ -162,5 +162,23 @@ done
 [[ ${#roles[@]} == 4 ]] && pass ||
   fail "expected api, master, worker, balancer children; saw: ${roles[*]:-none}"
 
+# --- fog stream: fog.json is its config file, so it beats MQTT_USERNAME and
+# MQTT_PASSWORD (a stray master's, say); the flags beat fog.json.
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=25 \
+  -t 1 -c:v libx264 -preset veryfast -g 25 "$tmp/v.mp4"
+if env MQTT_USERNAME=stray MQTT_PASSWORD=stray "$fog" stream "$tmp/v.mp4" \
+  --dir "$tmp/fog" --video-id prec-1 >"$tmp/stream.log" 2>&1; then
+  pass
+else
+  fail "fog stream took MQTT_USERNAME over fog.json's publisher"
+  sed 's/^/  | /' "$tmp/stream.log" | head -n 10
+fi
+if "$fog" stream "$tmp/v.mp4" --dir "$tmp/fog" --video-id prec-2 \
+  --username stray --password stray >"$tmp/stream2.log" 2>&1; then
+  fail "fog stream ignored --username (the broker took a stray user)"
+else
+  pass
+fi
+
 echo "precedence: $((checks - failures)) passed, $failures failed"
 ((failures == 0))
