@@ -43,9 +43,10 @@ start_fog "$tmp/fog" --workers 2 --balancer-period-ms 1000 || exit 1
 
 # Every policy the balancer publishes, one JSON object per line.
 : >"$tmp/policies"
-mosquitto_sub -V 5 -p "$mqtt_port" -u api -P "$(role_password "$tmp/fog" api)" \
-  -t fog/policy -F '%p' >"$tmp/policies" 2>"$tmp/sub.err" &
+probe api sub fog/policy --out "$tmp/policies" >"$tmp/sub.probe" 2>&1 &
 sub_pid=$!
+expect "the policy listener is subscribed (SUBACK)" \
+  wait_for 10 grep -q '^suback 0x00' "$tmp/sub.probe"
 
 # The third worker, alone on CPU 1.
 start_lone_worker() {
