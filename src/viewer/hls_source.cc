@@ -142,7 +142,9 @@ Status HlsSource::Refresh(Video& video, int holders) {
     if (!fetched.ok()) return fetched.status();
     ++pages_;
     const int64_t next = fetched->next;
-    const bool short_page = fetched->busy > 0 || fetched->over_budget > 0;
+    // A holder that did not answer in time counts as busy too.
+    const bool short_page = fetched->busy > 0 || fetched->over_budget > 0 ||
+                            (holders > 0 && fetched->ends < holders);
     VerifiedPackets verified =
         VerifyPackets(std::move(fetched->envelopes), trust_);
     if (anchor > 0 && !verified.valid.contains(anchor)) {
@@ -266,7 +268,8 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
     return Status::Corruption(
         fmt::format("packet {} failed verification: {}", number, r->reason));
   }
-  if (fetched->busy > 0 || fetched->over_budget > 0) {
+  if (fetched->busy > 0 || fetched->over_budget > 0 ||
+      (holders > 0 && fetched->ends < holders)) {
     return Status::Unavailable("the workers are busy with other viewers");
   }
   // Amortized signing: the signature covering the packet may be further
