@@ -67,6 +67,7 @@ stored_twice() {
   local n c
   n=$(video_field "$1" "j['total_packets']")
   c=$(video_field "$1" "j['copies']")
+  log "$1: $c copies of $n packets"
   [[ $c == $((2 * n)) ]]
 }
 
@@ -102,6 +103,7 @@ live_pid=
 load_ok=false
 stored_twice live-load && load_ok=true
 hist >"$tmp/h2.json"
+log "master: $(curl -s "$master_metrics" | grep -E '^fog_master_(redispatched_total|acks_total)' | tr '\n' ' ')"
 answered=$(($(worker_sum fog_worker_get_requests_answered_total) - answered0))
 busy=$(($(worker_sum fog_worker_rejected_total reason=viewer-busy) - busy0))
 

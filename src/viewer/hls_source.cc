@@ -142,10 +142,15 @@ Status HlsSource::Refresh(Video& video, int holders) {
     if (!fetched.ok()) return fetched.status();
     ++pages_;
     const int64_t next = fetched->next;
-    const bool short_page = fetched->busy > 0 || fetched->over_budget > 0;
+    // A holder that did not answer in time counts as busy too.
+    const bool short_page = fetched->busy > 0 || fetched->over_budget > 0 ||
+                            (holders > 0 && fetched->ends < holders);
     VerifiedPackets verified =
         VerifyPackets(std::move(fetched->envelopes), trust_);
     if (anchor > 0 && !verified.valid.contains(anchor)) {
+      if (short_page) {
+        return Status::Unavailable("the workers are busy with other viewers");
+      }
       if (reset) {
         return Status::Unavailable(fmt::format(
             "the workers no longer deliver packet {} of {} verified", anchor,
@@ -157,14 +162,16 @@ Status HlsSource::Refresh(Video& video, int holders) {
     }
     Status s = Extend(video, verified);
     if (!s.ok() || !video.broken.empty()) return s;
-    // Done when no worker cut its page, or when this page added nothing
-    // (what follows is not there yet, or lacks a signature in this page).
-    if (next == 0 || video.prefix <= anchor) {
-      if (video.prefix <= anchor && short_page && next != 0) {
-        return Status::Unavailable("the workers are busy with other viewers");
-      }
-      return Status::OK();
+    if (video.complete) return Status::OK();
+    // A holder was busy or a cap cut the page short: what is verified is
+    // kept, and the viewer asks again (503, Retry-After) rather than get a
+    // playlist that stops early.
+    if (short_page) {
+      return Status::Unavailable("the workers are busy with other viewers");
     }
+    // No progress (what follows is not there yet, or lacks a signature in
+    // this page), or no worker cut its page: done for now.
+    if (video.prefix <= anchor || next == 0) return Status::OK();
   }
   return Status::OK();
 }
@@ -260,6 +267,10 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
     ++unverified_;
     return Status::Corruption(
         fmt::format("packet {} failed verification: {}", number, r->reason));
+  }
+  if (fetched->busy > 0 || fetched->over_budget > 0 ||
+      (holders > 0 && fetched->ends < holders)) {
+    return Status::Unavailable("the workers are busy with other viewers");
   }
   // Amortized signing: the signature covering the packet may be further
   // on. Verify the whole stream again, which caches every valid packet.

@@ -2,7 +2,9 @@
 // durably (group commit: one fdatasync for the packets that arrived
 // meanwhile), acknowledges it only then, keeps the registry told, and answers
 // viewers in both protocols (the seed's packet-request and our MQTT v5
-// request/response on fog/get/<video_id>), and answers the load balancer's
+// request/response on fog/get/<video_id>, a page at a time) on a thread of
+// their own from a bounded queue, so viewers never hold up the packets
+// coming in (docs/topics.md, "Paging"), and answers the load balancer's
 // pings with its CPU, memory and storage. A packet whose record turns out
 // damaged is never served; the worker fetches a copy from another worker. It
 // announces itself with a retained status (its last will says offline) and a
