@@ -23,9 +23,11 @@ constexpr size_t kPacketOverhead = 64u << 10;
 // (one page per worker per request).
 constexpr uint64_t kMaxQueuedBytes = uint64_t{512} << 20;
 
-std::string RandomSecret() {
+// A broker password; an error when the system's random source fails (never
+// a predictable password).
+Result<std::string> RandomSecret() {
   Bytes b(24);
-  (void)crypto::RandomBytes(b);
+  if (Status s = crypto::RandomBytes(b); !s.ok()) return s;
   return ToHex(b);
 }
 
@@ -50,7 +52,11 @@ Result<std::map<std::string, config::Credentials>> LoadOrMakeCredentials(
   }
   nlohmann::json out = nlohmann::json::object();
   for (const std::string& role : kRoles) {
-    if (!creds.count(role)) creds[role] = {role, RandomSecret()};
+    if (!creds.count(role)) {
+      Result<std::string> password = RandomSecret();
+      if (!password.ok()) return password.status();
+      creds[role] = {role, *password};
+    }
     out[role] = {{"username", creds[role].username},
                  {"password", creds[role].password}};
   }

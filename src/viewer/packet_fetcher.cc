@@ -208,9 +208,11 @@ class Collector {
 constexpr int kMaxBusyRetries = 20;
 constexpr std::chrono::milliseconds kBusyPause{100};
 
-Bytes RandomToken() {
+// A reply topic or correlation token nobody can guess; an error when the
+// system's random source fails (never a predictable token).
+Result<Bytes> RandomToken() {
   Bytes b(16);
-  (void)crypto::RandomBytes(b);
+  if (Status s = crypto::RandomBytes(b); !s.ok()) return s;
   return b;
 }
 
@@ -220,12 +222,18 @@ class PacketFetcher::Impl {
  public:
   Impl(const mqtt::ConnectOptions& options, FetcherLimits limits)
       : client_(options),
-        reply_topic_("reply/" + ToHex(RandomToken())),
         budget_(std::make_shared<Budget>(limits.max_total_bytes)) {
+    Result<Bytes> token = RandomToken();
+    if (token.ok()) {
+      reply_topic_ = "reply/" + ToHex(*token);
+    } else {
+      init_ = token.status();
+    }
     client_.OnMessage([this](const mqtt::Message& m) { Route(m); });
   }
 
   Status Connect(std::chrono::milliseconds timeout) {
+    if (!init_.ok()) return init_;
     Status s = client_.Connect(timeout);
     if (s.ok()) s = client_.Subscribe(reply_topic_, 1);
     return s;
@@ -244,7 +252,12 @@ class PacketFetcher::Impl {
     int busy_retries = 0;
     for (int64_t from = request.first; from > 0;) {
       collector.StartPage(from);
-      const Bytes token = RandomToken();
+      Result<Bytes> random_token = RandomToken();
+      if (!random_token.ok()) {
+        s = random_token.status();
+        break;
+      }
+      const Bytes& token = *random_token;
       keys.emplace_back(token.begin(), token.end());
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -293,7 +306,8 @@ class PacketFetcher::Impl {
   }
 
   mqtt::Client client_;
-  const std::string reply_topic_;
+  Status init_;              // not ok when no reply topic could be drawn
+  std::string reply_topic_;  // set once, in the constructor
   const std::shared_ptr<Budget> budget_;
   std::mutex mu_;
   std::map<std::string, Collector*> pending_;  // by correlation data
