@@ -217,10 +217,24 @@ Bytes RandomToken() {
 }  // namespace
 
 class PacketFetcher::Impl {
+ private:
+  // The client id is part of the reply topic, so it must be known before
+  // connecting: one the broker would assign is not.
+  mqtt::ConnectOptions WithClientId(mqtt::ConnectOptions options) {
+    if (options.client_id.empty()) {
+      options.client_id = "fog-viewer-" + ToHex(RandomToken());
+    }
+    client_id_ = options.client_id;
+    return options;
+  }
+  std::string client_id_;  // set by WithClientId, before the members below
+
  public:
   Impl(const mqtt::ConnectOptions& options, FetcherLimits limits)
-      : client_(options),
-        reply_topic_("reply/" + ToHex(RandomToken())),
+      : client_(WithClientId(options)),
+        // Under the client id: the broker lets a viewer read only
+        // reply/<its client id>/# (docs/security.md, "Viewers").
+        reply_topic_("reply/" + client_id_ + "/" + ToHex(RandomToken())),
         budget_(std::make_shared<Budget>(limits.max_total_bytes)) {
     client_.OnMessage([this](const mqtt::Message& m) { Route(m); });
   }
