@@ -27,8 +27,14 @@ bool Master::TakeConflict(const PacketKey& key, const Payload& payload) {
   const Fingerprints::Digest digest = Fingerprints::Of(*payload);
   const std::optional<Fingerprints::Digest> placed = fingerprints_.Get(key);
   const std::vector<std::string> holders = placements_.Holders(key);
-  const bool taken = copies_in_flight_.contains(key) || !holders.empty();
-  if (!placed || *placed == digest || !taken) {
+  // Held while no worker is live counts as taken too (a scan of at most
+  // max_pending_packets, only for a payload that differs).
+  const bool taken =
+      placed && *placed != digest &&
+      (copies_in_flight_.contains(key) || !holders.empty() ||
+       std::any_of(pending_.begin(), pending_.end(),
+                   [&](const Pending& p) { return p.key == key; }));
+  if (!taken) {
     // New, a repeat, or the number's earlier payload was refused
     // everywhere: this payload is the packet's now.
     fingerprints_.Set(key, digest);

@@ -160,9 +160,13 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
     return;
   }
   if (m.payload.size() > options_.max_packet_bytes) {
-    reject_log_.Reject(counters_, "oversized", video_id,
-                       "video " + video_id + ": packet of " +
-                           std::to_string(m.payload.size()) + " bytes");
+    // Named by the number it claims, read without decoding the rest.
+    Result<int64_t> claimed = wire::PeekPacketNumber(m.payload);
+    reject_log_.Reject(
+        counters_, "oversized", video_id,
+        "video " + video_id + " packet " +
+            (claimed.ok() ? std::to_string(*claimed) : std::string("?")) +
+            ": " + std::to_string(m.payload.size()) + " bytes");
     return;
   }
   // One parse: a payload of no known format has no packet number either.
@@ -198,7 +202,9 @@ void Master::Hold(const PacketKey& key, const Payload& payload) {
   if (pending_.size() >= options_.max_pending_packets ||
       pending_bytes_ + payload->size() > options_.max_pending_bytes) {
     reject_log_.Reject(counters_, "no-worker-queue-full", key.first,
-                       "no live worker and the hold queue is full");
+                       "video " + key.first + " packet " +
+                           std::to_string(key.second) +
+                           ": no live worker and the hold queue is full");
     return;
   }
   if (pending_.empty()) spdlog::warn("no live worker: holding packets");
