@@ -160,9 +160,13 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
     return;
   }
   if (m.payload.size() > options_.max_packet_bytes) {
-    reject_log_.Reject(counters_, "oversized", video_id,
-                       "video " + video_id + ": packet of " +
-                           std::to_string(m.payload.size()) + " bytes");
+    // Named by the number it claims, read without decoding the rest.
+    Result<int64_t> claimed = wire::PeekPacketNumber(m.payload);
+    reject_log_.Reject(
+        counters_, "oversized", video_id,
+        "video " + video_id + " packet " +
+            (claimed.ok() ? std::to_string(*claimed) : std::string("?")) +
+            ": " + std::to_string(m.payload.size()) + " bytes");
     return;
   }
   // One parse: a payload of no known format has no packet number either.
@@ -188,6 +192,7 @@ void Master::Hold(const PacketKey& key, const Payload& payload) {
       spdlog::error("master: {}", s.ToString());
     }
   }
+  if (TakeConflict(key, payload)) return;
   if (copies_in_flight_.contains(key)) {
     counters_.Add("packets_repeated");  // its copies are on their way
     return;
@@ -197,7 +202,9 @@ void Master::Hold(const PacketKey& key, const Payload& payload) {
   if (pending_.size() >= options_.max_pending_packets ||
       pending_bytes_ + payload->size() > options_.max_pending_bytes) {
     reject_log_.Reject(counters_, "no-worker-queue-full", key.first,
-                       "no live worker and the hold queue is full");
+                       "video " + key.first + " packet " +
+                           std::to_string(key.second) +
+                           ": no live worker and the hold queue is full");
     return;
   }
   if (pending_.empty()) spdlog::warn("no live worker: holding packets");
@@ -264,7 +271,7 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
 }
 
 void Master::Send(const PacketKey& key, const Payload& payload,
-                  const std::string& worker) {
+                  const std::string& worker, bool conflict) {
   const std::string dispatch_id =
       session_ + "-" + std::to_string(next_dispatch_id_++);
   mqtt::Message out{
@@ -274,7 +281,8 @@ void Master::Send(const PacketKey& key, const Payload& payload,
   in_flight_[dispatch_id] = {.key = key,
                              .payload = payload,
                              .worker = worker,
-                             .sent = std::chrono::steady_clock::now()};
+                             .sent = std::chrono::steady_clock::now(),
+                             .conflict = conflict};
   ++copies_in_flight_[key];
   placements_.Add(key, worker);
   counters_.Add("packets_dispatched");
@@ -315,6 +323,10 @@ void Master::Settle(const PacketKey& key) {
 }
 
 void Master::Redispatch(InFlight copy, const char* why) {
+  if (copy.conflict) {
+    AbandonConflict(copy, why);
+    return;
+  }
   counters_.Add(std::string("redispatched.") + why);
   placements_.Remove(copy.key, copy.worker);
   auto it = copies_in_flight_.find(copy.key);
@@ -361,13 +373,14 @@ void Master::OnAck(const mqtt::Message& m) {
   }
   for (const wire::WorkerAck& ack : *acks) {
     counters_.Add("acks." + ack.result);
-    ApplyAck(ack.dispatch_id, ack.result);
+    ApplyAck(ack);
   }
   FlushOutbox();
 }
 
-void Master::ApplyAck(const std::string& dispatch_id,
-                      const std::string& result) {
+void Master::ApplyAck(const wire::WorkerAck& ack) {
+  const std::string& dispatch_id = ack.dispatch_id;
+  const std::string& result = ack.result;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = in_flight_.find(dispatch_id);
   if (it == in_flight_.end()) {
@@ -388,7 +401,8 @@ void Master::ApplyAck(const std::string& dispatch_id,
     Redispatch(std::move(copy), "error");
     return;
   }
-  if (result == "rejected") placements_.Remove(copy.key, copy.worker);
+  if (result == "rejected") OnRejected(copy, ack);
+  if (result == "stored" && copy.conflict) OnConflictStored(copy);
   Finish(copy);
 }
 

@@ -17,7 +17,10 @@
 // (docs/durability.md).
 //
 // The master checks only what routing needs (topic, video id, size, payload
-// format); workers verify signatures before storing.
+// format); workers verify signatures before storing. A second, different
+// payload for a packet number already placed is a conflict: the master
+// counts and logs it and sends it to a worker holding the number, whose
+// verification and store give the verdict (docs/durability.md, "Conflicts").
 //
 // Thread-safety: Start/Stop from one thread; the accessors from any thread.
 
@@ -38,10 +41,15 @@
 #include "common/counters.h"
 #include "common/status.h"
 #include "master/dispatcher.h"
+#include "master/fingerprints.h"
 #include "master/journal.h"
 #include "master/membership.h"
 #include "master/placements.h"
 #include "mqtt/client.h"
+
+namespace fog::wire {
+struct WorkerAck;
+}  // namespace fog::wire
 
 namespace fog::master {
 
@@ -111,6 +119,9 @@ class Master {
     Payload payload;
     std::string worker;
     std::chrono::steady_clock::time_point sent;
+    // A different payload than the one placed, sent to a holder for its
+    // verdict (conflicts.cc).
+    bool conflict = false;
   };
 
   // Takes over an opened journal and what it replayed.
@@ -122,7 +133,22 @@ class Master {
   // no worker is live.
   void Hold(const PacketKey& key, const Payload& payload);
   // Applies a worker's answer for one copy.
-  void ApplyAck(const std::string& dispatch_id, const std::string& result);
+  void ApplyAck(const wire::WorkerAck& ack);
+  // Conflicts (conflicts.cc). When `payload` differs from the payload
+  // placed (or in flight) for `key`, reports the conflict, sends the
+  // payload to a live holder for its verdict and returns true; otherwise
+  // records its fingerprint and returns false. REQUIRES: mu_.
+  bool TakeConflict(const PacketKey& key, const Payload& payload);
+  // A worker refused a copy: counts and logs it naming the packet, and
+  // forgets the copy unless the worker refused it because it holds a
+  // different payload for the number. REQUIRES: mu_.
+  void OnRejected(const InFlight& copy, const wire::WorkerAck& ack);
+  // A conflicting payload was stored (its worker had refused or never got
+  // the first one): it is now the packet's payload. REQUIRES: mu_.
+  void OnConflictStored(const InFlight& copy);
+  // A conflicting copy got no verdict (its worker failed or left): it is
+  // reported, never placed elsewhere as if it were the packet. REQUIRES: mu_.
+  void AbandonConflict(const InFlight& copy, const char* why);
   // Sends what waits in pending_ to live workers.
   void Drain();
   // Copies each packet should have: options_.replicas (at least 1).
@@ -137,7 +163,7 @@ class Master {
                const std::string& avoid = "");
   // Tracks one copy for `worker` and queues it in the outbox. REQUIRES: mu_.
   void Send(const PacketKey& key, const Payload& payload,
-            const std::string& worker);
+            const std::string& worker, bool conflict = false);
   // Publishes what Send queued. Called without mu_: Paho's receive thread
   // holds its own lock while it runs our handler, which takes mu_, so
   // publishing under mu_ from another thread could deadlock.
@@ -188,6 +214,7 @@ class Master {
   std::map<std::string, InFlight> in_flight_;  // by dispatch id
   std::map<PacketKey, int> copies_in_flight_;
   Placements placements_{1 << 18};
+  Fingerprints fingerprints_{1 << 18};
   std::unique_ptr<Journal> journal_;   // null without a journal directory
   std::vector<mqtt::Message> outbox_;  // copies to publish, see FlushOutbox
   std::set<std::string> written_off_;  // gone for good, copies forgotten

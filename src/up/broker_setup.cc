@@ -148,9 +148,15 @@ topic read fog/policy
 
 user viewer
 topic write packet-request
-topic read +
 topic write fog/get/#
-topic read reply/#
+
+# Every client may read only its own reply channels: the seed's channel
+# named by its client id (the original front end names it stream-<client
+# id>), and reply/<client id>/# (fog get, the API). Viewers read no other
+# topic, so not each other's requests or replies.
+pattern read %c
+pattern read stream-%c
+pattern read reply/%c/#
 )";
 }
 

@@ -219,14 +219,35 @@ Result<Bytes> RandomToken() {
 }  // namespace
 
 class PacketFetcher::Impl {
+ private:
+  // The client id is part of the reply topic, so it must be known before
+  // connecting: one the broker would assign is not.
+  mqtt::ConnectOptions WithClientId(mqtt::ConnectOptions options) {
+    if (options.client_id.empty()) {
+      Result<Bytes> token = RandomToken();
+      if (token.ok()) {
+        options.client_id = "fog-viewer-" + ToHex(*token);
+      } else {
+        init_ = token.status();
+      }
+    }
+    client_id_ = options.client_id;
+    return options;
+  }
+  // Set by WithClientId, so declared before the members below.
+  Status init_;  // not ok when no client id or reply topic could be drawn
+  std::string client_id_;
+
  public:
   Impl(const mqtt::ConnectOptions& options, FetcherLimits limits)
-      : client_(options),
+      : client_(WithClientId(options)),
         budget_(std::make_shared<Budget>(limits.max_total_bytes)) {
+    // Under the client id: the broker lets a viewer read only
+    // reply/<its client id>/# (docs/security.md, "Viewers").
     Result<Bytes> token = RandomToken();
     if (token.ok()) {
-      reply_topic_ = "reply/" + ToHex(*token);
-    } else {
+      reply_topic_ = "reply/" + client_id_ + "/" + ToHex(*token);
+    } else if (init_.ok()) {
       init_ = token.status();
     }
     client_.OnMessage([this](const mqtt::Message& m) { Route(m); });

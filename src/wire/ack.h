@@ -23,7 +23,7 @@ struct WorkerAck {
   std::string worker;
   std::string dispatch_id;
   std::string video_id;
-  int64_t packet_number = 0;  // 0 when the packet was refused unread
+  int64_t packet_number = 0;  // 0 only when the payload has no readable number
   std::string result;         // "stored", "duplicate", "rejected" or "error"
   std::string reason;         // why, for "rejected" and "error"
 };

@@ -129,9 +129,15 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   std::optional<Refusal> refusal = r.refused;
   if (!refusal) refusal = CheckChain(*r.accepted);
   if (refusal) {
+    // The number as the payload claims it, so the ack and the log name the
+    // packet even when the payload is refused unverified (0: unreadable).
+    Result<int64_t> claimed = wire::PeekPacketNumber(m.payload);
+    const int64_t number = claimed.ok() ? *claimed : 0;
     reject_log_.Reject(counters_, refusal->reason, video_id,
-                       "video " + video_id + ": " + refusal->detail);
-    PublishAck(MakeAck(dispatch_id, video_id, 0, "rejected", refusal->reason));
+                       "video " + video_id + " packet " +
+                           std::to_string(number) + ": " + refusal->detail);
+    PublishAck(
+        MakeAck(dispatch_id, video_id, number, "rejected", refusal->reason));
     return;
   }
   counters_.Add("packets_verified");
@@ -238,9 +244,11 @@ void Worker::Commit(std::vector<Verified>& batch) {
         ack("duplicate", "");
         break;
       case PutOutcome::kConflict:
-        reject_log_.Reject(counters_, "conflict", video_id,
-                           "video " + video_id + ": a different packet " +
-                               std::to_string(number) + " is already stored");
+        reject_log_.Reject(
+            counters_, "conflict", video_id + " " + std::to_string(number),
+            "video " + video_id + " packet " + std::to_string(number) +
+                ": a different payload is already stored "
+                "under this number");
         ack("rejected", "conflict");
         break;
     }

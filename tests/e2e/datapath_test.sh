@@ -69,10 +69,11 @@ expect "the live stream is complete once it ends" \
   wait_for 20 video_complete live-cam-1
 
 # --- the seed's viewer protocol: packet-request -> msgpack VideoPacket
+# A viewer may read only the channel named by its client id (docs/security.md).
 channel=$(python3 -c 'import uuid; print(uuid.uuid4())')
 # The probe publishes the request only after the broker's SUBACK for the
 # answer channel, so the answer cannot pass before the subscription.
-probe viewer sub "$channel" --count 1 --timeout 20 --out "$tmp/seed-answer" \
+probe viewer --client-id "$channel" sub "$channel" --count 1 --timeout 20 --out "$tmp/seed-answer" \
   --publish packet-request \
   "{\"video_id\":\"$id\",\"packet_number\":3,\"channel_uuid\":\"$channel\"}" \
   >"$tmp/seed-probe"
