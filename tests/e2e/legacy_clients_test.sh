@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# End to end with the original clients' wire formats, over MQTT on TCP:
+# seed VideoPacketSIS payloads from the published vectors
+# (vectors/legacy-sis), the original end of stream (EOSTREAMING on
+# go-streaming) and the original viewer's packet-request JSON. A seed video
+# completes at its end of stream; each packet-request is answered exactly
+# once, with two and with three copies of every packet.
+# Usage: legacy_clients_test.sh FOG_BINARY
+set -uo pipefail
+fog=$1
+suite=legacy_clients
+source "$(dirname "$0")/lib.sh"
+vectors=${FOG_VECTORS:-$(dirname "$0")/../../../shared/vectors}/legacy-sis/vectors.json
+[[ -f $vectors ]] || vectors=/work/wt/shared/vectors/legacy-sis/vectors.json
+tmp=$(mktemp -d)
+trap 'stop_fog; rm -rf "$tmp"' EXIT
+
+# The seed video of the vectors: packets 1..4, total_packets 0 (unknown),
+# all valid under the seed's check.
+vid=3f1c9a52-7d4e-4b1a-9c2f-0e8d6b5a4c31
+python3 - "$vectors" "$tmp" <<'PY' || { echo "cannot read $vectors"; exit 1; }
+import base64, json, sys
+cases = {c["id"]: c for c in json.load(open(sys.argv[1]))["cases"]}
+for n, case in enumerate(["pos-data-0", "pos-data-1", "pos-pkt-1536", "pos-pkt-1537"], 1):
+    open(f"{sys.argv[2]}/seed-{n}.payload", "wb").write(
+        base64.b64decode(cases[case]["sis_msgpack_b64"]))
+PY
+
+# probe_in DIR ROLE ARGS...: the probe as ROLE of the fog in DIR.
+probe_in() {
+  local dir=$1 role=$2
+  shift 2
+  probe_as "$role" "$(role_password "$dir" "$role")" "$@"
+}
+
+# answers DIR NUMBER: publishes the original viewer's packet-request for
+# packet NUMBER once its answer channel is subscribed (SUBACK awaited by
+# the probe), and prints how many answers arrive on the channel. It waits
+# for a second answer that must not come (3 s).
+answers() {
+  local dir=$1 n=$2 channel
+  channel=$(python3 -c 'import uuid; print(uuid.uuid4())')
+  rm -f "$tmp/answer"
+  probe_in "$dir" viewer sub "$channel" --count 2 --timeout 3 --report \
+    --out "$tmp/answer" --publish packet-request \
+    "{\"video_id\":\"$vid\",\"packet_number\":$n,\"channel_uuid\":\"$channel\"}" \
+    >"$tmp/probe.out"
+  grep -q '^suback 0x00' "$tmp/probe.out" || { echo "no-suback"; return; }
+  grep -c '^publish ' "$tmp/probe.out"
+}
+
+# stream_seed DIR: the 4 seed packets, then the original end of stream.
+stream_seed() {
+  local dir=$1 n
+  for n in 1 2 3 4; do
+    pub "$dir" publisher "video/stream/$vid" "$tmp/seed-$n.payload" || return 1
+  done
+  mosquitto_pub -V 5 -q 1 -p "$mqtt_port" -u publisher \
+    -P "$(role_password "$dir" publisher)" -t go-streaming -m EOSTREAMING
+}
+
+copies_are() {  # copies_are N: the registry counts N copies of the video
+  test "$(video_field "$vid" "j['copies']" 2>/dev/null)" = "$1"
+}
+
+for replicas in 2 3; do
+  dir=$tmp/fog$replicas
+  start_fog "$dir" --accept-legacy --replicas "$replicas" || exit 1
+  expect "[$replicas copies] the seed packets and EOSTREAMING are published" \
+    stream_seed "$dir"
+  expect "[$replicas copies] EOSTREAMING completes the seed video" \
+    wait_for 20 video_complete "$vid"
+  total=$(video_field "$vid" "j['total_packets']")
+  expect "[$replicas copies] total = the highest packet number received (got $total)" \
+    test "$total" = 4
+  expect "[$replicas copies] every packet is on $replicas workers" \
+    wait_for 20 copies_are $((4 * replicas))
+  for n in 1 4; do
+    got=$(answers "$dir" "$n")
+    expect "[$replicas copies] packet-request $n answered exactly once (got $got)" \
+      test "$got" = 1
+  done
+  # The answer is the seed's VideoPacket (no check) of the right packet.
+  head -c -1 "$tmp/answer" >"$tmp/answer.packet"
+  "$fog" packet inspect "$tmp/answer.packet" >"$tmp/inspect.json"
+  expect "[$replicas copies] the answer is a seed VideoPacket of packet 4" \
+    grep -q "\"format\":\"video-packet\".*\"video_id\":\"$vid\",\"packet_number\":4" \
+    "$tmp/inspect.json"
+  got=$(answers "$dir" 9)
+  expect "[$replicas copies] a packet nobody holds gets no answer (got $got)" \
+    test "$got" = 0
+  stop_fog
+done
+finish
