@@ -111,6 +111,9 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
        .page_bytes = static_cast<int64_t>(std::max<size_t>(page, 1)),
        .max_bytes = options_.request_bytes});
   if (!fetched.ok()) return fetched;
+  if (fetched->envelopes.empty() && !fetched->legacy.empty()) {
+    return SeedFormatRefusal(video_id);
+  }
   duplicates_ += fetched->duplicates;
   busy_ += fetched->busy;
   over_budget_ += fetched->over_budget;
@@ -127,6 +130,20 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
   }
   fetched_packets_ += fetched->envelopes.size();
   return fetched;
+}
+
+Status SeedFormatRefusal(const std::string& video_id) {
+  return Status::InvalidArgument(
+      std::string(kSeedFormatRefusal) + ": video " + video_id +
+      " was published by the seed's client, which cuts the MP4 byte stream "
+      "at fixed sizes, not at fragments, and checks it with an "
+      "unauthenticated check; fetch it with `fog get " +
+      video_id + "`");
+}
+
+bool IsSeedFormatRefusal(const Status& status) {
+  return status.code() == Status::Code::kInvalidArgument &&
+         status.message().starts_with(kSeedFormatRefusal);
 }
 
 Status HlsSource::Refresh(Video& video, int holders) {

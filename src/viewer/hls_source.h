@@ -58,6 +58,14 @@ struct HlsPacketReply {
   bool complete = false;      // the video's playlist is complete
 };
 
+// A video published in the seed's format is not served as HLS: its packets
+// are cut at fixed sizes, not at fMP4 fragments, and none is authenticated.
+// The refusal (InvalidArgument, message starting with kSeedFormatRefusal)
+// says so; the API answers it 422.
+inline constexpr char kSeedFormatRefusal[] = "not playable as HLS";
+Status SeedFormatRefusal(const std::string& video_id);
+bool IsSeedFormatRefusal(const Status& status);
+
 class HlsSource {
  public:
   // `fetcher` and `trust` must outlive the source.

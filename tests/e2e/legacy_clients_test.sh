@@ -86,6 +86,26 @@ for replicas in 2 3; do
   expect "[$replicas copies] the answer is a seed VideoPacket of packet 4" \
     grep -q "\"format\":\"video-packet\".*\"video_id\":\"$vid\",\"packet_number\":4" \
     "$tmp/inspect.json"
+  if ((replicas == 2)); then
+    # fog get reassembles it, each packet under the seed's check.
+    "$fog" get "$vid" -o "$tmp/seed.out" --dir "$dir" >"$tmp/get.json" 2>"$tmp/get.err"
+    rc=$?
+    expect "fog get of the seed video exits 0 (got $rc: $(tail -n 3 "$tmp/get.err"))" test $rc = 0
+    summary=$(cat "$tmp/get.json")
+    expect "fog get: 4 packets, 4 valid, never authenticated ($summary)" \
+      test "$(json "$summary" "(j['packets'], j['valid'], j['authenticated'])")" = "(4, 4, False)"
+    expect "fog get: each valid packet says unauthenticated, 1537 bytes covered" \
+      test "$(json "$summary" "[(s['first'], s['last'], s['status'], s['reason']) for s in j['statuses']]")" = \
+      "[(1, 4, 'valid', 'unauthenticated, 1537 bytes covered')]"
+    expect "fog get: the output is the packets' data (0 + 1 + 1450 + 1451 bytes)" \
+      test "$(stat -c %s "$tmp/seed.out")" = 2902
+    # HLS: refused with the reason, not "holds no packets".
+    code=$(curl -s -o "$tmp/hls.body" -w '%{http_code}' "$http/videos/$vid/index.m3u8")
+    expect "HLS of a seed video answers 422 (got $code: $(head -c 300 "$tmp/hls.body"))" \
+      test "$code" = 422
+    expect "... saying the seed's client cuts at fixed sizes" \
+      grep -q "fixed sizes" "$tmp/hls.body"
+  fi
   got=$(answers "$dir" 9)
   expect "[$replicas copies] a packet nobody holds gets no answer (got $got)" \
     test "$got" = 0
