@@ -3,8 +3,10 @@
 # seed VideoPacketSIS payloads from the published vectors
 # (vectors/legacy-sis), the original end of stream (EOSTREAMING on
 # go-streaming) and the original viewer's packet-request JSON. A seed video
-# completes at its end of stream; each packet-request is answered exactly
-# once, with two and with three copies of every packet.
+# completes at its end of stream (total = the highest packet number); fog
+# get reassembles it and reports each packet (valid but unauthenticated, or
+# missing); HLS refuses it with the reason; each packet-request is answered
+# exactly once, with two and with three copies of every packet.
 # Usage: legacy_clients_test.sh FOG_BINARY
 set -uo pipefail
 fog=$1
@@ -49,10 +51,11 @@ answers() {
   grep -c '^publish ' "$tmp/probe.out"
 }
 
-# stream_seed DIR: the 4 seed packets, then the original end of stream.
+# stream_seed DIR N...: seed packets N..., then the original end of stream.
 stream_seed() {
   local dir=$1 n
-  for n in 1 2 3 4; do
+  shift
+  for n in "$@"; do
     pub "$dir" publisher "video/stream/$vid" "$tmp/seed-$n.payload" || return 1
   done
   mosquitto_pub -V 5 -q 1 -p "$mqtt_port" -u publisher \
@@ -66,8 +69,27 @@ copies_are() {  # copies_are N: the registry counts N copies of the video
 for replicas in 2 3; do
   dir=$tmp/fog$replicas
   start_fog "$dir" --accept-legacy --replicas "$replicas" || exit 1
-  expect "[$replicas copies] the seed packets and EOSTREAMING are published" \
-    stream_seed "$dir"
+  if ((replicas == 3)); then
+    # Packet 3 lost on the way: the end makes the total 4, the video stays
+    # live, and fog get reports packet 3 missing and exits 1.
+    expect "[$replicas copies] seed packets 1, 2, 4 and EOSTREAMING are published" \
+      stream_seed "$dir" 1 2 4
+    has_total() { test "$(video_field "$vid" "j['total_packets']" 2>/dev/null)" = 4; }
+    expect "[$replicas copies] the end of stream sets the total to 4" wait_for 20 has_total
+    expect "[$replicas copies] ... and the video stays live without packet 3" \
+      test "$(video_field "$vid" "j['status']")" = live
+    "$fog" get "$vid" -o "$tmp/part.out" --dir "$dir" >"$tmp/part.json" 2>"$tmp/part.err"
+    rc=$?
+    expect "fog get of a seed video missing packet 3 exits 1 (got $rc)" test $rc = 1
+    expect "fog get: 1-2 valid, 3 missing, 4 valid ($(cat "$tmp/part.json"))" \
+      test "$(json "$(cat "$tmp/part.json")" "[(s['first'], s['last'], s['status']) for s in j['statuses']]")" = \
+      "[(1, 2, 'valid'), (3, 3, 'missing'), (4, 4, 'valid')]"
+    expect "fog get prints the missing packet on stderr" grep -q '^packet 3: missing' "$tmp/part.err"
+    pub "$dir" publisher "video/stream/$vid" "$tmp/seed-3.payload"
+  else
+    expect "[$replicas copies] the seed packets and EOSTREAMING are published" \
+      stream_seed "$dir" 1 2 3 4
+  fi
   expect "[$replicas copies] EOSTREAMING completes the seed video" \
     wait_for 20 video_complete "$vid"
   total=$(video_field "$vid" "j['total_packets']")
