@@ -127,6 +127,20 @@ for replicas in 2 3; do
       test "$code" = 422
     expect "... saying the seed's client cuts at fixed sizes" \
       grep -q "fixed sizes" "$tmp/hls.body"
+    # fog stream --legacy cuts at fMP4 fragments: that seed video plays.
+    make_video "$tmp/src.mp4" 4 || { echo "ffmpeg failed"; exit 1; }
+    "$fog" stream "$tmp/src.mp4" --legacy --video-id legacy-frag --dir "$dir" \
+      >/dev/null 2>"$tmp/stream.err"
+    expect "fog stream --legacy exits 0 ($(tail -n 2 "$tmp/stream.err"))" test $? = 0
+    expect "the fragment-aligned seed video completes" wait_for 20 video_complete legacy-frag
+    url=$http/videos/legacy-frag/index.m3u8
+    code=$(curl -s -o "$tmp/frag.m3u8" -w '%{http_code}' "$url")
+    expect "HLS serves the fragment-aligned seed video (got $code: $(head -c 300 "$tmp/frag.m3u8"))" \
+      test "$code" = 200
+    stream_hashes "$tmp/src.mp4" >"$tmp/src.hashes"
+    stream_hashes "$url" >"$tmp/hls.hashes"
+    expect "ffmpeg through its playlist: per-stream hashes equal the source" \
+      cmp -s "$tmp/src.hashes" "$tmp/hls.hashes"
   fi
   got=$(answers "$dir" 9)
   expect "[$replicas copies] a packet nobody holds gets no answer (got $got)" \
