@@ -61,6 +61,13 @@ void ApiServer::Impl::HandleMedia(const Request& req, Response& res,
 // upstream's fault (502), not ours (500).
 void ApiServer::Impl::SendMediaStatus(const Request& req, Response& res,
                                       const Status& status) {
+  // A seed-format video (viewer/hls_source.h, kSeedFormatRefusal): the
+  // request is fine, the video cannot be played this way.
+  if (status.code() == Status::Code::kInvalidArgument &&
+      status.message().starts_with("not playable as HLS")) {
+    SendError(req, res, 422, Rejection::kBadRequest, status.message());
+    return;
+  }
   switch (status.code()) {
     case Status::Code::kCorruption:
       SendError(req, res, 502, Rejection::kUnverified, status.message());

@@ -1,5 +1,6 @@
 // fog get: fetch a video back from the fog and verify every packet end to
-// end; fog videos: list what the fog holds.
+// end (a video in the seed's format: each packet under the seed's check,
+// never authenticated); fog videos: list what the fog holds.
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,8 @@
 #include "viewer/packet_fetcher.h"
 #include "viewer/verified_packets.h"
 #include "wire/get_range.h"
+#include "wire/legacy_payload.h"
+#include "wire/payload_format.h"
 
 namespace fog::cli {
 
@@ -26,6 +29,95 @@ struct GetArgs {
   std::string trust_dir;
   double timeout_s = 30;
 };
+
+// One packet's verdict in a seed-format video.
+struct LegacyVerdict {
+  std::string status;  // "valid", "invalid", "unchecked" or "missing"
+  std::string reason;
+};
+
+// The reason every valid seed check carries: the check is not a signature,
+// and covers only the first 1537 bytes of the packet (docs/legacy.md).
+constexpr char kLegacyValidReason[] = "unauthenticated, 1537 bytes covered";
+
+// fog get for a video published in the seed's format: each packet is
+// checked as the seed's worker did, never authenticated; the bytes of the
+// valid packets are written in order.
+int RunLegacyGet(const GetArgs& args, const viewer::FetchResult& fetched) {
+  std::map<int64_t, std::pair<LegacyVerdict, wire::VideoPacket>> got;
+  int64_t total = 0;
+  for (const Bytes& payload : fetched.legacy) {
+    Result<wire::VideoPacket> packet = viewer::SeedPacketOf(payload);
+    if (!packet.ok()) continue;  // the fetcher kept only these
+    total = std::max(total, packet->total_packets);
+    LegacyVerdict verdict;
+    if (wire::DetectFormat(payload) == wire::PayloadFormat::kVideoPacket) {
+      verdict = {"unchecked", "a bare VideoPacket carries no check"};
+    } else {
+      Result<wire::LegacyResult> r = wire::VerifyLegacyPayload(payload);
+      if (r.ok() && r->valid) {
+        verdict = {"valid", kLegacyValidReason};
+      } else {
+        verdict = {"invalid", r.ok() ? r->reason : r.status().message()};
+      }
+    }
+    const int64_t n = packet->packet_number;
+    got.emplace(n, std::make_pair(std::move(verdict), std::move(*packet)));
+  }
+  const int64_t last = std::max(total, got.empty() ? 0 : got.rbegin()->first);
+  std::FILE* out = std::fopen(args.output.c_str(), "wb");
+  if (out == nullptr) {
+    ReportError("cannot write " + args.output);
+    return kExitUsage;
+  }
+  std::map<std::string, int64_t> counts;
+  nlohmann::json statuses = nlohmann::json::array();
+  uint64_t bytes = 0;
+  const LegacyVerdict missing{"missing", "no worker answered with it"};
+  // Runs of packets with the same verdict, one line (and one entry) each.
+  auto flush = [&](int64_t first, int64_t to, const LegacyVerdict& v) {
+    statuses.push_back({{"first", first},
+                        {"last", to},
+                        {"status", v.status},
+                        {"reason", v.reason}});
+    std::fprintf(stderr, "packet %lld%s: %s (%s)\n",
+                 static_cast<long long>(first),
+                 to != first ? ("-" + std::to_string(to)).c_str() : "",
+                 v.status.c_str(), v.reason.c_str());
+  };
+  int64_t run_first = 1;
+  LegacyVerdict run;
+  for (int64_t n = 1; n <= last; ++n) {
+    auto it = got.find(n);
+    const LegacyVerdict& v = it == got.end() ? missing : it->second.first;
+    ++counts[v.status];
+    if (v.status == "valid") {
+      const Bytes& data = it->second.second.data;
+      std::fwrite(data.data(), 1, data.size(), out);
+      bytes += data.size();
+    }
+    if (n > 1 && (v.status != run.status || v.reason != run.reason)) {
+      flush(run_first, n - 1, run);
+      run_first = n;
+    }
+    run = v;
+  }
+  if (last > 0) flush(run_first, last, run);
+  std::fclose(out);
+  nlohmann::json summary = {{"video_id", args.video_id},
+                            {"format", "seed"},
+                            {"authenticated", false},
+                            {"packets", last},
+                            {"valid", counts["valid"]},
+                            {"invalid", counts["invalid"]},
+                            {"missing", counts["missing"]},
+                            {"unchecked", counts["unchecked"]},
+                            {"bytes", bytes},
+                            {"output", args.output},
+                            {"statuses", statuses}};
+  std::printf("%s\n", summary.dump().c_str());
+  return last > 0 && counts["valid"] == last ? kExitOk : kExitInvalid;
+}
 
 int RunGet(const GetArgs& args) {
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(args.dir);
@@ -62,8 +154,11 @@ int RunGet(const GetArgs& args) {
     return kExitUsage;
   }
   if (fetched->undecodable > 0) {
-    spdlog::warn("{} answers were not envelopes of this video",
+    spdlog::warn("{} answers were not packets of this video",
                  fetched->undecodable);
+  }
+  if (fetched->envelopes.empty() && !fetched->legacy.empty()) {
+    return RunLegacyGet(args, *fetched);
   }
   const viewer::VerifiedPackets verified =
       viewer::VerifyPackets(std::move(fetched->envelopes), *trust);

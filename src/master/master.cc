@@ -69,6 +69,11 @@ Status Master::Start() {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
   }
+  // QoS 0: the persistent session keeps no stale viewer requests while the
+  // master is away (the viewer asks again).
+  if (Status s = client_.Subscribe(topics::kSeedPacketRequest, 0); !s.ok()) {
+    return s;
+  }
   running_ = true;
   ticker_ = std::thread([this] { Tick(); });
   return client_.Publish(StatusMessage(true));
@@ -145,7 +150,9 @@ void Master::OnMessage(const mqtt::Message& m) {
   } else if (m.topic == topics::kAck) {
     OnAck(m);
   } else if (m.topic == topics::kSeedEndOfStream) {
-    counters_.Add("seed_end_of_stream");
+    OnSeedEndOfStream(m);
+  } else if (m.topic == topics::kSeedPacketRequest) {
+    OnSeedRequest(m);
   } else if (m.topic == CopyTopic()) {
     OnCopy(m);
   }
@@ -178,6 +185,7 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
             ": payload is not a known format: " + number.status().message());
     return;
   }
+  NoteSeedPacket(video_id, *number, m.payload);
   Hold(PacketKey{video_id, *number}, std::make_shared<const Bytes>(m.payload));
   FlushOutbox();
 }

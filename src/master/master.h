@@ -73,6 +73,13 @@ struct MasterOptions {
   std::string journal_dir;
 };
 
+// Where the master forwards one seed packet-request: the first of `holders`
+// (sorted) that is `live`; every live worker when no holder is known; none
+// when every holder is gone.
+std::vector<std::string> SeedRequestTargets(
+    const std::vector<std::string>& holders,
+    const std::vector<std::string>& live);
+
 class Master {
  public:
   Master(MasterOptions options, mqtt::Client& client);
@@ -129,6 +136,13 @@ class Master {
   void OnMessage(const mqtt::Message& m);
   void OnStream(const mqtt::Message& m, const std::string& video_id);
   void OnAck(const mqtt::Message& m);
+  // Forwards a seed packet-request to one live holder (seed_requests.cc).
+  void OnSeedRequest(const mqtt::Message& m);
+  // The seed's end of stream (seed_end.cc): remembers the highest number of
+  // each seed-format video, and on "EOSTREAMING" tells the workers its total.
+  void NoteSeedPacket(const std::string& video_id, int64_t number,
+                      ByteView payload);
+  void OnSeedEndOfStream(const mqtt::Message& m);
   // Takes a stream packet: journals it and places it, or holds it while
   // no worker is live.
   void Hold(const PacketKey& key, const Payload& payload);
@@ -228,6 +242,17 @@ class Master {
   std::set<PacketKey> under_replicated_;
   std::atomic<Membership::Clock::time_point> connected_since_{
       Membership::Clock::now()};
+
+  // Seed-format videos without a known end, by video id: the highest packet
+  // number received and when the last packet came (seed_end.cc). Bounded.
+  struct SeedVideo {
+    int64_t highest = 0;
+    uint64_t last_seen = 0;  // a sequence number: larger = more recent
+  };
+  static constexpr size_t kMaxSeedVideos = 1024;
+  std::mutex seed_mu_;
+  std::map<std::string, SeedVideo> seed_videos_;
+  uint64_t seed_seq_ = 0;
 
   std::atomic<bool> running_{false};
   std::thread ticker_;

@@ -117,6 +117,9 @@ topic read fog/policy
 topic read fog/ack
 topic write fog/get/#
 topic read reply/master/#
+topic read packet-request
+topic write fog/seed-request/#
+topic write fog/seed-end
 
 user worker
 topic read fog/dispatch/#
@@ -126,7 +129,8 @@ topic write fog/heartbeat/#
 topic read fog/policy
 topic read fog/ping/#
 topic write fog/stats/#
-topic read packet-request
+topic read fog/seed-request/#
+topic read fog/seed-end
 topic readwrite fog/get/#
 topic write reply/#
 topic read reply/repair/#

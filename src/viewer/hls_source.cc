@@ -7,6 +7,7 @@
 
 #include "media/fragment_inspector.h"
 #include "viewer/hls_playlist.h"
+#include "wire/legacy_payload.h"
 
 namespace fog::viewer {
 
@@ -22,6 +23,32 @@ const trust::PacketReport* FailedReport(const VerifiedPackets& verified,
     }
   }
   return nullptr;
+}
+
+// Envelopes verified end to end; or, for a video in the seed's format, each
+// packet under the seed's check (valid ones carry no signature: they are
+// never authenticated).
+VerifiedPackets VerifyFetched(FetchResult& fetched,
+                              const trust::TrustStore& trust) {
+  if (fetched.legacy.empty()) {
+    return VerifyPackets(std::move(fetched.envelopes), trust);
+  }
+  VerifiedPackets out;
+  for (const Bytes& payload : fetched.legacy) {
+    Result<wire::LegacyResult> r = wire::VerifyLegacyPayload(payload);
+    if (!r.ok() || !r->packet_decoded) continue;  // bare or undecodable
+    const int64_t n = r->packet.packet_number;
+    out.total = std::max(out.total, r->packet.total_packets);
+    if (r->valid) {
+      out.valid[n] = wire::Envelope{.packet = std::move(r->packet)};
+    } else {
+      out.reports.push_back({.number = n,
+                             .last = n,
+                             .status = trust::PacketStatus::kInvalid,
+                             .reason = "seed check: " + r->reason});
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -40,6 +67,9 @@ struct HlsSource::Video {
   std::vector<PlaylistSegment> segments;  // packets 2..prefix
   // Why packet prefix+1 cannot be shown: it failed verification or parsing.
   std::string broken;
+  // Published in the seed's format: packets checked by the seed's check,
+  // never authenticated; served only while they are fMP4 fragments.
+  bool seed = false;
   // Readable without mu, so cache hits never wait for a refresh.
   std::atomic<bool> complete{false};
 
@@ -48,6 +78,7 @@ struct HlsSource::Video {
     init = {};
     segments.clear();
     broken.clear();
+    seed = false;
     complete = false;
   }
 };
@@ -114,19 +145,35 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
   duplicates_ += fetched->duplicates;
   busy_ += fetched->busy;
   over_budget_ += fetched->over_budget;
-  if (fetched->envelopes.empty() && fetched->busy > 0) {
+  const bool none = fetched->envelopes.empty() && fetched->legacy.empty();
+  if (none && fetched->busy > 0) {
     return Status::Unavailable("the workers are busy with other viewers");
   }
-  if (fetched->envelopes.empty() && fetched->over_budget > 0) {
+  if (none && fetched->over_budget > 0) {
     return Status::Unavailable("too many packets in flight for other viewers");
   }
-  if (fetched->ends == 0 && fetched->envelopes.empty()) {
+  if (fetched->ends == 0 && none) {
     return Status::Unavailable("no worker answered within " +
                                std::to_string(options_.fetch_timeout.count()) +
                                " ms");
   }
-  fetched_packets_ += fetched->envelopes.size();
+  fetched_packets_ += fetched->envelopes.size() + fetched->legacy.size();
   return fetched;
+}
+
+Status SeedFormatRefusal(const std::string& video_id, const std::string& why) {
+  return Status::InvalidArgument(
+      std::string(kSeedFormatRefusal) + ": video " + video_id +
+      " is in the seed's format and its packets are not fMP4 fragments (" +
+      why +
+      "): the seed's client cuts the MP4 byte stream at fixed sizes, not at "
+      "fragments; fetch the file with `fog get " +
+      video_id + "`");
+}
+
+bool IsSeedFormatRefusal(const Status& status) {
+  return status.code() == Status::Code::kInvalidArgument &&
+         status.message().starts_with(kSeedFormatRefusal);
 }
 
 Status HlsSource::Refresh(Video& video, int holders) {
@@ -145,8 +192,8 @@ Status HlsSource::Refresh(Video& video, int holders) {
     // A holder that did not answer in time counts as busy too.
     const bool short_page = fetched->busy > 0 || fetched->over_budget > 0 ||
                             (holders > 0 && fetched->ends < holders);
-    VerifiedPackets verified =
-        VerifyPackets(std::move(fetched->envelopes), trust_);
+    if (!fetched->legacy.empty()) video.seed = true;
+    VerifiedPackets verified = VerifyFetched(*fetched, trust_);
     if (anchor > 0 && !verified.valid.contains(anchor)) {
       if (short_page) {
         return Status::Unavailable("the workers are busy with other viewers");
@@ -161,6 +208,9 @@ Status HlsSource::Refresh(Video& video, int holders) {
       continue;
     }
     Status s = Extend(video, verified);
+    if (s.ok() && video.seed && !video.broken.empty()) {
+      return SeedFormatRefusal(video.id, video.broken);
+    }
     if (!s.ok() || !video.broken.empty()) return s;
     if (video.complete) return Status::OK();
     // A holder was busy or a cap cut the page short: what is verified is
@@ -252,8 +302,7 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
   const int64_t first = std::max<int64_t>(1, number - 1);
   Result<FetchResult> fetched = FetchRange(video.id, first, number, holders);
   if (!fetched.ok()) return fetched.status();
-  VerifiedPackets verified =
-      VerifyPackets(std::move(fetched->envelopes), trust_);
+  VerifiedPackets verified = VerifyFetched(*fetched, trust_);
   if (verified.valid.contains(number) && verified.valid.contains(first)) {
     PacketCache::Entry wanted;
     for (auto& [n, e] : verified.valid) {
@@ -285,6 +334,9 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
 }
 
 Status HlsSource::WhyNotServed(const Video& video, int64_t number) {
+  if (video.seed && !video.broken.empty()) {
+    return SeedFormatRefusal(video.id, video.broken);
+  }
   if (!video.broken.empty()) return Status::Corruption(video.broken);
   if (video.total > 0 && number > video.total) {
     return Status::NotFound(

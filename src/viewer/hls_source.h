@@ -58,6 +58,16 @@ struct HlsPacketReply {
   bool complete = false;      // the video's playlist is complete
 };
 
+// A video published in the seed's format is served as HLS only while its
+// packets are an init segment and fMP4 fragments (as `fog stream --legacy`
+// cuts them), each valid under the seed's check (never authenticated). The
+// seed's own client cuts at fixed sizes: such a video is refused
+// (InvalidArgument, message starting with kSeedFormatRefusal, saying why);
+// the API answers it 422.
+inline constexpr char kSeedFormatRefusal[] = "not playable as HLS";
+Status SeedFormatRefusal(const std::string& video_id, const std::string& why);
+bool IsSeedFormatRefusal(const Status& status);
+
 class HlsSource {
  public:
   // `fetcher` and `trust` must outlive the source.

@@ -12,9 +12,25 @@
 #include "crypto/random.h"
 #include "mqtt/client.h"
 #include "wire/get_range.h"
+#include "wire/legacy_payload.h"
+#include "wire/payload_format.h"
 #include "wire/topics.h"
 
 namespace fog::viewer {
+
+Result<wire::VideoPacket> SeedPacketOf(ByteView payload) {
+  switch (wire::DetectFormat(payload)) {
+    case wire::PayloadFormat::kLegacySis: {
+      Result<wire::LegacyPayload> sis = wire::DecodeLegacyPayload(payload);
+      if (!sis.ok()) return sis.status();
+      return wire::DecodeVideoPacket(sis->packet);
+    }
+    case wire::PayloadFormat::kVideoPacket:
+      return wire::DecodeVideoPacket(payload);
+    default:
+      return Status::InvalidArgument("not a seed-format packet");
+  }
+}
 
 namespace {
 
@@ -155,7 +171,11 @@ class Collector {
       return;
     }
     Result<wire::Envelope> e = wire::DecodeEnvelope(m.payload);
-    if (!e.ok() || e->packet.video_id != request_.video_id) {
+    if (!e.ok()) {
+      AddLegacy(m);
+      return;
+    }
+    if (e->packet.video_id != request_.video_id) {
       ++result_.undecodable;
       return;
     }
@@ -171,6 +191,29 @@ class Collector {
     result_.bytes += size;
     total_ = std::max(total_, e->packet.total_packets);
     result_.envelopes.push_back(std::move(*e));
+  }
+
+  // A reply that is not an envelope: kept when it is a seed-format packet
+  // of this video (its check is the caller's). REQUIRES: mu_ held.
+  void AddLegacy(const mqtt::Message& m) {
+    Result<wire::VideoPacket> packet = SeedPacketOf(m.payload);
+    if (!packet.ok() || packet->video_id != request_.video_id) {
+      ++result_.undecodable;
+      return;
+    }
+    if (!numbers_.insert(packet->packet_number).second) {
+      ++result_.duplicates;
+      return;
+    }
+    const size_t size = m.payload.size();
+    if (!budget_->Take(size)) {
+      numbers_.erase(packet->packet_number);
+      ++result_.over_budget;
+      return;
+    }
+    result_.bytes += size;
+    total_ = std::max(total_, packet->total_packets);
+    result_.legacy.push_back(m.payload);
   }
 
   // REQUIRES: mu_ held.

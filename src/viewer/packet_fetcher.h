@@ -60,10 +60,15 @@ struct FetchRequest {
 
 struct FetchResult {
   std::vector<wire::Envelope> envelopes;  // any order, one per packet number
-  int ends = 0;                           // workers that sent their end reply
-  int undecodable = 0;  // replies that were not envelopes of this video
-  int duplicates = 0;   // replies for a packet number already kept
-  int busy = 0;         // end replies saying the worker's queue was full
+  // Seed-format payloads of this video (VideoPacketSIS, or a bare seed
+  // VideoPacket), unverified, any order, one per packet number; the caller
+  // checks them (wire::VerifyLegacyPayload). A video is all one or the other.
+  std::vector<Bytes> legacy;
+  int ends = 0;  // workers that sent their end reply
+  // Replies that were neither envelopes nor seed payloads of this video.
+  int undecodable = 0;
+  int duplicates = 0;  // replies for a packet number already kept
+  int busy = 0;        // end replies saying the worker's queue was full
   // Replies dropped because this fetch's or the fetcher's cap was reached.
   int over_budget = 0;
   // Where the last page ended: the lowest packet number a worker left out
@@ -79,6 +84,10 @@ struct FetcherLimits {
   // All fetches together keep at most this many bytes; 0 = no cap.
   size_t max_total_bytes = 0;
 };
+
+// The seed VideoPacket inside a seed-format payload (VideoPacketSIS or a bare
+// VideoPacket), its check not verified; InvalidArgument for anything else.
+Result<wire::VideoPacket> SeedPacketOf(ByteView payload);
 
 class PacketFetcher {
  public:

@@ -14,6 +14,7 @@
 #include "mqtt/client.h"
 #include "testing/test_broker.h"
 #include "wire/get_range.h"
+#include "wire/legacy_payload.h"
 #include "wire/topics.h"
 
 namespace fog::viewer {
@@ -26,6 +27,12 @@ Bytes Packet(int64_t n) {
   wire::Envelope e;
   e.packet = {kVideo, n, 0, Bytes(kPacketBytes, static_cast<uint8_t>(n))};
   return wire::EncodeEnvelope(e);
+}
+
+Bytes SeedPacket(int64_t n) {
+  std::mt19937_64 rng(static_cast<uint64_t>(n));
+  return wire::MakeLegacyPayload(
+      {kVideo, n, 0, Bytes(kPacketBytes, static_cast<uint8_t>(n))}, rng);
 }
 
 // Answers fog/get/# with packets from..to (each of kPacketBytes), a page
@@ -42,6 +49,8 @@ class PagingWorker {
     return s;
   }
   int requests() const { return requests_; }
+  // Answers with the seed's VideoPacketSIS payloads instead of envelopes.
+  void AnswerInSeedFormat() { legacy_ = true; }
 
  private:
   void Answer(const mqtt::Message& m) {
@@ -62,7 +71,8 @@ class PagingWorker {
         next = n;
         break;
       }
-      mqtt::Message reply{.topic = m.response_topic, .payload = Packet(n)};
+      mqtt::Message reply{.topic = m.response_topic,
+                          .payload = legacy_ ? SeedPacket(n) : Packet(n)};
       reply.correlation_data = m.correlation_data;
       reply.user_properties = {{"packet-number", std::to_string(n)}};
       (void)client_.Publish(reply, /*wait=*/false);
@@ -77,6 +87,7 @@ class PagingWorker {
   mqtt::Client client_;
   const int64_t to_;
   const bool busy_;
+  std::atomic<bool> legacy_{false};
   std::atomic<int> requests_{0};
 };
 
@@ -202,6 +213,40 @@ TEST_F(PacketFetcherTest, CountsBusyWorkers) {
   EXPECT_TRUE(r->envelopes.empty());
   EXPECT_EQ(r->busy, 2);
   EXPECT_EQ(r->ends, 2);
+}
+
+TEST_F(PacketFetcherTest, KeepsSeedFormatPacketsApart) {
+  StartWorkers(2, 5);
+  for (auto& w : workers_) w->AnswerInSeedFormat();
+  std::unique_ptr<PacketFetcher> f = Connect();
+  ASSERT_NE(f, nullptr);
+  Result<FetchResult> r = f->Fetch(Request(2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->envelopes.empty());
+  EXPECT_EQ(r->legacy.size(), 5u);
+  EXPECT_EQ(r->undecodable, 0);
+  std::set<int64_t> numbers;
+  for (const Bytes& p : r->legacy) {
+    Result<wire::VideoPacket> packet = SeedPacketOf(p);
+    ASSERT_TRUE(packet.ok());
+    numbers.insert(packet->packet_number);
+  }
+  EXPECT_EQ(numbers, (std::set<int64_t>{1, 2, 3, 4, 5}));
+}
+
+TEST(SeedPacketOfTest, ReadsBothSeedFormatsAndNothingElse) {
+  const wire::VideoPacket packet{kVideo, 7, 9, Bytes{1, 2, 3}};
+  std::mt19937_64 rng(1);
+  Result<wire::VideoPacket> sis =
+      SeedPacketOf(wire::MakeLegacyPayload(packet, rng));
+  ASSERT_TRUE(sis.ok());
+  EXPECT_EQ(*sis, packet);
+  Result<wire::VideoPacket> bare =
+      SeedPacketOf(wire::EncodeVideoPacket(packet));
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(*bare, packet);
+  EXPECT_FALSE(SeedPacketOf(Packet(1)).ok());  // our envelope
+  EXPECT_FALSE(SeedPacketOf(AsBytes("EOSTREAMING")).ok());
 }
 
 }  // namespace

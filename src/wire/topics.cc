@@ -25,6 +25,10 @@ std::string Dispatch(std::string_view worker) {
   return "fog/dispatch/" + std::string(worker);
 }
 
+std::string SeedRequest(std::string_view worker) {
+  return "fog/seed-request/" + std::string(worker);
+}
+
 std::string WorkerStatus(std::string_view worker) {
   return "fog/status/worker/" + std::string(worker);
 }

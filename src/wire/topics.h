@@ -22,6 +22,9 @@ std::optional<std::string> VideoIdOfStream(std::string_view topic);
 
 // The seed client's end-of-stream marker topic ("EOSTREAMING").
 inline constexpr char kSeedEndOfStream[] = "go-streaming";
+// Master -> workers: a seed video ended; JSON {"video_id", "total_packets"}
+// (the highest packet number the master received), QoS 1.
+inline constexpr char kSeedEnd[] = "fog/seed-end";
 
 // Master -> worker: a packet to store (payload unchanged, metadata in user
 // properties "video-id" and "dispatch-id").
@@ -59,6 +62,9 @@ inline constexpr char kPolicy[] = "fog/policy";
 // The seed's viewer protocol: JSON request on "packet-request", the answer
 // (a msgpack VideoPacket) on the topic named by its channel_uuid.
 inline constexpr char kSeedPacketRequest[] = "packet-request";
+// Master -> worker: a packet-request the master routed to one live holder
+// (the payload unchanged), so each request is answered once.
+std::string SeedRequest(std::string_view worker);
 
 // Our viewer protocol: MQTT v5 request with response topic and correlation
 // data on fog/get/<video_id>.

@@ -43,6 +43,15 @@ void Registrar::Note(const std::string& video_id, const std::string& key) {
   if (!key.empty()) publisher_keys_[video_id] = key;
 }
 
+void Registrar::SetTotal(const std::string& video_id, int64_t total) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!totals_.contains(video_id) && totals_.size() >= kMaxTotals) {
+    totals_.erase(totals_.begin());
+  }
+  totals_[video_id] = std::max(totals_[video_id], total);
+  dirty_.insert(video_id);
+}
+
 void Registrar::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
@@ -76,10 +85,13 @@ Status Registrar::Flush() {
 
 Status Registrar::Post(const VideoSummary& v) {
   std::string key;
+  int64_t total = v.max_total_packets;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = publisher_keys_.find(v.video_id);
     if (it != publisher_keys_.end()) key = it->second;
+    auto t = totals_.find(v.video_id);
+    if (t != totals_.end()) total = std::max(total, t->second);
   }
   const PacketRanges ranges = RangesOf(store_.PacketNumbers(v.video_id));
   nlohmann::json body = {
@@ -88,7 +100,7 @@ Status Registrar::Post(const VideoSummary& v) {
       // Counted from the ranges: both from one look at the store.
       {"packets", CountOf(ranges)},
       {"bytes", v.payload_bytes},
-      {"total_packets", v.max_total_packets},
+      {"total_packets", total},
       {"publisher_key", key},
       {"authenticated", v.all_authenticated},
       {"ranges", FormatRanges(ranges)},

@@ -40,6 +40,11 @@ class Registrar {
 
   // Marks `video_id` for reporting; `publisher_key` is remembered (hex id).
   void Note(const std::string& video_id, const std::string& publisher_key);
+  // A total learnt from outside the packets (the seed's end of stream):
+  // reported as the video's total when larger than its packets say. Bounded
+  // (kMaxTotals; at the bound the smallest video id is forgotten, and its
+  // registry row keeps the total it was sent).
+  void SetTotal(const std::string& video_id, int64_t total);
   // Posts every noted video now (used at shutdown and by tests).
   Status Flush();
 
@@ -54,6 +59,8 @@ class Registrar {
   std::condition_variable cv_;
   std::set<std::string> dirty_;
   std::map<std::string, std::string> publisher_keys_;
+  static constexpr size_t kMaxTotals = 4096;
+  std::map<std::string, int64_t> totals_;
   std::mutex timing_mu_;  // Flush() may run on two threads at shutdown
   MediaTiming timing_;
   bool stop_ = false;

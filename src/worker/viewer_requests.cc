@@ -1,7 +1,8 @@
 // The worker's answers to viewers: the seed's packet-request protocol and our
 // MQTT v5 request/response (docs/topics.md). They run on the viewer queue's
 // thread, never on the MQTT callback thread that takes in packets: a slow
-// or abusive viewer delays other viewers, not ingest.
+// or abusive viewer delays other viewers, not ingest. Also the seed's end of
+// stream, which the master passes on (small; on the callback thread).
 
 #include <spdlog/spdlog.h>
 
@@ -53,7 +54,7 @@ void Worker::RefuseBusy(const mqtt::Message& m, const std::string& why) {
 }
 
 void Worker::OnViewerRequest(const mqtt::Message& m) {
-  if (m.topic == wire::topics::kSeedPacketRequest) {
+  if (m.topic == wire::topics::SeedRequest(options_.name)) {
     OnSeedRequest(m);
   } else {
     OnGet(m, std::string(wire::topics::LastLevel(m.topic)));
@@ -106,7 +107,12 @@ void Worker::OnSeedRequest(const mqtt::Message& m) {
                        "packet-request with an unusable video id or channel");
     return;
   }
-  if (!store_.Info(video_id, number)) return;  // another worker holds it
+  // The master routed the request here because its placements name this
+  // worker; a copy lost since then is not answered (the viewer asks again).
+  if (!store_.Info(video_id, number)) {
+    counters_.Add("seed_requests_not_held");
+    return;
+  }
   Result<Bytes> stored = store_.Get(video_id, number);
   if (!stored.ok()) {
     counters_.Add("serve_errors");
@@ -125,6 +131,30 @@ void Worker::OnSeedRequest(const mqtt::Message& m) {
       {.topic = channel, .payload = wire::EncodeVideoPacket(*packet), .qos = 1},
       /*wait=*/false);
   counters_.Add("seed_requests_answered");
+}
+
+void Worker::OnSeedEnd(const mqtt::Message& m) {
+  std::string video_id;
+  int64_t total = 0;
+  try {
+    nlohmann::json j =
+        nlohmann::json::parse(m.payload.begin(), m.payload.end());
+    video_id = j.at("video_id").get<std::string>();
+    total = j.at("total_packets").get<int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    reject_log_.Reject(counters_, "bad-request", "",
+                       std::string("seed end: ") + e.what());
+    return;
+  }
+  if (!wire::ValidateVideoId(video_id).ok() || total < 1) {
+    reject_log_.Reject(counters_, "bad-request", video_id,
+                       "seed end with an unusable video id or total");
+    return;
+  }
+  // Kept even before this worker stores a packet of the video (the end can
+  // overtake the last dispatches); only holders ever report it.
+  if (registrar_ != nullptr) registrar_->SetTotal(video_id, total);
+  counters_.Add("seed_videos_ended");
 }
 
 void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {

@@ -61,8 +61,8 @@ mqtt::Message Worker::StatusMessage(const std::string& name, bool online) {
 
 Status Worker::Start() {
   for (const std::string& filter :
-       {topics::Dispatch(options_.name),
-        std::string(topics::kSeedPacketRequest), std::string(topics::kPing),
+       {topics::Dispatch(options_.name), topics::SeedRequest(options_.name),
+        std::string(topics::kSeedEnd), std::string(topics::kPing),
         std::string(topics::kGetFilter), RepairTopic()}) {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
@@ -109,9 +109,11 @@ void Worker::Heartbeat() {
 void Worker::OnMessage(const mqtt::Message& m) {
   if (m.topic == topics::Dispatch(options_.name)) {
     OnDispatch(m);
-  } else if (m.topic == topics::kSeedPacketRequest ||
+  } else if (m.topic == topics::SeedRequest(options_.name) ||
              m.topic.starts_with("fog/get/")) {
     QueueViewerRequest(m);
+  } else if (m.topic == topics::kSeedEnd) {
+    OnSeedEnd(m);
   } else if (m.topic == topics::kPing) {
     OnPing(m);
   } else if (m.topic == RepairTopic()) {

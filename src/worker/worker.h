@@ -137,6 +137,9 @@ class Worker {
     return viewer_client_ != nullptr ? *viewer_client_ : client_;
   }
   void OnSeedRequest(const mqtt::Message& m);
+  // The master's word that a seed video ended (viewer_requests.cc): its
+  // total goes to the registry with this worker's holdings.
+  void OnSeedEnd(const mqtt::Message& m);
   void OnGet(const mqtt::Message& m, const std::string& video_id);
   // Answers the load balancer's ping with this node's stats.
   void OnPing(const mqtt::Message& m);

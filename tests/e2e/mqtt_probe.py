@@ -22,7 +22,8 @@ of them.
       --publish, publishes MESSAGE on TOPIC (QoS 1) from the same connection,
       and writes every message received to FILE (default stdout), each
       payload followed by a newline, flushed, until N messages (then exits
-      0), the timeout (exits 3) or a signal.
+      0), the timeout (exits 3) or a signal. With --report, also prints
+      "publish N BYTES" on stdout for the N-th message received.
 
 Every packet the broker sends back is printed as one line on stdout:
 "connack CODE NAME", "suback CODE...", "puback CODE NAME",
@@ -273,6 +274,9 @@ def main():
     sp.add_argument("topics", nargs="+")
     sp.add_argument("--count", type=int)
     sp.add_argument("--out")
+    sp.add_argument("--report", action="store_true",
+                    help='print "publish N BYTES" on stdout per message '
+                    "received, to count answers")
     sp.add_argument("--publish", nargs=2, metavar=("TOPIC", "MESSAGE"))
     args = p.parse_args()
 
@@ -306,9 +310,12 @@ def main():
                 kind, flags, data = conn.read(left)
             if kind != PUBLISH:
                 continue
-            out.write(conn.message(flags, data) + b"\n")
+            payload = conn.message(flags, data)
+            out.write(payload + b"\n")
             out.flush()
             received += 1
+            if args.report:
+                say(f"publish {received} {len(payload)}")
         return 0
     except Refused:
         return 1
