@@ -68,6 +68,12 @@ interop() {
       MLDSA_TOOL="$root/build/src/crypto/mldsa/mldsa_tool" node --test)
 }
 
+# MQTT over WebSockets through fog ws-bridge with mqtt.js (tests/ws).
+websockets() {
+  (cd tests/ws && npm ci --no-audit --no-fund --loglevel=error) &&
+    (cd tests/ws && FOG="$root/build/src/cli/fog" node --test)
+}
+
 # Starts a fog of its own (tests/browser/hls_play.test.js). Never downloads a
 # browser: it drives Debian's /usr/bin/chromium.
 browser() {
@@ -90,6 +96,7 @@ step "ASan+UBSan build and tests" sanitized
 step "portable build and SIS tests" portable
 step "ML-DSA interoperability with @noble/post-quantum" interop
 step "HLS playback in headless Chromium (hls.js)" browser
+step "MQTT over WebSockets through fog ws-bridge (mqtt.js)" websockets
 step "fuzzing" fuzz
 
 echo

@@ -139,7 +139,11 @@ class Session : public std::enable_shared_from_this<Session> {
           if (!proto.empty())
             res.set(http::field::sec_websocket_protocol, proto);
         }));
-    ws_.read_message_max(options_.max_message_bytes);
+    // The message size is checked in OnClientRead, not by Beast's
+    // read_message_max: Beast closes the socket right after its close
+    // frame, and the unread rest of the message turns that into a reset
+    // that hides the 1009 from the client.
+    ws_.read_message_max(0);
     // One MQTT chunk per message: no 4 KiB fragments for the client to join.
     ws_.auto_fragment(false);
     ws_.binary(true);
@@ -207,18 +211,22 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   void OnClientRead(error_code ec, size_t n) {
     if (ec) {
-      if (ec == websocket::error::message_too_big) {
-        // Beast has sent close code 1009 already.
-        stats_.too_big.fetch_add(1);
-        spdlog::warn(
-            "ws-bridge: closed a client (1009): a WebSocket message over "
-            "{} bytes",
-            options_.max_message_bytes);
-      }
       Close(websocket::close_code::normal);
       return;
     }
     if (closed_) return;
+    message_bytes_ += n;
+    if (message_bytes_ > options_.max_message_bytes) {
+      stats_.too_big.fetch_add(1);
+      spdlog::warn(
+          "ws-bridge: closed a client (1009): a WebSocket message over {} "
+          "bytes",
+          options_.max_message_bytes);
+      Close(websocket::close_code::too_big);
+      Drain();
+      return;
+    }
+    if (ws_.is_message_done()) message_bytes_ = 0;
     stats_.bytes_to_broker.fetch_add(n);
     asio::async_write(broker_, asio::buffer(to_broker_.data(), n),
                       [self = shared_from_this()](error_code e, size_t) {
@@ -226,6 +234,15 @@ class Session : public std::enable_shared_from_this<Session> {
                           return self->Close(websocket::close_code::normal);
                         self->ReadClient();
                       });
+  }
+
+  // After a close of ours: reads and drops what the client still sends
+  // until its close reply (or the close timeout), so that it sees our code.
+  void Drain() {
+    ws_.async_read_some(asio::buffer(to_broker_),
+                        [self = shared_from_this()](error_code ec, size_t) {
+                          if (!ec) self->Drain();
+                        });
   }
 
   // Broker -> client: each TCP read becomes one binary message. MQTT over
@@ -262,6 +279,7 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket broker_;
   std::vector<char> to_broker_ = std::vector<char>(kRelayChunkBytes);
   std::vector<char> to_client_ = std::vector<char>(kRelayChunkBytes);
+  size_t message_bytes_ = 0;  // of the client's message being read
   bool upgraded_ = false;
   bool closed_ = false;
   bool counted_ = false;

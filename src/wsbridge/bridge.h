@@ -1,7 +1,7 @@
 // fog ws-bridge: MQTT over WebSockets in front of the broker. Each WebSocket
 // connection gets one TCP connection to the broker, and the bridge relays
 // bytes both ways: WebSocket binary (or text) frames to TCP, TCP bytes to
-// WebSocket binary messages. It reads nothing of MQTT: the broker still
+// WebSocket binary messages. It parses nothing of MQTT: the broker still
 // authenticates every client (CONNECT and its credentials go through).
 //
 // Bounds: one read in flight per direction; the next read starts only when
