@@ -86,3 +86,18 @@ export function nextMessage(client, topic) {
     client.on('message', onMessage);
   });
 }
+
+// Resolves once a TCP connect to 127.0.0.1:port succeeds (within `seconds`).
+export async function waitForPort(port, seconds = 20) {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on port ${port} after ${seconds} s`);
+}
