@@ -5,6 +5,7 @@
 #   3. portable build (no SIMD kernels): the crypto and vector tests
 #   4. ML-DSA interoperability with @noble/post-quantum (node --test)
 #   5. HLS in a browser: hls.js in headless Chromium plays a fog video
+#      and MQTT over WebSockets through fog ws-bridge with mqtt.js
 #   6. libFuzzer: every payload, media and JSON decoder, 60 s in total
 # Prints one "summary: N passed, N failed" line (N = suites) and exits
 # non-zero when any suite failed.
@@ -68,6 +69,12 @@ interop() {
       MLDSA_TOOL="$root/build/src/crypto/mldsa/mldsa_tool" node --test)
 }
 
+# MQTT over WebSockets through fog ws-bridge with mqtt.js (tests/ws).
+websockets() {
+  (cd tests/ws && npm ci --no-audit --no-fund --loglevel=error) &&
+    (cd tests/ws && FOG="$root/build/src/cli/fog" node --test)
+}
+
 # Starts a fog of its own (tests/browser/hls_play.test.js). Never downloads a
 # browser: it drives Debian's /usr/bin/chromium.
 browser() {
@@ -90,6 +97,7 @@ step "ASan+UBSan build and tests" sanitized
 step "portable build and SIS tests" portable
 step "ML-DSA interoperability with @noble/post-quantum" interop
 step "HLS playback in headless Chromium (hls.js)" browser
+step "MQTT over WebSockets through fog ws-bridge (mqtt.js)" websockets
 step "fuzzing" fuzz
 
 echo

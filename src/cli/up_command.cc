@@ -59,6 +59,11 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-packet-bytes", o->max_packet_bytes,
                   "Largest stream packet (the broker's limit follows)")
       ->capture_default_str();
+  cmd->add_option("--viewer-username", o->viewer_username,
+                  "The viewer's broker username (default: generated, kept "
+                  "in fog.json)");
+  cmd->add_option("--viewer-password", o->viewer_password,
+                  "The viewer's broker password (with --viewer-username)");
   cmd->add_option("--replicas", o->replicas,
                   "Copies of each packet, on distinct workers")
       ->capture_default_str()

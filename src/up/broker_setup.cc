@@ -92,9 +92,6 @@ std::string ConfigText(const BrokerSetup& setup, const std::string& dir) {
   c += "log_dest file " + dir + "/mosquitto.log\n";
   c += "log_type error\nlog_type warning\nlog_type notice\n";
   c += "listener " + std::to_string(setup.mqtt_port) + " " + setup.bind + "\n";
-  // Mosquitto 2.0 needs the plain listener above beside the WebSockets one.
-  c += "listener " + std::to_string(setup.ws_port) + " " + setup.bind + "\n";
-  c += "protocol websockets\n";
   return c;
 }
 
@@ -170,8 +167,29 @@ Result<BrokerFiles> WriteBrokerFiles(const BrokerSetup& setup) {
   if (ec)
     return Status::IoError("cannot create " + setup.dir + ": " + ec.message());
   const std::string dir = std::filesystem::absolute(setup.dir).string();
+  const config::Credentials& viewer = setup.viewer;
+  if (viewer.username.empty() != viewer.password.empty()) {
+    return Status::InvalidArgument(
+        "the viewer username and password go together: give both or neither");
+  }
+  if (viewer.username.find_first_of(":\r\n") != std::string::npos ||
+      viewer.password.find_first_of("\r\n") != std::string::npos) {
+    return Status::InvalidArgument(
+        "the viewer username may not hold ':' or a line break, nor the "
+        "password a line break");
+  }
   auto creds = LoadOrMakeCredentials(dir + "/roles.json");
   if (!creds.ok()) return creds.status();
+  if (!viewer.username.empty()) {
+    for (const auto& [role, c] : *creds) {
+      if (role != "viewer" && c.username == viewer.username) {
+        return Status::InvalidArgument("the viewer username '" +
+                                       viewer.username + "' is the " + role +
+                                       "'s");
+      }
+    }
+    (*creds)["viewer"] = viewer;
+  }
 
   std::string passwd;
   for (const auto& [role, c] : *creds)

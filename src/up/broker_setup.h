@@ -1,5 +1,7 @@
 // Generates everything Mosquitto needs to run one fog: a config with a TCP
-// and a WebSockets listener, a password file with one user per role, and an
+// listener (MQTT over WebSockets is `fog ws-bridge` in front of it, since
+// Mosquitto 2.0's own WebSockets listener is slow for large messages), a
+// password file with one user per role, and an
 // ACL that lets each role publish and subscribe only where it must
 // (docs/topics.md has the table).
 //
@@ -25,8 +27,11 @@ struct BrokerSetup {
   std::string dir;  // where the files go (created)
   std::string bind = "127.0.0.1";
   int mqtt_port = 1883;
-  int ws_port = 9001;
   size_t max_packet_bytes = 16u << 20;  // largest stream payload
+  // Chosen viewer credentials (a front end with fixed ones); empty: the
+  // generated pair. Not stored in roles.json: a later start without them
+  // goes back to the generated pair.
+  config::Credentials viewer;
 };
 
 struct BrokerFiles {
@@ -40,6 +45,8 @@ std::string AclText();
 // Writes mosquitto.conf, acl and passwd (hashed with mosquitto_passwd) in
 // setup.dir, reusing the passwords of an earlier run when the passwd
 // source file exists, so restarted components keep working.
+// InvalidArgument when the chosen viewer credentials are half given or hold
+// ':' (username) or a line break, which the password file cannot carry.
 Result<BrokerFiles> WriteBrokerFiles(const BrokerSetup& setup);
 
 }  // namespace fog::up

@@ -44,12 +44,12 @@ Status FogUp::Prepare() {
   for (const char* sub : {"logs", "roles", "keys", "trust", "workers"}) {
     fs::create_directories(dir_ + "/" + sub, ec);
   }
-  Result<BrokerFiles> broker =
-      WriteBrokerFiles({.dir = dir_ + "/mosquitto",
-                        .bind = options_.bind,
-                        .mqtt_port = options_.mqtt_port,
-                        .ws_port = options_.ws_port,
-                        .max_packet_bytes = options_.max_packet_bytes});
+  Result<BrokerFiles> broker = WriteBrokerFiles(
+      {.dir = dir_ + "/mosquitto",
+       .bind = options_.bind,
+       .mqtt_port = options_.mqtt_port,
+       .max_packet_bytes = options_.max_packet_bytes,
+       .viewer = {options_.viewer_username, options_.viewer_password}});
   if (!broker.ok()) return broker.status();
   broker_config_ = broker->config;
   credentials_ = broker->credentials;
@@ -130,6 +130,25 @@ Status FogUp::StartChildren() {
     return Status::Unavailable("mosquitto did not start: see " + dir_ +
                                "/mosquitto/mosquitto.log and " + dir_ +
                                "/logs/mosquitto.out");
+  }
+  // MQTT over WebSockets: the bridge relays to the TCP listener. Its
+  // messages may be a little larger than the broker's packets, so the
+  // broker's max_packet_size is the limit a client meets first.
+  const std::string broker_host =
+      options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
+  s = supervisor_.Start(
+      {.name = "ws-bridge",
+       .argv = {options_.self_exe, "ws-bridge", "--listen",
+                options_.bind + ":" + std::to_string(options_.ws_port),
+                "--broker",
+                broker_host + ":" + std::to_string(options_.mqtt_port),
+                "--max-message-bytes",
+                std::to_string(options_.max_packet_bytes + (1u << 20))},
+       .log_file = dir_ + "/logs/ws-bridge.log"});
+  if (!s.ok()) return s;
+  if (!WaitForTcp(broker_host, options_.ws_port, std::chrono::seconds(10))) {
+    return Status::Unavailable("the WebSockets bridge did not start: see " +
+                               dir_ + "/logs/ws-bridge.log");
   }
   auto start_role = [&](const std::string& name, const std::string& command,
                         RoleConfig config) {

@@ -1,5 +1,6 @@
 // `fog up`: a complete local fog as child processes: a Mosquitto broker from
-// a generated config, the registry API, the master, N workers and the load
+// a generated config, `fog ws-bridge` serving MQTT over WebSockets in front
+// of it, the registry API, the master, N workers and the load
 // balancer, with
 // per-role credentials, a default publisher key that the workers trust, and
 // <dir>/fog.json describing it all for the other commands.
@@ -25,6 +26,10 @@ struct UpOptions {
   int ws_port = 9001;
   int http_port = 8080;
   size_t max_packet_bytes = 16u << 20;
+  // The viewer's broker credentials (fog.json and the API hand them to
+  // front ends); empty: generated ones.
+  std::string viewer_username;
+  std::string viewer_password;
   bool accept_legacy = false;
   int replicas = 2;  // copies of each packet (fewer while fewer workers run)
   int worker_gone_after_ms = 60000;  // then its packets are copied again

@@ -370,7 +370,6 @@ class PacketFetcher::Impl {
   }
 
   mqtt::Client client_;
-  Status init_;              // not ok when no reply topic could be drawn
   std::string reply_topic_;  // set once, in the constructor
   const std::shared_ptr<Budget> budget_;
   std::mutex mu_;
