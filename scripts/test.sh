@@ -5,8 +5,8 @@
 #   3. portable build (no SIMD kernels): the crypto and vector tests
 #   4. ML-DSA interoperability with @noble/post-quantum (node --test)
 #   5. HLS in a browser: hls.js in headless Chromium plays a fog video
-#      and MQTT over WebSockets through fog ws-bridge with mqtt.js
-#   6. libFuzzer: every payload, media and JSON decoder, 60 s in total
+#   6. MQTT over WebSockets through fog ws-bridge with mqtt.js (node --test)
+#   7. libFuzzer: every payload, media and JSON decoder, 60 s in total
 # Prints one "summary: N passed, N failed" line (N = suites) and exits
 # non-zero when any suite failed.
 set -uo pipefail
