@@ -51,6 +51,14 @@ VerifiedPackets VerifyFetched(FetchResult& fetched,
   return out;
 }
 
+// A fetch that may lack packets the workers hold: a holder refused it as
+// busy, did not answer in time, or its packets did not all arrive; or a cap
+// dropped replies.
+bool ShortPage(const FetchResult& fetched, int holders) {
+  return fetched.busy > 0 || fetched.over_budget > 0 || fetched.lost > 0 ||
+         (holders > 0 && fetched.ends < holders);
+}
+
 }  // namespace
 
 // What is known of one video: its verified contiguous prefix 1..prefix,
@@ -145,12 +153,18 @@ Result<FetchResult> HlsSource::FetchRange(const std::string& video_id,
   duplicates_ += fetched->duplicates;
   busy_ += fetched->busy;
   over_budget_ += fetched->over_budget;
+  lost_ += fetched->lost;
   const bool none = fetched->envelopes.empty() && fetched->legacy.empty();
   if (none && fetched->busy > 0) {
     return Status::Unavailable("the workers are busy with other viewers");
   }
   if (none && fetched->over_budget > 0) {
     return Status::Unavailable("too many packets in flight for other viewers");
+  }
+  if (none && fetched->lost > 0) {
+    return Status::Unavailable(
+        fmt::format("{} packets the workers sent did not arrive within {} ms",
+                    fetched->lost, options_.fetch_quiet.count()));
   }
   if (fetched->ends == 0 && none) {
     return Status::Unavailable("no worker answered within " +
@@ -189,9 +203,9 @@ Status HlsSource::Refresh(Video& video, int holders) {
     if (!fetched.ok()) return fetched.status();
     ++pages_;
     const int64_t next = fetched->next;
-    // A holder that did not answer in time counts as busy too.
-    const bool short_page = fetched->busy > 0 || fetched->over_budget > 0 ||
-                            (holders > 0 && fetched->ends < holders);
+    // A holder that did not answer in time counts as busy too, and so does
+    // one whose packets did not all arrive.
+    const bool short_page = ShortPage(*fetched, holders);
     if (!fetched->legacy.empty()) video.seed = true;
     VerifiedPackets verified = VerifyFetched(*fetched, trust_);
     if (anchor > 0 && !verified.valid.contains(anchor)) {
@@ -317,8 +331,7 @@ Result<PacketCache::Entry> HlsSource::FetchOne(Video& video, int64_t number,
     return Status::Corruption(
         fmt::format("packet {} failed verification: {}", number, r->reason));
   }
-  if (fetched->busy > 0 || fetched->over_budget > 0 ||
-      (holders > 0 && fetched->ends < holders)) {
+  if (ShortPage(*fetched, holders)) {
     return Status::Unavailable("the workers are busy with other viewers");
   }
   // Amortized signing: the signature covering the packet may be further
@@ -395,6 +408,7 @@ std::map<std::string, uint64_t> HlsSource::Counters() const {
           {"duplicates", duplicates_.load()},
           {"busy", busy_.load()},
           {"over_budget", over_budget_.load()},
+          {"lost", lost_.load()},
           {"videos", videos}};
 }
 

@@ -95,7 +95,8 @@ class HlsSource {
 
   // Counters by name: fetches, fetched_packets, cache_hits, unverified,
   // missing, pages, duplicates, busy (a worker's viewer queue was full),
-  // over_budget (replies dropped at a byte cap), videos (states kept).
+  // over_budget (replies dropped at a byte cap), lost (packets a worker's
+  // end reply counted that did not arrive), videos (states kept).
   std::map<std::string, uint64_t> Counters() const;
   const PacketCache& cache() const { return cache_; }
 
@@ -122,7 +123,7 @@ class HlsSource {
   std::list<std::string> lru_;
   std::atomic<uint64_t> fetches_{0}, fetched_packets_{0}, cache_hits_{0},
       unverified_{0}, missing_{0}, pages_{0}, duplicates_{0}, busy_{0},
-      over_budget_{0};
+      over_budget_{0}, lost_{0};
 };
 
 }  // namespace fog::viewer

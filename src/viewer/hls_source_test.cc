@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "media/fmp4_splitter.h"
 #include "media/test_video.h"
@@ -62,6 +63,14 @@ class FakeWorkers {
   explicit FakeWorkers(const std::string& uri) : client_({.uri = uri}) {
     client_.OnMessage([this](const mqtt::Message& m) { Answer(m); });
   }
+  ~FakeWorkers() {
+    std::vector<std::thread> late;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      late.swap(late_);
+    }
+    for (std::thread& t : late) t.join();
+  }
   Status Start() {
     Status s = client_.Connect(std::chrono::seconds(5));
     if (s.ok()) s = client_.Subscribe("fog/get/#", 1);
@@ -71,6 +80,11 @@ class FakeWorkers {
     std::lock_guard<std::mutex> lock(mu_);
     held_[e.packet.packet_number] = wire::EncodeEnvelope(e);
   }
+  // How a worker's packet replies travel: as the protocol says, lost on
+  // the way (the end reply still counts them), or after the end reply (as
+  // replies sent again after a reconnection may).
+  enum class Replies { kInOrder, kLost, kAfterEnd };
+  void SetReplies(Replies r) { replies_ = r; }
   int requests() const { return requests_; }
   int64_t last_first() const { return last_first_; }
 
@@ -91,6 +105,7 @@ class FakeWorkers {
       held = held_;
     }
     int64_t bytes = 0, sent = 0, next = 0;
+    std::vector<mqtt::Message> replies;
     for (const auto& [n, payload] : held) {
       if (n < first || n > last) continue;
       const int64_t size = static_cast<int64_t>(payload.size());
@@ -101,7 +116,7 @@ class FakeWorkers {
       mqtt::Message reply{.topic = m.response_topic, .payload = payload};
       reply.correlation_data = m.correlation_data;
       reply.user_properties = {{"packet-number", std::to_string(n)}};
-      (void)client_.Publish(reply, /*wait=*/false);
+      replies.push_back(std::move(reply));
       bytes += size;
       ++sent;
     }
@@ -109,14 +124,31 @@ class FakeWorkers {
     end.correlation_data = m.correlation_data;
     end.user_properties = {{"end", std::to_string(sent)}};
     if (next > 0) end.user_properties.push_back({"next", std::to_string(next)});
-    (void)client_.Publish(end, /*wait=*/false);
+    const Replies how = replies_;
+    if (how == Replies::kAfterEnd) {
+      (void)client_.Publish(end, false);
+      // Late, but well within the fetch's quiet period; from another thread,
+      // as the client sends what its callback publishes only on return.
+      std::lock_guard<std::mutex> lock(mu_);
+      late_.emplace_back([this, replies = std::move(replies)] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        for (const mqtt::Message& r : replies) (void)client_.Publish(r, false);
+      });
+      return;
+    }
+    if (how == Replies::kInOrder) {
+      for (const mqtt::Message& r : replies) (void)client_.Publish(r, false);
+    }
+    (void)client_.Publish(end, false);
   }
 
   mqtt::Client client_;
   std::mutex mu_;
   std::map<int64_t, Bytes> held_;
+  std::vector<std::thread> late_;  // replies sent after their end
   std::atomic<int> requests_{0};
   std::atomic<int64_t> last_first_{0};
+  std::atomic<Replies> replies_{Replies::kInOrder};
 };
 
 class HlsSourceTest : public ::testing::Test {
@@ -294,6 +326,41 @@ TEST_F(HlsSourceTest, AnUnknownVideoIsNotFound) {
   Result<HlsPlaylistReply> p = source->Playlist("nobody-streamed-this", 1);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Status::Code::kNotFound);
+}
+
+// The holder answered, but its packets did not arrive: the fog holds the
+// video, so the viewer is asked to come again (503), never told 404.
+TEST_F(HlsSourceTest, PacketsLostAfterTheirEndReplyAreUnavailableNotNotFound) {
+  HoldAll();
+  workers_->SetReplies(FakeWorkers::Replies::kLost);
+  auto source = Source();
+  Result<HlsPlaylistReply> p = source->Playlist(kVideo, 1);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), Status::Code::kUnavailable)
+      << p.status().ToString();
+  Result<HlsPacketReply> r = source->Packet(kVideo, 2, 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnavailable)
+      << r.status().ToString();
+  EXPECT_GE(source->Counters().at("lost"), 5u);
+
+  // Once the replies arrive again, the video plays.
+  workers_->SetReplies(FakeWorkers::Replies::kInOrder);
+  p = source->Playlist(kVideo, 1);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->complete);
+}
+
+// Packets that come after their worker's end reply are waited for.
+TEST_F(HlsSourceTest, PacketsArrivingAfterTheirEndReplyStillCount) {
+  HoldAll();
+  workers_->SetReplies(FakeWorkers::Replies::kAfterEnd);
+  auto source = Source();
+  Result<HlsPlaylistReply> p = source->Playlist(kVideo, 1);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->complete);
+  EXPECT_EQ(Count(p->text, "#EXTINF:"), 4);
+  EXPECT_EQ(source->Counters().at("lost"), 0u);
 }
 
 TEST_F(HlsSourceTest, AVideoLongerThanAPageIsBuiltPageByPage) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
@@ -88,6 +89,7 @@ class Collector {
     if (!m.UserProperty("end").empty()) {
       AddEnd(m);
     } else {
+      ++received_;  // kept or not: it is no longer on its way
       AddPacket(m);
     }
     cv_.notify_all();
@@ -102,6 +104,8 @@ class Collector {
       cv_.wait_for(lock, std::chrono::milliseconds(20));
     }
     result_.next = page_next_;
+    result_.lost = static_cast<int>(
+        std::clamp<int64_t>(announced_ - received_, 0, INT32_MAX));
     return page_next_;
   }
 
@@ -138,6 +142,14 @@ class Collector {
     if (!m.UserProperty("busy").empty()) {
       ++result_.busy;
       ++page_busy_;
+    }
+    try {
+      // Packets this worker sent before its end: the same connection
+      // delivers them first, unless they were lost or sent again after a
+      // reconnection.
+      announced_ += std::max<int64_t>(0, std::stoll(m.UserProperty("end")));
+    } catch (const std::exception&) {
+      ++result_.undecodable;
     }
     const std::string next = m.UserProperty("next");
     if (next.empty()) return;
@@ -225,7 +237,11 @@ class Collector {
       auto hi = numbers_.upper_bound(last);
       if (std::distance(lo, hi) == last - from_ + 1) return true;
     }
-    if (request_.expected_ends > 0 && page_ends_ >= request_.expected_ends)
+    // Replies still on their way after their worker's end (sent again
+    // after a reconnection) are waited for; lost ones end the page by
+    // `quiet`, and FetchResult::lost says so.
+    if (request_.expected_ends > 0 && page_ends_ >= request_.expected_ends &&
+        received_ >= announced_)
       return true;
     return page_ends_ > 0 &&
            std::chrono::steady_clock::now() - last_activity_ > request_.quiet;
@@ -238,6 +254,10 @@ class Collector {
   FetchResult result_;
   std::set<int64_t> numbers_;  // kept packet numbers
   int64_t total_ = 0;
+  // Over all pages (a straggler of an earlier page counts when it comes):
+  // packets the end replies counted, and packet replies that arrived.
+  int64_t announced_ = 0;
+  int64_t received_ = 0;
   int64_t from_ = 1;
   int page_ends_ = 0;
   int page_busy_ = 0;

@@ -39,8 +39,9 @@ struct FetchRequest {
   int64_t last = INT64_MAX;  // INT64_MAX: up to the newest packet
   // The fetch ends when every packet first..last (or first..total, once a
   // packet carries the total) is here, or when `expected_ends` workers (0:
-  // unknown) sent their end reply, or answers stopped for `quiet` after at
-  // least one end, or at `timeout`.
+  // unknown) sent their end reply and every packet the end replies counted
+  // has arrived, or answers stopped for `quiet` after at least one end, or
+  // at `timeout`.
   int expected_ends = 0;
   // Each applies to one page.
   std::chrono::milliseconds timeout{30000};
@@ -71,6 +72,10 @@ struct FetchResult {
   int busy = 0;        // end replies saying the worker's queue was full
   // Replies dropped because this fetch's or the fetcher's cap was reached.
   int over_budget = 0;
+  // Packet replies the workers' end replies counted ("end" = packets sent)
+  // that never arrived: lost on the way, or still late when the fetch
+  // ended. The fetch then lacks packets a holder has.
+  int lost = 0;
   // Where the last page ended: the lowest packet number a worker left out
   // for its page budget, 0 when every worker sent all it holds in range.
   int64_t next = 0;

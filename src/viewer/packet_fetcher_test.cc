@@ -39,8 +39,11 @@ Bytes SeedPacket(int64_t n) {
 // of at most max_bytes at a time, then an end reply with "next".
 class PagingWorker {
  public:
-  PagingWorker(const std::string& uri, int64_t to, bool busy = false)
-      : client_({.uri = uri}), to_(to), busy_(busy) {
+  // `lost`: packets its end reply counts beyond those it sends, as if
+  // they were lost on the way.
+  PagingWorker(const std::string& uri, int64_t to, bool busy = false,
+               int lost = 0)
+      : client_({.uri = uri}), to_(to), busy_(busy), lost_(lost) {
     client_.OnMessage([this](const mqtt::Message& m) { Answer(m); });
   }
   Status Start() {
@@ -79,7 +82,7 @@ class PagingWorker {
       bytes += kPacketBytes;
       ++sent;
     }
-    end.user_properties = {{"end", std::to_string(sent)}};
+    end.user_properties = {{"end", std::to_string(sent + lost_)}};
     if (next > 0) end.user_properties.push_back({"next", std::to_string(next)});
     (void)client_.Publish(end, /*wait=*/false);
   }
@@ -88,6 +91,7 @@ class PagingWorker {
   const int64_t to_;
   const bool busy_;
   std::atomic<bool> legacy_{false};
+  const int lost_;
   std::atomic<int> requests_{0};
 };
 
@@ -137,6 +141,7 @@ TEST_F(PacketFetcherTest, KeepsOneCopyOfEachPacket) {
   EXPECT_EQ(Numbers(*r).size(), 20u);
   EXPECT_EQ(r->duplicates, 40);
   EXPECT_EQ(r->ends, 3);
+  EXPECT_EQ(r->lost, 0);
   EXPECT_EQ(r->bytes, fetcher->inflight_bytes());
 }
 
@@ -247,6 +252,21 @@ TEST(SeedPacketOfTest, ReadsBothSeedFormatsAndNothingElse) {
   EXPECT_EQ(*bare, packet);
   EXPECT_FALSE(SeedPacketOf(Packet(1)).ok());  // our envelope
   EXPECT_FALSE(SeedPacketOf(AsBytes("EOSTREAMING")).ok());
+}
+
+TEST_F(PacketFetcherTest, CountsPacketsAnEndReplyCountedThatNeverCame) {
+  workers_.push_back(std::make_unique<PagingWorker>(broker_.uri(), 10,
+                                                    /*busy=*/false,
+                                                    /*lost=*/3));
+  ASSERT_TRUE(workers_.back()->Start().ok());
+  auto fetcher = Connect();
+  FetchRequest request = Request(1);
+  request.quiet = std::chrono::milliseconds(200);
+  Result<FetchResult> r = fetcher->Fetch(request);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->envelopes.size(), 10u);
+  EXPECT_EQ(r->ends, 1);
+  EXPECT_EQ(r->lost, 3);
 }
 
 }  // namespace
