@@ -39,8 +39,10 @@ struct BrokerFiles {
   std::map<std::string, config::Credentials> credentials;  // by role
 };
 
-// The ACL text (exposed for tests and docs).
-std::string AclText();
+// The ACL text (exposed for tests and docs). The viewer's rules name
+// `viewer_username`, the name the viewer role connects with (chosen with
+// --viewer-username, or the generated one).
+std::string AclText(const std::string& viewer_username = "viewer");
 
 // Writes mosquitto.conf, acl and passwd (hashed with mosquitto_passwd) in
 // setup.dir, reusing the passwords of an earlier run when the passwd
