@@ -32,7 +32,8 @@ struct GetArgs {
 
 // One packet's verdict in a seed-format video.
 struct LegacyVerdict {
-  std::string status;  // "valid", "invalid", "unchecked" or "missing"
+  // "valid", "invalid", "unchecked", "conflict" or "missing"
+  std::string status;
   std::string reason;
 };
 
@@ -62,6 +63,15 @@ int RunLegacyGet(const GetArgs& args, const viewer::FetchResult& fetched) {
       }
     }
     const int64_t n = packet->packet_number;
+    // A worker refused a different payload for this number: nothing tells
+    // which one is genuine, so the packet is not taken as certain (and not
+    // written), whatever its check says (docs/legacy.md, "Conflicts").
+    if (fetched.conflicts.contains(n)) {
+      verdict = {"conflict",
+                 "another payload claimed this number and was refused; the "
+                 "stored one came first and is unauthenticated (its check: " +
+                     verdict.status + ")"};
+    }
     got.emplace(n, std::make_pair(std::move(verdict), std::move(*packet)));
   }
   const int64_t last = std::max(total, got.empty() ? 0 : got.rbegin()->first);
@@ -104,17 +114,13 @@ int RunLegacyGet(const GetArgs& args, const viewer::FetchResult& fetched) {
   }
   if (last > 0) flush(run_first, last, run);
   std::fclose(out);
-  nlohmann::json summary = {{"video_id", args.video_id},
-                            {"format", "seed"},
-                            {"authenticated", false},
-                            {"packets", last},
-                            {"valid", counts["valid"]},
-                            {"invalid", counts["invalid"]},
-                            {"missing", counts["missing"]},
-                            {"unchecked", counts["unchecked"]},
-                            {"bytes", bytes},
-                            {"output", args.output},
-                            {"statuses", statuses}};
+  nlohmann::json summary = {
+      {"video_id", args.video_id},      {"format", "seed"},
+      {"authenticated", false},         {"packets", last},
+      {"valid", counts["valid"]},       {"invalid", counts["invalid"]},
+      {"missing", counts["missing"]},   {"unchecked", counts["unchecked"]},
+      {"conflict", counts["conflict"]}, {"bytes", bytes},
+      {"output", args.output},          {"statuses", statuses}};
   std::printf("%s\n", summary.dump().c_str());
   return last > 0 && counts["valid"] == last ? kExitOk : kExitInvalid;
 }

@@ -165,11 +165,15 @@ class Collector {
   void AddPacket(const mqtt::Message& m) {
     // Cheap checks before decoding: a duplicate costs no decode and no
     // memory.
+    // Any one worker's mark counts, whichever copy was kept.
+    const bool conflict = m.UserProperty("conflict") == "1";
     const std::string number = m.UserProperty("packet-number");
     if (!number.empty()) {
       try {
-        if (numbers_.contains(std::stoll(number))) {
+        const int64_t n = std::stoll(number);
+        if (numbers_.contains(n)) {
           ++result_.duplicates;
+          if (conflict) result_.conflicts.insert(n);
           return;
         }
       } catch (const std::exception&) {
@@ -184,7 +188,7 @@ class Collector {
     }
     Result<wire::Envelope> e = wire::DecodeEnvelope(m.payload);
     if (!e.ok()) {
-      AddLegacy(m);
+      AddLegacy(m, conflict);
       return;
     }
     if (e->packet.video_id != request_.video_id) {
@@ -193,6 +197,7 @@ class Collector {
     }
     if (!numbers_.insert(e->packet.packet_number).second) {
       ++result_.duplicates;
+      if (conflict) result_.conflicts.insert(e->packet.packet_number);
       return;
     }
     if (!budget_->Take(size)) {
@@ -202,12 +207,13 @@ class Collector {
     }
     result_.bytes += size;
     total_ = std::max(total_, e->packet.total_packets);
+    if (conflict) result_.conflicts.insert(e->packet.packet_number);
     result_.envelopes.push_back(std::move(*e));
   }
 
   // A reply that is not an envelope: kept when it is a seed-format packet
   // of this video (its check is the caller's). REQUIRES: mu_ held.
-  void AddLegacy(const mqtt::Message& m) {
+  void AddLegacy(const mqtt::Message& m, bool conflict) {
     Result<wire::VideoPacket> packet = SeedPacketOf(m.payload);
     if (!packet.ok() || packet->video_id != request_.video_id) {
       ++result_.undecodable;
@@ -215,6 +221,7 @@ class Collector {
     }
     if (!numbers_.insert(packet->packet_number).second) {
       ++result_.duplicates;
+      if (conflict) result_.conflicts.insert(packet->packet_number);
       return;
     }
     const size_t size = m.payload.size();
@@ -225,6 +232,7 @@ class Collector {
     }
     result_.bytes += size;
     total_ = std::max(total_, packet->total_packets);
+    if (conflict) result_.conflicts.insert(packet->packet_number);
     result_.legacy.push_back(m.payload);
   }
 

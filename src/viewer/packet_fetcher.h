@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ struct FetchResult {
   // checks them (wire::VerifyLegacyPayload). A video is all one or the other.
   std::vector<Bytes> legacy;
   int ends = 0;  // workers that sent their end reply
+  // Packet numbers kept here that some worker marked as disputed (the
+  // reply property `conflict` = "1", docs/topics.md): another payload
+  // claimed the number and was refused. One entry per packet kept at most.
+  std::set<int64_t> conflicts;
   // Replies that were neither envelopes nor seed payloads of this video.
   int undecodable = 0;
   int duplicates = 0;  // replies for a packet number already kept

@@ -54,6 +54,8 @@ class PagingWorker {
   int requests() const { return requests_; }
   // Answers with the seed's VideoPacketSIS payloads instead of envelopes.
   void AnswerInSeedFormat() { legacy_ = true; }
+  // Marks packet `n`'s reply as disputed (the property `conflict` = "1").
+  void MarkConflict(int64_t n) { conflict_ = n; }
 
  private:
   void Answer(const mqtt::Message& m) {
@@ -78,6 +80,7 @@ class PagingWorker {
                           .payload = legacy_ ? SeedPacket(n) : Packet(n)};
       reply.correlation_data = m.correlation_data;
       reply.user_properties = {{"packet-number", std::to_string(n)}};
+      if (n == conflict_) reply.user_properties.push_back({"conflict", "1"});
       (void)client_.Publish(reply, /*wait=*/false);
       bytes += kPacketBytes;
       ++sent;
@@ -92,6 +95,7 @@ class PagingWorker {
   const bool busy_;
   std::atomic<bool> legacy_{false};
   const int lost_;
+  std::atomic<int64_t> conflict_{0};
   std::atomic<int> requests_{0};
 };
 
@@ -237,6 +241,30 @@ TEST_F(PacketFetcherTest, KeepsSeedFormatPacketsApart) {
     numbers.insert(packet->packet_number);
   }
   EXPECT_EQ(numbers, (std::set<int64_t>{1, 2, 3, 4, 5}));
+}
+
+TEST_F(PacketFetcherTest, KeepsAWorkersConflictMarkWhicheverCopyIsKept) {
+  StartWorkers(2, 5);
+  for (auto& w : workers_) w->AnswerInSeedFormat();
+  // Only one worker marks packet 3: its mark counts even when the other
+  // worker's copy arrived first and was kept.
+  workers_[1]->MarkConflict(3);
+  std::unique_ptr<PacketFetcher> f = Connect();
+  ASSERT_NE(f, nullptr);
+  Result<FetchResult> r = f->Fetch(Request(2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->legacy.size(), 5u);
+  EXPECT_EQ(r->conflicts, (std::set<int64_t>{3}));
+}
+
+TEST_F(PacketFetcherTest, UnmarkedRepliesGiveNoConflicts) {
+  StartWorkers(2, 5);
+  std::unique_ptr<PacketFetcher> f = Connect();
+  ASSERT_NE(f, nullptr);
+  Result<FetchResult> r = f->Fetch(Request(2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->envelopes.size(), 5u);
+  EXPECT_TRUE(r->conflicts.empty());
 }
 
 TEST(SeedPacketOfTest, ReadsBothSeedFormatsAndNothingElse) {

@@ -198,6 +198,11 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
     reply.correlation_data = m.correlation_data;
     reply.user_properties = {{"packet-number", std::to_string(n)},
                              {"worker", options_.name}};
+    // A legacy packet this worker saw disputed: the reader must not take
+    // it as certain (docs/legacy.md, "Conflicts").
+    if (HasLegacyConflict(video_id, n)) {
+      reply.user_properties.push_back({"conflict", "1"});
+    }
     WaitForPublishRoom();
     PaceViewerBytes(static_cast<uint64_t>(size));
     (void)viewer_client().Publish(reply, /*wait=*/false);

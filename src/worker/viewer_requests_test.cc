@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <vector>
 
 #include "mqtt/client.h"
@@ -17,6 +18,7 @@
 #include "wire/ack.h"
 #include "wire/envelope.h"
 #include "wire/get_range.h"
+#include "wire/legacy_payload.h"
 #include "wire/topics.h"
 #include "worker/store/store_test_util.h"
 #include "worker/worker.h"
@@ -31,6 +33,7 @@ constexpr int kPackets = 6;
 // What one request got back: packet numbers, then the end marker.
 struct Answer {
   std::vector<int64_t> numbers;
+  std::vector<int64_t> conflicts;  // numbers whose reply carried the mark
   std::map<std::string, std::string> end;  // its user properties
 };
 
@@ -48,6 +51,9 @@ class Inbox {
         for (const auto& [k, v] : m.user_properties) a.end[k] = v;
       } else {
         a.numbers.push_back(std::stoll(m.UserProperty("packet-number")));
+        if (m.UserProperty("conflict") == "1") {
+          a.conflicts.push_back(a.numbers.back());
+        }
       }
     }
     cv_.notify_all();
@@ -104,9 +110,9 @@ class ViewerRequestsTest : public ::testing::Test {
     ASSERT_TRUE(viewer_->Subscribe("reply/v", 1).ok());
     worker_client_ = std::make_unique<mqtt::Client>(
         mqtt::ConnectOptions{.uri = broker_.uri(), .client_id = "worker-1"});
-    worker_ =
-        std::make_unique<Worker>(WorkerOptions{.name = "worker-1"},
-                                 *worker_client_, *store_, trust_, nullptr);
+    worker_ = std::make_unique<Worker>(
+        WorkerOptions{.name = "worker-1", .intake = {.accept_legacy = true}},
+        *worker_client_, *store_, trust_, nullptr);
     ASSERT_TRUE(worker_client_->Connect(10s).ok());
     ASSERT_TRUE(worker_->Start().ok());
     for (int n = 1; n <= kPackets; ++n) {
@@ -125,9 +131,19 @@ class ViewerRequestsTest : public ::testing::Test {
     viewer_.reset();
   }
 
+  // Dispatches `payload` for `video_id` to the worker.
+  void Dispatch(const std::string& video_id, const Bytes& payload,
+                const std::string& dispatch_id) {
+    mqtt::Message m{.topic = wire::topics::Dispatch("worker-1"),
+                    .payload = payload};
+    m.user_properties = {{"video-id", video_id}, {"dispatch-id", dispatch_id}};
+    ASSERT_TRUE(viewer_->Publish(m).ok());
+  }
+
   // Sends a get request with correlation data `key`.
-  void Get(const std::string& key, const wire::GetRange& range) {
-    mqtt::Message m{.topic = wire::topics::Get("cam"),
+  void Get(const std::string& key, const wire::GetRange& range,
+           const std::string& video_id = "cam") {
+    mqtt::Message m{.topic = wire::topics::Get(video_id),
                     .payload = wire::EncodeGetRange(range)};
     m.response_topic = "reply/v";
     m.correlation_data = Bytes(key.begin(), key.end());
@@ -192,6 +208,31 @@ TEST_F(ViewerRequestsTest, ARefusedRequestIsAnsweredBusyAndCounted) {
   EXPECT_EQ(a->end["end"], "0");
   EXPECT_EQ(a->end["busy"], "stopping");
   EXPECT_EQ(worker_->counters().Get("rejected.viewer-busy"), 1u);
+}
+
+TEST_F(ViewerRequestsTest, ARefusedLegacyConflictMarksThePacketForReaders) {
+  std::mt19937_64 rng(7);
+  Dispatch("old", wire::MakeLegacyPayload({"old", 1, 2, Bytes(100, 1)}, rng),
+           "l1");
+  Dispatch("old", wire::MakeLegacyPayload({"old", 2, 2, Bytes(100, 2)}, rng),
+           "l2");
+  ASSERT_TRUE(inbox_.WaitForAcks(kPackets + 2));
+  // A different payload for number 2: refused, the first copy kept.
+  Dispatch("old", wire::MakeLegacyPayload({"old", 2, 2, Bytes(100, 9)}, rng),
+           "l3");
+  ASSERT_TRUE(inbox_.WaitForAcks(kPackets + 3));
+  EXPECT_EQ(worker_->counters().Get("rejected.conflict"), 1u);
+  EXPECT_EQ(worker_->counters().Get("legacy_conflicts_marked"), 1u);
+  Get("a", {}, "old");
+  std::optional<Answer> a = inbox_.WaitForEnd("a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->numbers.size(), 2u);
+  EXPECT_EQ(a->conflicts, (std::vector<int64_t>{2}));
+  // A native video's replies carry no mark.
+  Get("b", {});
+  std::optional<Answer> b = inbox_.WaitForEnd("b");
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b->conflicts.empty());
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ namespace {
 
 // At most this many chain links are remembered; older ones are dropped.
 constexpr size_t kMaxRememberedLinks = 1 << 16;
+// Legacy conflict marks kept per worker (worker.h); about 100 bytes each.
+constexpr size_t kMaxConflictMarks = 1 << 16;
 
 Bytes JsonBytes(const nlohmann::json& j) {
   std::string text = j.dump();
@@ -251,6 +253,9 @@ void Worker::Commit(std::vector<Verified>& batch) {
             "video " + video_id + " packet " + std::to_string(number) +
                 ": a different payload is already stored "
                 "under this number");
+        // A native packet's signature already decided; a legacy one has
+        // nothing to decide by, so readers are told it was disputed.
+        if (!v.accepted.link) NoteLegacyConflict(video_id, number);
         ack("rejected", "conflict");
         break;
     }
@@ -335,6 +340,23 @@ std::optional<Refusal> Worker::CheckChain(const Accepted& a) {
   if (links_.size() >= kMaxRememberedLinks) links_.clear();
   links_[{id, n}] = {*a.link, *a.prev};
   return std::nullopt;
+}
+
+void Worker::NoteLegacyConflict(const std::string& video_id, int64_t number) {
+  std::lock_guard<std::mutex> lock(conflicts_mu_);
+  if (!conflicts_.insert({video_id, number}).second) return;
+  counters_.Add("legacy_conflicts_marked");
+  conflict_order_.push_back({video_id, number});
+  if (conflict_order_.size() > kMaxConflictMarks) {
+    conflicts_.erase(conflict_order_.front());
+    conflict_order_.pop_front();
+    counters_.Add("conflict_marks_forgotten");
+  }
+}
+
+bool Worker::HasLegacyConflict(const std::string& video_id, int64_t number) {
+  std::lock_guard<std::mutex> lock(conflicts_mu_);
+  return conflicts_.contains({video_id, number});
 }
 
 wire::WorkerAck Worker::MakeAck(const std::string& dispatch_id,

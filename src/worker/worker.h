@@ -18,10 +18,12 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <thread>
@@ -148,6 +150,13 @@ class Worker {
                        const StoreStats& store) const;
   // Refuses a packet whose chain link disagrees with a neighbour we hold.
   std::optional<Refusal> CheckChain(const Accepted& a);
+  // Legacy conflicts: a legacy packet whose number a different payload
+  // claimed and this worker refused. fog/get replies carry the mark
+  // (docs/legacy.md, "Conflicts"), so a reader knows the stored copy was
+  // disputed. Kept in memory only, at most kMaxConflictMarks; at the bound
+  // the oldest mark is forgotten (counted as conflict_marks_forgotten).
+  void NoteLegacyConflict(const std::string& video_id, int64_t number);
+  bool HasLegacyConflict(const std::string& video_id, int64_t number);
   wire::WorkerAck MakeAck(const std::string& dispatch_id,
                           const std::string& video_id, int64_t number,
                           const std::string& result,
@@ -176,6 +185,10 @@ class Worker {
   std::mutex links_mu_;
   std::map<std::pair<std::string, int64_t>, std::pair<wire::Link, wire::Link>>
       links_;
+
+  std::mutex conflicts_mu_;
+  std::set<std::pair<std::string, int64_t>> conflicts_;
+  std::deque<std::pair<std::string, int64_t>> conflict_order_;  // oldest first
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;     // something to commit, or stop

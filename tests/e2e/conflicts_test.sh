@@ -4,7 +4,8 @@
 # - a legacy packet altered past offset 1537 (the seed's check cannot see it)
 #   arrives first, the genuine one with the same number after it: the second
 #   is reported as a conflict (ack reason, log line naming video and number,
-#   counter), never dropped silently;
+#   counter), never dropped silently, and fog get reports that packet's
+#   status as `conflict` (exit 1);
 # - a native packet forged then genuine: the forgery is refused with its
 #   packet number, the genuine one stored; genuine then forged: the master
 #   reports the conflict and the signature refuses the forgery;
@@ -69,6 +70,27 @@ expect "legacy: the worker logs it naming video and number" \
   wait_for 10 grep -q "video $vid packet $num: a different payload" "$logs"/worker-*.log
 expect "legacy: counted as a conflict" \
   metric_at_least "$tmp/fog" master 1 fog_master_packets_conflicting_total
+# A reader of the legacy video is told the packet was disputed: the worker
+# that refused the genuine copy marks its reply, fog get reports `conflict`
+# for that number and exits 1.
+"$fog" get "$vid" -o "$tmp/legacy.out" --dir "$tmp/fog" --timeout 10 \
+  >"$tmp/legacy.get" 2>"$tmp/legacy.get.err"
+get_rc=$?
+expect "legacy: fog get exits 1 after the conflict (rc $get_rc)" test $get_rc = 1
+# status_of NUMBER: the status fog get reported for that packet.
+status_of() {
+  python3 - "$tmp/legacy.get" "$1" <<'PY'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+print([s["status"] for s in summary["statuses"] if s["first"] <= n <= s["last"]][0])
+PY
+}
+expect "legacy: fog get reports packet $num as conflict ($(status_of "$num" 2>&1))" \
+  test "$(status_of "$num")" = conflict
+expect "legacy: fog get counts it" grep -q '"conflict":1' "$tmp/legacy.get"
+expect "legacy: fog get's status line says why" \
+  grep -q "conflict (another payload claimed this number and was refused" "$tmp/legacy.get.err"
 
 # --- native: forged first (a byte of video flipped), genuine after it
 head -c 3000 /dev/urandom >"$tmp/d1"

@@ -43,7 +43,8 @@ answers() {
   local dir=$1 n=$2 channel
   channel=$(python3 -c 'import uuid; print(uuid.uuid4())')
   rm -f "$tmp/answer"
-  probe_in "$dir" viewer sub "$channel" --count 2 --timeout 3 --report \
+  # The channel is the viewer's client id: viewers read only their own.
+  probe_in "$dir" viewer --client-id "$channel" sub "$channel" --count 2 --timeout 3 --report \
     --out "$tmp/answer" --publish packet-request \
     "{\"video_id\":\"$vid\",\"packet_number\":$n,\"channel_uuid\":\"$channel\"}" \
     >"$tmp/probe.out"
