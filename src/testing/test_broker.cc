@@ -96,6 +96,7 @@ Status TestBroker::Start(bool persistence) {
 void TestBroker::Stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
+  ::kill(pid_, SIGCONT);  // a paused broker handles the SIGTERM first
   for (int i = 0; i < 100; ++i) {
     if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
       pid_ = -1;
@@ -106,6 +107,10 @@ void TestBroker::Stop() {
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+void TestBroker::Pause() {
+  if (pid_ > 0) ::kill(pid_, SIGSTOP);
 }
 
 Status TestBroker::Restart() {

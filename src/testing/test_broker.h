@@ -24,8 +24,12 @@ class TestBroker {
   // Starts mosquitto (anonymous access, no persistence unless asked) and
   // waits until it accepts connections.
   Status Start(bool persistence = false);
-  // SIGTERM, then SIGKILL if it lingers; safe to call twice.
+  // SIGTERM, then SIGKILL if it lingers; safe to call twice, and after
+  // Pause (the broker then exits without reading what arrived meanwhile).
   void Stop();
+  // SIGSTOP: the broker reads, acknowledges and delivers nothing until it
+  // is stopped, so publishes sent meanwhile stay in flight.
+  void Pause();
   // Stops and starts again on the same port (and persistence file).
   Status Restart();
 
