@@ -292,9 +292,14 @@ struct Case {
 
 struct Endpoint {
   std::string uri;
-  config::Credentials publisher;   // may write the topic
-  config::Credentials subscriber;  // may read the receipts
+  config::Credentials publisher;     // may write the topic
+  config::Credentials subscriber;    // may read the receipts
+  std::string subscriber_client_id;  // empty: the broker assigns one
 };
+
+// The raw path's receiver: a viewer, which may read only reply/<its client
+// id>/# (docs/security.md, "Viewers"); no fog component listens there.
+constexpr char kRawClientId[] = "bench-raw";
 
 Bytes RandomBytes(std::mt19937_64& rng, size_t n) {
   Bytes b(n);
@@ -365,6 +370,7 @@ json Measure(const Endpoint& ep, const std::string& fog_dir,
   // window paces the publisher: a receipt can overtake the publisher's
   // PUBACK, and Paho's own queueing past its limit is not what we measure.
   mqtt::Client sub({.uri = ep.uri,
+                    .client_id = ep.subscriber_client_id,
                     .username = ep.subscriber.username,
                     .password = ep.subscriber.password});
   mqtt::Client pub({.uri = ep.uri,
@@ -456,7 +462,8 @@ struct Paths {
 json RunRaw(const Paths& p, const Case& c, Budget& budget,
             std::mt19937_64& rng) {
   if (budget.exhausted()) return Budget::Skipped();
-  const std::string topic = "reply/bench-raw-" + RandomHex(rng);
+  const std::string topic =
+      std::string("reply/") + kRawClientId + "/" + RandomHex(rng);
   const std::vector<mqtt::Message> messages = RawMessages(topic, c, rng);
   return Measure(
       p.raw, p.fog_dir, topic, messages, "messages", c.bytes, c.window, budget,
@@ -552,11 +559,11 @@ std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
   if (!roles.ok()) return fail(roles.status());
   Result<trust::SecretKey> key = trust::LoadSecretKey(d.publisher_key);
   if (!key.ok()) return fail(key.status());
-  // Raw: the worker role may write reply/#, the viewer role read it, and no
-  // fog component listens there.
+  // Raw: the worker role may write reply/#, the viewer role read its own
+  // reply/<client id>/#, and no fog component listens there.
   const Paths paths{
       .fog_dir = lease.dir(),
-      .raw = {d.mqtt_uri, (*roles)["worker"], (*roles)["viewer"]},
+      .raw = {d.mqtt_uri, (*roles)["worker"], (*roles)["viewer"], kRawClientId},
       .fog = {d.mqtt_uri, (*roles)["publisher"], (*roles)["master"]},
       .key = std::move(*key)};
   const bool incomplete = RunCases(paths, options, out);
