@@ -7,6 +7,7 @@
 //   4  a policy on fog/policy (master)            master::Dispatcher::SetPolicy
 //   5  a stats answer on fog/stats/<w> (balancer)
 //   balancer::WorkerTable::OnStats
+//   6  the seed's packet-request (master, worker) wire::DecodeSeedRequest
 // Each must refuse bad input with a Status, never crash or throw; what the
 // encoders write decodes back to the same value.
 
@@ -14,11 +15,12 @@
 #include <cstdint>
 #include <string_view>
 
-#include "api/video_json.h"
+#include "api/internal/video_json.h"
 #include "balancer/worker_table.h"
 #include "master/dispatcher.h"
 #include "wire/ack.h"
 #include "wire/get_range.h"
+#include "wire/seed_request.h"
 #include "wire/topics.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -26,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fog::ByteView body(data + 1, size - 1);
   std::string_view text(reinterpret_cast<const char*>(body.data()),
                         body.size());
-  switch (data[0] % 6) {
+  switch (data[0] % 7) {
     case 0: {
       auto acks = fog::wire::DecodeAcks(body);
       if (acks.ok()) {
@@ -66,6 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)table.OnStats("worker-1", body, /*current_round=*/5);
       break;
     }
+    case 6:
+      (void)fog::wire::DecodeSeedRequest(body);
+      break;
   }
   return 0;
 }

@@ -120,6 +120,8 @@ def json_seeds():
         (4, "policy", {"weights": {"worker-1": 0.25, "worker-2": 0.75}}),
         (5, "stats", {"seq": 3, "cpu": 12.5, "free_storage": 1 << 30,
                       "cpus": 2}),
+        (6, "seed_request", {"video_id": "cam-1", "packet_number": 1,
+                             "channel_uuid": "stream-1"}),
     ]
     return {f"json_{name}": bytes([selector]) + json.dumps(body).encode()
             for selector, name, body in bodies}

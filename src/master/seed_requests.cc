@@ -8,10 +8,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "master/master.h"
 #include "wire/envelope.h"
+#include "wire/seed_request.h"
 #include "wire/topics.h"
 
 namespace fog::master {
@@ -35,19 +35,14 @@ std::vector<std::string> SeedRequestTargets(
 
 void Master::OnSeedRequest(const mqtt::Message& m) {
   counters_.Add("seed_requests");
-  std::string video_id;
-  int64_t number = 0;
-  try {
-    nlohmann::json j =
-        nlohmann::json::parse(m.payload.begin(), m.payload.end());
-    video_id = j.at("video_id").get<std::string>();
-    number = j.at("packet_number").get<int64_t>();
-    (void)j.at("channel_uuid").get<std::string>();
-  } catch (const nlohmann::json::exception& e) {
+  Result<wire::SeedRequest> request = wire::DecodeSeedRequest(m.payload);
+  if (!request.ok()) {
     reject_log_.Reject(counters_, "bad-request", "",
-                       std::string("packet-request: ") + e.what());
+                       request.status().message());
     return;
   }
+  const std::string& video_id = request->video_id;
+  const int64_t number = request->packet_number;
   if (!wire::ValidateVideoId(video_id).ok()) {
     reject_log_.Reject(counters_, "bad-request", "",
                        "packet-request with an unusable video id");

@@ -11,6 +11,7 @@
 
 #include "wire/envelope.h"
 #include "wire/get_range.h"
+#include "wire/seed_request.h"
 #include "wire/topics.h"
 #include "worker/stored_packet.h"
 #include "worker/worker.h"
@@ -89,19 +90,15 @@ void Worker::PaceViewerBytes(uint64_t bytes) {
 }
 
 void Worker::OnSeedRequest(const mqtt::Message& m) {
-  std::string video_id, channel;
-  int64_t number = 0;
-  try {
-    nlohmann::json j =
-        nlohmann::json::parse(m.payload.begin(), m.payload.end());
-    video_id = j.at("video_id").get<std::string>();
-    number = j.at("packet_number").get<int64_t>();
-    channel = j.at("channel_uuid").get<std::string>();
-  } catch (const nlohmann::json::exception& e) {
+  Result<wire::SeedRequest> request = wire::DecodeSeedRequest(m.payload);
+  if (!request.ok()) {
     reject_log_.Reject(counters_, "bad-request", "",
-                       std::string("packet-request: ") + e.what());
+                       request.status().message());
     return;
   }
+  const std::string& video_id = request->video_id;
+  const int64_t number = request->packet_number;
+  const std::string& channel = request->channel_uuid;
   if (!IsPlainReplyTopic(channel) || !wire::ValidateVideoId(video_id).ok()) {
     reject_log_.Reject(counters_, "bad-request", channel,
                        "packet-request with an unusable video id or channel");
