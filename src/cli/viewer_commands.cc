@@ -103,7 +103,8 @@ int RunLegacyGet(const GetArgs& args, const viewer::FetchResult& fetched) {
     ++counts[v.status];
     if (v.status == "valid") {
       const Bytes& data = it->second.second.data;
-      std::fwrite(data.data(), 1, data.size(), out);
+      // An empty packet's data() may be null, which fwrite must not get.
+      if (!data.empty()) std::fwrite(data.data(), 1, data.size(), out);
       bytes += data.size();
     }
     if (n > 1 && (v.status != run.status || v.reason != run.reason)) {
@@ -178,7 +179,9 @@ int RunGet(const GetArgs& args) {
   std::map<std::string, int64_t> counts = verified.Counts();
   uint64_t bytes = 0;
   for (const auto& [n, e] : verified.valid) {  // only verified bytes
-    std::fwrite(e.packet.data.data(), 1, e.packet.data.size(), out);
+    if (!e.packet.data.empty()) {
+      std::fwrite(e.packet.data.data(), 1, e.packet.data.size(), out);
+    }
     bytes += e.packet.data.size();
   }
   for (const trust::PacketReport& r : reports) {
