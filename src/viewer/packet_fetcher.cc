@@ -78,6 +78,7 @@ class Collector {
     std::lock_guard<std::mutex> lock(mu_);
     from_ = from;
     page_ends_ = 0;
+    page_empty_ends_ = 0;
     page_busy_ = 0;
     page_next_ = 0;
     last_activity_ = std::chrono::steady_clock::now();
@@ -138,7 +139,13 @@ class Collector {
   // REQUIRES: mu_ held.
   void AddEnd(const mqtt::Message& m) {
     ++result_.ends;
-    ++page_ends_;
+    // A worker holding nothing of the video is not one of the holders the
+    // caller expects; its end still starts the quiet period.
+    if (m.UserProperty("holds") == "0") {
+      ++page_empty_ends_;
+    } else {
+      ++page_ends_;
+    }
     if (!m.UserProperty("busy").empty()) {
       ++result_.busy;
       ++page_busy_;
@@ -251,7 +258,7 @@ class Collector {
     if (request_.expected_ends > 0 && page_ends_ >= request_.expected_ends &&
         received_ >= announced_)
       return true;
-    return page_ends_ > 0 &&
+    return page_ends_ + page_empty_ends_ > 0 &&
            std::chrono::steady_clock::now() - last_activity_ > request_.quiet;
   }
 
@@ -267,7 +274,8 @@ class Collector {
   int64_t announced_ = 0;
   int64_t received_ = 0;
   int64_t from_ = 1;
-  int page_ends_ = 0;
+  int page_ends_ = 0;        // from workers holding some of the video
+  int page_empty_ends_ = 0;  // from workers holding none of it
   int page_busy_ = 0;
   int64_t page_next_ = 0;
   std::chrono::steady_clock::time_point last_activity_ =

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "mqtt/client.h"
 #include "testing/test_broker.h"
@@ -56,10 +57,29 @@ class PagingWorker {
   void AnswerInSeedFormat() { legacy_ = true; }
   // Marks packet `n`'s reply as disputed (the property `conflict` = "1").
   void MarkConflict(int64_t n) { conflict_ = n; }
+  ~PagingWorker() {
+    if (late_.joinable()) late_.join();
+  }
+  // Plays a slow holder beside a worker holding none of the video: the end
+  // reply of the latter goes out at once, the packets 300 ms later (from
+  // another thread: the client library's callback thread stays free).
+  void AnswerAfterANonHolder() { after_non_holder_ = true; }
 
  private:
   void Answer(const mqtt::Message& m) {
     ++requests_;
+    if (!after_non_holder_ || late_.joinable()) return AnswerNow(m);
+    mqtt::Message empty{.topic = m.response_topic};
+    empty.correlation_data = m.correlation_data;
+    empty.user_properties = {{"end", "0"}, {"holds", "0"}};
+    (void)client_.Publish(empty, /*wait=*/false);
+    late_ = std::thread([this, m] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      AnswerNow(m);
+    });
+  }
+
+  void AnswerNow(const mqtt::Message& m) {
     Result<wire::GetRange> range = wire::DecodeGetRange(m.payload);
     ASSERT_TRUE(range.ok());
     mqtt::Message end{.topic = m.response_topic};
@@ -96,6 +116,8 @@ class PagingWorker {
   std::atomic<bool> legacy_{false};
   const int lost_;
   std::atomic<int64_t> conflict_{0};
+  std::atomic<bool> after_non_holder_{false};
+  std::thread late_;
   std::atomic<int> requests_{0};
 };
 
@@ -295,6 +317,19 @@ TEST_F(PacketFetcherTest, CountsPacketsAnEndReplyCountedThatNeverCame) {
   EXPECT_EQ(r->envelopes.size(), 10u);
   EXPECT_EQ(r->ends, 1);
   EXPECT_EQ(r->lost, 3);
+}
+
+TEST_F(PacketFetcherTest, AnEndFromAWorkerHoldingNoneDoesNotEndThePage) {
+  // The registry says one worker holds the video; a second worker, holding
+  // none of it, answers first. The page waits for the holder's packets.
+  StartWorkers(1, 10);
+  workers_.back()->AnswerAfterANonHolder();
+  auto fetcher = Connect();
+  Result<FetchResult> r = fetcher->Fetch(Request(1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Numbers(*r).size(), 10u);
+  EXPECT_EQ(r->ends, 2);
+  EXPECT_EQ(r->lost, 0);
 }
 
 }  // namespace

@@ -173,7 +173,8 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
   // packet it holds) and tell the viewer where to go on.
   const int64_t budget = wire::PageBytes(*range);
   int64_t sent = 0, bytes = 0, next = 0;
-  for (int64_t n : store_.PacketNumbers(video_id)) {
+  const std::vector<int64_t> held = store_.PacketNumbers(video_id);
+  for (int64_t n : held) {
     if (n < first || n > last) continue;
     if (!running_) break;  // stopping: the viewer asks again
     const std::optional<PacketInfo> info = store_.Info(video_id, n);
@@ -214,6 +215,9 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
     end.user_properties.push_back({"next", std::to_string(next)});
     counters_.Add("get_pages_cut");
   }
+  // A worker that holds nothing of the video says so: a viewer waiting for
+  // the registry's holders does not take this end for one of theirs.
+  if (held.empty()) end.user_properties.push_back({"holds", "0"});
   (void)viewer_client().Publish(end, /*wait=*/false);
   counters_.Add("get_requests_answered");
   counters_.Add("get_bytes_sent", bytes);

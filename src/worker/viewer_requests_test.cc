@@ -197,6 +197,21 @@ TEST_F(ViewerRequestsTest, ARequestWithoutABudgetGetsTheDefaultPage) {
   EXPECT_FALSE(a->end.contains("busy"));
 }
 
+TEST_F(ViewerRequestsTest, AWorkerHoldingNoneOfTheVideoSaysSo) {
+  Get("none", {}, "other-cam");
+  std::optional<Answer> none = inbox_.WaitForEnd("none");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->numbers.empty());
+  EXPECT_EQ(none->end["end"], "0");
+  EXPECT_EQ(none->end["holds"], "0");
+  // Holding some of the video but nothing in the range is not "none".
+  Get("past", {.first = kPackets + 1});
+  std::optional<Answer> past = inbox_.WaitForEnd("past");
+  ASSERT_TRUE(past);
+  EXPECT_EQ(past->end["end"], "0");
+  EXPECT_FALSE(past->end.contains("holds"));
+}
+
 TEST_F(ViewerRequestsTest, ARefusedRequestIsAnsweredBusyAndCounted) {
   // A stopped worker's viewer queue takes nothing: the request is refused
   // on the MQTT thread with an end marker that says why.
