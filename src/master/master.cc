@@ -144,7 +144,8 @@ void Master::Tick() {
     // A freed buffer makes room for what waits in the journal.
     if (freed) Drain();
     if (std::chrono::steady_clock::now() < next) continue;
-    next += std::chrono::milliseconds(200);
+    next = std::max(next + std::chrono::milliseconds(200),
+                    std::chrono::steady_clock::now());
     Drain();
     CheckInFlight();
     if (tick++ % 5 == 0) {
@@ -291,8 +292,12 @@ void Master::HoldJournaled(const PacketKey& key, const Payload& payload,
 
 void Master::Wait(const PacketKey& key, size_t bytes, const Payload& payload,
                   const Where& where, bool front) {
+  // Without the journal the payload waits in memory: the budget bounds it.
+  const size_t max_bytes =
+      where ? options_.max_pending_bytes
+            : std::min(options_.max_pending_bytes, options_.memory_budget);
   if (!front && (pending_.size() >= options_.max_pending_packets ||
-                 pending_bytes_ + bytes > options_.max_pending_bytes)) {
+                 pending_bytes_ + bytes > max_bytes)) {
     reject_log_.Reject(counters_, "no-worker-queue-full", key.first,
                        "video " + key.first + " packet " +
                            std::to_string(key.second) +
