@@ -226,16 +226,14 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
   }
   NoteSeedPacket(video_id, *number, view);
   const PacketKey key{video_id, *number};
-  uint64_t ticket = 0;
-  {
-    // The MQTT library's buffer itself, shared from here to the dispatch
-    // (copied only when the client does not deliver by reference).
-    Payload payload = memory_.Track(
-        m.shared_payload ? m.shared_payload
-                         : std::make_shared<const std::string>(
-                               m.payload.begin(), m.payload.end()));
-    ticket = Hold(key, payload);
-  }
+  // The MQTT library's buffer itself, shared from here to the dispatch
+  // (copied only when the client does not deliver by reference). It lives
+  // until this handler returns whatever we do, so it counts until then.
+  Payload payload =
+      memory_.Track(m.shared_payload ? m.shared_payload
+                                     : std::make_shared<const std::string>(
+                                           m.payload.begin(), m.payload.end()));
+  const uint64_t ticket = Hold(key, payload);
   FlushOutbox();
   // On disk before this callback returns, that is before the broker counts
   // the packet delivered (Paho sends the PUBACK after the handler). The
