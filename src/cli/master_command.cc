@@ -15,6 +15,9 @@ namespace fog::cli {
 
 namespace {
 
+// QoS 1 stream packets the broker may have in flight to the master.
+constexpr uint16_t kReceiveMaximum = 64;
+
 struct MasterArgs {
   MqttFlags mqtt;
   size_t max_packet_bytes = 16u << 20;
@@ -24,6 +27,7 @@ struct MasterArgs {
   int gone_after_ms = 60000;
   std::string api_url;
   std::string journal_dir;
+  size_t memory_budget = master::MasterOptions{}.memory_budget;
   std::string metrics_listen;
 };
 
@@ -55,6 +59,28 @@ void AddMasterMetrics(metrics::Exporter& exporter, master::Master& node,
             {{{"state", "in_flight"}}, static_cast<double>(node.in_flight())}};
       }));
   exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_memory_bytes",
+      "Payload bytes the master holds in memory, every copy counted",
+      metrics::Kind::kGauge, [&node] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(node.memory().used())}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_memory_budget_bytes",
+      "The most payload bytes the master keeps in memory (--memory-budget)",
+      metrics::Kind::kGauge, [&node] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(node.memory().budget())}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_journal_fsyncs_total",
+      "fdatasync rounds of the journal (each covers every record written "
+      "before it)",
+      metrics::Kind::kCounter, [&node] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(node.journal_stats().fsyncs)}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
       "fog_master_live_workers", "Workers in the dispatch set",
       metrics::Kind::kGauge, [&node] {
         return std::vector<metrics::Sample>{
@@ -73,6 +99,11 @@ int RunMaster(MasterArgs args) {
   opts.clean_start = false;
   opts.session_expiry_seconds = 7 * 24 * 3600;
   opts.will = master::Master::StatusMessage(false);
+  // Payloads by reference, from the library's buffer to the dispatch; and
+  // the broker holds what we have not acknowledged beyond this many
+  // (each is journaled and synced before its acknowledgement).
+  opts.shared_payloads = true;
+  opts.receive_maximum = kReceiveMaximum;
   // No client-side persistence: Paho C hands a QoS 1 packet to our handler
   // before it sends the PUBACK, so the journal holds the packet before the
   // broker forgets it, and journal replay re-sends what workers have not
@@ -85,7 +116,8 @@ int RunMaster(MasterArgs args) {
        .replicas = args.replicas,
        .gone_after = std::chrono::milliseconds(args.gone_after_ms),
        .api_url = args.api_url,
-       .journal_dir = args.journal_dir},
+       .journal_dir = args.journal_dir,
+       .memory_budget = args.memory_budget},
       client);
   metrics::Exporter exporter("master");
   AddMasterMetrics(exporter, node, client);
@@ -141,6 +173,11 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--journal-dir", args->journal_dir,
                   "Keep the packets not yet stored here, so a restarted "
                   "master sends them again (none if empty)");
+  cmd->add_option("--memory-budget", args->memory_budget,
+                  "Payload bytes the master keeps in memory, every copy "
+                  "counted; beyond it packets wait in the journal")
+      ->check(CLI::Range(size_t{1} << 20, size_t{1} << 40))
+      ->capture_default_str();
   AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }

@@ -73,6 +73,11 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
                   "are copied again")
       ->capture_default_str()
       ->check(CLI::Range(1000, 1 << 30));
+  cmd->add_option("--master-memory-budget", o->master_memory_budget,
+                  "Payload bytes the master keeps in memory (its "
+                  "--memory-budget)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1} << 20, size_t{1} << 40));
   cmd->add_flag("--accept-legacy", o->accept_legacy,
                 "Workers store the seed's legacy packets (unauthenticated)");
   cmd->add_flag("!--no-balancer", o->balancer,

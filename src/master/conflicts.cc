@@ -24,7 +24,7 @@ std::string PacketName(const PacketKey& key) {
 }  // namespace
 
 bool Master::TakeConflict(const PacketKey& key, const Payload& payload) {
-  const Fingerprints::Digest digest = Fingerprints::Of(*payload);
+  const Fingerprints::Digest digest = Fingerprints::Of(AsBytes(*payload));
   const std::optional<Fingerprints::Digest> placed = fingerprints_.Get(key);
   const std::vector<std::string> holders = placements_.Holders(key);
   // Held while no worker is live counts as taken too (a scan of at most
@@ -61,7 +61,7 @@ bool Master::TakeConflict(const PacketKey& key, const Payload& payload) {
       "master: conflict: {}: a different payload than the one placed; sent "
       "to {} for its verdict",
       PacketName(key), *judge);
-  Send(key, payload, *judge, /*conflict=*/true);
+  Send(key, payload, std::nullopt, *judge, /*conflict=*/true);
   return true;
 }
 
@@ -86,7 +86,7 @@ void Master::OnConflictStored(const InFlight& copy) {
   counters_.Add("conflicts_replaced");
   // A refusal of the first payload may have removed this worker meanwhile.
   placements_.Add(copy.key, copy.worker);
-  fingerprints_.Set(copy.key, Fingerprints::Of(*copy.payload));
+  fingerprints_.Set(copy.key, copy.digest);
   spdlog::warn(
       "master: conflict: {}: worker {} stored the later payload (it had "
       "refused or never stored the first)",

@@ -29,9 +29,26 @@ Master::Master(MasterOptions options, mqtt::Client& client)
     : options_(options),
       client_(client),
       membership_(options.worker_timeout),
-      session_(RandomSession()) {}
+      session_(RandomSession()),
+      memory_(options.memory_budget) {
+  // Runs wherever a buffer is freed (under the MQTT client's locks, or
+  // ours): it only signals the ticker.
+  memory_.OnFree([this] {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    wake_ = true;
+    wake_cv_.notify_one();
+  });
+}
 
-Master::~Master() { Stop(); }
+Master::~Master() {
+  Stop();
+  memory_.OnFree(nullptr);
+}
+
+JournalStats Master::journal_stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return journal_ ? journal_->stats() : JournalStats{};
+}
 
 mqtt::Message Master::StatusMessage(bool online) {
   nlohmann::json j = {{"role", "master"},
@@ -85,11 +102,16 @@ void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
   for (const JournalReplay::Settled& s : replay.settled) {
     for (const std::string& worker : s.holders) placements_.Add(s.key, worker);
   }
-  // Unsettled packets wait for the workers to show up; the ticker sends them.
-  for (JournalReplay::Packet& p : replay.unsettled) {
-    pending_bytes_ += p.payload.size();
-    pending_.push_back(
-        {p.key, std::make_shared<const Bytes>(std::move(p.payload))});
+  // Unsettled packets wait for the workers to show up, their payloads in
+  // the journal; the ticker sends them.
+  for (const JournalReplay::Packet& p : replay.unsettled) {
+    const size_t bytes = p.where.payload_bytes;
+    pending_bytes_ += bytes;
+    pending_.push_back({p.key, bytes, p.where, {}});
+    if (unsettled_.emplace(p.key, bytes).second) {
+      ++backlog_packets_;
+      backlog_bytes_ += bytes;
+    }
   }
   counters_.Add("journal_replayed", replay.unsettled.size());
   if (replay.dropped_bytes > 0) {
@@ -102,16 +124,31 @@ void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
 
 void Master::Stop() {
   if (!running_.exchange(false)) return;
+  {
+    std::lock_guard<std::mutex> lock(wake_mu_);
+    wake_cv_.notify_all();
+  }
   ticker_.join();
   (void)client_.Publish(StatusMessage(false));
 }
 
 void Master::Tick() {
-  for (int tick = 0; running_; ++tick) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto next = std::chrono::steady_clock::now();
+  for (int tick = 0; running_;) {
+    bool freed = false;
+    {
+      std::unique_lock<std::mutex> lock(wake_mu_);
+      wake_cv_.wait_until(lock, next, [&] { return wake_ || !running_; });
+      freed = std::exchange(wake_, false);
+    }
+    // A freed buffer makes room for what waits in the journal.
+    if (freed) Drain();
+    if (std::chrono::steady_clock::now() < next) continue;
+    next = std::max(next + std::chrono::milliseconds(200),
+                    std::chrono::steady_clock::now());
     Drain();
     CheckInFlight();
-    if (tick % 5 == 0) {
+    if (tick++ % 5 == 0) {
       WriteOffDepartedWorkers();
       TopUp();
       AskForCopies();
@@ -138,14 +175,15 @@ void Master::OnMessage(const mqtt::Message& m) {
   if (auto id = topics::VideoIdOfStream(m.topic)) {
     OnStream(m, *id);
   } else if (m.topic.starts_with("fog/status/worker/")) {
-    const bool online = topics::IsOnlineStatus(m.payload);
+    const bool online = topics::IsOnlineStatus(m.payload_view());
     membership_.OnStatus(std::string(topics::LastLevel(m.topic)), online, now);
     if (online) Drain();
   } else if (m.topic.starts_with("fog/heartbeat/")) {
     membership_.OnHeartbeat(std::string(topics::LastLevel(m.topic)), now);
   } else if (m.topic == topics::kPolicy) {
+    const ByteView body = m.payload_view();
     Status s = dispatcher_.SetPolicy(std::string_view(
-        reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
+        reinterpret_cast<const char*>(body.data()), body.size()));
     if (!s.ok()) reject_log_.Reject(counters_, "bad-policy", "", s.message());
   } else if (m.topic == topics::kAck) {
     OnAck(m);
@@ -159,25 +197,26 @@ void Master::OnMessage(const mqtt::Message& m) {
 }
 
 void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
+  const ByteView view = m.payload_view();
   counters_.Add("packets_received");
-  counters_.Add("bytes_received", m.payload.size());
+  counters_.Add("bytes_received", view.size());
   if (Status s = wire::ValidateVideoId(video_id); !s.ok()) {
     reject_log_.Reject(counters_, "bad-video-id", video_id,
                        "topic " + m.topic + ": " + s.message());
     return;
   }
-  if (m.payload.size() > options_.max_packet_bytes) {
+  if (view.size() > options_.max_packet_bytes) {
     // Named by the number it claims, read without decoding the rest.
-    Result<int64_t> claimed = wire::PeekPacketNumber(m.payload);
+    Result<int64_t> claimed = wire::PeekPacketNumber(view);
     reject_log_.Reject(
         counters_, "oversized", video_id,
         "video " + video_id + " packet " +
             (claimed.ok() ? std::to_string(*claimed) : std::string("?")) +
-            ": " + std::to_string(m.payload.size()) + " bytes");
+            ": " + std::to_string(view.size()) + " bytes");
     return;
   }
   // One parse: a payload of no known format has no packet number either.
-  Result<int64_t> number = wire::PeekPacketNumber(m.payload);
+  Result<int64_t> number = wire::PeekPacketNumber(view);
   if (!number.ok()) {
     reject_log_.Reject(
         counters_, "malformed", video_id,
@@ -185,48 +224,132 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
             ": payload is not a known format: " + number.status().message());
     return;
   }
-  NoteSeedPacket(video_id, *number, m.payload);
-  Hold(PacketKey{video_id, *number}, std::make_shared<const Bytes>(m.payload));
+  NoteSeedPacket(video_id, *number, view);
+  const PacketKey key{video_id, *number};
+  // The MQTT library's buffer itself, shared from here to the dispatch
+  // (copied only when the client does not deliver by reference). It lives
+  // until this handler returns whatever we do, so it counts until then.
+  Payload payload =
+      memory_.Track(m.shared_payload ? m.shared_payload
+                                     : std::make_shared<const std::string>(
+                                           m.payload.begin(), m.payload.end()));
+  const uint64_t ticket = Hold(key, payload);
   FlushOutbox();
-}
-
-void Master::Hold(const PacketKey& key, const Payload& payload) {
-  std::lock_guard<std::mutex> lock(mu_);
-  // Journaled before this callback returns, that is before the broker
-  // counts the packet delivered.
-  if (journal_) {
-    if (Status s = journal_->Received(key, *payload); !s.ok()) {
+  // On disk before this callback returns, that is before the broker counts
+  // the packet delivered (Paho sends the PUBACK after the handler). The
+  // copies already went out meanwhile: a worker may store a packet before
+  // the master's sync completes, which only a crash of the master's machine
+  // in between could tell (the broker then delivers it again, and the
+  // worker answers "duplicate").
+  if (ticket > 0) {
+    if (Status s = journal_->WaitDurable(ticket); !s.ok()) {
       counters_.Add("journal_errors");
       spdlog::error("master: {}", s.ToString());
     }
   }
+  if (taken_) taken_(key);
+}
+
+uint64_t Master::Hold(const PacketKey& key, const Payload& payload) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t ticket = 0;
+  Where where;
+  if (journal_) {
+    Result<Journal::Appended> appended =
+        journal_->Received(key, AsBytes(*payload));
+    if (appended.ok()) {
+      ticket = appended->ticket;
+      where = appended->where;
+    } else {
+      counters_.Add("journal_errors");
+      spdlog::error("master: {}", appended.status().ToString());
+    }
+  }
+  HoldJournaled(key, payload, where);
+  return ticket;
+}
+
+void Master::HoldJournaled(const PacketKey& key, const Payload& payload,
+                           const Where& where) {
   if (TakeConflict(key, payload)) return;
   if (copies_in_flight_.contains(key)) {
     counters_.Add("packets_repeated");  // its copies are on their way
     return;
   }
+  if (unsettled_.emplace(key, payload.size()).second) {
+    ++backlog_packets_;
+    backlog_bytes_ += payload.size();
+  }
   // Keep arrival order: while packets wait, new ones queue behind them.
-  if (pending_.empty() && Place(key, payload) > 0) return;
-  if (pending_.size() >= options_.max_pending_packets ||
-      pending_bytes_ + payload->size() > options_.max_pending_bytes) {
+  if (pending_.empty() && Fits(payload.size(), /*resident=*/true) &&
+      Place(key, payload, where) > 0) {
+    return;
+  }
+  Wait(key, payload.size(), payload, where, /*front=*/false);
+}
+
+void Master::Wait(const PacketKey& key, size_t bytes, const Payload& payload,
+                  const Where& where, bool front) {
+  // Without the journal the payload waits in memory: the budget bounds it.
+  const size_t max_bytes =
+      where ? options_.max_pending_bytes
+            : std::min(options_.max_pending_bytes, options_.memory_budget);
+  if (!front && (pending_.size() >= options_.max_pending_packets ||
+                 pending_bytes_ + bytes > max_bytes)) {
     reject_log_.Reject(counters_, "no-worker-queue-full", key.first,
                        "video " + key.first + " packet " +
                            std::to_string(key.second) +
-                           ": no live worker and the hold queue is full");
+                           ": the hold queue is full");
     return;
   }
-  if (pending_.empty()) spdlog::warn("no live worker: holding packets");
-  pending_bytes_ += payload->size();
-  pending_.push_back({key, payload});
+  if (pending_.empty() && membership_.Live(Membership::Clock::now()).empty()) {
+    spdlog::warn("no live worker: holding packets");
+  }
+  pending_bytes_ += bytes;
+  // In the journal, the payload waits there only: it leaves memory now.
+  Pending p{key, bytes, where, where ? Payload() : payload};
+  if (front) {
+    pending_.push_front(std::move(p));
+  } else {
+    pending_.push_back(std::move(p));
+  }
   counters_.Add("packets_held");
+}
+
+bool Master::Fits(size_t bytes, bool resident) const {
+  const size_t used = memory_.used();
+  if (used <= (resident ? bytes : 0)) return true;  // one packet always goes
+  const size_t need = (resident ? 0 : bytes) + replicas() * bytes +
+                      std::min(options_.max_packet_bytes, memory_.budget());
+  return used + need <= memory_.budget();
+}
+
+Master::Payload Master::Load(const Where& where, const Payload& strong,
+                             const PayloadMemory::Weak& cached) {
+  if (strong) return strong;
+  if (Payload p = PayloadMemory::Lock(cached)) return p;
+  if (!where || !journal_) return {};
+  Result<std::shared_ptr<const std::string>> back = journal_->Read(*where);
+  if (!back.ok()) {
+    counters_.Add("journal_errors");
+    spdlog::error("master: {}", back.status().ToString());
+    return {};
+  }
+  counters_.Add("journal_readback");
+  return memory_.Track(std::move(*back));
 }
 
 void Master::Drain() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     while (!pending_.empty() &&
-           Place(pending_.front().key, pending_.front().payload) > 0) {
-      pending_bytes_ -= pending_.front().payload->size();
+           !membership_.Live(Membership::Clock::now()).empty()) {
+      Pending& front = pending_.front();
+      if (!Fits(front.bytes, static_cast<bool>(front.payload))) break;
+      Payload payload = Load(front.where, front.payload, {});
+      if (payload && Place(front.key, payload, front.where) == 0) break;
+      // Placed, or unreadable (counted and logged by Load).
+      pending_bytes_ -= front.bytes;
       pending_.pop_front();
     }
   }
@@ -242,7 +365,7 @@ size_t Master::CopiesWanted(size_t live) const {
 }
 
 size_t Master::Place(const PacketKey& key, const Payload& payload,
-                     const std::string& avoid) {
+                     const Where& where, const std::string& avoid) {
   const std::vector<std::string> live =
       membership_.Live(Membership::Clock::now());
   const std::vector<std::string> holders = placements_.Holders(key);
@@ -262,7 +385,7 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
   while (have < want && !candidates.empty()) {
     std::optional<std::string> worker = dispatcher_.Choose(candidates);
     std::erase(candidates, *worker);
-    Send(key, payload, *worker);
+    Send(key, payload, where, *worker);
     ++have;
   }
   if (have > 0 && have < replicas()) {
@@ -279,18 +402,31 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
 }
 
 void Master::Send(const PacketKey& key, const Payload& payload,
-                  const std::string& worker, bool conflict) {
+                  const Where& where, const std::string& worker,
+                  bool conflict) {
   const std::string dispatch_id =
       session_ + "-" + std::to_string(next_dispatch_id_++);
-  mqtt::Message out{
-      .topic = topics::Dispatch(worker), .payload = *payload, .qos = 1};
+  // By reference: the MQTT client publishes the shared buffer itself, and
+  // its library's copy counts against the budget until the buffer is freed.
+  mqtt::Message out{.topic = topics::Dispatch(worker), .qos = 1};
+  out.shared_payload = payload.buffer();
+  payload.Charge(payload.size());
   out.user_properties = {{"video-id", key.first}, {"dispatch-id", dispatch_id}};
   outbox_.push_back(std::move(out));
+  // A conflicting payload is never sent again (AbandonConflict); any other
+  // is read back from the journal when it is there.
+  const bool keep = !conflict && !where;
   in_flight_[dispatch_id] = {.key = key,
-                             .payload = payload,
+                             .bytes = payload.size(),
+                             .where = conflict ? Where() : where,
+                             .payload = keep ? payload : Payload(),
+                             .cached = PayloadMemory::WeakOf(payload),
                              .worker = worker,
                              .sent = std::chrono::steady_clock::now(),
-                             .conflict = conflict};
+                             .conflict = conflict,
+                             .digest = conflict
+                                           ? Fingerprints::Of(AsBytes(*payload))
+                                           : Fingerprints::Digest{}};
   ++copies_in_flight_[key];
   placements_.Add(key, worker);
   counters_.Add("packets_dispatched");
@@ -323,6 +459,11 @@ void Master::Finish(const InFlight& copy) {
 }
 
 void Master::Settle(const PacketKey& key) {
+  if (auto it = unsettled_.find(key); it != unsettled_.end()) {
+    --backlog_packets_;
+    backlog_bytes_ -= it->second;
+    unsettled_.erase(it);
+  }
   if (!journal_) return;
   if (Status s = journal_->Settled(key, placements_.Holders(key)); !s.ok()) {
     counters_.Add("journal_errors");
@@ -341,10 +482,17 @@ void Master::Redispatch(InFlight copy, const char* why) {
   if (it != copies_in_flight_.end() && --it->second == 0) {
     copies_in_flight_.erase(it);
   }
-  if (Place(copy.key, copy.payload, copy.worker) > 0) return;
-  // No worker live: wait at the head of the hold queue (it was first).
-  pending_bytes_ += copy.payload->size();
-  pending_.push_front({std::move(copy.key), std::move(copy.payload)});
+  const bool resident = copy.payload || !copy.cached.expired();
+  Payload payload;
+  if (Fits(copy.bytes, resident)) {
+    payload = Load(copy.where, copy.payload, copy.cached);
+    if (!payload) return;  // unreadable: counted and logged
+    if (Place(copy.key, payload, copy.where, copy.worker) > 0) return;
+  }
+  // No worker live, or no room: wait at the head of the hold queue (it was
+  // first), in the journal when it is there.
+  Wait(copy.key, copy.bytes, payload ? payload : copy.payload, copy.where,
+       /*front=*/true);
 }
 
 void Master::CheckInFlight() {
@@ -374,7 +522,8 @@ void Master::CheckInFlight() {
 }
 
 void Master::OnAck(const mqtt::Message& m) {
-  Result<std::vector<wire::WorkerAck>> acks = wire::DecodeAcks(m.payload);
+  Result<std::vector<wire::WorkerAck>> acks =
+      wire::DecodeAcks(m.payload_view());
   if (!acks.ok()) {
     reject_log_.Reject(counters_, "bad-ack", "", acks.status().message());
     return;

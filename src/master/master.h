@@ -11,10 +11,16 @@
 // QoS 1 redelivery, a publisher repeating itself) goes only where copies are
 // missing, so repeats do not spread copies over the fog.
 //
-// With a journal directory, every packet is written to the journal before
-// the broker counts it delivered, and marked settled once all its copies are
-// acknowledged; a restarted master dispatches the unsettled ones again
-// (docs/durability.md).
+// With a journal directory, every packet is written to the journal and
+// synced to disk before the broker counts it delivered, and marked settled
+// once all its copies are acknowledged; a restarted master dispatches the
+// unsettled ones again (docs/durability.md).
+//
+// Memory: the payloads the master holds (its own buffers, shared from
+// arrival to dispatch, and the MQTT library's copies of its publishes) stay
+// within `memory_budget` (PayloadMemory). A packet that does not fit waits
+// in the journal only, in arrival order, and is read back from it when
+// there is room; a copy to send again is read back too.
 //
 // The master checks only what routing needs (topic, video id, size, payload
 // format); workers verify signatures before storing. A second, different
@@ -29,11 +35,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -44,6 +52,7 @@
 #include "master/fingerprints.h"
 #include "master/journal.h"
 #include "master/membership.h"
+#include "master/payload_memory.h"
 #include "master/placements.h"
 #include "mqtt/client.h"
 
@@ -56,8 +65,10 @@ namespace fog::master {
 struct MasterOptions {
   size_t max_packet_bytes = 16u << 20;
   std::chrono::milliseconds worker_timeout{3000};
-  size_t max_pending_packets = 4096;  // held while no worker is live
-  size_t max_pending_bytes = 1u << 30;
+  // Packets waiting to be placed (no live worker, or no memory room): their
+  // payloads wait in the journal (in memory without one).
+  size_t max_pending_packets = 1u << 16;
+  size_t max_pending_bytes = size_t{16} << 30;
   // A dispatched packet not acknowledged within this is sent again.
   std::chrono::milliseconds ack_timeout{10000};
   // Copies of each packet, on distinct workers.
@@ -71,6 +82,8 @@ struct MasterOptions {
   // Where the journal lives; empty = no journal (a master killed before
   // its workers acknowledge may lose the packets it was dispatching).
   std::string journal_dir;
+  // Payload bytes held in memory, every copy counted (PayloadMemory).
+  size_t memory_budget = size_t{256} << 20;
 };
 
 // Where the master forwards one seed packet-request: the first of `holders`
@@ -105,6 +118,20 @@ class Master {
   std::map<std::string, double> policy() const { return dispatcher_.weights(); }
   std::vector<std::string> live_workers() const;
   size_t pending() const;
+  // Packets taken from the broker and not yet settled (every copy stored
+  // or refused), and their payload bytes: what the fog still owes. Lock-
+  // free; any thread.
+  struct Backlog {
+    size_t packets = 0;
+    size_t bytes = 0;
+  };
+  Backlog backlog() const {
+    return {backlog_packets_.load(), backlog_bytes_.load()};
+  }
+  // Payload bytes in memory now, at most ever, and the budget.
+  const PayloadMemory& memory() const { return memory_; }
+  // The journal's counts (zero without a journal).
+  JournalStats journal_stats() const;
   // Copies dispatched and not yet acknowledged.
   size_t in_flight() const;
   // Metrics hook: called on the MQTT callback thread with the seconds from a
@@ -113,22 +140,36 @@ class Master {
   void ObserveAckLatency(std::function<void(double)> observe) {
     ack_latency_ = std::move(observe);
   }
+  // Called on the MQTT callback thread as a stream packet's handler
+  // returns, that is just before the broker gets its PUBACK. Call before
+  // Start().
+  void ObserveTaken(std::function<void(const PacketKey&)> observe) {
+    taken_ = std::move(observe);
+  }
 
  private:
-  using Payload = std::shared_ptr<const Bytes>;
+  using Payload = PayloadMemory::Tracked;
+  using Where = std::optional<JournalLocation>;
   struct Pending {
     PacketKey key;
-    Payload payload;
+    size_t bytes = 0;
+    Where where;      // in the journal
+    Payload payload;  // null while it waits in the journal only
   };
-  // One copy of a packet on its way to a worker.
+  // One copy of a packet on its way to a worker. Its payload is not kept
+  // (the journal has it) unless the journal does not.
   struct InFlight {
     PacketKey key;
-    Payload payload;
+    size_t bytes = 0;
+    Where where;
+    Payload payload;             // only for a payload not in the journal
+    PayloadMemory::Weak cached;  // the buffer, while it is in memory anyway
     std::string worker;
     std::chrono::steady_clock::time_point sent;
     // A different payload than the one placed, sent to a holder for its
-    // verdict (conflicts.cc).
+    // verdict (conflicts.cc), and its fingerprint.
     bool conflict = false;
+    Fingerprints::Digest digest{};
   };
 
   // Takes over an opened journal and what it replayed.
@@ -144,8 +185,24 @@ class Master {
                       ByteView payload);
   void OnSeedEndOfStream(const mqtt::Message& m);
   // Takes a stream packet: journals it and places it, or holds it while
-  // no worker is live.
-  void Hold(const PacketKey& key, const Payload& payload);
+  // no worker is live. Returns the journal ticket to wait on (0: none).
+  uint64_t Hold(const PacketKey& key, const Payload& payload);
+  // The part of Hold() after the journal. REQUIRES: mu_.
+  void HoldJournaled(const PacketKey& key, const Payload& payload,
+                     const Where& where);
+  // True when a payload of `bytes` (in memory already if `resident`) can be
+  // dispatched within the budget: R copies for the MQTT library, room for
+  // the next arrival; or when the master holds nothing else (one packet
+  // always goes). REQUIRES: mu_.
+  bool Fits(size_t bytes, bool resident) const;
+  // The payload from memory, or read back from the journal (null, counted
+  // and logged, if it cannot be). REQUIRES: mu_.
+  Payload Load(const Where& where, const Payload& strong,
+               const PayloadMemory::Weak& cached);
+  // Queues a packet to place later, the payload in the journal only when
+  // it is there. REQUIRES: mu_.
+  void Wait(const PacketKey& key, size_t bytes, const Payload& payload,
+            const Where& where, bool front);
   // Applies a worker's answer for one copy.
   void ApplyAck(const wire::WorkerAck& ack);
   // Conflicts (conflicts.cc). When `payload` differs from the payload
@@ -173,10 +230,10 @@ class Master {
   // min(replicas, live) holders, preferring any worker but `avoid`; settles
   // it when no copy is left in flight. Returns the number of live holders
   // (0: no worker is live). REQUIRES: mu_.
-  size_t Place(const PacketKey& key, const Payload& payload,
+  size_t Place(const PacketKey& key, const Payload& payload, const Where& where,
                const std::string& avoid = "");
   // Tracks one copy for `worker` and queues it in the outbox. REQUIRES: mu_.
-  void Send(const PacketKey& key, const Payload& payload,
+  void Send(const PacketKey& key, const Payload& payload, const Where& where,
             const std::string& worker, bool conflict = false);
   // Publishes what Send queued. Called without mu_: Paho's receive thread
   // holds its own lock while it runs our handler, which takes mu_, so
@@ -220,8 +277,18 @@ class Master {
   // stale ack for one of its own.
   const std::string session_;
 
+  PayloadMemory memory_;
+  // Woken when a payload buffer is freed: room to dispatch what waits.
+  std::mutex wake_mu_;
+  std::condition_variable wake_cv_;
+  bool wake_ = false;
+  std::atomic<size_t> backlog_packets_{0};
+  std::atomic<size_t> backlog_bytes_{0};
+
   // Guards everything below.
   mutable std::mutex mu_;
+  // Taken and not yet settled, with their bytes (backlog()).
+  std::map<PacketKey, size_t> unsettled_;
   uint64_t next_dispatch_id_ = 1;
   std::deque<Pending> pending_;
   size_t pending_bytes_ = 0;
@@ -256,7 +323,8 @@ class Master {
 
   std::atomic<bool> running_{false};
   std::thread ticker_;
-  std::function<void(double)> ack_latency_;  // set before Start()
+  std::function<void(double)> ack_latency_;      // set before Start()
+  std::function<void(const PacketKey&)> taken_;  // set before Start()
 };
 
 }  // namespace fog::master

@@ -202,7 +202,7 @@ void Master::OnCopy(const mqtt::Message& m) {
   if (!m.UserProperty("end").empty()) return;
   const std::string video_id(m.correlation_data.begin(),
                              m.correlation_data.end());
-  Result<int64_t> number = wire::PeekPacketNumber(m.payload);
+  Result<int64_t> number = wire::PeekPacketNumber(m.payload_view());
   if (!number.ok()) {
     reject_log_.Reject(
         counters_, "bad-copy", video_id,
@@ -214,7 +214,13 @@ void Master::OnCopy(const mqtt::Message& m) {
     std::lock_guard<std::mutex> lock(mu_);
     // The first holder's answer is enough; the workers verify it again.
     if (refetch_.erase(key) == 0) return;
-    Place(key, std::make_shared<const Bytes>(m.payload));
+    // Not in the journal: the copies in flight keep it in memory.
+    Place(key,
+          memory_.Track(m.shared_payload
+                            ? m.shared_payload
+                            : std::make_shared<const std::string>(
+                                  m.payload.begin(), m.payload.end())),
+          std::nullopt);
     counters_.Add("packets_rereplicated");
   }
   FlushOutbox();

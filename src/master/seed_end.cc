@@ -69,8 +69,9 @@ void Master::NoteSeedPacket(const std::string& video_id, int64_t number,
 
 void Master::OnSeedEndOfStream(const mqtt::Message& m) {
   counters_.Add("seed_end_of_stream");
-  std::string_view text = Trim(std::string_view(
-      reinterpret_cast<const char*>(m.payload.data()), m.payload.size()));
+  std::string_view text = Trim(
+      std::string_view(reinterpret_cast<const char*>(m.payload_view().data()),
+                       m.payload_view().size()));
   if (!text.starts_with(kEndMarker)) {
     reject_log_.Reject(counters_, "bad-end-of-stream", "",
                        "go-streaming: the message is not EOSTREAMING");

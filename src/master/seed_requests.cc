@@ -35,7 +35,7 @@ std::vector<std::string> SeedRequestTargets(
 
 void Master::OnSeedRequest(const mqtt::Message& m) {
   counters_.Add("seed_requests");
-  Result<wire::SeedRequest> request = wire::DecodeSeedRequest(m.payload);
+  Result<wire::SeedRequest> request = wire::DecodeSeedRequest(m.payload_view());
   if (!request.ok()) {
     reject_log_.Reject(counters_, "bad-request", "",
                        request.status().message());
@@ -66,9 +66,10 @@ void Master::OnSeedRequest(const mqtt::Message& m) {
   for (const std::string& worker : targets) {
     // QoS 0: a request queued for a worker that is away would be answered
     // late, after the viewer asked again elsewhere.
-    Status s = client_.Publish(
-        {.topic = topics::SeedRequest(worker), .payload = m.payload, .qos = 0},
-        /*wait=*/false);
+    mqtt::Message forward{
+        .topic = topics::SeedRequest(worker), .payload = m.payload, .qos = 0};
+    forward.shared_payload = m.shared_payload;
+    Status s = client_.Publish(forward, /*wait=*/false);
     if (!s.ok()) {
       counters_.Add("seed_request_errors");
       spdlog::error("packet-request: {}", s.ToString());

@@ -34,8 +34,14 @@ constexpr int kMaxBufferedMessages = 10000;
 constexpr int kMaxSendAttempts = 5;
 
 paho::message_ptr ToPaho(const Message& m) {
-  auto msg = paho::make_message(m.topic, m.payload.data(), m.payload.size(),
-                                m.qos, m.retained);
+  // A shared payload goes to Paho by reference (Paho C still copies it once
+  // per publish, until the broker's PUBACK).
+  auto msg =
+      m.shared_payload
+          ? paho::make_message(m.topic, paho::binary_ref(m.shared_payload),
+                               m.qos, m.retained)
+          : paho::make_message(m.topic, m.payload.data(), m.payload.size(),
+                               m.qos, m.retained);
   paho::properties props;
   if (!m.response_topic.empty()) {
     props.add({paho::property::RESPONSE_TOPIC, m.response_topic});
@@ -52,11 +58,15 @@ paho::message_ptr ToPaho(const Message& m) {
   return msg;
 }
 
-Message FromPaho(const paho::const_message_ptr& msg) {
+Message FromPaho(const paho::const_message_ptr& msg, bool shared) {
   Message m;
   m.topic = msg->get_topic();
-  const auto& payload = msg->get_payload();
-  m.payload.assign(payload.begin(), payload.end());
+  if (shared) {
+    m.shared_payload = msg->get_payload_ref().ptr();
+  } else {
+    const auto& payload = msg->get_payload();
+    m.payload.assign(payload.begin(), payload.end());
+  }
   m.qos = msg->get_qos();
   m.retained = msg->is_retained();
   const paho::properties& props = msg->get_properties();
@@ -117,12 +127,16 @@ class Client::Impl {
       o.set_user_name(options_.username);
       o.set_password(options_.password);
     }
+    paho::properties props;
     if (options_.session_expiry_seconds > 0) {
-      paho::properties props;
       props.add({paho::property::SESSION_EXPIRY_INTERVAL,
                  static_cast<int>(options_.session_expiry_seconds)});
-      o.set_properties(props);
     }
+    if (options_.receive_maximum > 0) {
+      props.add({paho::property::RECEIVE_MAXIMUM,
+                 static_cast<int>(options_.receive_maximum)});
+    }
+    if (!props.empty()) o.set_properties(props);
     if (options_.will) o.set_will_message(ToPaho(*options_.will));
     return o;
   }
@@ -131,7 +145,7 @@ class Client::Impl {
     handler_ = std::move(handler);
     on_reconnect_ = std::move(on_reconnect);
     client_->set_message_callback([this](paho::const_message_ptr msg) {
-      if (handler_) handler_(FromPaho(msg));
+      if (handler_) handler_(FromPaho(msg, options_.shared_payloads));
     });
     client_->set_connected_handler([this](const std::string&) {
       // Re-subscribe after every (re)connection: with a clean start the
@@ -223,7 +237,7 @@ class Client::Impl {
                                    " publishes already waiting");
       }
       waiting_.push_back(
-          {ToPaho(m), m.topic.size() + m.payload.size(), done, wait});
+          {ToPaho(m), m.topic.size() + m.payload_view().size(), done, wait});
       Drain(lock);
     }
     if (wait) return result.get();

@@ -38,6 +38,12 @@ namespace fog::mqtt {
 struct Message {
   std::string topic;
   Bytes payload;
+  // The payload by reference, immutable: when set, Publish() sends it
+  // instead of `payload` without copying it (the client keeps a reference
+  // until the broker acknowledged the publish), and a client with
+  // ConnectOptions::shared_payloads delivers payloads here, `payload` left
+  // empty.
+  std::shared_ptr<const std::string> shared_payload;
   int qos = 1;
   bool retained = false;
   // MQTT v5 request/response and metadata.
@@ -47,6 +53,10 @@ struct Message {
 
   // The value of the first user property named `key`, or "".
   std::string UserProperty(std::string_view key) const;
+  // The payload, wherever it is (shared_payload when set).
+  ByteView payload_view() const {
+    return shared_payload ? AsBytes(*shared_payload) : ByteView(payload);
+  }
 };
 
 struct ConnectOptions {
@@ -67,6 +77,13 @@ struct ConnectOptions {
   // the write only on its next poll, up to a second later.
   size_t max_inflight_bytes = size_t{1} << 20;
   std::chrono::seconds keep_alive{10};
+  // MQTT v5 receive maximum: QoS 1/2 messages the broker may send before we
+  // acknowledge them (it holds the rest for us); 0: not sent (the broker's
+  // default, 65535).
+  uint16_t receive_maximum = 0;
+  // Deliver payloads by reference (Message::shared_payload): the library's
+  // buffer itself, no copy.
+  bool shared_payloads = false;
 };
 
 class Client {

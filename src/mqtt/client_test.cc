@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -273,6 +275,47 @@ TEST_F(ClientTest, Qos0PublishesSettleAndFreeTheBudget) {
   }
   EXPECT_TRUE(pub.Flush(10s).ok());
   EXPECT_TRUE(pub.Publish({.topic = "hb/x", .payload = {2}, .qos = 1}).ok());
+}
+
+TEST_F(ClientTest, SharedPayloadsByReferenceUnderAReceiveMaximum) {
+  // The subscriber lets the broker send one unacknowledged message at a
+  // time and takes payloads by reference; the publisher sends one buffer
+  // by reference five times.
+  Inbox inbox;
+  Client sub({.uri = broker_.uri(),
+              .client_id = "sub",
+              .receive_maximum = 1,
+              .shared_payloads = true});
+  sub.OnMessage([&](const Message& m) {
+    std::this_thread::sleep_for(20ms);  // the broker holds the rest
+    inbox.Push(m);
+  });
+  ASSERT_TRUE(sub.Connect(5s).ok());
+  ASSERT_TRUE(sub.Subscribe("t/#", 1).ok());
+  Client pub({.uri = broker_.uri(), .client_id = "pub"});
+  ASSERT_TRUE(pub.Connect(5s).ok());
+  auto buffer = std::make_shared<const std::string>(300000, 'x');
+  for (int i = 0; i < 5; ++i) {
+    Message m{.topic = "t/" + std::to_string(i), .qos = 1};
+    m.shared_payload = buffer;
+    ASSERT_TRUE(pub.Publish(m, /*wait=*/false).ok());
+  }
+  ASSERT_TRUE(pub.Flush(10s).ok());
+  // Acknowledged publishes let go of the buffer (Paho drops its token
+  // right after the callback that settled the publish).
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (buffer.use_count() > 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(buffer.use_count(), 1);
+  std::vector<Message> got = inbox.WaitFor(5, 10s);
+  ASSERT_EQ(got.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(got[i].topic, "t/" + std::to_string(i));
+    EXPECT_TRUE(got[i].payload.empty());
+    ASSERT_NE(got[i].shared_payload, nullptr);
+    EXPECT_EQ(*got[i].shared_payload, *buffer);
+    EXPECT_EQ(got[i].payload_view().size(), buffer->size());
+  }
 }
 
 TEST(ClientNoBrokerTest, ConnectFailsClearly) {

@@ -190,6 +190,7 @@ Status FogUp::StartChildren() {
          {"gone-after-ms", std::to_string(options_.worker_gone_after_ms)},
          {"api", descriptor_.http_url},
          {"journal-dir", dir_ + "/master/journal"},
+         {"memory-budget", std::to_string(options_.master_memory_budget)},
          {"metrics-listen", metrics_listen_["master"]}});
   }
   const config::Credentials& worker = credentials_["worker"];

@@ -33,6 +33,8 @@ struct UpOptions {
   bool accept_legacy = false;
   int replicas = 2;  // copies of each packet (fewer while fewer workers run)
   int worker_gone_after_ms = 60000;  // then its packets are copied again
+  // The master's payload memory (fog master --memory-budget).
+  size_t master_memory_budget = size_t{256} << 20;
   // The load balancer: started unless `balancer` is false (the master then
   // dispatches round-robin).
   bool balancer = true;
