@@ -1,5 +1,5 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
-import Hls from 'hls.js';
+import Hls from 'hls.js/light';
 import { getKeys, type KeyInfo } from '../lib/api';
 import { httpPacketSource, PacketPipeline, type Cell } from './pipeline';
 import { loadVerifier, type TrustedKey } from './verifierTypes';
