@@ -53,7 +53,7 @@ args=()
 for s in "${sources[@]}"; do args+=("$src/$s"); done
 
 emcc -std=c++20 -O3 -DFOG_PORTABLE -DMSGPACK_NO_BOOST -DNDEBUG \
-  -I"$src" -I"$work/include" -fwasm-exceptions \
+  -I"$src" -I"$work/include" -fwasm-exceptions -msimd128 \
   "${args[@]}" \
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createFogVerify \
   -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 \
