@@ -86,6 +86,7 @@ export class PacketPipeline {
   private cacheBytes = 0;
   private readonly waiters = new Map<number, Waiter[]>();
   private failed = false;
+  private closed = false;
   private started = false;
   private livePolling = false;
   private readonly opts: Required<Omit<PipelineOptions, 'onChange' | 'onFailure' | 'totalPackets'>> &
@@ -129,7 +130,9 @@ export class PacketPipeline {
   }
 
   stop(): void {
+    if (this.ctl.signal.aborted) return;
     this.ctl.abort();
+    this.stream.dispose?.();
     for (const [, ws] of this.waiters) for (const w of ws) w.reject(new Error('stopped'));
     this.waiters.clear();
   }
@@ -291,7 +294,7 @@ export class PacketPipeline {
     const next: Cell = {
       ...cell,
       status: v.status,
-      reason: v.reason,
+      reason: v.reason && v.detail ? `${v.reason}: ${v.detail}` : (v.reason ?? v.detail),
       digestHex: v.digestHex || cell.digestHex,
       linkHex: v.linkHex || cell.linkHex,
       prevLinkHex: v.prevLinkHex ?? cell.prevLinkHex,
@@ -306,6 +309,9 @@ export class PacketPipeline {
 
   /** The stream ended: a packet no signature covered is unsigned, never played. */
   private closeStream(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const v of this.stream.finish?.() ?? []) this.apply(v);
     for (const cell of this.cells) {
       if (cell.status === 'pending' && cell.n < this.nextPush) {
         this.settle({ ...cell, status: 'unsigned', reason: 'the stream ended without a signature covering it' });
@@ -338,6 +344,14 @@ export class PacketPipeline {
   /** Verifies 1..n again with a fresh stream, keeping only packet n's media. */
   private async reverify(n: number): Promise<Uint8Array> {
     const stream = this.opts.newStream();
+    try {
+      return await this.verifyAgain(stream, n);
+    } finally {
+      stream.dispose?.();
+    }
+  }
+
+  private async verifyAgain(stream: StreamVerifier, n: number): Promise<Uint8Array> {
     let found: Uint8Array | undefined;
     for (let i = 1; i <= this.total || i <= n; i++) {
       const r = await this.opts.source.fetchPacket(i, this.ctl.signal);

@@ -1,6 +1,6 @@
-// The verifier's API as the UI uses it (the contract of src/verify/verifier.ts).
-// Declared here too so the player compiles and its tests run against a fake
-// without the WebAssembly build; the real module's types are the same shape.
+// The part of the verifier's API (src/verify/verifier.ts) the player uses.
+// The player's tests run against a small fake of this interface; the real
+// verifier is tested on the shared vectors beside its module.
 
 export type PacketStatus = 'verified' | 'invalid' | 'unsigned' | 'pending';
 
@@ -8,6 +8,8 @@ export interface PacketVerdict {
   index: number;
   status: PacketStatus;
   reason?: string;
+  /** A longer explanation of the reason. */
+  detail?: string;
   videoId: string;
   totalPackets: number;
   keyIdHex?: string;
@@ -19,6 +21,10 @@ export interface PacketVerdict {
 
 export interface StreamVerifier {
   push(packetNumber: number, envelope: Uint8Array): PacketVerdict[];
+  /** The stream ended: every packet still pending becomes 'unsigned'. */
+  finish?(): PacketVerdict[];
+  /** Frees the stream's module memory. */
+  dispose?(): void;
 }
 
 export interface TrustedKey {
@@ -30,15 +36,8 @@ export interface Verifier {
   newStream(videoId: string, trustedKeys: TrustedKey[]): StreamVerifier;
 }
 
-type VerifierModule = { loadVerifier: () => Promise<Verifier> };
-
-// Resolved at build time: an empty map when the module is not there yet, so
-// the UI builds and says so instead of failing to compile.
-const modules = import.meta.glob<VerifierModule>('../verify/verifier.ts');
-
+/** Loads the WebAssembly verifier (src/verify/) once, in its own chunk. */
 export async function loadVerifier(): Promise<Verifier> {
-  const importer = modules['../verify/verifier.ts'];
-  if (!importer) throw new Error('this build has no packet verifier (src/verify/verifier.ts)');
-  const mod = await importer();
+  const mod = await import('../verify/verifier');
   return mod.loadVerifier();
 }
