@@ -243,7 +243,7 @@ export default function DashboardPage() {
           ))}
         </ul>
       </section>
-      <section className="charts" aria-label="Charts">
+      <section className="charts" aria-label="Charts" data-points={points.length}>
         <Chart title="Worker CPU" unit="%" x={x} series={names.map((n) => ({ label: n, values: points.map((p) => p.cpu[n] ?? null) }))} />
         <Chart title="Balancer weights" x={x} series={wnames.map((n) => ({ label: n, values: points.map((p) => p.weight[n] ?? null) }))} />
         <Chart
