@@ -3,9 +3,9 @@ import { Link } from 'react-router';
 import { publisherKeyId, videoPath, type Video } from '../lib/api';
 import { dateTime, mmss, shortHex } from '../lib/format';
 
-/** Copies per packet: the registry's packet count is summed over holders. */
+/** Copies per packet held, from the registry's distinct packets and stored copies. */
 export function copiesOf(v: Video): string {
-  if (v.total_packets > 0) return (v.packets / v.total_packets).toFixed(1);
+  if (typeof v.copies === 'number' && v.packets > 0) return (v.copies / v.packets).toFixed(1);
   return '–';
 }
 
@@ -51,7 +51,7 @@ export function VideoCard({ video }: { video: Video }) {
         <dd data-field="duration">{mmss(video.duration)}</dd>
         <dt>Packets</dt>
         <dd data-field="packets">
-          {video.total_packets > 0 ? `${video.total_packets}` : '?'} ({video.packets} stored)
+          {video.packets} of {video.total_packets > 0 ? video.total_packets : '?'}
         </dd>
         <dt>Copies</dt>
         <dd data-field="copies">

@@ -15,7 +15,8 @@ function video(over: Partial<Video> = {}): Video {
     ID: 1,
     CreatedAt: '2026-01-02T03:04:05.000Z',
     VideoID: 'cam-1',
-    packets: 20,
+    packets: 10,
+    copies: 20,
     bytes: 1000,
     total_packets: 10,
     status: 'complete',
@@ -43,7 +44,7 @@ describe('VideoCard', () => {
     expect(card.getAttribute('data-status')).toBe('complete');
     expect(card.querySelector('img')!.getAttribute('src')).toBe('/videos/cam-1/poster.jpg');
     expect(card.querySelector('[data-field="duration"]')!.textContent).toBe('1:05');
-    expect(card.querySelector('[data-field="packets"]')!.textContent).toBe('10 (20 stored)');
+    expect(card.querySelector('[data-field="packets"]')!.textContent).toBe('10 of 10');
     expect(card.querySelector('[data-field="copies"]')!.textContent).toBe('2.0 on 2 workers');
     expect(card.querySelector('[data-field="key"]')!.textContent).toContain('0123456789ab');
     expect(card.querySelector('a')!.getAttribute('href')).toBe('/watch/cam-1');

@@ -12,7 +12,10 @@ export interface Video {
   CreatedAt: string;
   UpdatedAt?: string;
   VideoID: string;
+  /** Distinct packets the workers hold. */
   packets: number;
+  /** Stored copies of them, over every worker. */
+  copies?: number;
   bytes: number;
   total_packets: number;
   status: 'live' | 'complete' | string;

@@ -33,7 +33,11 @@ export interface PacketSource {
 
 export interface PipelineOptions {
   videoId: string;
-  newStream: () => StreamVerifier;
+  /**
+   * Opens a verification stream. May be a promise (the verifier is still
+   * loading): packets are fetched meanwhile and verified once it resolves.
+   */
+  newStream: (() => StreamVerifier) | Promise<() => StreamVerifier>;
   source: PacketSource;
   /** Packets in the whole video, 0 while unknown (live). */
   totalPackets?: number;
@@ -74,7 +78,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export class PacketPipeline {
   readonly cells: Cell[] = [];
   private total: number;
-  private stream: StreamVerifier;
+  private stream: StreamVerifier | null = null;
+  private factory: (() => StreamVerifier) | null = null;
   private readonly ctl = new AbortController();
   private nextFetch = 1;
   private nextPush = 1;
@@ -83,6 +88,8 @@ export class PacketPipeline {
   private readonly media = new Map<number, Uint8Array>();
   private readonly delivered = new Set<number>();
   private aheadBytes = 0;
+  /** Fetched envelopes waiting for their turn (or for the verifier). */
+  private queuedBytes = 0;
   private cacheBytes = 0;
   private readonly waiters = new Map<number, Waiter[]>();
   private failed = false;
@@ -102,7 +109,21 @@ export class PacketPipeline {
       ...opts,
     };
     this.total = opts.totalPackets ?? 0;
-    this.stream = opts.newStream();
+    if (typeof opts.newStream === 'function') {
+      this.factory = opts.newStream;
+      this.stream = this.factory();
+    } else {
+      opts.newStream.then(
+        (f) => {
+          if (this.ctl.signal.aborted) return;
+          this.factory = f;
+          this.stream = f();
+          this.drain();
+          this.pump();
+        },
+        () => undefined, // the owner reports a verifier that did not load
+      );
+    }
   }
 
   get totalPackets(): number {
@@ -132,7 +153,7 @@ export class PacketPipeline {
   stop(): void {
     if (this.ctl.signal.aborted) return;
     this.ctl.abort();
-    this.stream.dispose?.();
+    this.stream?.dispose?.();
     for (const [, ws] of this.waiters) for (const w of ws) w.reject(new Error('stopped'));
     this.waiters.clear();
   }
@@ -207,7 +228,7 @@ export class PacketPipeline {
     if (this.total === 0 && n >= this.nextPush + this.opts.concurrency) return false;
     if (this.livePolling && n > this.nextPush) return false;
     const wanted = this.waiters.size > 0 && Math.min(...this.waiters.keys()) >= n;
-    return this.aheadBytes <= this.opts.maxAheadBytes || wanted;
+    return this.aheadBytes + this.queuedBytes <= this.opts.maxAheadBytes || wanted;
   }
 
   private async fetchOne(n: number): Promise<void> {
@@ -243,18 +264,22 @@ export class PacketPipeline {
     if (result) {
       if (result.kind === 'ok' && n === this.nextPush) this.livePolling = false;
       this.fetched.set(n, result);
+      if (result.kind === 'ok') this.queuedBytes += result.envelope.byteLength;
       this.drain();
     }
     this.pump();
   }
 
   private drain(): void {
+    const stream = this.stream;
+    if (!stream) return;
     let changed = false;
     for (;;) {
       const n = this.nextPush;
       const r = this.fetched.get(n);
       if (!r) break;
       this.fetched.delete(n);
+      if (r.kind === 'ok') this.queuedBytes -= r.envelope.byteLength;
       this.nextPush++;
       this.ensureCells(n);
       const cell = this.cells[n - 1]!;
@@ -267,7 +292,7 @@ export class PacketPipeline {
       cell.bytes = r.envelope.byteLength;
       let verdicts: PacketVerdict[];
       try {
-        verdicts = this.stream.push(n, r.envelope);
+        verdicts = stream.push(n, r.envelope);
       } catch (e) {
         verdicts = [
           {
@@ -311,7 +336,7 @@ export class PacketPipeline {
   private closeStream(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const v of this.stream.finish?.() ?? []) this.apply(v);
+    for (const v of this.stream?.finish?.() ?? []) this.apply(v);
     for (const cell of this.cells) {
       if (cell.status === 'pending' && cell.n < this.nextPush) {
         this.settle({ ...cell, status: 'unsigned', reason: 'the stream ended without a signature covering it' });
@@ -343,7 +368,8 @@ export class PacketPipeline {
 
   /** Verifies 1..n again with a fresh stream, keeping only packet n's media. */
   private async reverify(n: number): Promise<Uint8Array> {
-    const stream = this.opts.newStream();
+    if (!this.factory) throw new Error('the verifier is not loaded');
+    const stream = this.factory();
     try {
       return await this.verifyAgain(stream, n);
     } finally {

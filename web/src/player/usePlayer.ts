@@ -8,7 +8,13 @@ import { makeVerifiedLoader } from './verifiedLoader';
 declare global {
   interface Window {
     /** Read by the browser tests: what the player handed to the media element. */
-    fogPlayer?: { delivered: number[]; firstFrameMs?: number; mode?: string };
+    fogPlayer?: {
+      delivered: number[];
+      firstFrameMs?: number;
+      mode?: string;
+      /** performance.now() at each step of the start, for the benchmarks. */
+      marks: Record<string, number>;
+    };
   }
 }
 
@@ -41,39 +47,39 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
   const hlsRef = useRef<Hls | null>(null);
   const totalRef = useRef(totalPackets);
 
-  // The pipeline: verifier + trusted keys, then fetch and verify every packet.
+  // The pipeline starts fetching at once; it verifies as soon as the
+  // verifier and the trusted keys are loaded.
   useEffect(() => {
-    let p: PacketPipeline | null = null;
-    let cancelled = false;
     setError(null);
     setStopped(null);
-    Promise.all([loadVerifier(), getKeys()]).then(
-      ([verifier, ks]) => {
-        if (cancelled) return;
-        setKeys(ks);
-        const trusted: TrustedKey[] = ks.map((k) => ({ keyIdHex: k.key_id, publicKey: b64(k.public_key) }));
-        p = new PacketPipeline({
-          videoId,
-          newStream: () => verifier.newStream(videoId, trusted),
-          source: httpPacketSource(videoId),
-          totalPackets: totalRef.current,
-          onChange: bump,
-          onFailure: (cell) => {
-            hlsRef.current?.stopLoad();
-            setStopped(
-              `Playback stopped: packet ${cell.n} is ${cell.status}${cell.reason ? ` (${cell.reason})` : ''}. ` +
-                'Its bytes were not played.',
-            );
-          },
-        });
-        setPipeline(p);
-        p.start();
+    const factory = Promise.all([loadVerifier(), getKeys()]).then(([verifier, ks]) => {
+      setKeys(ks);
+      const trusted: TrustedKey[] = ks.map((k) => ({ keyIdHex: k.key_id, publicKey: b64(k.public_key) }));
+      return () => verifier.newStream(videoId, trusted);
+    });
+    const p = new PacketPipeline({
+      videoId,
+      newStream: factory,
+      source: httpPacketSource(videoId),
+      totalPackets: totalRef.current,
+      onChange: bump,
+      onFailure: (cell) => {
+        hlsRef.current?.stopLoad();
+        setStopped(
+          `Playback stopped: packet ${cell.n} is ${cell.status}${cell.reason ? ` (${cell.reason})` : ''}. ` +
+            'Its bytes were not played.',
+        );
       },
-      (e: unknown) => !cancelled && setError(`cannot verify in this browser: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    });
+    factory.catch((e: unknown) => {
+      p.stop();
+      hlsRef.current?.stopLoad();
+      setError(`cannot verify in this browser: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    setPipeline(p);
+    p.start();
     return () => {
-      cancelled = true;
-      p?.stop();
+      p.stop();
       setPipeline(null);
     };
   }, [videoId]);
@@ -92,7 +98,11 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
   useEffect(() => {
     if (!pipeline || !video) return;
     const delivered: number[] = [];
-    window.fogPlayer = { delivered };
+    const marks: Record<string, number> = { pipeline: performance.now() };
+    window.fogPlayer = { delivered, marks };
+    const mark = (k: string) => {
+      if (marks[k] === undefined) marks[k] = performance.now();
+    };
     const playlist = `/videos/${encodeURIComponent(videoId)}/index.m3u8`;
     const onFrame = () => {
       if (window.fogPlayer && window.fogPlayer.firstFrameMs === undefined) {
@@ -105,7 +115,10 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
       window.fogPlayer.mode = 'hls.js';
       const retry = { maxNumRetry: 30, retryDelayMs: 1000, maxRetryDelayMs: 2000 };
       const hls = new Hls({
-        fLoader: makeVerifiedLoader(pipeline, (n) => delivered.push(n)),
+        fLoader: makeVerifiedLoader(pipeline, (n) => {
+          mark(`delivered-${n}`);
+          delivered.push(n);
+        }),
         // A failed packet is final: hls.js must not ask for it again.
         fragLoadPolicy: {
           default: {
@@ -123,6 +136,9 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
         },
       });
       hlsRef.current = hls;
+      hls.on(Hls.Events.MANIFEST_PARSED, () => mark('manifest'));
+      hls.on(Hls.Events.FRAG_BUFFERED, () => mark('buffered'));
+      video.addEventListener('canplay', () => mark('canplay'), { once: true });
       hls.on(Hls.Events.ERROR, (_e, data) => {
         if (data.fatal) {
           setStopped((s) => s ?? `Playback stopped: ${data.details}${data.error ? ` (${data.error.message})` : ''}`);
