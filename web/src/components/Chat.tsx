@@ -50,7 +50,13 @@ export const connectMqttChat: ConnectChat = async (videoId, onMessage, onState) 
     clientId: `web-${crypto.getRandomValues(new Uint32Array(2)).join('')}`,
   });
   client.on('connect', () => {
-    client.subscribe(topic, { qos: 0 }, (err) => onState(err ? `subscribe refused: ${err.message}` : 'connected'));
+    client.subscribe(topic, { qos: 0 }, (err, granted) => {
+      // MQTT 5: a refusal is a reason code ≥ 0x80 in the SUBACK, not an error.
+      const code = granted?.[0]?.qos ?? 0;
+      if (err) onState(`subscribe refused: ${err.message}`);
+      else if (code >= 0x80) onState(`subscribe refused: reason code 0x${code.toString(16)}`);
+      else onState('connected');
+    });
   });
   client.on('reconnect', () => onState('reconnecting'));
   client.on('close', () => onState('disconnected'));

@@ -107,9 +107,18 @@ function useDashboard() {
     const ctl = new AbortController();
     let timer: ReturnType<typeof setTimeout>;
     const names = ['api', 'master', 'balancer', ...workerNames.split(',').filter(Boolean)];
+    // A feed the API does not relay (404) is asked again only every 30 s.
+    const skipUntil = new Map<string, number>();
     const tick = async () => {
+      const now = Date.now();
       const feeds = await Promise.all(
-        names.map((n) => fetchMetrics(n === 'api' ? '/metrics' : `/metrics/${encodeURIComponent(n)}`, ctl.signal)),
+        names.map(async (n) => {
+          const until = skipUntil.get(n);
+          if (until !== undefined && now < until) return prevMetrics.current[n] ?? { samples: null, at: now };
+          const f = await fetchMetrics(n === 'api' ? '/metrics' : `/metrics/${encodeURIComponent(n)}`, ctl.signal);
+          if (f.unavailable === 'not served by this API') skipUntil.set(n, now + 30000);
+          return f;
+        }),
       );
       if (ctl.signal.aborted) return;
       const next: Record<string, MetricsFeed> = Object.fromEntries(names.map((n, i) => [n, feeds[i]!]));
