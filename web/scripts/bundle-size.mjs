@@ -17,7 +17,7 @@ function walk(dir) {
 let raw = 0;
 let gz = 0;
 const rows = [];
-for (const f of walk(dist)) {
+for (const f of walk(dist).filter((x) => !x.endsWith('.br') && !x.endsWith('.gz'))) {
   const data = readFileSync(f);
   const g = gzipSync(data, { level: 9 }).length;
   raw += data.length;

@@ -43,19 +43,24 @@ describe('parsePrometheus', () => {
 });
 
 describe('workerRows', () => {
-  const view = (seq: number, state = 'online', age = 0): FogView => ({
+  const view = (seq: number, round: number, state = 'online', age = 0): FogView => ({
     status: 'ok',
     components: [],
     workers: { 'worker-1': { state, stats: { cpu: 12.5, seq, store_packets: 7 } } },
-    policy: { weights: { 'worker-1': 1 }, period_ms: 1000, workers: { 'worker-1': { age_periods: age } } },
+    policy: { weights: { 'worker-1': 1 }, period_ms: 1000, round, workers: { 'worker-1': { age_periods: age } } },
   });
-  it('is online while stats keep coming and offline when they stop or the status says so', () => {
+  it('is online while it answers the pings and offline when it stops or its status says so', () => {
     const seen: SeqSeen = new Map();
-    expect(workerRows(view(1), seen, 0)[0]).toMatchObject({ name: 'worker-1', state: 'online', weight: 1 });
-    expect(workerRows(view(2), seen, 1000)[0]!.state).toBe('online');
-    expect(workerRows(view(2), seen, 3000)[0]!.state).toBe('online');
-    expect(workerRows(view(2), seen, 3600)[0]).toMatchObject({ state: 'offline', why: 'no stats for 3 s' });
-    expect(workerRows(view(3, 'offline'), seen, 3700)[0]).toMatchObject({ state: 'offline', why: 'status offline' });
-    expect(workerRows(view(4, 'online', 3), seen, 3800)[0]!.state).toBe('offline');
+    expect(workerRows(view(1, 1), seen, 0)[0]).toMatchObject({ name: 'worker-1', state: 'online', weight: 1 });
+    expect(workerRows(view(2, 3), seen, 1000)[0]!.state).toBe('online');
+    expect(workerRows(view(2, 4), seen, 1500)[0]).toMatchObject({ state: 'offline', why: '2 pings unanswered' });
+    expect(workerRows(view(5, 5, 'offline'), seen, 1600)[0]).toMatchObject({ state: 'offline', why: 'status offline' });
+    expect(workerRows(view(6, 6, 'online', 2), seen, 1700)[0]!.state).toBe('offline');
+  });
+  it('judges by the browser clock when the policy stops', () => {
+    const seen: SeqSeen = new Map();
+    expect(workerRows(view(1, 1), seen, 0)[0]!.state).toBe('online');
+    expect(workerRows(view(1, 1), seen, 2000)[0]!.state).toBe('online');
+    expect(workerRows(view(1, 1), seen, 2100)[0]).toMatchObject({ state: 'offline', why: 'no stats for 2 s' });
   });
 });

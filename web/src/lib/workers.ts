@@ -14,9 +14,11 @@ export type SeqSeen = Map<string, { seq: number | undefined; at: number }>;
 /**
  * A worker is online when its retained status says so and it keeps answering
  * the balancer: a worker killed without a goodbye keeps its retained status
- * until the broker notices, but its stats stop at once. Silent for more than
- * 2.5 balancer periods (by the policy's age, or by the stats' seq seen here)
- * is offline.
+ * until the broker notices, but its answers stop at once. Its stats' `seq` is
+ * the number of the balancer's ping it answered and the policy's `round` the
+ * latest ping, so `round - seq` is how many pings it has left unanswered: two
+ * is offline. The same is judged by the browser's clock (no new `seq` seen
+ * for two periods) for when no policy comes.
  */
 export function workerRows(view: FogView, seen: SeqSeen, now: number): WorkerRow[] {
   const period = typeof view.policy?.period_ms === 'number' ? view.policy.period_ms : 2000;
@@ -31,10 +33,13 @@ export function workerRows(view: FogView, seen: SeqSeen, now: number): WorkerRow
     if (!last || last.seq !== seq) seen.set(name, { seq, at: now });
     const since = now - (seen.get(name)?.at ?? now);
     const age = pw[name]?.age_periods;
+    const round = typeof view.policy?.round === 'number' ? view.policy.round : undefined;
+    const missed = round !== undefined && seq !== undefined ? round - seq : undefined;
     let why = '';
     if (!w || w.state !== 'online') why = 'status offline';
-    else if (typeof age === 'number' && age >= 3) why = `silent for ${age} balancer periods`;
-    else if (seq !== undefined && since > 2.5 * period) why = `no stats for ${(since / 1000).toFixed(0)} s`;
+    else if (missed !== undefined && missed >= 2) why = `${missed} pings unanswered`;
+    else if (typeof age === 'number' && age >= 2) why = `silent for ${age} balancer periods`;
+    else if (seq !== undefined && since > 2 * period) why = `no stats for ${(since / 1000).toFixed(0)} s`;
     rows.push({
       name,
       state: why ? 'offline' : 'online',

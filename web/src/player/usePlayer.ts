@@ -10,6 +10,8 @@ declare global {
     /** Read by the browser tests: what the player handed to the media element. */
     fogPlayer?: {
       delivered: number[];
+      /** Packets the loader refused to hand over. */
+      refused: number[];
       firstFrameMs?: number;
       mode?: string;
       /** performance.now() at each step of the start, for the benchmarks. */
@@ -63,11 +65,12 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
       source: httpPacketSource(videoId),
       totalPackets: totalRef.current,
       onChange: bump,
+      // Packets before the failed one still play; the loader refuses the
+      // failed one, and playback stops there.
       onFailure: (cell) => {
-        hlsRef.current?.stopLoad();
         setStopped(
-          `Playback stopped: packet ${cell.n} is ${cell.status}${cell.reason ? ` (${cell.reason})` : ''}. ` +
-            'Its bytes were not played.',
+          `Playback stops at packet ${cell.n}: it is ${cell.status}${cell.reason ? ` (${cell.reason})` : ''}. ` +
+            'Its bytes are never played.',
         );
       },
     });
@@ -89,17 +92,13 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
     pipeline?.setTotal(totalPackets);
   }, [pipeline, totalPackets]);
 
-  // Stop the media element at a failed packet, whatever has been buffered.
-  useEffect(() => {
-    if (stopped && video) video.pause();
-  }, [stopped, video]);
-
   // Playback: only once the pipeline exists, so every byte goes through it.
   useEffect(() => {
     if (!pipeline || !video) return;
     const delivered: number[] = [];
     const marks: Record<string, number> = { pipeline: performance.now() };
-    window.fogPlayer = { delivered, marks };
+    const refused: number[] = [];
+    window.fogPlayer = { delivered, refused, marks };
     const mark = (k: string) => {
       if (marks[k] === undefined) marks[k] = performance.now();
     };
@@ -115,10 +114,19 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
       window.fogPlayer.mode = 'hls.js';
       const retry = { maxNumRetry: 30, retryDelayMs: 1000, maxRetryDelayMs: 2000 };
       const hls = new Hls({
-        fLoader: makeVerifiedLoader(pipeline, (n) => {
-          mark(`delivered-${n}`);
-          delivered.push(n);
-        }),
+        fLoader: makeVerifiedLoader(
+          pipeline,
+          (n) => {
+            mark(`delivered-${n}`);
+            delivered.push(n);
+          },
+          (n) => {
+            refused.push(n);
+            hlsRef.current?.stopLoad();
+            // What was verified before it plays out; then the element stops.
+            video.addEventListener('waiting', () => video.pause(), { once: true });
+          },
+        ),
         // A failed packet is final: hls.js must not ask for it again.
         fragLoadPolicy: {
           default: {

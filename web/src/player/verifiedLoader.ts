@@ -32,7 +32,11 @@ function newStats(): LoaderStats {
   };
 }
 
-export function makeVerifiedLoader(source: MediaSource, onDelivered?: (n: number, bytes: number) => void) {
+export function makeVerifiedLoader(
+  source: MediaSource,
+  onDelivered?: (n: number, bytes: number) => void,
+  onRefused?: (n: number, why: string) => void,
+) {
   return class VerifiedLoader implements Loader<FragmentLoaderContext> {
     context: FragmentLoaderContext | null = null;
     stats: LoaderStats = newStats();
@@ -66,7 +70,9 @@ export function makeVerifiedLoader(source: MediaSource, onDelivered?: (n: number
         (e: unknown) => {
           if (this.aborted) return;
           stats.loading.end = performance.now();
-          callbacks.onError({ code: 0, text: e instanceof Error ? e.message : String(e) }, context, null, stats);
+          const why = e instanceof Error ? e.message : String(e);
+          onRefused?.(n, why);
+          callbacks.onError({ code: 0, text: why }, context, null, stats);
         },
       );
     }
