@@ -5,6 +5,7 @@ import type { Video } from '../lib/api';
 import { MAX_TEXT, decodeMessage, type ChatMessage } from '../lib/chat';
 import type { Cell } from '../player/pipeline';
 import { Chat, type ConnectChat } from './Chat';
+import { KeyPin } from './KeyPin';
 import { Counters, PacketDetails, Timeline, verifiedUpTo } from './Timeline';
 import { VideoCard } from './VideoCard';
 
@@ -183,5 +184,26 @@ describe('Chat', () => {
     fireEvent.change(input, { target: { value: 'alice' } });
     fireEvent.submit(input.closest('form')!);
     expect(localStorage.getItem('fog.pseudo')).toBe('alice');
+  });
+});
+
+describe('KeyPin', () => {
+  const trusted = [
+    { key_id: 'aa'.repeat(16), algorithm: 'mldsa44', public_key: '' },
+    { key_id: 'bb'.repeat(16), algorithm: 'mldsa44', public_key: '' },
+  ];
+  it('pins the video’s key, warns when another key signs, and unpins', () => {
+    localStorage.clear();
+    const { rerender } = render(<KeyPin videoKey={'aa'.repeat(16)} trusted={trusted} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Pin this key' }));
+    expect(localStorage.getItem('fog.pinnedKey')).toBe('aa'.repeat(16));
+    rerender(<KeyPin videoKey={'bb'.repeat(8)} trusted={trusted} />);
+    expect(screen.getByRole('alert').textContent).toContain(`signed by key ${'bb'.repeat(16)}, not by your pinned key`);
+    fireEvent.click(screen.getByRole('button', { name: 'Change pin to this key' }));
+    expect(localStorage.getItem('fog.pinnedKey')).toBe('bb'.repeat(16));
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: /^Unpin/ }));
+    expect(localStorage.getItem('fog.pinnedKey')).toBeNull();
   });
 });
