@@ -9,6 +9,7 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: 'dist',
+    target: 'es2022',
     assetsDir: 'assets',
     sourcemap: false,
     chunkSizeWarningLimit: 700,

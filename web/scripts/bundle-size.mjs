@@ -17,7 +17,7 @@ function walk(dir) {
 let raw = 0;
 let gz = 0;
 const rows = [];
-for (const f of walk(dist)) {
+for (const f of walk(dist).filter((x) => !x.endsWith('.br') && !x.endsWith('.gz'))) {
   const data = readFileSync(f);
   const g = gzipSync(data, { level: 9 }).length;
   raw += data.length;
@@ -25,6 +25,6 @@ for (const f of walk(dist)) {
   rows.push([path.relative(dist, f), data.length, g]);
 }
 rows.sort((a, b) => b[2] - a[2]);
-const kb = (n) => (n / 1024).toFixed(1).padStart(8);
+const kb = (n) => (n / 1000).toFixed(1).padStart(8);
 for (const [f, r, g] of rows) console.log(`${kb(r)} kB ${kb(g)} kB gz  ${f}`);
-console.log(`bundle total: ${(raw / 1024).toFixed(1)} kB, gzipped ${(gz / 1024).toFixed(1)} kB`);
+console.log(`bundle total: ${(raw / 1000).toFixed(1)} kB, gzipped ${(gz / 1000).toFixed(1)} kB (kB = 1000 bytes)`);
