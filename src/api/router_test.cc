@@ -42,7 +42,11 @@ TEST_P(ApiRouterTest, OpenApiDocumentMatchesTheRoutes) {
       {"/health", "/health"},
       {"/fog", "/fog"},
       {"/openapi.json", "/openapi.json"},
-      {"/metrics", "/metrics"}};
+      {"/metrics", "/metrics"},
+      {"/videos/{id}/packets/{n}", "/videos/cam/packets/1"},
+      {"/videos/{id}/poster.jpg", "/videos/cam/poster.jpg"},
+      {"/keys", "/keys"},
+      {"/ui-config", "/ui-config"}};
   ASSERT_EQ(doc["paths"].size(), concrete.size());
   for (const auto& [path, item] : doc["paths"].items()) {
     ASSERT_TRUE(concrete.count(path)) << "documented but unknown: " << path;
