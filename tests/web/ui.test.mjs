@@ -147,13 +147,17 @@ describe('web UI', { timeout: 600000 }, () => {
     await page.context().close();
   });
 
-  test('a live stream’s timeline grows while it is published', async () => {
+  test('a live stream’s timeline grows while it is published; the library turns it complete', async () => {
     const liveId = 'live-1';
     const src = path.join(tmp, 'live.mp4');
     makeVideo(src, 14);
     const live = streamLive(fogUp.dir, src, liveId);
     try {
       await waitFor('the live video', 30, async () => (await video(fogUp.api, liveId))?.packets > 0);
+      // The library shows it live, and turns it complete without a reload.
+      const library = await newPage();
+      await library.goto(`${fogUp.api}/`);
+      await library.waitForSelector(`[data-video-id="${liveId}"][data-status="live"]`, { timeout: 15000 });
       const page = await newPage();
       await page.goto(`${fogUp.api}/watch/${liveId}`);
       await page.waitForFunction(() => document.querySelectorAll('[data-packet][data-status="verified"]').length >= 2,
@@ -164,6 +168,9 @@ describe('web UI', { timeout: 600000 }, () => {
         first, { timeout: 30000 });
       assert.ok(stillLive, 'the stream was live while the timeline was read');
       await page.context().close();
+      await live.done;
+      await library.waitForSelector(`[data-video-id="${liveId}"][data-status="complete"]`, { timeout: 30000 });
+      await library.context().close();
     } finally {
       await live.done.catch(() => undefined);
     }
