@@ -80,13 +80,26 @@ export function Timeline({ cells, durations, currentTime, selected, onSelect }: 
   );
 }
 
-export function PacketDetails({ cell, durations }: { cell: Cell; durations: Map<number, number> }) {
+export function PacketDetails({
+  cell,
+  durations,
+  onSeek,
+}: {
+  cell: Cell;
+  durations: Map<number, number>;
+  onSeek?: (seconds: number) => void;
+}) {
   let start = 0;
   for (let n = 2; n < cell.n; n++) start += durations.get(n) ?? 0;
   const d = durations.get(cell.n);
   return (
     <section className="packet-details" aria-label={`Packet ${cell.n}`} data-details={cell.n}>
       <h3>Packet {cell.n}</h3>
+      {onSeek && cell.n >= 2 && cell.status === 'verified' && (
+        <button type="button" onClick={() => onSeek(start)}>
+          Play from {mmss(start)}
+        </button>
+      )}
       <dl className="facts">
         <dt>Status</dt>
         <dd data-field="status">{cell.status}</dd>

@@ -127,7 +127,17 @@ export default function WatchPage() {
           onSelect={(n) => setSelected((s) => (s === n ? null : n))}
         />
         <Counters cells={player.cells} />
-        {selectedCell && <PacketDetails cell={selectedCell} durations={durations} />}
+        {selectedCell && (
+          <PacketDetails
+            cell={selectedCell}
+            durations={durations}
+            onSeek={(t) => {
+              if (!video) return;
+              video.currentTime = t;
+              void video.play().catch(() => undefined);
+            }}
+          />
+        )}
         <KeyPin videoKey={videoKey} trusted={player.keys} />
       </section>
       <Chat videoId={id} />
