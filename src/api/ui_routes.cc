@@ -68,6 +68,27 @@ std::string Base64(ByteView data) {
   return out;
 }
 
+// Whether an Accept-Encoding header value lists `encoding` (without q=0).
+bool AcceptsEncoding(std::string_view header, std::string_view encoding) {
+  size_t start = 0;
+  while (start <= header.size()) {
+    size_t end = header.find(',', start);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view item = header.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    const size_t semi = item.find(';');
+    std::string_view name = item.substr(0, semi);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    const bool refused =
+        semi != std::string_view::npos &&
+        item.substr(semi).find("q=0") != std::string_view::npos &&
+        item.substr(semi).find("q=0.") == std::string_view::npos;
+    if (name == encoding && !refused) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 // The file under `root` that the URL path names, if it is a regular file
 // inside `root` (no "..", no symlink out of it).
 std::optional<fs::path> UiFile(const fs::path& root, const std::string& path) {
@@ -104,13 +125,27 @@ void ApiServer::Impl::HandleUi(const Request& req, Response& res) {
   const std::optional<fs::path> named =
       req.path == "/" ? std::nullopt : UiFile(root, req.path);
   const fs::path file = named ? *named : root / "index.html";
-  const uintmax_t size = fs::file_size(file, ec);
+  // The build writes X.br and X.gz twins of its larger files: served as they
+  // are to a browser that takes them, never compressed per request.
+  fs::path body_file = file;
+  const std::string accept = req.get_header_value("Accept-Encoding");
+  for (const char* encoding : {"br", "gzip"}) {
+    const fs::path twin =
+        file.string() + (std::string_view(encoding) == "br" ? ".br" : ".gz");
+    if (AcceptsEncoding(accept, encoding) && fs::is_regular_file(twin, ec)) {
+      body_file = twin;
+      res.set_header("Content-Encoding", encoding);
+      break;
+    }
+  }
+  res.set_header("Vary", "Accept-Encoding");
+  const uintmax_t size = fs::file_size(body_file, ec);
   if (ec || size > kMaxUiFileBytes) {
     SendError(req, res, 500, Rejection::kInternal,
               "web UI file unreadable or too large");
     return;
   }
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream in(body_file, std::ios::binary);
   std::string body(size, '\0');
   if (!in.read(body.data(), static_cast<std::streamsize>(size))) {
     SendError(req, res, 500, Rejection::kInternal, "web UI file unreadable");
@@ -121,7 +156,18 @@ void ApiServer::Impl::HandleUi(const Request& req, Response& res) {
   const bool asset = named && req.path.starts_with("/assets/");
   res.set_header("Cache-Control",
                  asset ? "public, max-age=31536000, immutable" : "no-cache");
-  res.set_content(std::move(body), ContentTypeOf(file));
+  if (body_file == file) {
+    res.set_content(std::move(body), ContentTypeOf(file));
+    return;
+  }
+  // httplib compresses a plain body again for a client that accepts it; a
+  // content provider of known length is written as it is.
+  auto shared = std::make_shared<const std::string>(std::move(body));
+  res.set_content_provider(
+      shared->size(), ContentTypeOf(file),
+      [shared](size_t offset, size_t length, httplib::DataSink& sink) {
+        return sink.write(shared->data() + offset, length);
+      });
 }
 
 void ApiServer::Impl::HandleKeys(Response& res) {
