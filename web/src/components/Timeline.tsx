@@ -1,3 +1,4 @@
+import type { KeyboardEvent } from 'react';
 import type { Cell, CellStatus } from '../player/pipeline';
 import { mmss, shortHex } from '../lib/format';
 
@@ -42,6 +43,21 @@ export function Counters({ cells }: { cells: Cell[] }) {
   );
 }
 
+/** Arrow keys, Home and End move between cells; only one cell is in the Tab order. */
+function onTimelineKey(e: KeyboardEvent<HTMLDivElement>) {
+  const cell = (e.target as HTMLElement).closest<HTMLElement>('[data-packet]');
+  if (!cell) return;
+  const all = [...e.currentTarget.querySelectorAll<HTMLElement>('[data-packet]')];
+  const i = all.indexOf(cell);
+  const next =
+    e.key === 'ArrowRight' ? all[i + 1] : e.key === 'ArrowLeft' ? all[i - 1] : e.key === 'Home' ? all[0] : e.key === 'End' ? all[all.length - 1] : undefined;
+  if (!next) return;
+  e.preventDefault();
+  cell.tabIndex = -1;
+  next.tabIndex = 0;
+  next.focus();
+}
+
 export function Timeline({ cells, durations, currentTime, selected, onSelect }: TimelineProps) {
   const known = [...durations.values()];
   const avg = known.length ? known.reduce((a, b) => a + b, 0) / known.length : 1;
@@ -50,7 +66,12 @@ export function Timeline({ cells, durations, currentTime, selected, onSelect }: 
   const frac = total > 0 ? Math.min(1, currentTime / total) : 0;
   return (
     <div className="timeline-wrap">
-      <div className="timeline" role="group" aria-label="Integrity timeline, one cell per packet">
+      <div
+        className="timeline"
+        role="group"
+        aria-label="Integrity timeline, one cell per packet (arrow keys move between packets)"
+        onKeyDown={onTimelineKey}
+      >
         {cells.map((c) => {
           const d = c.n >= 2 ? durationOf(c.n, durations, avg) : 0;
           return (
@@ -63,6 +84,7 @@ export function Timeline({ cells, durations, currentTime, selected, onSelect }: 
               style={c.n === 1 ? undefined : { flexGrow: d }}
               aria-label={`packet ${c.n}: ${c.status}`}
               aria-pressed={selected === c.n}
+              tabIndex={c.n === (selected ?? 1) ? 0 : -1}
               title={`packet ${c.n}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`}
               onClick={() => onSelect(c.n)}
             />

@@ -103,6 +103,13 @@ describe('Timeline', () => {
     expect((els[5] as HTMLElement).style.flexGrow).toBe('3');
     fireEvent.click(els[2]!);
     expect(picked).toBe(3);
+    // One cell in the Tab order; arrows move between cells.
+    expect([...els].filter((e) => (e as HTMLElement).tabIndex === 0)).toHaveLength(1);
+    (els[0] as HTMLElement).focus();
+    fireEvent.keyDown(els[0]!, { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(els[1]);
+    fireEvent.keyDown(els[1]!, { key: 'End' });
+    expect(document.activeElement).toBe(els[5]);
   });
 
   it('counts each status and says how far it verified', () => {
