@@ -6,6 +6,7 @@ import { MAX_TEXT, decodeMessage, type ChatMessage } from '../lib/chat';
 import type { Cell } from '../player/pipeline';
 import { Chat, type ConnectChat } from './Chat';
 import { KeyPin } from './KeyPin';
+import { WorkerTable } from './WorkerTable';
 import { Counters, PacketDetails, Timeline, verifiedUpTo } from './Timeline';
 import { VideoCard } from './VideoCard';
 
@@ -212,5 +213,34 @@ describe('KeyPin', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: /^Unpin/ }));
     expect(localStorage.getItem('fog.pinnedKey')).toBeNull();
+  });
+});
+
+describe('WorkerTable', () => {
+  it('has one row per worker with its state, CPU, memory, storage and packets', () => {
+    const { container } = render(
+      <WorkerTable
+        rows={[
+          {
+            name: 'worker-1',
+            state: 'online',
+            why: '',
+            weight: 0.5,
+            stats: { cpu: 12.5, cpus: 2, mem_used: 2e9, mem_limit: 8e9, free_storage: 5e10, store_packets: 42 },
+          },
+          { name: '<b>w2</b>', state: 'offline', why: '2 pings unanswered', weight: undefined, stats: null },
+        ]}
+      />,
+    );
+    const r1 = container.querySelector('[data-worker="worker-1"]')!;
+    expect(r1.getAttribute('data-state')).toBe('online');
+    expect(r1.querySelector('[data-field="cpu"]')!.getAttribute('data-value')).toBe('12.5');
+    expect(r1.querySelector('[data-field="cpu"]')!.textContent).toBe('12.5 % of 2');
+    expect(r1.querySelector('[data-field="mem"]')!.textContent).toBe('2.0 GB / 8.0 GB');
+    expect(r1.querySelector('[data-field="packets"]')!.textContent).toBe('42');
+    const r2 = container.querySelector('[data-worker="<b>w2</b>"]')!;
+    expect(r2.getAttribute('data-state')).toBe('offline');
+    expect(r2.textContent).toContain('2 pings unanswered');
+    expect(r2.querySelector('b')).toBeNull();
   });
 });
