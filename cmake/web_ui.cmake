@@ -5,7 +5,8 @@
 # Included from the top-level CMakeLists.txt after src/cli.
 
 find_program(FOG_NPM npm)
-if(FOG_NPM)
+find_program(FOG_EMCC emcc)  # the verifier's compiler (Debian's emscripten)
+if(FOG_NPM AND FOG_EMCC)
   set(FOG_WEB_UI_DEFAULT ON)
 else()
   set(FOG_WEB_UI_DEFAULT OFF)
@@ -14,16 +15,18 @@ option(FOG_WEB_UI "Build the web UI with npm and serve it from fog api"
        ${FOG_WEB_UI_DEFAULT})
 
 if(NOT FOG_WEB_UI)
-  if(NOT FOG_NPM)
-    message(STATUS "web UI: npm not found, not built; fog api answers GET / "
-                   "with 503 \"web UI not built\" (install npm: scripts/install-deps.sh)")
+  if(NOT FOG_NPM OR NOT FOG_EMCC)
+    message(STATUS "web UI: npm or emcc not found, not built; fog api answers "
+                   "GET / with 503 \"web UI not built\" (scripts/install-deps.sh "
+                   "installs npm, emscripten and node-acorn)")
   else()
     message(STATUS "web UI: off (FOG_WEB_UI=OFF); fog api answers GET / with 503")
   endif()
   return()
 endif()
-if(NOT FOG_NPM)
-  message(FATAL_ERROR "FOG_WEB_UI=ON but npm was not found")
+if(NOT FOG_NPM OR NOT FOG_EMCC)
+  message(FATAL_ERROR "FOG_WEB_UI=ON needs npm and emcc (emscripten); "
+                      "run scripts/install-deps.sh or pass -DFOG_WEB_UI=OFF")
 endif()
 
 set(FOG_WEB_DIR ${PROJECT_SOURCE_DIR}/web)
