@@ -65,7 +65,9 @@ export default function WatchPage() {
     `pl-${id}-${complete}`,
   );
   const durations = playlist.data?.durations ?? new Map<number, number>();
-  const player = usePlayer(id, complete ? (meta.data?.total_packets ?? 0) : 0, video);
+  // A video the registry does not know is not polled for packets.
+  const unknown = meta.error?.startsWith('404') ?? false;
+  const player = usePlayer(id, complete ? (meta.data?.total_packets ?? 0) : 0, video, !unknown);
   useKeyboard(video);
   const videoRef = useCallback((el: HTMLVideoElement | null) => setVideo(el), []);
 

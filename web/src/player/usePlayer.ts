@@ -39,7 +39,12 @@ export interface PlayerState {
  * Runs the verification pipeline of one video and plays it through hls.js
  * with the verified-media loader (native HLS where hls.js cannot run).
  */
-export function usePlayer(videoId: string, totalPackets: number, video: HTMLVideoElement | null): PlayerState {
+export function usePlayer(
+  videoId: string,
+  totalPackets: number,
+  video: HTMLVideoElement | null,
+  enabled = true,
+): PlayerState {
   const [, bump] = useReducer((x: number) => x + 1, 0);
   const [pipeline, setPipeline] = useState<PacketPipeline | null>(null);
   const [keys, setKeys] = useState<KeyInfo[]>();
@@ -54,6 +59,7 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
   useEffect(() => {
     setError(null);
     setStopped(null);
+    if (!enabled) return;
     const factory = Promise.all([loadVerifier(), getKeys()]).then(([verifier, ks]) => {
       setKeys(ks);
       const trusted: TrustedKey[] = ks.map((k) => ({ keyIdHex: k.key_id, publicKey: b64(k.public_key) }));
@@ -85,7 +91,7 @@ export function usePlayer(videoId: string, totalPackets: number, video: HTMLVide
       p.stop();
       setPipeline(null);
     };
-  }, [videoId]);
+  }, [videoId, enabled]);
 
   useEffect(() => {
     totalRef.current = totalPackets;
