@@ -116,4 +116,30 @@ describe('PacketPipeline', () => {
     expect(changes).toBeGreaterThan(0);
     p.stop();
   });
+
+  it('lets go of played media past its bound and verifies again from packet 1 when asked', async () => {
+    const packets: Record<number, Uint8Array> = {};
+    for (let n = 1; n <= 6; n++) packets[n] = envelope('ok', `media-${n}`);
+    const streams: FakeStream[] = [];
+    const p = new PacketPipeline({
+      videoId: 'v',
+      newStream: () => {
+        const s = new FakeStream('v', 6);
+        streams.push(s);
+        return s;
+      },
+      source: source(packets),
+      totalPackets: 6,
+      maxCacheBytes: 16, // two packets' media
+    });
+    p.start();
+    await run(p);
+    for (let n = 1; n <= 6; n++) expect(dec.decode(await p.mediaOf(n))).toBe(`media-${n}`);
+    expect(streams).toHaveLength(1);
+    // Packet 1 was let go: asking again verifies 1.. with a fresh stream.
+    expect(dec.decode(await p.mediaOf(1))).toBe('media-1');
+    expect(streams).toHaveLength(2);
+    expect(streams[1]!.pushed).toEqual([1]);
+    p.stop();
+  });
 });
