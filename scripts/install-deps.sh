@@ -19,6 +19,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev mariadb-server postgresql
   python3-prometheus-client
   chromium wrk
+  # the web UI's packet verifier: the project's C++ compiled to WebAssembly
+  # (emscripten's JS optimizer needs acorn, from node-acorn)
+  emscripten node-acorn
 )
 
 missing=()

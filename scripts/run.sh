@@ -11,7 +11,10 @@ root=$PWD
 
 bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "${FOG_JOBS:-2}" --target fog
+# The web UI too when CMake found npm (FOG_WEB_UI): fog api serves it.
+targets=(fog)
+grep -q '^FOG_WEB_UI:BOOL=ON' build/CMakeCache.txt && targets+=(fog_web_ui)
+cmake --build build -j "${FOG_JOBS:-2}" --target "${targets[@]}"
 fog=$root/build/src/cli/fog
 dir=${FOG_DIR:-$root/fog-data}
 mkdir -p "$dir"
@@ -58,6 +61,8 @@ hashes() {
 }
 echo "source $(hashes "$dir/demo.mp4")   copy $(hashes "$dir/demo.copy.mp4")"
 
+ui=${http/0.0.0.0/127.0.0.1}/
+say "The web UI: $ui (this video: ${ui}watch/$id)"
 if [[ -t 0 ]]; then
   say "The fog keeps running (fog.json in $dir); Ctrl-C stops it"
   wait $fog_pid

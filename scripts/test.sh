@@ -6,7 +6,9 @@
 #   4. ML-DSA interoperability with @noble/post-quantum (node --test)
 #   5. HLS in a browser: hls.js in headless Chromium plays a fog video
 #   6. MQTT over WebSockets through fog ws-bridge with mqtt.js (node --test)
-#   7. libFuzzer: every payload, media and JSON decoder, 60 s in total
+#   7. the web UI: npm ci, lint, typecheck, vitest (with the WebAssembly
+#      verifier on the shared vectors), production build, browser e2e
+#   8. libFuzzer: every payload, media and JSON decoder, 60 s in total
 # Prints one "summary: N passed, N failed" line (N = suites) and exits
 # non-zero when any suite failed.
 set -uo pipefail
@@ -46,7 +48,8 @@ release() {
 }
 
 sanitized() {
-  configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DFOG_SANITIZE=ON &&
+  configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DFOG_SANITIZE=ON \
+    -DFOG_WEB_UI=OFF &&
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest --test-dir build-asan --output-on-failure -j "$jobs"
 }
@@ -82,6 +85,23 @@ browser() {
     (cd tests/browser && FOG="$root/build/src/cli/fog" node --test)
 }
 
+# The web UI (web/, docs/ui.md) through its npm scripts. The release build
+# already built it beside the fog binary (FOG_WEB_UI); this checks it: lint,
+# types, the unit tests (vitest: components, and the WebAssembly verifier on
+# ../shared/vectors and on envelopes the release fog makes), the production
+# build, then the browser end-to-end tests against a real fog in Debian's
+# headless Chromium (tests/web/, npm run e2e).
+web_ui() {
+  local fog_bin="$root/build/src/cli/fog"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error) &&
+    (cd web && { [[ -f src/verify/generated/fog_verify.wasm ]] || npm run wasm; }) &&
+    (cd web && npm run lint) &&
+    (cd web && npm run typecheck) &&
+    (cd web && FOG_BIN="$fog_bin" npm test) &&
+    (cd web && npm run build) &&
+    (cd web && FOG="$fog_bin" FOG_BIN="$fog_bin" npm run e2e)
+}
+
 # The fuzz build uses clang (libFuzzer) and the portable SIMD-free paths: the
 # kernels are written with GCC target pragmas, and the decoders are the target.
 fuzz() {
@@ -98,6 +118,7 @@ step "portable build and SIS tests" portable
 step "ML-DSA interoperability with @noble/post-quantum" interop
 step "HLS playback in headless Chromium (hls.js)" browser
 step "MQTT over WebSockets through fog ws-bridge (mqtt.js)" websockets
+step "web UI" web_ui
 step "fuzzing" fuzz
 
 echo

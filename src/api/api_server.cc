@@ -43,6 +43,21 @@ void ApiServer::Impl::SetMediaProvider(MediaProvider provider) {
   media_ = std::move(provider);
 }
 
+void ApiServer::Impl::SetPacketProvider(PacketProvider provider) {
+  std::lock_guard<std::mutex> lock(providers_mu_);
+  packets_ = std::move(provider);
+}
+
+void ApiServer::Impl::SetPosterMaker(PosterMaker maker) {
+  std::lock_guard<std::mutex> lock(providers_mu_);
+  poster_maker_ = std::move(maker);
+}
+
+void ApiServer::Impl::SetKeys(std::vector<PublishedKey> keys) {
+  std::lock_guard<std::mutex> lock(providers_mu_);
+  keys_ = std::move(keys);
+}
+
 Status ApiServer::Impl::Start() {
   if (started_) return Status::Internal("API server already started");
   if (options_.port < 0 || options_.port > 65535) {
@@ -149,6 +164,18 @@ void ApiServer::SetMetricsProvider(std::function<std::string()> provider) {
 
 void ApiServer::SetMediaProvider(MediaProvider provider) {
   impl_->SetMediaProvider(std::move(provider));
+}
+
+void ApiServer::SetPacketProvider(PacketProvider provider) {
+  impl_->SetPacketProvider(std::move(provider));
+}
+
+void ApiServer::SetPosterMaker(PosterMaker maker) {
+  impl_->SetPosterMaker(std::move(maker));
+}
+
+void ApiServer::SetKeys(std::vector<PublishedKey> keys) {
+  impl_->SetKeys(std::move(keys));
 }
 
 void ApiServer::SetHealthProvider(std::function<HealthReport()> provider) {

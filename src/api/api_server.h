@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "api/media_path.h"
+#include "common/bytes.h"
 #include "common/status.h"
 
 namespace fog::registry {
@@ -53,7 +54,39 @@ struct ApiOptions {
   bool open_create = false;
   std::string cors_origin = "*";    // Access-Control-Allow-Origin
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+  // The built web UI (index.html, assets/): served at / and, for every GET
+  // path that is neither an API route nor a file, index.html (the app
+  // routes itself). No index.html in it: those paths answer 503 "web UI
+  // not built"; the API is unaffected. Empty: no UI, unknown paths are 404.
+  std::string ui_dir;
+  // GET /ui-config: what a browser needs to chat over MQTT over WebSockets
+  // with the viewer's login (the broker lets it read and write chat/+).
+  // mqtt_ws_url wins; else mqtt_ws_port builds ws://<the host the browser
+  // asked for>:PORT/; neither: the URL is null.
+  std::string mqtt_ws_url;
+  int mqtt_ws_port = 0;
+  std::string viewer_username;
+  std::string viewer_password;
 };
+
+// GET /keys: one trusted publisher key (public data).
+struct PublishedKey {
+  std::string key_id_hex;  // 32 hex digits
+  std::string algorithm;   // "mldsa44", "mldsa65", "mldsa87"
+  Bytes public_key;        // raw FIPS 204 encoding
+};
+
+// GET /videos/{id}/packets/{n}: the payload as a worker holds it. Errors:
+// NotFound (no such packet), Unavailable (no worker answered, broker
+// away), InvalidArgument (400).
+using PacketProvider = std::function<Result<Bytes>(
+    const std::string& video_id, int64_t number, int holders)>;
+
+// Makes the JPEG poster of a video from its init segment and first
+// fragment. Errors: Unavailable (the frame cannot be made now),
+// InvalidArgument (the media does not decode).
+using PosterMaker =
+    std::function<Result<Bytes>(ByteView init, ByteView fragment)>;
 
 // One part of the service, as shown by GET /health.
 struct ComponentHealth {
@@ -144,6 +177,15 @@ class ApiServer {
   // Serves the HLS routes. Without a provider they answer 404. The provider
   // runs on server threads, several at once, and must be thread-safe.
   void SetMediaProvider(MediaProvider provider);
+  // Serves GET /videos/{id}/packets/{n}; without a provider it answers 404.
+  // Runs on server threads, several at once: must be thread-safe.
+  void SetPacketProvider(PacketProvider provider);
+  // GET /videos/{id}/poster.jpg: made once per video by `maker` from the
+  // media provider's init segment and packet 2, then cached (poster_cache.h
+  // bounds). Without a maker or a media provider it answers 404.
+  void SetPosterMaker(PosterMaker maker);
+  // GET /keys lists these (set once, before or after Start()).
+  void SetKeys(std::vector<PublishedKey> keys);
 
   uint64_t rejections(Rejection reason) const;
   // All counters by RejectionName.

@@ -227,6 +227,44 @@ std::string_view OpenApiJson() {
         }
       }
     },
+    "/videos/{id}/packets/{n}": {
+      "get": {
+        "summary": "Packet n as a worker holds it (the signed envelope), not verified here",
+        "parameters": [
+          {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+          {"name": "n", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}
+        ],
+        "responses": {
+          "200": {"description": "the payload; X-Fog-Holders names the workers holding it", "content": {"application/octet-stream": {}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/videos/{id}/poster.jpg": {
+      "get": {
+        "summary": "A frame of the first fragment, made once with ffmpeg",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {
+          "200": {"description": "JPEG", "content": {"image/jpeg": {}}},
+          "404": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/keys": {
+      "get": {
+        "summary": "The trusted publisher keys",
+        "responses": {"200": {"description": "{keys: [{key_id, algorithm, public_key (base64)}]}", "content": {"application/json": {}}}}
+      }
+    },
+    "/ui-config": {
+      "get": {
+        "summary": "The web UI's chat: MQTT over WebSockets URL and the viewer login",
+        "responses": {"200": {"description": "{mqtt_ws_url, username, password, chat_topic_prefix}", "content": {"application/json": {}}}}
+      }
+    },
     "/openapi.json": {
       "get": {
         "summary": "This document",

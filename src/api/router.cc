@@ -17,15 +17,41 @@ namespace {
 
 constexpr std::string_view kVideosPrefix = "/videos/";
 
+// The file part of a media-like path, after the id (ids hold no '/').
+Route MediaRoute(std::string_view rest) {
+  const std::string_view file = rest.substr(rest.find('/') + 1);
+  if (file.starts_with("packets/")) return Route::kPacket;
+  if (file == "poster.jpg") return Route::kPoster;
+  return Route::kMedia;
+}
+
 }  // namespace
+
+bool IsApiPath(const std::string& path) {
+  static constexpr std::string_view kPrefixes[] = {
+      "/videos",       "/create",  "/health", "/fog",
+      "/openapi.json", "/metrics", "/keys",   "/ui-config"};
+  for (std::string_view p : kPrefixes) {
+    if (path.starts_with(p) &&
+        (path.size() == p.size() || path[p.size()] == '/')) {
+      return true;
+    }
+  }
+  return false;
+}
 
 RouteMatch MatchRoute(const std::string& path) {
   if (path == "/videos") return {Route::kVideos, {}};
   if (path.rfind(kVideosPrefix, 0) == 0) {
     std::string rest = path.substr(kVideosPrefix.size());
-    const bool media = rest.find('/') != std::string::npos;
-    return {media ? Route::kMedia : Route::kVideo, std::move(rest)};
+    if (rest.find('/') == std::string::npos) {
+      return {Route::kVideo, std::move(rest)};
+    }
+    const Route route = MediaRoute(rest);
+    return {route, std::move(rest)};
   }
+  if (path == "/keys") return {Route::kKeys, {}};
+  if (path == "/ui-config") return {Route::kUiConfig, {}};
   if (path == "/create") return {Route::kCreate, {}};
   if (path == "/health") return {Route::kHealth, {}};
   if (path == "/fog") return {Route::kFog, {}};
@@ -46,6 +72,10 @@ const char* AllowedMethods(Route route) {
     case Route::kFog:
     case Route::kOpenApi:
     case Route::kMetrics:
+    case Route::kPacket:
+    case Route::kPoster:
+    case Route::kKeys:
+    case Route::kUiConfig:
       return "GET, HEAD, OPTIONS";
     case Route::kNone:
       break;
@@ -101,6 +131,11 @@ void ApiServer::Impl::FillEmptyError(const Request& req, Response& res) {
 
 void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
   RouteMatch match = MatchRoute(req.path);
+  if (match.route == Route::kNone && !options_.ui_dir.empty() &&
+      !IsApiPath(req.path) && (req.method == "GET" || req.method == "HEAD")) {
+    HandleUi(req, res);  // the web UI's files, or its index.html
+    return;
+  }
   if (match.route == Route::kNone) {
     SendError(req, res, 404, Rejection::kNoRoute, "no such endpoint");
     return;
@@ -162,6 +197,18 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
       return;
     case Route::kMetrics:
       HandleMetrics(req, res);
+      return;
+    case Route::kPacket:
+      HandlePacket(req, res, match.id);
+      return;
+    case Route::kPoster:
+      HandlePoster(req, res, match.id);
+      return;
+    case Route::kKeys:
+      HandleKeys(res);
+      return;
+    case Route::kUiConfig:
+      HandleUiConfig(req, res);
       return;
     case Route::kNone:
       break;

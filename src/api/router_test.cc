@@ -42,7 +42,11 @@ TEST_P(ApiRouterTest, OpenApiDocumentMatchesTheRoutes) {
       {"/health", "/health"},
       {"/fog", "/fog"},
       {"/openapi.json", "/openapi.json"},
-      {"/metrics", "/metrics"}};
+      {"/metrics", "/metrics"},
+      {"/videos/{id}/packets/{n}", "/videos/cam/packets/1"},
+      {"/videos/{id}/poster.jpg", "/videos/cam/poster.jpg"},
+      {"/keys", "/keys"},
+      {"/ui-config", "/ui-config"}};
   ASSERT_EQ(doc["paths"].size(), concrete.size());
   for (const auto& [path, item] : doc["paths"].items()) {
     ASSERT_TRUE(concrete.count(path)) << "documented but unknown: " << path;
@@ -184,6 +188,14 @@ TEST(ApiMatchRoute, NamesEveryRoute) {
   EXPECT_EQ(MatchRoute("/fog").route, Route::kFog);
   EXPECT_EQ(MatchRoute("/openapi.json").route, Route::kOpenApi);
   EXPECT_EQ(MatchRoute("/metrics").route, Route::kMetrics);
+  EXPECT_EQ(MatchRoute("/videos/cam/packets/7").route, Route::kPacket);
+  EXPECT_EQ(MatchRoute("/videos/cam/poster.jpg").route, Route::kPoster);
+  EXPECT_EQ(MatchRoute("/keys").route, Route::kKeys);
+  EXPECT_EQ(MatchRoute("/ui-config").route, Route::kUiConfig);
+  EXPECT_TRUE(IsApiPath("/videos/cam/index.m3u8"));
+  EXPECT_TRUE(IsApiPath("/fog"));
+  EXPECT_FALSE(IsApiPath("/fogs"));
+  EXPECT_FALSE(IsApiPath("/watch/cam"));
   for (const char* path : {"/", "", "/videosx", "/create/", "/health/"}) {
     EXPECT_EQ(MatchRoute(path).route, Route::kNone) << path;
   }

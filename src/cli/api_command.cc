@@ -4,9 +4,14 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "api/api_server.h"
 #include "api/fog_view.h"
+#include "api/poster.h"
 #include "cli/commands.h"
 #include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
@@ -41,6 +46,10 @@ struct ApiArgs {
   // Bytes of fetched packets one HLS request, and all together, may hold.
   size_t hls_request_mb = 16;
   size_t hls_inflight_mb = 64;
+  // The web UI (docs/api.md#web-ui).
+  std::string ui_dir;
+  int ui_ws_port = 0;
+  std::string ui_ws_url;
 };
 
 // The API serves these on its own port, GET /metrics.
@@ -148,9 +157,85 @@ Result<api::MediaReply> ServeMedia(viewer::HlsSource& source,
   return api::MediaReply{p->packet, body, p->complete, std::move(etag)};
 }
 
+// GET /videos/{id}/packets/{n}: the payload of packet n exactly as a worker
+// sent it, fetched like an HLS segment (same fetcher and byte caps), neither
+// verified nor re-encoded here: the browser verifies it.
+Result<Bytes> ServePacket(viewer::PacketFetcher& fetcher, size_t max_bytes,
+                          const std::string& video_id, int64_t number,
+                          int holders) {
+  Result<viewer::FetchResult> got =
+      fetcher.Fetch({.video_id = video_id,
+                     .first = number,
+                     .last = number,
+                     .expected_ends = holders,
+                     .timeout = std::chrono::seconds(10),
+                     .quiet = std::chrono::milliseconds(500),
+                     .max_bytes = max_bytes,
+                     .keep_payloads = true});
+  if (!got.ok()) return got.status();
+  for (size_t i = 0; i < got->envelopes.size(); ++i) {
+    if (got->envelopes[i].packet.packet_number == number &&
+        i < got->payloads.size()) {
+      return std::move(got->payloads[i]);
+    }
+  }
+  for (Bytes& payload : got->legacy) {
+    Result<wire::VideoPacket> p = viewer::SeedPacketOf(payload);
+    if (p.ok() && p->packet_number == number) return std::move(payload);
+  }
+  if (got->ends == 0) {
+    return Status::Unavailable(fmt::format(
+        "no worker answered for packet {} of {}", number, video_id));
+  }
+  if (got->over_budget > 0) {
+    return Status::Unavailable(fmt::format(
+        "packet {} of {} is larger than the fetch budget", number, video_id));
+  }
+  return Status::NotFound(
+      fmt::format("no worker holds packet {} of {}", number, video_id));
+}
+
+// GET /keys: the public keys of the trust directory.
+std::vector<api::PublishedKey> PublishedKeys(const std::string& dir) {
+  std::vector<api::PublishedKey> keys;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".pub") continue;
+    Result<trust::PublicKey> key = trust::LoadPublicKey(entry.path().string());
+    if (!key.ok()) continue;  // StartHls already reported it
+    keys.push_back(
+        {.key_id_hex = ToHex(key->id),
+         .algorithm = fmt::format("mldsa{}", static_cast<int>(key->alg)),
+         .public_key = std::move(key->bytes)});
+  }
+  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+    return a.key_id_hex < b.key_id_hex;
+  });
+  return keys;
+}
+
+// The built web UI: beside the binary (web/, where the CMake build copies
+// it), else the source tree's web/dist. When neither holds index.html, the
+// first: GET / then says the UI is not built.
+std::string DefaultUiDir() {
+  std::vector<std::string> candidates;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back((exe.parent_path() / "web").string());
+#ifdef FOG_SOURCE_DIR
+  candidates.push_back(std::string(FOG_SOURCE_DIR) + "/web/dist");
+#endif
+  for (const std::string& c : candidates) {
+    if (std::filesystem::is_regular_file(c + "/index.html", ec)) return c;
+  }
+  return candidates.empty() ? "web" : candidates.front();
+}
+
 int RunApi(ApiArgs args) {
   BlockTerminationSignals();
   ResolveMqttUri(&args.mqtt, "api");
+  if (args.ui_dir.empty()) args.ui_dir = DefaultUiDir();
+  spdlog::info("api: web UI from {}", args.ui_dir);
   Result<std::unique_ptr<registry::Registry>> reg =
       registry::Registry::Open(args.db);
   if (!reg.ok()) {
@@ -161,7 +246,12 @@ int RunApi(ApiArgs args) {
                          .port = args.port,
                          .token = args.token,
                          .open_create = args.open_create,
-                         .cors_origin = args.cors_origin},
+                         .cors_origin = args.cors_origin,
+                         .ui_dir = args.ui_dir,
+                         .mqtt_ws_url = args.ui_ws_url,
+                         .mqtt_ws_port = args.ui_ws_port,
+                         .viewer_username = args.viewer_username,
+                         .viewer_password = args.viewer_password},
                         **reg);
   api::FogView view({.expected_workers = args.expect_workers,
                      .expect_balancer = args.expect_balancer});
@@ -183,6 +273,15 @@ int RunApi(ApiArgs args) {
       server.SetMediaProvider([&hls](const api::MediaRequest& r) {
         return ServeMedia(*hls->source, r);
       });
+      const size_t max_bytes = args.hls_request_mb << 20;
+      server.SetPacketProvider(
+          [&hls, max_bytes](const std::string& id, int64_t n, int holders) {
+            return ServePacket(*hls->fetcher, max_bytes, id, n, holders);
+          });
+      server.SetPosterMaker([](ByteView init, ByteView fragment) {
+        return api::MakePosterWithFfmpeg(init, fragment);
+      });
+      server.SetKeys(PublishedKeys(args.trust_dir));
       AddHlsMetrics(exporter, *hls);
     } else {
       // The registry is still worth serving; the HLS routes answer 404.
@@ -261,6 +360,16 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
                   "Fetched packets all HLS requests together may hold (MiB)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1} << 16));
+  cmd->add_option("--ui-dir", args->ui_dir,
+                  "The built web UI (default: web/ beside the fog binary, "
+                  "then the source tree's web/dist)");
+  cmd->add_option("--ui-ws-port", args->ui_ws_port,
+                  "MQTT over WebSockets port GET /ui-config gives browsers "
+                  "(on the host they reached the API by)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--ui-ws-url", args->ui_ws_url,
+                  "MQTT over WebSockets URL GET /ui-config gives browsers "
+                  "(wins over --ui-ws-port)");
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 

@@ -151,6 +151,8 @@ topic read fog/policy
 user viewer
 topic write packet-request
 topic write fog/get/#
+# The web UI's chat: one topic per video, chat/<video id>.
+topic readwrite chat/+
 
 # Every client may read only its own reply channels: the seed's channel
 # named by its client id (the original front end names it stream-<client

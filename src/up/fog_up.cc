@@ -176,6 +176,7 @@ Status FogUp::StartChildren() {
                   {"trust", dir_ + "/trust"},
                   {"viewer-username", credentials_["viewer"].username},
                   {"viewer-password", credentials_["viewer"].password},
+                  {"ui-ws-port", std::to_string(options_.ws_port)},
                   {"expect-workers", std::to_string(options_.workers)},
                   {"expect-balancer", options_.balancer ? "true" : "false"}});
   const config::Credentials& master = credentials_["master"];
@@ -235,6 +236,13 @@ Status FogUp::WaitHealthy(std::chrono::seconds timeout) {
       "the fog did not become healthy in time; logs in " + dir_ + "/logs");
 }
 
+std::string FogUp::UiUrl() const {
+  // A fog bound to every address is reached locally by the loopback one.
+  const std::string host =
+      options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
+  return Endpoint("http", host, options_.http_port) + "/";
+}
+
 std::string FogUp::Summary() const {
   std::string s;
   s += "fog is up (" + std::to_string(options_.workers) + " workers)\n";
@@ -242,6 +250,7 @@ std::string FogUp::Summary() const {
   s += "  WebSockets  " + descriptor_.ws_uri + "\n";
   s += "  HTTP API    " + descriptor_.http_url +
        "  (/videos, /fog, /health, /metrics)\n";
+  s += "  web UI      " + UiUrl() + "  (library, player, dashboard)\n";
   if (options_.balancer) {
     s += "  balancer    " + options_.balancer_model + " model, every " +
          std::to_string(options_.balancer_period_ms) + " ms\n";

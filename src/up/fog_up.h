@@ -57,6 +57,8 @@ class FogUp {
   const config::FogDescriptor& descriptor() const { return descriptor_; }
   // Human-readable lines: where everything listens and where the logs are.
   std::string Summary() const;
+  // The web UI's address, http://HOST:PORT/ (served by the API).
+  std::string UiUrl() const;
 
  private:
   Status Prepare();

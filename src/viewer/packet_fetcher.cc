@@ -216,6 +216,7 @@ class Collector {
     total_ = std::max(total_, e->packet.total_packets);
     if (conflict) result_.conflicts.insert(e->packet.packet_number);
     result_.envelopes.push_back(std::move(*e));
+    if (request_.keep_payloads) result_.payloads.push_back(m.payload);
   }
 
   // A reply that is not an envelope: kept when it is a seed-format packet

@@ -58,10 +58,16 @@ struct FetchRequest {
   // At most this many bytes of packets kept for this fetch (but always the
   // first two packets, as a page always holds two); 0 = no cap.
   size_t max_bytes = 0;
+  // Also keep each envelope's payload exactly as the worker sent it
+  // (FetchResult::payloads), for callers that pass packets on unchanged.
+  bool keep_payloads = false;
 };
 
 struct FetchResult {
   std::vector<wire::Envelope> envelopes;  // any order, one per packet number
+  // With FetchRequest::keep_payloads: payloads[i] is the payload that
+  // envelopes[i] was decoded from, byte for byte; else empty.
+  std::vector<Bytes> payloads;
   // Seed-format payloads of this video (VideoPacketSIS, or a bare seed
   // VideoPacket), unverified, any order, one per packet number; the caller
   // checks them (wire::VerifyLegacyPayload). A video is all one or the other.

@@ -19,7 +19,11 @@ enum class Route {
   kHealth,   // /health
   kFog,      // /fog
   kOpenApi,  // /openapi.json
-  kMetrics   // /metrics
+  kMetrics,  // /metrics
+  kPacket,   // /videos/{id}/packets/{n}
+  kPoster,   // /videos/{id}/poster.jpg
+  kKeys,     // /keys
+  kUiConfig  // /ui-config
 };
 
 struct RouteMatch {
@@ -32,6 +36,11 @@ struct RouteMatch {
 // "/videos/../x". Everything after "/videos/" is the id, or with a '/' in
 // it a media path (id/file), whose parser rejects the ".." id.
 RouteMatch MatchRoute(const std::string& path);
+
+// Whether `path` belongs to the API: /videos, /create, /health, /fog,
+// /openapi.json, /metrics, /keys, /ui-config, each alone or followed by
+// '/'. Such a path is never answered by the web UI's fallback.
+bool IsApiPath(const std::string& path);
 
 // The Allow header of `route`, e.g. "GET, HEAD, POST, OPTIONS"; "" for kNone.
 const char* AllowedMethods(Route route);

@@ -2,7 +2,9 @@
 // handlers. The handlers are defined by concern: api_server.cc (lifecycle),
 // router.cc (dispatch, 404 and 405), auth.cc (the bearer token),
 // http_errors.cc (error answers and counters), registry_routes.cc
-// (/videos, /create), media_routes.cc (HLS), status_routes.cc (/health,
+// (/videos, /create), media_routes.cc (HLS), packet_routes.cc (signed
+// packets, posters), ui_routes.cc (the web UI, /keys, /ui-config),
+// status_routes.cc (/health,
 // /fog, /metrics, /openapi.json).
 //
 // Only the fog_api sources include this header: it pulls in httplib.h,
@@ -25,6 +27,7 @@
 #include <thread>
 
 #include "api/api_server.h"
+#include "api/internal/poster_cache.h"
 #include "registry/registry.h"
 
 namespace fog::api {
@@ -43,6 +46,9 @@ class ApiServer::Impl {
   void SetMetricsProvider(std::function<std::string()> provider);
   void SetHealthProvider(std::function<HealthReport()> provider);
   void SetMediaProvider(MediaProvider provider);
+  void SetPacketProvider(PacketProvider provider);
+  void SetPosterMaker(PosterMaker maker);
+  void SetKeys(std::vector<PublishedKey> keys);
   uint64_t rejections(Rejection reason) const {
     return rejections_[static_cast<size_t>(reason)].load();
   }
@@ -72,6 +78,18 @@ class ApiServer::Impl {
   // media_routes.cc
   void HandleMedia(const Request& req, Response& res, const std::string& rest);
   void SendMediaStatus(const Request& req, Response& res, const Status& status);
+
+  // packet_routes.cc
+  void HandlePacket(const Request& req, Response& res, const std::string& rest);
+  void HandlePoster(const Request& req, Response& res, const std::string& rest);
+  // The registry's video and its workers holding packet `number` (0: any).
+  Result<registry::VideoRecord> KnownVideo(const Request& req, Response& res,
+                                           const std::string& id);
+
+  // ui_routes.cc
+  void HandleUi(const Request& req, Response& res);
+  void HandleKeys(Response& res);
+  void HandleUiConfig(const Request& req, Response& res);
 
   // status_routes.cc
   void HandleHealth(Response& res);
@@ -106,6 +124,10 @@ class ApiServer::Impl {
   std::function<std::string()> fog_;      // guarded by providers_mu_
   std::function<std::string()> metrics_;  // guarded by providers_mu_
   MediaProvider media_;                   // guarded by providers_mu_
+  PacketProvider packets_;                // guarded by providers_mu_
+  PosterMaker poster_maker_;              // guarded by providers_mu_
+  std::vector<PublishedKey> keys_;        // guarded by providers_mu_
+  PosterCache posters_;
 };
 
 }  // namespace fog::api

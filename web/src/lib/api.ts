@@ -1,0 +1,122 @@
+// Types and fetch helpers for the fog API (docs/api.md). Every function takes
+// the same origin: the UI is served by `fog api`.
+
+export interface VideoHolding {
+  worker: string;
+  packets: number;
+  bytes: number;
+}
+
+export interface Video {
+  ID: number;
+  CreatedAt: string;
+  UpdatedAt?: string;
+  VideoID: string;
+  /** Distinct packets the workers hold. */
+  packets: number;
+  /** Stored copies of them, over every worker. */
+  copies?: number;
+  bytes: number;
+  total_packets: number;
+  status: 'live' | 'complete' | string;
+  publisher_key: string | null;
+  authenticated: boolean;
+  workers: VideoHolding[];
+  duration: number | null;
+}
+
+export interface Component {
+  name: string;
+  state: string;
+}
+
+export interface WorkerStats {
+  cpu?: number;
+  cpus?: number;
+  mem_used?: number;
+  mem_limit?: number;
+  mem_available?: number;
+  free_storage?: number;
+  storage_total?: number;
+  store_bytes?: number;
+  store_packets?: number;
+  seq?: number;
+  [k: string]: unknown;
+}
+
+export interface FogView {
+  status: string;
+  components: Component[];
+  workers: Record<string, { state: string; stats: WorkerStats | null }>;
+  policy: {
+    weights?: Record<string, number>;
+    model?: string;
+    round?: number;
+    period_ms?: number;
+    [k: string]: unknown;
+  } | null;
+}
+
+export interface KeyInfo {
+  key_id: string;
+  algorithm: string;
+  public_key: string;
+}
+
+export interface UiConfig {
+  mqtt_ws_url: string;
+  username: string;
+  password: string;
+  chat_topic_prefix: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function errorOf(res: Response): Promise<HttpError> {
+  let msg = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { error?: unknown };
+    if (typeof body.error === 'string') msg = `${res.status}: ${body.error}`;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new HttpError(res.status, msg);
+}
+
+export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(url, { signal, cache: 'no-store' });
+  if (!res.ok) throw await errorOf(res);
+  return (await res.json()) as T;
+}
+
+export const videoPath = (id: string) => `/videos/${encodeURIComponent(id)}`;
+
+export function listVideos(limit: number, offset: number, signal?: AbortSignal) {
+  return getJson<Video[]>(`/videos?limit=${limit}&offset=${offset}`, signal);
+}
+
+export const getVideo = (id: string, signal?: AbortSignal) => getJson<Video>(videoPath(id), signal);
+export const getFog = (signal?: AbortSignal) => getJson<FogView>('/fog', signal);
+export const getKeys = (signal?: AbortSignal) =>
+  getJson<{ keys: KeyInfo[] }>('/keys', signal).then((k) => k.keys);
+export const getUiConfig = (signal?: AbortSignal) => getJson<UiConfig>('/ui-config', signal);
+
+export async function getText(url: string, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(url, { signal, cache: 'no-store' });
+  if (!res.ok) throw await errorOf(res);
+  return res.text();
+}
+
+/** "mldsa44:9a0b…" → "9a0b…"; the key id the registry reports. */
+export function publisherKeyId(publisherKey: string | null | undefined): string {
+  if (!publisherKey) return '';
+  const i = publisherKey.indexOf(':');
+  return i >= 0 ? publisherKey.slice(i + 1) : publisherKey;
+}

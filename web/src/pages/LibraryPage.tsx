@@ -1,0 +1,99 @@
+import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
+import { VideoCard } from '../components/VideoCard';
+import { getVideo, HttpError, listVideos, type Video } from '../lib/api';
+import { usePoll } from '../lib/usePoll';
+
+export const PAGE_SIZE = 24;
+const POLL_MS = 2000;
+
+function toPage(s: string | null): number {
+  const n = Number(s);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+export function LibraryPage() {
+  const [params, setParams] = useSearchParams();
+  const page = toPage(params.get('page'));
+  const query = params.get('q') ?? '';
+  const [draft, setDraft] = useState(query);
+
+  // Searching by id asks the registry for that exact id (the list holds
+  // thousands); the current page is filtered by substring as well.
+  const list = usePoll(
+    (signal) => listVideos(PAGE_SIZE, (page - 1) * PAGE_SIZE, signal),
+    POLL_MS,
+    `list-${page}`,
+  );
+  const exact = usePoll<Video | null>(
+    async (signal) => {
+      if (!query) return null;
+      try {
+        return await getVideo(query, signal);
+      } catch (e) {
+        if (e instanceof HttpError && (e.status === 404 || e.status === 400)) return null;
+        throw e;
+      }
+    },
+    POLL_MS,
+    `exact-${query}`,
+  );
+
+  const onSearch = (e: FormEvent) => {
+    e.preventDefault();
+    const next = new URLSearchParams(params);
+    if (draft.trim()) next.set('q', draft.trim());
+    else next.delete('q');
+    next.delete('page');
+    setParams(next);
+  };
+  const goPage = (p: number) => {
+    const next = new URLSearchParams(params);
+    if (p > 1) next.set('page', String(p));
+    else next.delete('page');
+    setParams(next);
+  };
+
+  const videos = list.data ?? [];
+  const shown = query ? videos.filter((v) => v.VideoID.includes(query)) : videos;
+  if (exact.data && !shown.some((v) => v.VideoID === exact.data?.VideoID)) shown.unshift(exact.data);
+
+  return (
+    <section aria-labelledby="library-title">
+      <div className="page-head">
+        <h1 id="library-title">Library</h1>
+        <form role="search" onSubmit={onSearch} className="search">
+          <label htmlFor="search-id">Video id</label>
+          <input
+            id="search-id"
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            placeholder="search by id"
+            maxLength={255}
+          />
+          <button type="submit">Search</button>
+        </form>
+      </div>
+      {list.error && <p role="alert" className="error">Could not load the videos: {list.error}</p>}
+      {list.data === undefined && !list.error && <p role="status">Loading…</p>}
+      {list.data !== undefined && shown.length === 0 && (
+        <p role="status">{query ? `No video matches “${query}”.` : 'No videos yet.'}</p>
+      )}
+      <ul className="cards" aria-label="Videos">
+        {shown.map((v) => (
+          <VideoCard key={v.VideoID} video={v} />
+        ))}
+      </ul>
+      <nav className="pager" aria-label="Pages">
+        <button type="button" onClick={() => goPage(page - 1)} disabled={page <= 1}>
+          Previous
+        </button>
+        <span aria-live="polite">Page {page}</span>
+        <button type="button" onClick={() => goPage(page + 1)} disabled={videos.length < PAGE_SIZE}>
+          Next
+        </button>
+      </nav>
+    </section>
+  );
+}
