@@ -24,6 +24,7 @@ struct MasterArgs {
   int gone_after_ms = 60000;
   std::string api_url;
   std::string journal_dir;
+  uint64_t backlog_limit = uint64_t{512} << 20;
   std::string metrics_listen;
 };
 
@@ -53,6 +54,18 @@ void AddMasterMetrics(metrics::Exporter& exporter, master::Master& node,
         return std::vector<metrics::Sample>{
             {{{"state", "held"}}, static_cast<double>(node.pending())},
             {{{"state", "in_flight"}}, static_cast<double>(node.in_flight())}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_backlog",
+      "Taken and not yet settled (packets, bytes), the limit (limit_bytes) "
+      "and whether publishers are asked to wait (over), as on fog/backlog",
+      metrics::Kind::kGauge, [&node] {
+        const wire::BacklogReport b = node.backlog();
+        return std::vector<metrics::Sample>{
+            {{{"value", "packets"}}, static_cast<double>(b.packets)},
+            {{{"value", "bytes"}}, static_cast<double>(b.bytes)},
+            {{{"value", "limit_bytes"}}, static_cast<double>(b.limit_bytes)},
+            {{{"value", "over"}}, b.over ? 1.0 : 0.0}};
       }));
   exporter.Add(std::make_shared<metrics::CallbackCollector>(
       "fog_master_live_workers", "Workers in the dispatch set",
@@ -85,7 +98,8 @@ int RunMaster(MasterArgs args) {
        .replicas = args.replicas,
        .gone_after = std::chrono::milliseconds(args.gone_after_ms),
        .api_url = args.api_url,
-       .journal_dir = args.journal_dir},
+       .journal_dir = args.journal_dir,
+       .backlog = {.limit_bytes = args.backlog_limit}},
       client);
   metrics::Exporter exporter("master");
   AddMasterMetrics(exporter, node, client);
@@ -141,6 +155,12 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--journal-dir", args->journal_dir,
                   "Keep the packets not yet stored here, so a restarted "
                   "master sends them again (none if empty)");
+  cmd->add_option("--backlog-limit", args->backlog_limit,
+                  "Bytes taken and not yet stored R times past which the "
+                  "master asks publishers (fog/backlog) to wait; they go on "
+                  "below 3/4 of it")
+      ->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 50))
+      ->capture_default_str();
   AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }

@@ -29,7 +29,10 @@ Master::Master(MasterOptions options, mqtt::Client& client)
     : options_(options),
       client_(client),
       membership_(options.worker_timeout),
-      session_(RandomSession()) {}
+      session_(RandomSession()),
+      backlog_(options.backlog, [this](const mqtt::Message& m) {
+        return client_.Publish(m, /*wait=*/false);
+      }) {}
 
 Master::~Master() { Stop(); }
 
@@ -56,6 +59,7 @@ Status Master::Open() {
   client_.OnReconnect([this] {
     connected_since_ = Membership::Clock::now();
     (void)client_.Publish(StatusMessage(true), /*wait=*/false);
+    backlog_.Republish();
   });
   return Status::OK();
 }
@@ -76,6 +80,7 @@ Status Master::Start() {
   }
   running_ = true;
   ticker_ = std::thread([this] { Tick(); });
+  backlog_.Start();
   return client_.Publish(StatusMessage(true));
 }
 
@@ -87,6 +92,7 @@ void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
   }
   // Unsettled packets wait for the workers to show up; the ticker sends them.
   for (JournalReplay::Packet& p : replay.unsettled) {
+    backlog_.Taken(p.key, p.payload.size());
     pending_bytes_ += p.payload.size();
     pending_.push_back(
         {p.key, std::make_shared<const Bytes>(std::move(p.payload))});
@@ -103,6 +109,7 @@ void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
 void Master::Stop() {
   if (!running_.exchange(false)) return;
   ticker_.join();
+  backlog_.Stop();
   (void)client_.Publish(StatusMessage(false));
 }
 
@@ -205,6 +212,7 @@ void Master::Hold(const PacketKey& key, const Payload& payload) {
     counters_.Add("packets_repeated");  // its copies are on their way
     return;
   }
+  backlog_.Taken(key, payload->size());
   // Keep arrival order: while packets wait, new ones queue behind them.
   if (pending_.empty() && Place(key, payload) > 0) return;
   if (pending_.size() >= options_.max_pending_packets ||
@@ -323,6 +331,7 @@ void Master::Finish(const InFlight& copy) {
 }
 
 void Master::Settle(const PacketKey& key) {
+  backlog_.Settled(key);
   if (!journal_) return;
   if (Status s = journal_->Settled(key, placements_.Holders(key)); !s.ok()) {
     counters_.Add("journal_errors");

@@ -40,6 +40,7 @@
 
 #include "common/counters.h"
 #include "common/status.h"
+#include "master/backlog.h"
 #include "master/dispatcher.h"
 #include "master/fingerprints.h"
 #include "master/journal.h"
@@ -71,6 +72,8 @@ struct MasterOptions {
   // Where the journal lives; empty = no journal (a master killed before
   // its workers acknowledge may lose the packets it was dispatching).
   std::string journal_dir;
+  // The backlog published on fog/backlog (master/backlog.h).
+  BacklogOptions backlog;
 };
 
 // Where the master forwards one seed packet-request: the first of `holders`
@@ -107,6 +110,8 @@ class Master {
   size_t pending() const;
   // Copies dispatched and not yet acknowledged.
   size_t in_flight() const;
+  // Packets taken and not yet settled, as published on fog/backlog.
+  wire::BacklogReport backlog() const { return backlog_.snapshot(); }
   // Metrics hook: called on the MQTT callback thread with the seconds from a
   // packet's last dispatch to its worker's "stored" or "duplicate" ack.
   // Call before Start().
@@ -253,6 +258,9 @@ class Master {
   std::mutex seed_mu_;
   std::map<std::string, SeedVideo> seed_videos_;
   uint64_t seed_seq_ = 0;
+
+  // Its own lock, taken after mu_ (never the other way round).
+  Backlog backlog_;
 
   std::atomic<bool> running_{false};
   std::thread ticker_;
