@@ -110,7 +110,7 @@ topic read video/stream/#
 topic read go-streaming
 topic write fog/dispatch/#
 topic readwrite fog/status/master
-topic write fog/backlog
+topic readwrite fog/backlog
 topic read fog/status/#
 topic read fog/heartbeat/#
 topic read fog/policy
