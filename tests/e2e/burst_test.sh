@@ -28,7 +28,9 @@ publishers=4
 replicas=2
 tmp=$(mktemp -d)
 bench_pid=
-trap '[[ -n $bench_pid ]] && kill $bench_pid 2>/dev/null; stop_fog; rm -rf "$tmp"' EXIT
+# On failure the fog's directory stays, for its logs.
+trap '[[ -n $bench_pid ]] && kill $bench_pid 2>/dev/null; stop_fog
+  if ((failures > 0)); then rm -rf "$tmp/packets"; echo "kept $tmp"; else rm -rf "$tmp"; fi' EXIT
 start_fog "$tmp/fog" || exit 1
 d=$tmp/fog
 
