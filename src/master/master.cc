@@ -92,10 +92,18 @@ void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
   }
   // Unsettled packets wait for the workers to show up; the ticker sends them.
   for (JournalReplay::Packet& p : replay.unsettled) {
-    backlog_.Taken(p.key, p.payload.size());
-    pending_bytes_ += p.payload.size();
+    Result<std::shared_ptr<const std::string>> payload =
+        journal_->Read(p.where);
+    if (!payload.ok()) {
+      counters_.Add("journal_errors");
+      spdlog::error("master: {}", payload.status().ToString());
+      continue;
+    }
+    const std::string& b = **payload;
+    backlog_.Taken(p.key, b.size());
+    pending_bytes_ += b.size();
     pending_.push_back(
-        {p.key, std::make_shared<const Bytes>(std::move(p.payload))});
+        {p.key, std::make_shared<const Bytes>(b.begin(), b.end())});
   }
   counters_.Add("journal_replayed", replay.unsettled.size());
   if (replay.dropped_bytes > 0) {
@@ -193,20 +201,40 @@ void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {
     return;
   }
   NoteSeedPacket(video_id, *number, m.payload);
-  Hold(PacketKey{video_id, *number}, std::make_shared<const Bytes>(m.payload));
+  const uint64_t ticket = Hold(PacketKey{video_id, *number},
+                               std::make_shared<const Bytes>(m.payload));
   FlushOutbox();
-}
-
-void Master::Hold(const PacketKey& key, const Payload& payload) {
-  std::lock_guard<std::mutex> lock(mu_);
-  // Journaled before this callback returns, that is before the broker
-  // counts the packet delivered.
-  if (journal_) {
-    if (Status s = journal_->Received(key, *payload); !s.ok()) {
+  // On disk before this callback returns, that is before the broker counts
+  // the packet delivered (Paho sends the PUBACK after the handler). The
+  // copies already went out meanwhile: a worker may store a packet before
+  // the master's sync completes, which only a crash of the master's machine
+  // in between could tell (the broker then delivers it again, and the
+  // worker answers "duplicate").
+  if (ticket > 0) {
+    if (Status s = journal_->WaitDurable(ticket); !s.ok()) {
       counters_.Add("journal_errors");
       spdlog::error("master: {}", s.ToString());
     }
   }
+}
+
+uint64_t Master::Hold(const PacketKey& key, const Payload& payload) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t ticket = 0;
+  if (journal_) {
+    Result<Journal::Appended> appended = journal_->Received(key, *payload);
+    if (appended.ok()) {
+      ticket = appended->ticket;
+    } else {
+      counters_.Add("journal_errors");
+      spdlog::error("master: {}", appended.status().ToString());
+    }
+  }
+  HoldJournaled(key, payload);
+  return ticket;
+}
+
+void Master::HoldJournaled(const PacketKey& key, const Payload& payload) {
   if (TakeConflict(key, payload)) return;
   if (copies_in_flight_.contains(key)) {
     counters_.Add("packets_repeated");  // its copies are on their way

@@ -149,8 +149,10 @@ class Master {
                       ByteView payload);
   void OnSeedEndOfStream(const mqtt::Message& m);
   // Takes a stream packet: journals it and places it, or holds it while
-  // no worker is live.
-  void Hold(const PacketKey& key, const Payload& payload);
+  // no worker is live. Returns the journal ticket to wait on (0: none).
+  uint64_t Hold(const PacketKey& key, const Payload& payload);
+  // The part of Hold() after the journal. REQUIRES: mu_.
+  void HoldJournaled(const PacketKey& key, const Payload& payload);
   // Applies a worker's answer for one copy.
   void ApplyAck(const wire::WorkerAck& ack);
   // Conflicts (conflicts.cc). When `payload` differs from the payload
