@@ -214,7 +214,9 @@ TEST_F(BacklogGateTest, AnUnreadableReportIsCountedAndIgnored) {
                              .retained = true})
                   .ok());
   ASSERT_TRUE(gate_->Subscribe().ok());
-  EXPECT_EQ(gate_->bad_reports(), 1u);
+  // Read before Subscribe() returned; the second SUBSCRIBE may bring the
+  // retained message once more.
+  EXPECT_GE(gate_->bad_reports(), 1u);
   EXPECT_FALSE(gate_->last().has_value());
   double held = -1;
   bool called = false;
