@@ -7,6 +7,8 @@
 #ifndef FOG_BENCH_BENCH_H_
 #define FOG_BENCH_BENCH_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace fog::bench {
@@ -53,6 +55,34 @@ struct DatapathBenchOptions {
 // false when no measurement could be made (the JSON then has "error").
 std::string DatapathBenchJson(const DatapathBenchOptions& options,
                               bool* ok = nullptr);
+
+struct BurstBenchOptions {
+  std::string dir = "./fog-data";         // a running fog (fog up)
+  uint64_t bytes = uint64_t{2} << 30;     // published in all, pre-signed
+  size_t packet_bytes = size_t{1} << 20;  // media bytes per packet
+  int publishers = 4;  // each replays a video of its own, concurrently
+  int replicas = 2;    // the fog's R: copies each packet must reach
+  // > 0: publishers stop after this long (sustained overload: more bytes
+  // than the fog stores in this time).
+  double seconds = 0;
+  // Publishers publish regardless of fog/backlog (only the broker's limits
+  // stop them).
+  bool ignore_backlog = false;
+  double backlog_wait_max_seconds = 300;
+  // After publishing, how long to wait for R copies of every packet.
+  double store_timeout_seconds = 600;
+  std::string work_dir;  // where the pre-signed packets go; empty: /tmp
+};
+
+// Several publishers replay pre-signed packets into the fog in `dir` as fast
+// as it lets them, following fog/backlog as `fog stream` does. JSON: the
+// publishers' MB/s against the fog's store rate (packets with R copies per
+// second), the time held back, the RSS of the master and the broker
+// (sampled every 250 ms, and VmHWM), the backlog's peak, a timeline, and
+// the verdict: packets with fewer than R copies, the most copies, packets
+// one worker acknowledged "stored" twice. `*ok` is true when every packet
+// the broker acknowledged got R copies and no publisher failed.
+std::string BurstBenchJson(const BurstBenchOptions& options, bool* ok);
 
 // The load balancer's solvers (balancer/solver.h) on random instances:
 // median and p99 microseconds per call of the exact solver, the heap greedy

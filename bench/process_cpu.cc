@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -56,12 +57,48 @@ std::string RoleOf(const std::vector<std::string>& args,
   return "";
 }
 
-}  // namespace
+// A field of /proc/<pid>/status in bytes ("VmRSS:   1234 kB"), or -1.
+double StatusBytes(const fs::path& proc_dir, const std::string& field) {
+  std::ifstream in(proc_dir / "status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.starts_with(field + ":")) continue;
+    std::istringstream value(line.substr(field.size() + 1));
+    double kb = -1;
+    value >> kb;
+    return kb < 0 ? -1 : kb * 1024;
+  }
+  return -1;
+}
 
-std::map<std::string, double> CpuSecondsByRole(const std::string& fog_dir) {
+std::string DirPrefix(const std::string& fog_dir) {
   std::error_code ec;
   std::string dir = fs::absolute(fog_dir, ec).lexically_normal().string();
   if (!dir.ends_with('/')) dir += '/';  // /tmp/fog must not match /tmp/fog2
+  return dir;
+}
+
+}  // namespace
+
+std::map<std::string, double> RssBytesByRole(const std::string& fog_dir,
+                                             bool peak) {
+  const std::string dir = DirPrefix(fog_dir);
+  std::error_code ec;
+  std::map<std::string, double> rss;
+  for (const fs::directory_entry& e : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string role = RoleOf(CommandLine(e.path()), dir);
+    if (role.empty()) continue;
+    const double b = StatusBytes(e.path(), peak ? "VmHWM" : "VmRSS");
+    if (b >= 0) rss[role] = std::max(rss[role], b);
+  }
+  return rss;
+}
+
+std::map<std::string, double> CpuSecondsByRole(const std::string& fog_dir) {
+  std::error_code ec;
+  const std::string dir = DirPrefix(fog_dir);
   std::map<std::string, double> cpu;
   for (const fs::directory_entry& e : fs::directory_iterator("/proc", ec)) {
     const std::string pid = e.path().filename().string();

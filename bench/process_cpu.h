@@ -16,6 +16,12 @@ namespace fog::bench {
 // counted; take two snapshots and subtract.
 std::map<std::string, double> CpuSecondsByRole(const std::string& fog_dir);
 
+// Resident memory (VmRSS, bytes) of the fog's processes by role, as
+// CpuSecondsByRole names them ("worker" is the largest worker's, not a sum);
+// with `peak`, VmHWM instead: the highest since each process started.
+std::map<std::string, double> RssBytesByRole(const std::string& fog_dir,
+                                             bool peak = false);
+
 // after - before, per role; roles missing from `before` count from zero.
 std::map<std::string, double> CpuSpent(
     const std::map<std::string, double>& before,

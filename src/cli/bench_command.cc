@@ -51,6 +51,49 @@ void AddDatapathCommand(CLI::App& bench, int* exit_code) {
   });
 }
 
+void AddBurstCommand(CLI::App& bench, int* exit_code) {
+  auto o = std::make_shared<bench::BurstBenchOptions>();
+  auto* cmd = bench.add_subcommand(
+      "burst",
+      "Replay pre-signed packets from several publishers into a running "
+      "fog as fast as it lets them; throughput, store rate, RSS (JSON)");
+  cmd->add_option("--dir", o->dir, "The running fog's directory")
+      ->capture_default_str();
+  cmd->add_option("--bytes", o->bytes, "Bytes to publish in all")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 40));
+  cmd->add_option("--packet-bytes", o->packet_bytes, "Media bytes per packet")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1} << 10, size_t{15} << 20));
+  cmd->add_option("--publishers", o->publishers, "Concurrent publishers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--replicas", o->replicas, "Copies the fog keeps (R)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  cmd->add_option("--seconds", o->seconds,
+                  "Stop publishing after this long (0: publish every byte)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--ignore-backlog", o->ignore_backlog,
+                "Publish without following fog/backlog");
+  cmd->add_option("--backlog-wait-max", o->backlog_wait_max_seconds,
+                  "Seconds a publisher may be held back per packet")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--store-timeout", o->store_timeout_seconds,
+                  "Seconds to wait, after publishing, for R copies of all")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--work-dir", o->work_dir,
+                  "Where the pre-signed packets are written (removed after)");
+  cmd->callback([o, exit_code] {
+    bool ok = false;
+    std::printf("%s\n", bench::BurstBenchJson(*o, &ok).c_str());
+    *exit_code = ok ? kExitOk : kExitUsage;
+  });
+}
+
 }  // namespace
 
 void AddBenchCommands(CLI::App& app, int* exit_code) {
@@ -85,6 +128,7 @@ void AddBenchCommands(CLI::App& app, int* exit_code) {
   });
 
   AddDatapathCommand(*bench, exit_code);
+  AddBurstCommand(*bench, exit_code);
 
   auto instances = std::make_shared<int>(2000);
   auto* solver = bench->add_subcommand(

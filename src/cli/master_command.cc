@@ -28,6 +28,7 @@ struct MasterArgs {
   std::string api_url;
   std::string journal_dir;
   size_t memory_budget = master::MasterOptions{}.memory_budget;
+  uint64_t backlog_limit = uint64_t{512} << 20;
   std::string metrics_listen;
 };
 
@@ -81,6 +82,18 @@ void AddMasterMetrics(metrics::Exporter& exporter, master::Master& node,
             {{}, static_cast<double>(node.journal_stats().fsyncs)}};
       }));
   exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_master_backlog",
+      "Taken and not yet settled (packets, bytes), the limit (limit_bytes) "
+      "and whether publishers are asked to wait (over), as on fog/backlog",
+      metrics::Kind::kGauge, [&node] {
+        const wire::BacklogReport b = node.backlog();
+        return std::vector<metrics::Sample>{
+            {{{"value", "packets"}}, static_cast<double>(b.packets)},
+            {{{"value", "bytes"}}, static_cast<double>(b.bytes)},
+            {{{"value", "limit_bytes"}}, static_cast<double>(b.limit_bytes)},
+            {{{"value", "over"}}, b.over ? 1.0 : 0.0}};
+      }));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
       "fog_master_live_workers", "Workers in the dispatch set",
       metrics::Kind::kGauge, [&node] {
         return std::vector<metrics::Sample>{
@@ -117,7 +130,8 @@ int RunMaster(MasterArgs args) {
        .gone_after = std::chrono::milliseconds(args.gone_after_ms),
        .api_url = args.api_url,
        .journal_dir = args.journal_dir,
-       .memory_budget = args.memory_budget},
+       .memory_budget = args.memory_budget,
+       .backlog = {.limit_bytes = args.backlog_limit}},
       client);
   metrics::Exporter exporter("master");
   AddMasterMetrics(exporter, node, client);
@@ -177,6 +191,12 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
                   "Payload bytes the master keeps in memory, every copy "
                   "counted; beyond it packets wait in the journal")
       ->check(CLI::Range(size_t{1} << 20, size_t{1} << 40))
+      ->capture_default_str();
+  cmd->add_option("--backlog-limit", args->backlog_limit,
+                  "Bytes taken and not yet stored R times past which the "
+                  "master asks publishers (fog/backlog) to wait; they go on "
+                  "below 3/4 of it")
+      ->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 50))
       ->capture_default_str();
   AddMetricsFlag(cmd, &args->metrics_listen);
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });

@@ -14,6 +14,7 @@
 #include "config/fog_descriptor.h"
 #include "config/precedence.h"
 #include "mqtt/client.h"
+#include "publisher/backlog_gate.h"
 #include "publisher/progress.h"
 #include "publisher/publisher.h"
 #include "trust/keys.h"
@@ -36,6 +37,7 @@ struct StreamArgs {
   bool realtime = false;
   int sign_every = 1;
   size_t max_packet_bytes = 0;  // 0: the descriptor's, else 16 MiB
+  double backlog_wait_max_s = 300;
 };
 
 std::optional<std::string> NonEmpty(const std::string& s) {
@@ -105,6 +107,8 @@ Result<publisher::StreamOptions> BuildOptions(StreamArgs* a) {
   o.realtime = a->realtime;
   o.max_payload_bytes = a->max_packet_bytes > 0 ? a->max_packet_bytes
                                                 : media::kDefaultMaxPacketBytes;
+  o.backlog_wait_max = std::chrono::milliseconds(
+      static_cast<int64_t>(a->backlog_wait_max_s * 1000));
   return o;
 }
 
@@ -122,9 +126,20 @@ int RunStream(StreamArgs args) {
   // disconnecting each other.
   connect.client_id = "fog-stream-" + publisher::RandomVideoId().substr(0, 8);
   mqtt::Client client(connect);
+  publisher::BacklogGate backlog(client);  // installs its handler first
   if (Status s = client.Connect(std::chrono::seconds(10)); !s.ok()) {
     ReportError("cannot connect to the broker: " + s.ToString());
     return kExitUsage;
+  }
+  if (Status s = backlog.Subscribe(); s.ok()) {
+    options->backlog = &backlog;
+  } else {
+    // A broker set up before fog/backlog existed: publish as before, with
+    // only the broker's own limits in the way (docs/durability.md).
+    spdlog::warn(
+        "cannot follow the fog's backlog ({}): publishing without waiting "
+        "for the fog",
+        s.ToString());
   }
   publisher::TerminalProgress progress(
       stderr, publisher::TerminalProgress::IsTerminal(stderr));
@@ -186,6 +201,11 @@ void AddStreamCommand(CLI::App& app, int* exit_code) {
          "--max-packet-bytes", args->max_packet_bytes,
          "Largest MQTT payload (default: the descriptor's, else 16 MiB)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--backlog-wait-max", args->backlog_wait_max_s,
+                  "Seconds a packet may wait while the fog's backlog is over "
+                  "its limit before the stream fails")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->callback([args, exit_code] { *exit_code = RunStream(*args); });
 }
 

@@ -30,7 +30,10 @@ Master::Master(MasterOptions options, mqtt::Client& client)
       client_(client),
       membership_(options.worker_timeout),
       session_(RandomSession()),
-      memory_(options.memory_budget) {
+      memory_(options.memory_budget),
+      backlog_(options.backlog, [this](const mqtt::Message& m) {
+        return client_.Publish(m, /*wait=*/false);
+      }) {
   // Runs wherever a buffer is freed (under the MQTT client's locks, or
   // ours): it only signals the ticker.
   memory_.OnFree([this] {
@@ -73,6 +76,7 @@ Status Master::Open() {
   client_.OnReconnect([this] {
     connected_since_ = Membership::Clock::now();
     (void)client_.Publish(StatusMessage(true), /*wait=*/false);
+    backlog_.Republish();
   });
   return Status::OK();
 }
@@ -93,6 +97,7 @@ Status Master::Start() {
   }
   running_ = true;
   ticker_ = std::thread([this] { Tick(); });
+  backlog_.Start();
   return client_.Publish(StatusMessage(true));
 }
 
@@ -108,10 +113,7 @@ void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
     const size_t bytes = p.where.payload_bytes;
     pending_bytes_ += bytes;
     pending_.push_back({p.key, bytes, p.where, {}});
-    if (unsettled_.emplace(p.key, bytes).second) {
-      ++backlog_packets_;
-      backlog_bytes_ += bytes;
-    }
+    backlog_.Taken(p.key, bytes);
   }
   counters_.Add("journal_replayed", replay.unsettled.size());
   if (replay.dropped_bytes > 0) {
@@ -129,6 +131,7 @@ void Master::Stop() {
     wake_cv_.notify_all();
   }
   ticker_.join();
+  backlog_.Stop();
   (void)client_.Publish(StatusMessage(false));
 }
 
@@ -276,10 +279,7 @@ void Master::HoldJournaled(const PacketKey& key, const Payload& payload,
     counters_.Add("packets_repeated");  // its copies are on their way
     return;
   }
-  if (unsettled_.emplace(key, payload.size()).second) {
-    ++backlog_packets_;
-    backlog_bytes_ += payload.size();
-  }
+  backlog_.Taken(key, payload.size());
   // Keep arrival order: while packets wait, new ones queue behind them.
   if (pending_.empty() && Fits(payload.size(), /*resident=*/true) &&
       Place(key, payload, where) > 0) {
@@ -459,11 +459,7 @@ void Master::Finish(const InFlight& copy) {
 }
 
 void Master::Settle(const PacketKey& key) {
-  if (auto it = unsettled_.find(key); it != unsettled_.end()) {
-    --backlog_packets_;
-    backlog_bytes_ -= it->second;
-    unsettled_.erase(it);
-  }
+  backlog_.Settled(key);
   if (!journal_) return;
   if (Status s = journal_->Settled(key, placements_.Holders(key)); !s.ok()) {
     counters_.Add("journal_errors");

@@ -48,6 +48,7 @@
 
 #include "common/counters.h"
 #include "common/status.h"
+#include "master/backlog.h"
 #include "master/dispatcher.h"
 #include "master/fingerprints.h"
 #include "master/journal.h"
@@ -84,6 +85,8 @@ struct MasterOptions {
   std::string journal_dir;
   // Payload bytes held in memory, every copy counted (PayloadMemory).
   size_t memory_budget = size_t{256} << 20;
+  // The backlog published on fog/backlog (master/backlog.h).
+  BacklogOptions backlog;
 };
 
 // Where the master forwards one seed packet-request: the first of `holders`
@@ -118,22 +121,14 @@ class Master {
   std::map<std::string, double> policy() const { return dispatcher_.weights(); }
   std::vector<std::string> live_workers() const;
   size_t pending() const;
-  // Packets taken from the broker and not yet settled (every copy stored
-  // or refused), and their payload bytes: what the fog still owes. Lock-
-  // free; any thread.
-  struct Backlog {
-    size_t packets = 0;
-    size_t bytes = 0;
-  };
-  Backlog backlog() const {
-    return {backlog_packets_.load(), backlog_bytes_.load()};
-  }
   // Payload bytes in memory now, at most ever, and the budget.
   const PayloadMemory& memory() const { return memory_; }
   // The journal's counts (zero without a journal).
   JournalStats journal_stats() const;
   // Copies dispatched and not yet acknowledged.
   size_t in_flight() const;
+  // Packets taken and not yet settled, as published on fog/backlog.
+  wire::BacklogReport backlog() const { return backlog_.snapshot(); }
   // Metrics hook: called on the MQTT callback thread with the seconds from a
   // packet's last dispatch to its worker's "stored" or "duplicate" ack.
   // Call before Start().
@@ -282,13 +277,9 @@ class Master {
   std::mutex wake_mu_;
   std::condition_variable wake_cv_;
   bool wake_ = false;
-  std::atomic<size_t> backlog_packets_{0};
-  std::atomic<size_t> backlog_bytes_{0};
 
   // Guards everything below.
   mutable std::mutex mu_;
-  // Taken and not yet settled, with their bytes (backlog()).
-  std::map<PacketKey, size_t> unsettled_;
   uint64_t next_dispatch_id_ = 1;
   std::deque<Pending> pending_;
   size_t pending_bytes_ = 0;
@@ -320,6 +311,9 @@ class Master {
   std::mutex seed_mu_;
   std::map<std::string, SeedVideo> seed_videos_;
   uint64_t seed_seq_ = 0;
+
+  // Its own lock, taken after mu_ (never the other way round).
+  Backlog backlog_;
 
   std::atomic<bool> running_{false};
   std::thread ticker_;

@@ -32,11 +32,18 @@ std::string HumanBytes(double bytes) {
 }
 
 std::string DescribeStats(const StreamStats& s) {
-  return fmt::format(
+  std::string text = fmt::format(
       "{} packets, {} ({} on the wire), {:.1f} s of media in "
       "{:.1f} s ({}/s)",
       s.packets, HumanBytes(s.media_bytes), HumanBytes(s.payload_bytes),
       s.media_seconds, s.elapsed_seconds, HumanBytes(Rate(s)));
+  if (s.held_count > 0) {
+    text += fmt::format(
+        ", held back {} time{} for {:.1f} s by the fog's "
+        "backlog",
+        s.held_count, s.held_count == 1 ? "" : "s", s.held_seconds);
+  }
+  return text;
 }
 
 TerminalProgress::TerminalProgress(std::FILE* out, bool live)
@@ -73,6 +80,22 @@ void TerminalProgress::OnPacket(const StreamStats& s) {
 void TerminalProgress::EndLine() {
   if (live_ && drawn_) std::fputs("\n", out_);
   drawn_ = false;
+}
+
+void TerminalProgress::OnHeld(const wire::BacklogReport& b) {
+  EndLine();
+  std::fprintf(
+      out_,
+      "held back: the fog's backlog is %s in %llu packets, over its "
+      "limit of %s; waiting until it is below %s\n",
+      HumanBytes(b.bytes).c_str(), static_cast<unsigned long long>(b.packets),
+      HumanBytes(b.limit_bytes).c_str(), HumanBytes(b.resume_bytes).c_str());
+  std::fflush(out_);
+}
+
+void TerminalProgress::OnResumed(double seconds) {
+  std::fprintf(out_, "resumed after %.1f s held back\n", seconds);
+  std::fflush(out_);
 }
 
 void TerminalProgress::OnDone(const StreamSummary& summary) {

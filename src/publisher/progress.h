@@ -24,6 +24,9 @@ class TerminalProgress : public ProgressSink {
 
   void OnPacket(const StreamStats& stats) override;
   void OnDone(const StreamSummary& summary) override;
+  // Always printed, on a line of their own: being held back matters.
+  void OnHeld(const wire::BacklogReport& backlog) override;
+  void OnResumed(double seconds) override;
 
   // Ends a progress line left drawn (before an error message); no-op
   // otherwise.
@@ -42,7 +45,7 @@ class TerminalProgress : public ProgressSink {
 std::string HumanBytes(double bytes);
 
 // "42 packets, 12.3 MiB (13.0 MiB on the wire), 40.0 s of media in 2.1 s
-// (5.9 MiB/s)".
+// (5.9 MiB/s)", then ", held back 2 times for 3.4 s" when it was.
 std::string DescribeStats(const StreamStats& stats);
 
 }  // namespace fog::publisher

@@ -14,6 +14,7 @@
 #include "media/fragment_inspector.h"
 #include "media/subprocess.h"
 #include "mqtt/client.h"
+#include "publisher/backlog_gate.h"
 #include "publisher/ffmpeg_command.h"
 #include "publisher/packet_publisher.h"
 #include "wire/envelope.h"
@@ -120,6 +121,25 @@ class Stream {
 };
 
 Status Stream::PublishOne(media::MediaPacket packet, bool last) {
+  if (options_.backlog != nullptr) {
+    // The fog is behind: wait before this packet, not after (docs/
+    // publisher.md, "Backpressure").
+    bool was_held = false;
+    double held = 0;
+    Status s = options_.backlog->WaitWhileOver(
+        options_.backlog_wait_max,
+        [&](const wire::BacklogReport& b) {
+          was_held = true;
+          if (progress_ != nullptr) progress_->OnHeld(b);
+        },
+        &held);
+    if (was_held) {
+      ++stats_.held_count;
+      stats_.held_seconds += held;
+    }
+    if (!s.ok()) return s;
+    if (was_held && progress_ != nullptr) progress_->OnResumed(held);
+  }
   clock_.Add(packet);
   const size_t size = packet.data.size();
   if (Status s = publisher_.Publish(std::move(packet), last); !s.ok()) return s;

@@ -23,12 +23,15 @@
 #include "common/status.h"
 #include "media/fmp4_splitter.h"
 #include "trust/keys.h"
+#include "wire/backlog.h"
 
 namespace fog::mqtt {
 class Client;
 }  // namespace fog::mqtt
 
 namespace fog::publisher {
+
+class BacklogGate;
 
 enum class PayloadFormat {
   kSigned,  // native envelope (wire/envelope.h), ML-DSA signatures
@@ -59,6 +62,11 @@ struct StreamOptions {
   int window_packets = 16;
   size_t window_bytes = size_t{32} << 20;
   std::chrono::milliseconds ack_timeout{60000};
+  // When set, each packet waits while the fog's backlog is over its limit
+  // (publisher/backlog_gate.h), at most backlog_wait_max per packet; not
+  // owned, already subscribed.
+  BacklogGate* backlog = nullptr;
+  std::chrono::milliseconds backlog_wait_max{300000};
 };
 
 // Counters for progress and the final summary.
@@ -69,6 +77,8 @@ struct StreamStats {
   double media_seconds = 0;    // media time published (longest track)
   double elapsed_seconds = 0;
   uint64_t expected_media_bytes = 0;  // estimate of the total; 0 = unknown
+  int64_t held_count = 0;             // times held back by the fog's backlog
+  double held_seconds = 0;            // time held back, in total
 };
 
 struct StreamSummary {
@@ -85,6 +95,10 @@ class ProgressSink {
   virtual void OnPacket(const StreamStats& stats) = 0;
   // Once, when the stream is complete (not called on failure).
   virtual void OnDone(const StreamSummary& summary) = 0;
+  // The next packet waits: the fog's backlog is over its limit.
+  virtual void OnHeld(const wire::BacklogReport& /*backlog*/) {}
+  // It goes on after `seconds` held back.
+  virtual void OnResumed(double /*seconds*/) {}
 };
 
 // Streams options.input to the broker `client` is connected to.
@@ -92,7 +106,8 @@ class ProgressSink {
 // Errors: InvalidArgument (bad options, video id, not a usable video, a
 // packet over the size limit), NotFound (no input file, no ffmpeg), IoError
 // (ffmpeg failed: the message holds the tail of its standard error),
-// Unavailable (publishing failed or PUBACKs did not come in time). After an
+// Unavailable (publishing failed or PUBACKs did not come in time, or the
+// fog's backlog stayed over its limit past backlog_wait_max). After an
 // error the packets already published carry total_packets = 0 and no
 // closing signature, so no consumer takes the stream for complete.
 // `progress` may be null.

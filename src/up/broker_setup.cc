@@ -103,12 +103,14 @@ std::string AclText(const std::string& viewer_username) {
 user publisher
 topic write video/stream/#
 topic write go-streaming
+topic read fog/backlog
 
 user master
 topic read video/stream/#
 topic read go-streaming
 topic write fog/dispatch/#
 topic readwrite fog/status/master
+topic readwrite fog/backlog
 topic read fog/status/#
 topic read fog/heartbeat/#
 topic read fog/policy

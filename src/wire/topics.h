@@ -56,6 +56,10 @@ std::string Stats(std::string_view worker);
 inline constexpr char kStatsFilter[] = "fog/stats/+";
 inline constexpr char kBalancerStatus[] = "fog/status/balancer";
 
+// Master -> publishers: the master's backlog (wire/backlog.h), retained,
+// QoS 1; `fog stream` waits while it says "over".
+inline constexpr char kBacklog[] = "fog/backlog";
+
 // Load-balancing policy, retained (JSON; docs/balancer.md).
 inline constexpr char kPolicy[] = "fog/policy";
 

@@ -70,6 +70,7 @@ Status Worker::Start() {
     if (!s.ok()) return s;
   }
   running_ = true;
+  ack_sender_ = std::thread([this] { SendAcks(); });
   committer_ = std::thread([this] { CommitLoop(); });
   heartbeat_ = std::thread([this] { Heartbeat(); });
   Status online = client_.Publish(StatusMessage(options_.name, true));
@@ -89,6 +90,12 @@ void Worker::Stop() {
   queue_cv_.notify_all();
   queue_space_.notify_all();
   committer_.join();  // stores and acks what was queued
+  {
+    std::lock_guard<std::mutex> lock(acks_mu_);
+    acks_stopping_ = true;
+  }
+  acks_cv_.notify_all();
+  ack_sender_.join();  // publishes the acks still queued
   (void)client_.Publish(StatusMessage(options_.name, false));
 }
 
@@ -373,9 +380,27 @@ wire::WorkerAck Worker::MakeAck(const std::string& dispatch_id,
 
 void Worker::PublishAcks(std::span<const wire::WorkerAck> acks) {
   if (acks.empty()) return;
-  (void)client_.Publish(
-      {.topic = topics::kAck, .payload = wire::EncodeAcks(acks), .qos = 1},
-      /*wait=*/false);
+  Bytes payload = wire::EncodeAcks(acks);
+  std::unique_lock<std::mutex> lock(acks_mu_);
+  acks_cv_.wait(lock, [&] { return acks_out_.size() < kMaxAcksOut; });
+  acks_out_.push_back(std::move(payload));
+  acks_cv_.notify_all();
+}
+
+void Worker::SendAcks() {
+  std::unique_lock<std::mutex> lock(acks_mu_);
+  for (;;) {
+    acks_cv_.wait(lock, [&] { return acks_stopping_ || !acks_out_.empty(); });
+    if (acks_out_.empty()) return;  // stopping, all sent
+    Bytes payload = std::move(acks_out_.front());
+    acks_out_.pop_front();
+    acks_cv_.notify_all();  // room for the committer
+    lock.unlock();
+    (void)client_.Publish(
+        {.topic = topics::kAck, .payload = std::move(payload), .qos = 1},
+        /*wait=*/false);
+    lock.lock();
+  }
 }
 
 }  // namespace fog::worker

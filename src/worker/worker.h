@@ -198,6 +198,20 @@ class Worker {
   bool stopping_ = false;
   std::thread committer_;
 
+  // The committer's acks, published by a thread of their own: Paho's
+  // receive thread holds the library's lock while OnDispatch waits for room
+  // in the commit queue, so a committer publishing itself would wait for
+  // that lock and never make the room (a deadlock under a burst). This
+  // queue grows only while the receive thread waits, which ends with the
+  // committer's next batch; bounded anyway (kMaxAcksOut messages).
+  void SendAcks();
+  static constexpr size_t kMaxAcksOut = 1024;
+  std::mutex acks_mu_;
+  std::condition_variable acks_cv_;
+  std::deque<Bytes> acks_out_;
+  bool acks_stopping_ = false;
+  std::thread ack_sender_;
+
   struct Repair {
     int attempts = 0;
     std::chrono::steady_clock::time_point asked;

@@ -1,0 +1,49 @@
+#include "wire/backlog.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace fog::wire {
+namespace {
+
+std::span<const uint8_t> Span(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+TEST(BacklogReportTest, RoundTrips) {
+  BacklogReport r{.packets = 7,
+                  .bytes = 9u << 20,
+                  .limit_bytes = 8u << 20,
+                  .resume_bytes = 6u << 20,
+                  .over = true,
+                  .seq = 42};
+  const std::string text = EncodeBacklog(r);
+  Result<BacklogReport> back = DecodeBacklog(Span(text));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->packets, 7u);
+  EXPECT_EQ(back->bytes, 9u << 20);
+  EXPECT_EQ(back->limit_bytes, 8u << 20);
+  EXPECT_EQ(back->resume_bytes, 6u << 20);
+  EXPECT_TRUE(back->over);
+  EXPECT_EQ(back->seq, 42u);
+}
+
+TEST(BacklogReportTest, RefusesWhatIsNotAReport) {
+  for (
+      const std::string bad :
+      {"", "garbage", "[]", "{}",
+       R"({"packets":1,"bytes":2,"limit_bytes":3,"resume_bytes":2,"seq":1})",
+       R"({"packets":-1,"bytes":2,"limit_bytes":3,"resume_bytes":2,"seq":1,"over":false})",
+       R"({"packets":1,"bytes":"2","limit_bytes":3,"resume_bytes":2,"seq":1,"over":false})",
+       R"({"packets":1,"bytes":2,"limit_bytes":3,"resume_bytes":2,"seq":1,"over":1})"}) {
+    Result<BacklogReport> r = DecodeBacklog(Span(bad));
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << bad;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fog::wire
