@@ -106,6 +106,12 @@ void Master::Recover(std::unique_ptr<Journal> journal, JournalReplay replay) {
   journal_ = std::move(journal);
   for (const JournalReplay::Settled& s : replay.settled) {
     for (const std::string& worker : s.holders) placements_.Add(s.key, worker);
+    // Settled short (too few workers were live): copied once more are.
+    if (s.holders.size() < replicas() &&
+        under_replicated_.size() < kMaxUnderReplicated) {
+      under_replicated_.emplace(
+          s.key, Short{std::nullopt, std::chrono::steady_clock::now()});
+    }
   }
   // Unsettled packets wait for the workers to show up, their payloads in
   // the journal; the ticker sends them.
@@ -180,7 +186,10 @@ void Master::OnMessage(const mqtt::Message& m) {
   } else if (m.topic.starts_with("fog/status/worker/")) {
     const bool online = topics::IsOnlineStatus(m.payload_view());
     membership_.OnStatus(std::string(topics::LastLevel(m.topic)), online, now);
-    if (online) Drain();
+    if (online) {
+      Drain();
+      TopUp();  // what was placed short gets its missing copies now
+    }
   } else if (m.topic.starts_with("fog/heartbeat/")) {
     membership_.OnHeartbeat(std::string(topics::LastLevel(m.topic)), now);
   } else if (m.topic == topics::kPolicy) {
@@ -391,13 +400,20 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
   if (have > 0 && have < replicas()) {
     counters_.Add("packets_under_replicated");
     // Copied again when more workers are live (TopUp).
-    if (under_replicated_.size() < kMaxUnderReplicated) {
-      under_replicated_.insert(key);
+    auto it = under_replicated_.find(key);
+    if (it != under_replicated_.end()) {
+      if (where) it->second.where = where;
+    } else if (under_replicated_.size() < kMaxUnderReplicated) {
+      under_replicated_.emplace(key,
+                                Short{where, std::chrono::steady_clock::now()});
     }
   } else if (have > 0) {
     under_replicated_.erase(key);
   }
-  if (have > 0 && !copies_in_flight_.contains(key)) Settle(key);
+  if (have > 0 && !copies_in_flight_.contains(key) &&
+      MaySettle(key, live.size())) {
+    Settle(key);
+  }
   return have;
 }
 
@@ -455,10 +471,26 @@ void Master::Finish(const InFlight& copy) {
   auto it = copies_in_flight_.find(copy.key);
   if (it == copies_in_flight_.end() || --it->second > 0) return;
   copies_in_flight_.erase(it);
-  Settle(copy.key);
+  // Short while more workers are live: TopUp sends the missing copies and
+  // their acks settle it.
+  if (MaySettle(copy.key, membership_.Live(Membership::Clock::now()).size())) {
+    Settle(copy.key);
+  }
+}
+
+bool Master::MaySettle(const PacketKey& key, size_t live) const {
+  auto it = under_replicated_.find(key);
+  if (it == under_replicated_.end() || !it->second.where) return true;
+  return live < replicas() &&
+         std::chrono::steady_clock::now() - it->second.since >=
+             options_.gone_after;
 }
 
 void Master::Settle(const PacketKey& key) {
+  // Settled short, its journal record may go: topped up from a holder.
+  if (auto it = under_replicated_.find(key); it != under_replicated_.end()) {
+    it->second.where.reset();
+  }
   backlog_.Settled(key);
   if (!journal_) return;
   if (Status s = journal_->Settled(key, placements_.Holders(key)); !s.ok()) {

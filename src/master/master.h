@@ -236,8 +236,14 @@ class Master {
   void FlushOutbox();
   // A copy is done (acknowledged or refused). REQUIRES: mu_.
   void Finish(const InFlight& copy);
-  // Records a packet as fully placed in the journal. REQUIRES: mu_.
+  // Records a packet as placed in the journal. REQUIRES: mu_.
   void Settle(const PacketKey& key);
+  // Whether a packet whose copies are all acknowledged may be settled with
+  // `live` workers live: not while it has fewer than `replicas` copies and
+  // the journal still has its payload to top it up from (TopUp), unless
+  // fewer than `replicas` workers are live and it has waited `gone_after`.
+  // REQUIRES: mu_.
+  bool MaySettle(const PacketKey& key, size_t live) const;
   // Sends a failed copy elsewhere (error, timeout, worker gone), or holds
   // the packet when no worker is live. REQUIRES: mu_.
   void Redispatch(InFlight copy, const char* why);
@@ -253,8 +259,9 @@ class Master {
   Status HoldingsFromRegistry(
       const std::string& worker, const std::vector<std::string>& live,
       std::map<PacketKey, std::set<std::string>>* held) const;
-  // Queues for copying the packets placed on fewer than `replicas` workers
-  // (too few were live) once more workers are live.
+  // Tops up the packets placed on fewer than `replicas` workers (too few
+  // were live) once more workers are live: from the journal while they are
+  // unsettled there, else queued for copying from a holder.
   void TopUp();
   // Asks the holders for the queued packets (again, after a while).
   void AskForCopies();
@@ -295,9 +302,17 @@ class Master {
     std::chrono::steady_clock::time_point asked;
   };
   std::map<PacketKey, Refetch> refetch_;  // to copy from a surviving holder
-  // Placed on fewer than `replicas` workers; bounded.
+  // Placed on fewer than `replicas` workers; bounded. `where` is the
+  // journal's copy while the packet is unsettled there: more copies are read
+  // back from it. A short packet is settled (and later topped up from a
+  // holder) only once fewer than `replicas` workers have been live for
+  // `gone_after` since it was placed (MaySettle).
+  struct Short {
+    Where where;
+    std::chrono::steady_clock::time_point since;
+  };
   static constexpr size_t kMaxUnderReplicated = 1 << 18;
-  std::set<PacketKey> under_replicated_;
+  std::map<PacketKey, Short> under_replicated_;
   std::atomic<Membership::Clock::time_point> connected_since_{
       Membership::Clock::now()};
 

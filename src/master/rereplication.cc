@@ -144,23 +144,49 @@ void Master::TopUp() {
   const std::vector<std::string> live =
       membership_.Live(Membership::Clock::now());
   const size_t want = CopiesWanted(live.size());
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = under_replicated_.begin(); it != under_replicated_.end();) {
-    const PacketKey& key = *it;
-    size_t live_holders = 0;
-    for (const std::string& h : placements_.Holders(key)) {
-      live_holders += std::binary_search(live.begin(), live.end(), h);
-    }
-    if (live_holders >= replicas()) {
-      it = under_replicated_.erase(it);  // topped up meanwhile
-    } else if (copies_in_flight_.contains(key) || live_holders == 0 ||
-               live_holders >= want) {
-      ++it;  // being placed, no source to copy from, or no room yet
-    } else {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<PacketKey> keys;
+    keys.reserve(under_replicated_.size());
+    for (const auto& [key, entry] : under_replicated_) keys.push_back(key);
+    for (const PacketKey& key : keys) {
+      auto it = under_replicated_.find(key);
+      if (it == under_replicated_.end()) continue;
+      size_t live_holders = 0;
+      for (const std::string& h : placements_.Holders(key)) {
+        live_holders += std::binary_search(live.begin(), live.end(), h);
+      }
+      const bool in_flight = copies_in_flight_.contains(key);
+      if (live_holders >= replicas()) {
+        // Topped up meanwhile (a holder came back).
+        const bool unsettled = it->second.where.has_value();
+        under_replicated_.erase(it);
+        if (unsettled && !in_flight) Settle(key);
+        continue;
+      }
+      if (in_flight) continue;  // its acks come back here (Finish)
+      if (live_holders >= want) {
+        // No room for more copies now: settled short after a while
+        // (docs/durability.md), copied from a holder once more are live.
+        if (it->second.where && MaySettle(key, live.size())) Settle(key);
+        continue;
+      }
+      if (const Where where = it->second.where) {
+        // Unsettled in the journal: the missing copies are read back from
+        // it, within the memory budget (the rest on a later tick).
+        if (!Fits(where->payload_bytes, /*resident=*/false)) continue;
+        if (Payload payload = Load(where, {}, {})) {
+          Place(key, payload, where);
+          continue;
+        }
+        Settle(key);  // unreadable (counted, logged): copy from a holder
+      }
+      if (live_holders == 0) continue;  // no source to copy from
       refetch_.try_emplace(key, Refetch{});
-      it = under_replicated_.erase(it);  // Place() adds it back if still short
+      under_replicated_.erase(key);  // Place() adds it back if still short
     }
   }
+  FlushOutbox();
 }
 
 void Master::AskForCopies() {
