@@ -223,7 +223,7 @@ TEST_F(MasterMemoryTest, PacketsTakenWithoutWorkersWaitOnDiskNotInMemory) {
   ASSERT_TRUE(WaitUntil([&] { return master_->memory().used() == 0; }));
   EXPECT_LE(master_->memory().high_water(), kPacketBytes);
   // The first worker seen may get every packet alone (the second one's
-  // copies are then topped up from it, which these workers do not serve):
+  // copies are then read back again: master_restart_test covers that):
   // each packet reaches at least one, read back from the journal.
   StartWorkers();
   auto reached = [&] {
@@ -237,7 +237,9 @@ TEST_F(MasterMemoryTest, PacketsTakenWithoutWorkersWaitOnDiskNotInMemory) {
   for (const auto& [n, payload] : reached()) {
     EXPECT_EQ(payload, Packet(n)) << "packet " << n;
   }
-  EXPECT_EQ(master_->counters().Get("journal_readback"), 10u);
+  // Once each, and again for a second copy sent after a lone first one.
+  EXPECT_GE(master_->counters().Get("journal_readback"), 10u);
+  EXPECT_LE(master_->counters().Get("journal_readback"), 20u);
   ASSERT_TRUE(WaitUntil([&] { return master_->backlog().packets == 0; }));
 }
 
