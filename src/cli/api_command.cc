@@ -402,7 +402,8 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
                   "(wins over --ui-ws-port)");
   cmd->add_option("--metrics-peer", args->metrics_peers,
                   "NAME=HOST:PORT: GET /metrics/NAME relays that metrics "
-                  "listener's GET /metrics (repeatable)");
+                  "listener's GET /metrics (repeatable, or comma-separated)")
+      ->delimiter(',');
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 

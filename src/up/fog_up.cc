@@ -180,13 +180,15 @@ Status FogUp::StartChildren() {
       {"expect-workers", std::to_string(options_.workers)},
       {"expect-balancer", options_.balancer ? "true" : "false"}};
   // GET /metrics/<role> on the API relays each role's metrics, so the web
-  // UI reads them on its own origin. Consecutive lines of one key are one
-  // repeated option to the config parser.
+  // UI reads them on its own origin. One comma-separated line: the config
+  // parser takes only the first of repeated keys.
+  std::string peers;
   for (const auto& [role, listen] : metrics_listen_) {
-    const std::string port = listen.substr(listen.rfind(':') + 1);
-    api_config.push_back(
-        {"metrics-peer", role + "=" + broker_host + ":" + port});
+    if (!peers.empty()) peers += ',';
+    peers +=
+        role + "=" + broker_host + ":" + listen.substr(listen.rfind(':') + 1);
   }
+  api_config.push_back({"metrics-peer", peers});
   s = start_role("api", "api", std::move(api_config));
   const config::Credentials& master = credentials_["master"];
   if (s.ok()) {
