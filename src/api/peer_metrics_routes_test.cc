@@ -75,7 +75,7 @@ int ClosedPort() {
   return port;
 }
 
-class PeerMetricsTest : public ::testing::Test {
+class ApiPeerMetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     base_ = fs::temp_directory_path() /
@@ -134,7 +134,7 @@ class PeerMetricsTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> client_;
 };
 
-TEST_F(PeerMetricsTest, RelaysThePeersTextUnchanged) {
+TEST_F(ApiPeerMetricsTest, RelaysThePeersTextUnchanged) {
   Start(Options());
   for (const char* path : {"/metrics/master", "/metrics/worker-1"}) {
     auto res = client_->Get(path);
@@ -152,7 +152,7 @@ TEST_F(PeerMetricsTest, RelaysThePeersTextUnchanged) {
   ExpectError(post, 405, "POST");
 }
 
-TEST_F(PeerMetricsTest, UnknownNamesAre404AndReachNoHost) {
+TEST_F(ApiPeerMetricsTest, UnknownNamesAre404AndReachNoHost) {
   Start(Options());
   const std::string peer = std::to_string(peer_.port());
   for (const std::string& path : std::vector<std::string>{
@@ -165,7 +165,7 @@ TEST_F(PeerMetricsTest, UnknownNamesAre404AndReachNoHost) {
   EXPECT_EQ(server_->rejections(Rejection::kPeerFailed), 0u);
 }
 
-TEST_F(PeerMetricsTest, PeerDownIs502WithAReason) {
+TEST_F(ApiPeerMetricsTest, PeerDownIs502WithAReason) {
   Start(Options());
   auto res = client_->Get("/metrics/down");
   ExpectError(res, 502, "down");
@@ -175,7 +175,7 @@ TEST_F(PeerMetricsTest, PeerDownIs502WithAReason) {
   EXPECT_EQ(server_->rejections(Rejection::kPeerFailed), 1u);
 }
 
-TEST_F(PeerMetricsTest, PeerErrorsTooMuchAndTooSlowAre502) {
+TEST_F(ApiPeerMetricsTest, PeerErrorsTooMuchAndTooSlowAre502) {
   // Each failure mode is its own endpoint answering GET /metrics.
   httplib::Server odd;
   odd.Get("/metrics", [](const httplib::Request&, httplib::Response& r) {
@@ -256,7 +256,7 @@ TEST_F(PeerMetricsTest, PeerErrorsTooMuchAndTooSlowAre502) {
   }
 }
 
-TEST_F(PeerMetricsTest, StartRefusesBadPeers) {
+TEST_F(ApiPeerMetricsTest, StartRefusesBadPeers) {
   const char* kBad[][2] = {
       {"", "127.0.0.1:9000"},      {"a b", "127.0.0.1:9000"},
       {"x/y", "127.0.0.1:9000"},   {"master", "127.0.0.1"},
