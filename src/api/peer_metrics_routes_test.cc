@@ -33,6 +33,13 @@ constexpr char kMasterText[] =
     "fog_master_packets_total{result=\"stored\"} 42\n";
 constexpr size_t kMaxBytes = 1000;
 
+// Serves `server` (already bound) on `thread` and returns once its accept
+// loop runs: stop() before that would be lost and leave join() waiting.
+void Serve(httplib::Server& server, std::thread& thread) {
+  thread = std::thread([&server] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::yield();
+}
+
 // A metrics endpoint on 127.0.0.1 answering GET /metrics.
 class PeerServer {
  public:
@@ -41,9 +48,7 @@ class PeerServer {
       r.set_content(kMasterText, "text/plain; version=0.0.4");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
-    // Bound is listening: connections wait in the backlog until the loop
-    // accepts them.
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    Serve(server_, thread_);
   }
   ~PeerServer() {
     server_.stop();
@@ -183,13 +188,15 @@ TEST_F(ApiPeerMetricsTest, PeerErrorsTooMuchAndTooSlowAre502) {
     r.set_content("boom", "text/plain");
   });
   const int odd_port = odd.bind_to_any_port("127.0.0.1");
-  std::thread odd_thread([&] { odd.listen_after_bind(); });
+  std::thread odd_thread;
+  Serve(odd, odd_thread);
   httplib::Server big;
   big.Get("/metrics", [](const httplib::Request&, httplib::Response& r) {
     r.set_content(std::string(kMaxBytes + 1, '#'), "text/plain");
   });
   const int big_port = big.bind_to_any_port("127.0.0.1");
-  std::thread big_thread([&] { big.listen_after_bind(); });
+  std::thread big_thread;
+  Serve(big, big_thread);
   httplib::Server chunked;
   chunked.Get("/metrics", [](const httplib::Request&, httplib::Response& r) {
     r.set_chunked_content_provider(
@@ -203,7 +210,8 @@ TEST_F(ApiPeerMetricsTest, PeerErrorsTooMuchAndTooSlowAre502) {
         });
   });
   const int chunked_port = chunked.bind_to_any_port("127.0.0.1");
-  std::thread chunked_thread([&] { chunked.listen_after_bind(); });
+  std::thread chunked_thread;
+  Serve(chunked, chunked_thread);
   std::mutex mu;
   std::condition_variable cv;
   bool released = false;
@@ -214,7 +222,8 @@ TEST_F(ApiPeerMetricsTest, PeerErrorsTooMuchAndTooSlowAre502) {
     r.set_content(kMasterText, "text/plain");
   });
   const int slow_port = slow.bind_to_any_port("127.0.0.1");
-  std::thread slow_thread([&] { slow.listen_after_bind(); });
+  std::thread slow_thread;
+  Serve(slow, slow_thread);
 
   ApiOptions o = Options();
   auto at = [](int port) { return "127.0.0.1:" + std::to_string(port); };
