@@ -11,6 +11,7 @@
 #include <chrono>
 #include <exception>
 
+#include "api/internal/peer_metrics.h"
 #include "api/internal/server_impl.h"
 #include "common/http_every_method.h"
 
@@ -65,6 +66,15 @@ Status ApiServer::Impl::Start() {
   }
   if (options_.max_body_bytes == 0) {
     return Status::InvalidArgument("max_body_bytes must be > 0");
+  }
+  if (options_.metrics_peer_timeout_ms <= 0 ||
+      options_.metrics_peer_max_bytes == 0) {
+    return Status::InvalidArgument(
+        "metrics_peer_timeout_ms and metrics_peer_max_bytes must be > 0");
+  }
+  if (Status peers = ValidateMetricsPeers(options_.metrics_peers);
+      !peers.ok()) {
+    return peers;
   }
   Install();
   int port = options_.port;

@@ -67,6 +67,16 @@ struct ApiOptions {
   int mqtt_ws_port = 0;
   std::string viewer_username;
   std::string viewer_password;
+  // GET /metrics/{name} relays the Prometheus text of these components
+  // (name -> "HOST:PORT" of its metrics listener, whose GET /metrics is
+  // asked). Only these names are served; nothing from the request reaches
+  // a host or a port. Names are [A-Za-z0-9_.-]+; Start() refuses others
+  // and unparsable addresses with InvalidArgument.
+  std::map<std::string, std::string> metrics_peers;
+  // A peer that has not answered in full within this time is a 502.
+  int metrics_peer_timeout_ms = 2000;
+  // A peer's answer larger than this is a 502, never relayed in part.
+  size_t metrics_peer_max_bytes = size_t{4} << 20;
 };
 
 // GET /keys: one trusted publisher key (public data).
@@ -111,8 +121,9 @@ enum class Rejection {
   kInternal,          // registry or server failure
   kUnverified,        // media: a packet failed verification (502)
   kUnavailable,       // media: packets missing or the broker away (503)
+  kPeerFailed,        // GET /metrics/{name}: the peer failed to answer (502)
 };
-inline constexpr int kRejectionCount = 10;
+inline constexpr int kRejectionCount = 11;
 
 // "bad_request", "invalid_id", ... (the names used in logs and metrics).
 const char* RejectionName(Rejection reason);

@@ -227,6 +227,17 @@ std::string_view OpenApiJson() {
         }
       }
     },
+    "/metrics/{name}": {
+      "get": {
+        "summary": "Prometheus metrics of another component (master, balancer, worker-N), relayed unchanged",
+        "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {
+          "200": {"description": "the component's text exposition format 0.0.4", "content": {"text/plain; version=0.0.4; charset=utf-8": {"schema": {"type": "string"}}}},
+          "404": {"$ref": "#/components/responses/Error"},
+          "502": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
     "/videos/{id}/packets/{n}": {
       "get": {
         "summary": "Packet n as a worker holds it (the signed envelope), not verified here",

@@ -16,6 +16,7 @@ namespace fog::api {
 namespace {
 
 constexpr std::string_view kVideosPrefix = "/videos/";
+constexpr std::string_view kMetricsPrefix = "/metrics/";
 
 // The file part of a media-like path, after the id (ids hold no '/').
 Route MediaRoute(std::string_view rest) {
@@ -57,6 +58,10 @@ RouteMatch MatchRoute(const std::string& path) {
   if (path == "/fog") return {Route::kFog, {}};
   if (path == "/openapi.json") return {Route::kOpenApi, {}};
   if (path == "/metrics") return {Route::kMetrics, {}};
+  if (path.starts_with(kMetricsPrefix)) {
+    // Any name routes here; only a configured peer's is served.
+    return {Route::kPeerMetrics, path.substr(kMetricsPrefix.size())};
+  }
   return {};
 }
 
@@ -76,6 +81,7 @@ const char* AllowedMethods(Route route) {
     case Route::kPoster:
     case Route::kKeys:
     case Route::kUiConfig:
+    case Route::kPeerMetrics:
       return "GET, HEAD, OPTIONS";
     case Route::kNone:
       break;
@@ -209,6 +215,9 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
       return;
     case Route::kUiConfig:
       HandleUiConfig(req, res);
+      return;
+    case Route::kPeerMetrics:
+      HandlePeerMetrics(req, res, match.id);
       return;
     case Route::kNone:
       break;

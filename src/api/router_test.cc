@@ -43,6 +43,7 @@ TEST_P(ApiRouterTest, OpenApiDocumentMatchesTheRoutes) {
       {"/fog", "/fog"},
       {"/openapi.json", "/openapi.json"},
       {"/metrics", "/metrics"},
+      {"/metrics/{name}", "/metrics/master"},
       {"/videos/{id}/packets/{n}", "/videos/cam/packets/1"},
       {"/videos/{id}/poster.jpg", "/videos/cam/poster.jpg"},
       {"/keys", "/keys"},
@@ -192,6 +193,9 @@ TEST(ApiMatchRoute, NamesEveryRoute) {
   EXPECT_EQ(MatchRoute("/videos/cam/poster.jpg").route, Route::kPoster);
   EXPECT_EQ(MatchRoute("/keys").route, Route::kKeys);
   EXPECT_EQ(MatchRoute("/ui-config").route, Route::kUiConfig);
+  RouteMatch peer = MatchRoute("/metrics/worker-1");
+  EXPECT_EQ(peer.route, Route::kPeerMetrics);
+  EXPECT_EQ(peer.id, "worker-1");
   EXPECT_TRUE(IsApiPath("/videos/cam/index.m3u8"));
   EXPECT_TRUE(IsApiPath("/fog"));
   EXPECT_FALSE(IsApiPath("/fogs"));

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "api/api_server.h"
 #include "api/fog_view.h"
@@ -50,7 +53,27 @@ struct ApiArgs {
   std::string ui_dir;
   int ui_ws_port = 0;
   std::string ui_ws_url;
+  // NAME=HOST:PORT of each component whose metrics GET /metrics/NAME relays.
+  std::vector<std::string> metrics_peers;
 };
+
+// "NAME=HOST:PORT" flags as a map; ApiServer::Start() checks the parts.
+Result<std::map<std::string, std::string>> ParseMetricsPeers(
+    const std::vector<std::string>& flags) {
+  std::map<std::string, std::string> peers;
+  for (const std::string& flag : flags) {
+    const size_t eq = flag.find('=');
+    if (eq == std::string::npos) {
+      return Status::InvalidArgument("--metrics-peer \"" + flag +
+                                     "\" is not NAME=HOST:PORT");
+    }
+    if (!peers.emplace(flag.substr(0, eq), flag.substr(eq + 1)).second) {
+      return Status::InvalidArgument("--metrics-peer names \"" +
+                                     flag.substr(0, eq) + "\" twice");
+    }
+  }
+  return peers;
+}
 
 // The API serves these on its own port, GET /metrics.
 void AddApiMetrics(metrics::Exporter& exporter, const api::ApiServer& server,
@@ -242,6 +265,12 @@ int RunApi(ApiArgs args) {
     ReportError(reg.status().ToString());
     return kExitUsage;
   }
+  Result<std::map<std::string, std::string>> peers =
+      ParseMetricsPeers(args.metrics_peers);
+  if (!peers.ok()) {
+    ReportError(peers.status().ToString());
+    return kExitUsage;
+  }
   api::ApiServer server({.host = args.host,
                          .port = args.port,
                          .token = args.token,
@@ -251,7 +280,8 @@ int RunApi(ApiArgs args) {
                          .mqtt_ws_url = args.ui_ws_url,
                          .mqtt_ws_port = args.ui_ws_port,
                          .viewer_username = args.viewer_username,
-                         .viewer_password = args.viewer_password},
+                         .viewer_password = args.viewer_password,
+                         .metrics_peers = std::move(*peers)},
                         **reg);
   api::FogView view({.expected_workers = args.expect_workers,
                      .expect_balancer = args.expect_balancer});
@@ -370,6 +400,10 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--ui-ws-url", args->ui_ws_url,
                   "MQTT over WebSockets URL GET /ui-config gives browsers "
                   "(wins over --ui-ws-port)");
+  cmd->add_option("--metrics-peer", args->metrics_peers,
+                  "NAME=HOST:PORT: GET /metrics/NAME relays that metrics "
+                  "listener's GET /metrics (repeatable, or comma-separated)")
+      ->delimiter(',');
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 

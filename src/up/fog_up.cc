@@ -165,20 +165,31 @@ Status FogUp::StartChildren() {
          .unset = config::ComponentEnvironmentVariables()});
   };
   const config::Credentials& api = credentials_["api"];
-  s = start_role("api", "api",
-                 {{"mqtt", mqtt},
-                  {"username", api.username},
-                  {"password", api.password},
-                  {"host", options_.bind},
-                  {"port", std::to_string(options_.http_port)},
-                  {"db", "sqlite3://" + dir_ + "/registry.sqlite"},
-                  {"token", api_token_},
-                  {"trust", dir_ + "/trust"},
-                  {"viewer-username", credentials_["viewer"].username},
-                  {"viewer-password", credentials_["viewer"].password},
-                  {"ui-ws-port", std::to_string(options_.ws_port)},
-                  {"expect-workers", std::to_string(options_.workers)},
-                  {"expect-balancer", options_.balancer ? "true" : "false"}});
+  RoleConfig api_config = {
+      {"mqtt", mqtt},
+      {"username", api.username},
+      {"password", api.password},
+      {"host", options_.bind},
+      {"port", std::to_string(options_.http_port)},
+      {"db", "sqlite3://" + dir_ + "/registry.sqlite"},
+      {"token", api_token_},
+      {"trust", dir_ + "/trust"},
+      {"viewer-username", credentials_["viewer"].username},
+      {"viewer-password", credentials_["viewer"].password},
+      {"ui-ws-port", std::to_string(options_.ws_port)},
+      {"expect-workers", std::to_string(options_.workers)},
+      {"expect-balancer", options_.balancer ? "true" : "false"}};
+  // GET /metrics/<role> on the API relays each role's metrics, so the web
+  // UI reads them on its own origin. One comma-separated line: the config
+  // parser takes only the first of repeated keys.
+  std::string peers;
+  for (const auto& [role, listen] : metrics_listen_) {
+    if (!peers.empty()) peers += ',';
+    peers +=
+        role + "=" + broker_host + ":" + listen.substr(listen.rfind(':') + 1);
+  }
+  api_config.push_back({"metrics-peer", peers});
+  s = start_role("api", "api", std::move(api_config));
   const config::Credentials& master = credentials_["master"];
   if (s.ok()) {
     s = start_role(

@@ -3,7 +3,8 @@
 # workers, ffmpeg): GET /videos/{id}/packets/{n} returns payloads that
 # `fog packet inspect` verifies, with the holders; the poster is a JPEG made
 # once; /keys lists the trusted key; /ui-config gives the viewer's login and
-# the WebSockets bridge; the viewer may publish to chat/<id> (PUBACK 0x00)
+# the WebSockets bridge; /metrics/<component> relays the master's and the
+# workers' Prometheus text (404 for a component not started); the viewer may publish to chat/<id> (PUBACK 0x00)
 # and still not to video/stream/... or fog/... (PUBACK 0x87); bad input gets
 # 4xx JSON errors; fog up prints the UI's URL.
 # Usage: web_api_test.sh FOG_BINARY
@@ -83,6 +84,22 @@ assert c["username"] == v["username"] and c["password"] == v["password"], c
 assert c["mqtt_ws_url"] == f"ws://127.0.0.1:{port}/", c["mqtt_ws_url"]
 assert c["chat_topic_prefix"] == "chat/"
 PY
+
+# --- the components' metrics, relayed on the API's origin
+curl -s -D "$tmp/mh" -o "$tmp/master.prom" "$http/metrics/master"
+expect "GET /metrics/master is 200" grep -q "^HTTP/1.1 200" "$tmp/mh"
+expect "GET /metrics/master is Prometheus text" grep -qi "^content-type: text/plain; version=0.0.4" "$tmp/mh"
+expect "GET /metrics/master is not cached" grep -qi "^cache-control: no-store" "$tmp/mh"
+expect "GET /metrics/master relays the master's metrics" grep -q "^fog_master_packets_received_total " "$tmp/master.prom"
+curl -s -o "$tmp/worker.prom" "$http/metrics/worker-1"
+expect "GET /metrics/worker-1 relays a worker's metrics" grep -q "^fog_worker_store_latency_seconds_count" "$tmp/worker.prom"
+direct=$(json "$(cat "$tmp/fog/fog.json")" "j['metrics']['worker-1']")
+expect "the relayed text has the families of worker-1's own endpoint" \
+  cmp -s <(grep "^# TYPE" "$tmp/worker.prom") <(curl -s "$direct" | grep "^# TYPE")
+expect "GET /metrics/worker-2 is 200" test "$(status "$http/metrics/worker-2")" = 200
+expect "GET /metrics/balancer is 404 without a balancer" is_json_error "$http/metrics/balancer" 404
+expect "an unknown component's metrics are 404" is_json_error "$http/metrics/worker-9" 404
+expect "a host:port in place of a name is 404" is_json_error "$http/metrics/127.0.0.1:${http##*:}" 404
 
 # --- the app's routes never shadow the API
 expect "GET /videos is still JSON" test "$(header "$http/videos" Content-Type)" = application/json

@@ -12,23 +12,25 @@ namespace fog::api {
 
 enum class Route {
   kNone,
-  kVideos,   // /videos
-  kVideo,    // /videos/{id}
-  kMedia,    // /videos/{id}/{file}
-  kCreate,   // /create (the seed's)
-  kHealth,   // /health
-  kFog,      // /fog
-  kOpenApi,  // /openapi.json
-  kMetrics,  // /metrics
-  kPacket,   // /videos/{id}/packets/{n}
-  kPoster,   // /videos/{id}/poster.jpg
-  kKeys,     // /keys
-  kUiConfig  // /ui-config
+  kVideos,      // /videos
+  kVideo,       // /videos/{id}
+  kMedia,       // /videos/{id}/{file}
+  kCreate,      // /create (the seed's)
+  kHealth,      // /health
+  kFog,         // /fog
+  kOpenApi,     // /openapi.json
+  kMetrics,     // /metrics
+  kPacket,      // /videos/{id}/packets/{n}
+  kPoster,      // /videos/{id}/poster.jpg
+  kKeys,        // /keys
+  kUiConfig,    // /ui-config
+  kPeerMetrics  // /metrics/{name}
 };
 
 struct RouteMatch {
   Route route = Route::kNone;
-  // kVideo, kMedia: the rest of the path, already percent-decoded
+  // kVideo, kMedia: the rest of the path, already percent-decoded;
+  // kPeerMetrics: the component's name
   std::string id;
 };
 

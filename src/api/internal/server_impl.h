@@ -5,7 +5,7 @@
 // (/videos, /create), media_routes.cc (HLS), packet_routes.cc (signed
 // packets, posters), ui_routes.cc (the web UI, /keys, /ui-config),
 // status_routes.cc (/health,
-// /fog, /metrics, /openapi.json).
+// /fog, /metrics, /openapi.json), peer_metrics_routes.cc (/metrics/{name}).
 //
 // Only the fog_api sources include this header: it pulls in httplib.h,
 // which is heavy, and its types stay out of the public api_server.h.
@@ -90,6 +90,10 @@ class ApiServer::Impl {
   void HandleUi(const Request& req, Response& res);
   void HandleKeys(Response& res);
   void HandleUiConfig(const Request& req, Response& res);
+
+  // peer_metrics_routes.cc: GET /metrics/{name}
+  void HandlePeerMetrics(const Request& req, Response& res,
+                         const std::string& name);
 
   // status_routes.cc
   void HandleHealth(Response& res);
