@@ -71,7 +71,9 @@ expect "the registry holds 7 packets (got $packets)" test "$packets" = 7
 # counted by reason.
 printf 'not a packet' >"$tmp/garbage"
 pub "$tmp/fog" publisher "video/stream/garbage-1" "$tmp/garbage"
-curl -s -o /dev/null "$http/no-such-path"
+# Under an API prefix: other paths are the web UI's (index.html).
+status=$(curl -s -o /dev/null -w '%{http_code}' "$http/fog/no-such-path")
+expect "the API answers 404 to a bad API path (got $status)" test "$status" = 404
 status=$(curl -s -o "$tmp/404.json" -w '%{http_code}' "${master_url%/metrics}/nope")
 expect "a metrics endpoint answers 404 elsewhere (got $status)" test "$status" = 404
 expect "... with a JSON error" grep -q '"status":404' "$tmp/404.json"
