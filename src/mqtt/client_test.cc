@@ -177,11 +177,14 @@ TEST_F(ClientTest, PublishesSurviveBrokerRestarts) {
   }
   EXPECT_TRUE(missing.empty()) << missing.size() << " missing, first "
                                << (missing.empty() ? -1 : missing[0]);
-  // The restarts hit the publisher with publishes in flight: what the lost
-  // connections took was sent again, and none was given up on.
+  // The restarts hit the publisher with publishes in flight, and none was
+  // given up on. Who sent them again depends on whether the broker had
+  // saved the publisher's session before it went down (it saves every
+  // second): Paho resumes the session's in-flight publishes itself, and a
+  // fresh session fails them back to us (PublishQueue::sent_again). Either
+  // way every message arrived (above).
   const Client::PublishQueue queue = pub.publish_queue();
   EXPECT_GE(pub.reconnects(), 1u);
-  EXPECT_GT(queue.sent_again, 0u);
   EXPECT_EQ(queue.failed, 0u);
 }
 
