@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "master/master.h"
+#include "master/scripted_worker_for_test.h"
 #include "mqtt/client.h"
 #include "testing/test_broker.h"
 #include "wire/ack.h"
@@ -29,17 +30,9 @@ namespace fog::master {
 namespace {
 
 using namespace std::chrono_literals;
-namespace topics = wire::topics;
+using testing::ScriptedWorker;
 
-template <typename F>
-bool WaitUntil(F done) {
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
+bool WaitUntil(auto done) { return testing::WaitUntil(done, 60s); }
 
 constexpr size_t kPacketBytes = 256 << 10;
 
@@ -52,58 +45,6 @@ Bytes Packet(int64_t number) {
   EXPECT_LE(out.size(), kPacketBytes);
   return out;
 }
-
-// A scripted worker: announces itself, acknowledges every copy "stored",
-// and keeps what it got by packet number.
-class FakeWorker {
- public:
-  FakeWorker(const std::string& uri, const std::string& name)
-      : name_(name),
-        client_(mqtt::ConnectOptions{.uri = uri, .client_id = name}) {
-    client_.OnMessage([this](const mqtt::Message& m) { OnDispatch(m); });
-  }
-  Status Start() {
-    if (Status s = client_.Connect(10s); !s.ok()) return s;
-    if (Status s = client_.Subscribe(topics::Dispatch(name_), 1); !s.ok())
-      return s;
-    const std::string online =
-        R"({"worker":")" + name_ + R"(","state":"online"})";
-    return client_.Publish({.topic = topics::WorkerStatus(name_),
-                            .payload = Bytes(online.begin(), online.end()),
-                            .retained = true});
-  }
-  void Heartbeat() {
-    (void)client_.Publish(
-        {.topic = topics::Heartbeat(name_), .payload = {1}, .qos = 0});
-  }
-  std::map<int64_t, Bytes> got() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return got_;
-  }
-
- private:
-  void OnDispatch(const mqtt::Message& m) {
-    Result<int64_t> number = wire::PeekPacketNumber(m.payload);
-    ASSERT_TRUE(number.ok());
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      got_[*number] = m.payload;
-    }
-    const wire::WorkerAck ack{.worker = name_,
-                              .dispatch_id = m.UserProperty("dispatch-id"),
-                              .video_id = "cam",
-                              .packet_number = *number,
-                              .result = "stored"};
-    (void)client_.Publish(
-        {.topic = topics::kAck, .payload = wire::EncodeAcks({&ack, 1})},
-        /*wait=*/false);
-  }
-
-  const std::string name_;
-  mqtt::Client client_;
-  mutable std::mutex mu_;
-  std::map<int64_t, Bytes> got_;
-};
 
 class MasterMemoryTest : public ::testing::Test {
  protected:
@@ -146,7 +87,7 @@ class MasterMemoryTest : public ::testing::Test {
 
   void StartWorkers() {
     for (const char* name : {"w1", "w2"}) {
-      workers_.push_back(std::make_unique<FakeWorker>(broker_.uri(), name));
+      workers_.push_back(std::make_unique<ScriptedWorker>(broker_.uri(), name));
       ASSERT_TRUE(workers_.back()->Start().ok());
     }
     ASSERT_TRUE(WaitUntil([&] {
@@ -159,7 +100,7 @@ class MasterMemoryTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<mqtt::Client> master_client_;
   std::unique_ptr<Master> master_;
-  std::vector<std::unique_ptr<FakeWorker>> workers_;
+  std::vector<std::unique_ptr<ScriptedWorker>> workers_;
   std::atomic<uint64_t> taken_{0};
   std::atomic<uint64_t> taken_before_sync_{0};
 };
@@ -181,14 +122,15 @@ TEST_F(MasterMemoryTest, ASmallBudgetHoldsWhileEveryPacketIsDispatchedIntact) {
   }
   ASSERT_TRUE(publisher.Flush(60s).ok());
   ASSERT_TRUE(WaitUntil([&] {
-    return workers_[0]->got().size() == kPackets &&
-           workers_[1]->got().size() == kPackets &&
+    return workers_[0]->payloads().size() == kPackets &&
+           workers_[1]->payloads().size() == kPackets &&
            master_->backlog().packets == 0;
   })) << "w1 "
-      << workers_[0]->got().size() << ", w2 " << workers_[1]->got().size()
-      << ", backlog " << master_->backlog().packets;
+      << workers_[0]->payloads().size() << ", w2 "
+      << workers_[1]->payloads().size() << ", backlog "
+      << master_->backlog().packets;
   for (auto& w : workers_) {
-    for (const auto& [n, payload] : w->got()) {
+    for (const auto& [n, payload] : w->payloads()) {
       EXPECT_EQ(payload, Packet(n)) << "packet " << n;
     }
   }
@@ -227,8 +169,8 @@ TEST_F(MasterMemoryTest, PacketsTakenWithoutWorkersWaitOnDiskNotInMemory) {
   // each packet reaches at least one, read back from the journal.
   StartWorkers();
   auto reached = [&] {
-    std::map<int64_t, Bytes> all = workers_[0]->got();
-    all.merge(workers_[1]->got());
+    std::map<int64_t, Bytes> all = workers_[0]->payloads();
+    all.merge(workers_[1]->payloads());
     return all;
   };
   ASSERT_TRUE(WaitUntil([&] { return reached().size() == 10; }))

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "master/master.h"
+#include "master/scripted_worker_for_test.h"
 #include "mqtt/client.h"
 #include "testing/test_broker.h"
 #include "wire/ack.h"
@@ -28,18 +29,9 @@ namespace fog::master {
 namespace {
 
 using namespace std::chrono_literals;
-namespace topics = wire::topics;
+using testing::ScriptedWorker;
 
-// Polls a condition fed by MQTT acks and dispatches; fails after 30 s.
-template <typename F>
-bool WaitUntil(F done) {
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
+bool WaitUntil(auto done) { return testing::WaitUntil(done, 30s); }
 
 constexpr int kPackets = 20;
 
@@ -48,55 +40,6 @@ Bytes Packet(int64_t number) {
   p.data = Bytes(4096, static_cast<uint8_t>(number));
   return wire::EncodeVideoPacket(p);
 }
-
-// A scripted worker: announces itself online, acknowledges every copy
-// "stored", and counts the copies it got by packet number.
-class FakeWorker {
- public:
-  FakeWorker(const std::string& uri, const std::string& name)
-      : name_(name),
-        client_(mqtt::ConnectOptions{.uri = uri, .client_id = name}) {
-    client_.OnMessage([this](const mqtt::Message& m) { OnDispatch(m); });
-  }
-  Status Start() {
-    if (Status s = client_.Connect(10s); !s.ok()) return s;
-    if (Status s = client_.Subscribe(topics::Dispatch(name_), 1); !s.ok())
-      return s;
-    const std::string online =
-        R"({"worker":")" + name_ + R"(","state":"online"})";
-    return client_.Publish({.topic = topics::WorkerStatus(name_),
-                            .payload = Bytes(online.begin(), online.end()),
-                            .retained = true});
-  }
-  std::map<int64_t, int> got() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return got_;
-  }
-
- private:
-  void OnDispatch(const mqtt::Message& m) {
-    Result<int64_t> number = wire::PeekPacketNumber(m.payload);
-    ASSERT_TRUE(number.ok());
-    EXPECT_EQ(m.payload, Packet(*number)) << name_ << " packet " << *number;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++got_[*number];
-    }
-    const wire::WorkerAck ack{.worker = name_,
-                              .dispatch_id = m.UserProperty("dispatch-id"),
-                              .video_id = "cam",
-                              .packet_number = *number,
-                              .result = "stored"};
-    (void)client_.Publish(
-        {.topic = topics::kAck, .payload = wire::EncodeAcks({&ack, 1})},
-        /*wait=*/false);
-  }
-
-  const std::string name_;
-  mqtt::Client client_;
-  mutable std::mutex mu_;
-  std::map<int64_t, int> got_;
-};
 
 class MasterRestartTest : public ::testing::Test {
  protected:
@@ -129,8 +72,11 @@ class MasterRestartTest : public ::testing::Test {
     ASSERT_TRUE(master_->Start().ok());
   }
 
-  FakeWorker& StartWorker(const std::string& name) {
-    workers_.push_back(std::make_unique<FakeWorker>(broker_.uri(), name));
+  ScriptedWorker& StartWorker(const std::string& name) {
+    workers_.push_back(std::make_unique<ScriptedWorker>(
+        broker_.uri(), name, [name](const mqtt::Message& m, int64_t n) {
+          EXPECT_EQ(m.payload, Packet(n)) << name << " packet " << n;
+        }));
     EXPECT_TRUE(workers_.back()->Start().ok());
     return *workers_.back();
   }
@@ -139,7 +85,7 @@ class MasterRestartTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<mqtt::Client> master_client_;
   std::unique_ptr<Master> master_;
-  std::vector<std::unique_ptr<FakeWorker>> workers_;
+  std::vector<std::unique_ptr<ScriptedWorker>> workers_;
 };
 
 TEST_F(MasterRestartTest, ReplayedPacketsGetTheirSecondCopyWhenAWorkerJoins) {
@@ -160,24 +106,24 @@ TEST_F(MasterRestartTest, ReplayedPacketsGetTheirSecondCopyWhenAWorkerJoins) {
   // It restarts from the journal; one worker comes online first.
   StartMaster("master-after");
   EXPECT_EQ(master_->counters().Get("journal_replayed"), kPackets);
-  FakeWorker& w1 = StartWorker("w1");
+  ScriptedWorker& w1 = StartWorker("w1");
   ASSERT_TRUE(WaitUntil([&] {
-    return w1.got().size() == kPackets && master_->in_flight() == 0;
+    return w1.copies().size() == kPackets && master_->in_flight() == 0;
   })) << "w1 got "
-      << w1.got().size() << ", in flight " << master_->in_flight();
+      << w1.copies().size() << ", in flight " << master_->in_flight();
   // One copy each is all one worker can hold: not settled yet.
   EXPECT_EQ(master_->backlog().packets, kPackets);
 
   // The second worker comes online: every packet gets its second copy.
-  FakeWorker& w2 = StartWorker("w2");
+  ScriptedWorker& w2 = StartWorker("w2");
   ASSERT_TRUE(WaitUntil([&] {
-    return w2.got().size() == kPackets && master_->in_flight() == 0 &&
+    return w2.copies().size() == kPackets && master_->in_flight() == 0 &&
            master_->backlog().packets == 0;
   })) << "w2 got "
-      << w2.got().size() << ", in flight " << master_->in_flight()
+      << w2.copies().size() << ", in flight " << master_->in_flight()
       << ", backlog " << master_->backlog().packets;
-  for (FakeWorker* w : {&w1, &w2}) {
-    for (const auto& [n, copies] : w->got()) {
+  for (ScriptedWorker* w : {&w1, &w2}) {
+    for (const auto& [n, copies] : w->copies()) {
       EXPECT_EQ(copies, 1) << "packet " << n << " sent twice to one worker";
     }
   }
