@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/fog_roles.h"
 #include "bench/process_cpu.h"
 #include "common/bytes.h"
 #include "config/fog_descriptor.h"
@@ -56,26 +57,6 @@ double Round(double x, int digits) {
   return std::round(x * scale) / scale;
 }
 double MiB(double bytes) { return Round(bytes / (1 << 20), 1); }
-
-Result<std::map<std::string, config::Credentials>> Roles(
-    const std::string& dir) {
-  const std::string path = dir + "/mosquitto/roles.json";
-  Result<Bytes> bytes = ReadFile(path);
-  if (!bytes.ok()) return bytes.status();
-  std::map<std::string, config::Credentials> roles;
-  try {
-    const json j = json::parse(bytes->begin(), bytes->end());
-    for (const auto& [role, c] : j.items()) {
-      roles[role] = {c.at("username").get<std::string>(),
-                     c.at("password").get<std::string>()};
-    }
-  } catch (const json::exception& e) {
-    return Status::Corruption(path + ": " + e.what());
-  }
-  if (!roles.count("publisher") || !roles.count("master"))
-    return Status::NotFound(path + " lacks the publisher or master role");
-  return roles;
-}
 
 // One publisher's pre-signed video: a file of [u32 length][payload] records.
 struct Plan {
@@ -323,7 +304,7 @@ std::string BurstBenchJson(const BurstBenchOptions& o, bool* ok) {
   };
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(o.dir);
   if (!fog.ok()) return fail(fog.status());
-  auto roles = Roles(o.dir);
+  auto roles = LoadRoles(o.dir, {"publisher", "master"});
   if (!roles.ok()) return fail(roles.status());
   Result<trust::SecretKey> key = trust::LoadSecretKey(fog->publisher_key);
   if (!key.ok()) return fail(key.status());

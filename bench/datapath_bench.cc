@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "bench/bench.h"
+#include "bench/fog_roles.h"
 #include "bench/process_cpu.h"
 #include "common/bytes.h"
 #include "config/fog_descriptor.h"
@@ -139,29 +140,6 @@ Status FogLease::Start(int replicas) {
   }
   descriptor_ = up_->descriptor();
   return Status::OK();
-}
-
-// Broker credentials by role, from <dir>/mosquitto/roles.json.
-Result<std::map<std::string, config::Credentials>> LoadRoles(
-    const std::string& dir) {
-  const std::string path = dir + "/mosquitto/roles.json";
-  Result<Bytes> bytes = ReadFile(path);
-  if (!bytes.ok()) return bytes.status();
-  std::map<std::string, config::Credentials> roles;
-  try {
-    const json j = json::parse(bytes->begin(), bytes->end());
-    for (const auto& [role, c] : j.items()) {
-      roles[role] = {c.at("username").get<std::string>(),
-                     c.at("password").get<std::string>()};
-    }
-  } catch (const json::exception& e) {
-    return Status::Corruption(path + ": " + e.what());
-  }
-  for (const char* role : {"publisher", "master", "worker", "viewer"}) {
-    if (!roles.count(role))
-      return Status::NotFound(path + " has no role " + role);
-  }
-  return roles;
 }
 
 // ---------------------------------------------------------------------------
@@ -555,7 +533,8 @@ std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
                          {"replicas", lease.started() ? options.replicas : -1},
                          {"dir", lease.dir()},
                          {"mqtt", d.mqtt_uri}};
-  auto roles = LoadRoles(lease.dir());
+  auto roles =
+      LoadRoles(lease.dir(), {"publisher", "master", "worker", "viewer"});
   if (!roles.ok()) return fail(roles.status());
   Result<trust::SecretKey> key = trust::LoadSecretKey(d.publisher_key);
   if (!key.ok()) return fail(key.status());
