@@ -15,8 +15,10 @@ namespace fog::cli {
 
 namespace {
 
-// QoS 1 stream packets the broker may have in flight to the master.
-constexpr uint16_t kReceiveMaximum = 64;
+// QoS 1 stream packets the broker may have in flight to the master: the
+// intake takes one at a time (each waits for its journal sync), so a few
+// keep it fed; the MQTT library holds them outside the memory budget.
+constexpr uint16_t kReceiveMaximum = 8;
 
 struct MasterArgs {
   MqttFlags mqtt;
@@ -106,12 +108,12 @@ int RunMaster(MasterArgs args) {
   BlockTerminationSignals();
   ResolveMqttUri(&args.mqtt, "master");
   if (args.mqtt.client_id.empty()) args.mqtt.client_id = "fog-master";
+  // Two connections (master/master.h): the intake, a persistent session in
+  // which the broker keeps QoS 1 stream packets for us while we restart,
+  // and the control connection for everything else.
   mqtt::ConnectOptions opts = ToConnectOptions(args.mqtt);
-  // A persistent session: the broker keeps QoS 1 stream packets for us while
-  // we restart.
   opts.clean_start = false;
   opts.session_expiry_seconds = 7 * 24 * 3600;
-  opts.will = master::Master::StatusMessage(false);
   // Payloads by reference, from the library's buffer to the dispatch; and
   // the broker holds what we have not acknowledged beyond this many
   // (each is journaled and synced before its acknowledgement).
@@ -121,7 +123,14 @@ int RunMaster(MasterArgs args) {
   // before it sends the PUBACK, so the journal holds the packet before the
   // broker forgets it, and journal replay re-sends what workers have not
   // acknowledged.
-  mqtt::Client client(opts);
+  mqtt::Client intake(opts);
+  mqtt::ConnectOptions control = ToConnectOptions(args.mqtt);
+  control.client_id = args.mqtt.client_id + "-control";
+  control.will = master::Master::StatusMessage(false);
+  control.shared_payloads = true;
+  // Acks lost while the master is away only send a copy again (journal
+  // replay); a clean session keeps no stale ones.
+  mqtt::Client client(control);
   master::Master node(
       {.max_packet_bytes = args.max_packet_bytes,
        .worker_timeout = std::chrono::milliseconds(args.worker_timeout_ms),
@@ -132,12 +141,13 @@ int RunMaster(MasterArgs args) {
        .journal_dir = args.journal_dir,
        .memory_budget = args.memory_budget,
        .backlog = {.limit_bytes = args.backlog_limit}},
-      client);
+      client, &intake);
   metrics::Exporter exporter("master");
   AddMasterMetrics(exporter, node, client);
   Status s = StartMetrics(exporter, args.metrics_listen);
   if (s.ok()) s = node.Open();
   if (s.ok()) s = client.Connect(std::chrono::seconds(10));
+  if (s.ok()) s = intake.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -147,6 +157,7 @@ int RunMaster(MasterArgs args) {
   WaitForTerminationSignal();
   node.Stop();
   exporter.Stop();
+  intake.Disconnect();
   client.Disconnect();
   spdlog::info("master: stopped ({} packets dispatched)",
                node.counters().Get("packets_dispatched"));

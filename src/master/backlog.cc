@@ -39,9 +39,21 @@ void Backlog::Settled(const PacketKey& key) {
   Changed();
 }
 
+void Backlog::BrokerHeld(uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (bytes == broker_bytes_) return;
+  broker_bytes_ = bytes;
+  Changed();
+}
+
 void Backlog::Changed() {
-  const bool over =
-      over_ ? bytes_ >= resume_bytes_ : bytes_ >= options_.limit_bytes;
+  const uint64_t total = bytes_ + broker_bytes_;
+  const uint64_t broker_limit = options_.broker_limit_bytes;
+  const bool broker_over =
+      broker_limit > 0 &&
+      broker_bytes_ >= (over_ ? broker_limit / 4 * 3 : broker_limit);
+  const bool over = broker_over || (over_ ? total >= resume_bytes_
+                                          : total >= options_.limit_bytes);
   if (over != over_) {
     over_ = over;
     crossed_ = true;
@@ -54,7 +66,8 @@ void Backlog::Changed() {
 
 wire::BacklogReport Backlog::ReportLocked() const {
   return {.packets = packets_.size(),
-          .bytes = bytes_,
+          .bytes = bytes_ + broker_bytes_,
+          .broker_bytes = broker_bytes_,
           .limit_bytes = options_.limit_bytes,
           .resume_bytes = resume_bytes_,
           .over = over_,

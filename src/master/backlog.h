@@ -10,8 +10,17 @@
 // published at once; other changes at most every `interval`, from a thread
 // of its own, so the master's MQTT callback never publishes under its lock.
 //
-// Thread-safety: Taken/Settled/snapshot from any thread; Start/Stop from
-// one.
+// What the broker holds (BrokerHeld: Mosquitto's count of the bytes in its
+// store, every second) counts too: the report's bytes are the master's
+// backlog plus the broker's, and "over" begins as well once the broker's
+// bytes alone reach `broker_limit_bytes` (half the broker's queue bound for
+// one client), ending below 3/4 of it. The broker drops what it queued for
+// the master past its bound (max_queued_bytes, 512 MiB), so publishers
+// must stop while the rest still fits: the other half is room for what
+// they send before they hear (docs/durability.md, "Why it cannot drop").
+//
+// Thread-safety: Taken/Settled/BrokerHeld/snapshot from any thread;
+// Start/Stop from one.
 
 #ifndef FOG_MASTER_BACKLOG_H_
 #define FOG_MASTER_BACKLOG_H_
@@ -33,6 +42,8 @@ namespace fog::master {
 struct BacklogOptions {
   uint64_t limit_bytes = uint64_t{512} << 20;
   uint64_t resume_bytes = 0;  // 0: 3/4 of limit_bytes
+  // The broker's bytes alone that make the backlog over; 0: none do.
+  uint64_t broker_limit_bytes = uint64_t{256} << 20;
   std::chrono::milliseconds interval{250};
 };
 
@@ -50,6 +61,8 @@ class Backlog {
   void Taken(const PacketKey& key, uint64_t bytes);
   // A packet settled; nothing if it is not in the backlog.
   void Settled(const PacketKey& key);
+  // The bytes the broker holds now (its latest figure replaces the last).
+  void BrokerHeld(uint64_t bytes);
 
   wire::BacklogReport snapshot() const;
 
@@ -76,6 +89,7 @@ class Backlog {
   std::condition_variable cv_;
   std::map<PacketKey, uint64_t> packets_;  // bytes by packet
   uint64_t bytes_ = 0;
+  uint64_t broker_bytes_ = 0;
   bool over_ = false;
   bool crossed_ = false;  // over_ flipped since the last report
   bool dirty_ = false;    // changed since the last report

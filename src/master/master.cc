@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -18,6 +19,11 @@ namespace topics = wire::topics;
 
 namespace {
 
+// Mosquitto's count of the payload bytes it holds (every queued and
+// in-flight message, retained ones included), published every
+// `sys_interval` seconds (src/up/broker_setup.cc sets 1).
+constexpr char kBrokerStoreBytes[] = "$SYS/broker/store/messages/bytes";
+
 std::string RandomSession() {
   std::random_device rd;
   return fmt::format("{:08x}", rd());
@@ -25,9 +31,11 @@ std::string RandomSession() {
 
 }  // namespace
 
-Master::Master(MasterOptions options, mqtt::Client& client)
+Master::Master(MasterOptions options, mqtt::Client& client,
+               mqtt::Client* intake)
     : options_(options),
       client_(client),
+      intake_(intake != nullptr ? *intake : client),
       membership_(options.worker_timeout),
       session_(RandomSession()),
       memory_(options.memory_budget),
@@ -67,11 +75,14 @@ Status Master::Open() {
   if (!options_.journal_dir.empty()) {
     JournalReplay replay;
     Result<std::unique_ptr<Journal>> journal =
-        Journal::Open(options_.journal_dir, {}, &replay);
+        Journal::Open(options_.journal_dir, options_.journal, &replay);
     if (!journal.ok()) return journal.status();
     Recover(std::move(*journal), std::move(replay));
   }
   client_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
+  if (&intake_ != &client_) {
+    intake_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
+  }
   // A broker that restarted may have published our will meanwhile.
   client_.OnReconnect([this] {
     connected_since_ = Membership::Clock::now();
@@ -83,12 +94,32 @@ Status Master::Open() {
 
 Status Master::Start() {
   const std::string copies = CopyTopic();
-  for (const char* filter :
-       {topics::kWorkerStatusFilter, topics::kHeartbeatFilter, topics::kPolicy,
-        topics::kAck, topics::kSeedEndOfStream, topics::kStreamFilter,
-        copies.c_str()}) {
+  const std::vector<const char*> control = {topics::kWorkerStatusFilter,
+                                            topics::kHeartbeatFilter,
+                                            topics::kPolicy,
+                                            topics::kAck,
+                                            topics::kSeedEndOfStream,
+                                            copies.c_str()};
+  for (const char* filter : control) {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
+  }
+  if (&intake_ != &client_) {
+    // A session saved by a master of one connection may still carry these
+    // on the intake connection; they belong to the control one only.
+    for (const char* filter : control) (void)intake_.Unsubscribe(filter);
+    (void)intake_.Unsubscribe(topics::kSeedPacketRequest);
+  }
+  if (Status s = intake_.Subscribe(topics::kStreamFilter, 1); !s.ok()) {
+    return s;
+  }
+  // What the broker holds counts in the backlog: without it a master that
+  // takes packets slower than they arrive would see a small backlog while
+  // the broker's queue for it fills (docs/durability.md). A broker that
+  // does not offer the figure leaves the backlog to what the master took.
+  if (Status s = client_.Subscribe(kBrokerStoreBytes, 0); !s.ok()) {
+    spdlog::warn("master: {}: the backlog counts only what the master took",
+                 s.ToString());
   }
   // QoS 0: the persistent session keeps no stale viewer requests while the
   // master is away (the viewer asks again).
@@ -205,7 +236,22 @@ void Master::OnMessage(const mqtt::Message& m) {
     OnSeedRequest(m);
   } else if (m.topic == CopyTopic()) {
     OnCopy(m);
+  } else if (m.topic == kBrokerStoreBytes) {
+    OnBrokerStoreBytes(m);
   }
+}
+
+void Master::OnBrokerStoreBytes(const mqtt::Message& m) {
+  const ByteView body = m.payload_view();
+  uint64_t bytes = 0;
+  const char* first = reinterpret_cast<const char*>(body.data());
+  const auto [end, ec] = std::from_chars(first, first + body.size(), bytes);
+  if (ec != std::errc() || end != first + body.size()) {
+    reject_log_.Reject(counters_, "bad-broker-figure", "",
+                       std::string(kBrokerStoreBytes) + ": not a number");
+    return;
+  }
+  backlog_.BrokerHeld(bytes);
 }
 
 void Master::OnStream(const mqtt::Message& m, const std::string& video_id) {

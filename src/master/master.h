@@ -28,6 +28,17 @@
 // counts and logs it and sends it to a worker holding the number, whose
 // verification and store give the verdict (docs/durability.md, "Conflicts").
 //
+// Two MQTT connections: stream packets arrive on the intake connection,
+// whose callback waits for each packet's journal sync (Paho C acknowledges
+// a QoS 1 message when its handler returns), and everything else (workers'
+// acks, heartbeats and status, the dispatches and their PUBACKs, the
+// backlog reports) goes over the control connection. On one connection a
+// burst queued every ack, heartbeat and PUBACK behind the stream packets
+// the broker had already sent (up to the receive maximum): dispatches went
+// out one PUBACK round trip at a time, workers looked gone, and the
+// backlog report waited behind the dispatches, so publishers never heard
+// that the fog was behind (docs/durability.md, "Backpressure").
+//
 // Thread-safety: Start/Stop from one thread; the accessors from any thread.
 
 #ifndef FOG_MASTER_MASTER_H_
@@ -87,6 +98,8 @@ struct MasterOptions {
   size_t memory_budget = size_t{256} << 20;
   // The backlog published on fog/backlog (master/backlog.h).
   BacklogOptions backlog;
+  // The journal's own options (tests slow or stop its syncs).
+  JournalOptions journal;
 };
 
 // Where the master forwards one seed packet-request: the first of `holders`
@@ -98,7 +111,11 @@ std::vector<std::string> SeedRequestTargets(
 
 class Master {
  public:
-  Master(MasterOptions options, mqtt::Client& client);
+  // `client` carries control traffic; stream packets arrive on `intake`
+  // (nullptr: on `client` too, for tests of one connection). Both must
+  // outlive the master.
+  Master(MasterOptions options, mqtt::Client& client,
+         mqtt::Client* intake = nullptr);
   ~Master();
   Master(const Master&) = delete;
   Master& operator=(const Master&) = delete;
@@ -268,9 +285,12 @@ class Master {
   // A holder's answer: place the packet on workers that lack it.
   void OnCopy(const mqtt::Message& m);
   void Tick();
+  // Mosquitto's $SYS figure of the bytes it holds: into the backlog.
+  void OnBrokerStoreBytes(const mqtt::Message& m);
 
   const MasterOptions options_;
   mqtt::Client& client_;
+  mqtt::Client& intake_;  // stream packets; may be client_
   Membership membership_;
   Dispatcher dispatcher_;
   Counters counters_;

@@ -76,6 +76,8 @@ std::string ConfigText(const BrokerSetup& setup, const std::string& dir) {
   c += "persistence true\n";
   c += "persistence_location " + dir + "/data/\n";
   c += "autosave_interval 1\n";
+  // The master adds the bytes the broker holds ($SYS) to its backlog.
+  c += "sys_interval 1\n";
   // Every client's queue (QoS 1 messages beyond those in flight) is bounded
   // by bytes, not by count (the default drops after 1000 messages, which a
   // fast stream reaches at once). Mosquitto 2.0 sets this for all clients
@@ -120,6 +122,7 @@ topic read reply/master/#
 topic read packet-request
 topic write fog/seed-request/#
 topic write fog/seed-end
+topic read $SYS/broker/store/messages/bytes
 
 user worker
 topic read fog/dispatch/#

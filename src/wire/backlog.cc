@@ -7,6 +7,7 @@ namespace fog::wire {
 std::string EncodeBacklog(const BacklogReport& r) {
   nlohmann::json j = {{"packets", r.packets},
                       {"bytes", r.bytes},
+                      {"broker_bytes", r.broker_bytes},
                       {"limit_bytes", r.limit_bytes},
                       {"resume_bytes", r.resume_bytes},
                       {"over", r.over},
@@ -40,6 +41,14 @@ Result<BacklogReport> DecodeBacklog(std::span<const uint8_t> payload) {
     return Status::InvalidArgument("backlog report: \"over\" is not a boolean");
   }
   r.over = over->get<bool>();
+  // Optional: reports of masters that did not count the broker lack it.
+  if (auto b = j.find("broker_bytes"); b != j.end()) {
+    if (!b->is_number_unsigned()) {
+      return Status::InvalidArgument(
+          "backlog report: \"broker_bytes\" is not a non-negative integer");
+    }
+    r.broker_bytes = b->get<uint64_t>();
+  }
   return r;
 }
 

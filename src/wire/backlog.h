@@ -18,7 +18,8 @@ namespace fog::wire {
 
 struct BacklogReport {
   uint64_t packets = 0;       // taken, not yet settled
-  uint64_t bytes = 0;         // their payload bytes
+  uint64_t bytes = 0;         // their payload bytes, plus broker_bytes
+  uint64_t broker_bytes = 0;  // what the broker holds (0: not known)
   uint64_t limit_bytes = 0;   // "over" once bytes reach this
   uint64_t resume_bytes = 0;  // "over" ends once bytes fall below this
   bool over = false;          // publishers wait while true
@@ -29,7 +30,8 @@ std::string EncodeBacklog(const BacklogReport& report);
 
 // InvalidArgument naming the field when `payload` is not a JSON object with
 // non-negative integer "packets", "bytes", "limit_bytes", "resume_bytes",
-// "seq" and a boolean "over" (unknown fields are ignored).
+// "seq" and a boolean "over", or an optional "broker_bytes" that is not one
+// (unknown fields are ignored).
 Result<BacklogReport> DecodeBacklog(std::span<const uint8_t> payload);
 
 }  // namespace fog::wire
