@@ -128,6 +128,11 @@ int RunMaster(MasterArgs args) {
   control.client_id = args.mqtt.client_id + "-control";
   control.will = master::Master::StatusMessage(false);
   control.shared_payloads = true;
+  // Dispatches in flight: at 1 MiB (one packet) each waited for the
+  // previous one's PUBACK, and a busy broker's round trip (100 ms on a
+  // loaded machine) capped the fog at some 10 copies a second. Their
+  // library copies count against the memory budget.
+  control.max_inflight_bytes = size_t{16} << 20;
   // Acks lost while the master is away only send a copy again (journal
   // replay); a clean session keeps no stale ones.
   mqtt::Client client(control);

@@ -13,11 +13,12 @@
 // What the broker holds (BrokerHeld: Mosquitto's count of the bytes in its
 // store, every second) counts too: the report's bytes are the master's
 // backlog plus the broker's, and "over" begins as well once the broker's
-// bytes alone reach `broker_limit_bytes` (half the broker's queue bound for
-// one client), ending below 3/4 of it. The broker drops what it queued for
-// the master past its bound (max_queued_bytes, 512 MiB), so publishers
-// must stop while the rest still fits: the other half is room for what
-// they send before they hear (docs/durability.md, "Why it cannot drop").
+// bytes alone reach `broker_limit_bytes` (a quarter of the broker's queue
+// bound for one client), ending below 3/4 of it. The broker drops what it
+// queued for the master past its bound (max_queued_bytes, 512 MiB), so
+// publishers must stop while the rest still fits: the other three quarters
+// are room for what they send before they hear (docs/durability.md, "Why
+// a cooperative publisher's packet is not dropped").
 //
 // Thread-safety: Taken/Settled/BrokerHeld/snapshot from any thread;
 // Start/Stop from one.
@@ -43,7 +44,7 @@ struct BacklogOptions {
   uint64_t limit_bytes = uint64_t{512} << 20;
   uint64_t resume_bytes = 0;  // 0: 3/4 of limit_bytes
   // The broker's bytes alone that make the backlog over; 0: none do.
-  uint64_t broker_limit_bytes = uint64_t{256} << 20;
+  uint64_t broker_limit_bytes = uint64_t{128} << 20;
   std::chrono::milliseconds interval{250};
 };
 

@@ -39,8 +39,12 @@ Master::Master(MasterOptions options, mqtt::Client& client,
       membership_(options.worker_timeout),
       session_(RandomSession()),
       memory_(options.memory_budget),
+      // On the intake connection, which publishes nothing else: behind
+      // the dispatches on the control one, a report waited for every
+      // dispatch's PUBACK before it, the longer the further behind the fog
+      // was.
       backlog_(options.backlog, [this](const mqtt::Message& m) {
-        return client_.Publish(m, /*wait=*/false);
+        return intake_.Publish(m, /*wait=*/false);
       }) {
   // Runs wherever a buffer is freed (under the MQTT client's locks, or
   // ours): it only signals the ticker.
@@ -84,11 +88,13 @@ Status Master::Open() {
     intake_.OnMessage([this](const mqtt::Message& m) { OnMessage(m); });
   }
   // A broker that restarted may have published our will meanwhile.
-  client_.OnReconnect([this] {
+  const bool one_connection = &intake_ == &client_;
+  client_.OnReconnect([this, one_connection] {
     connected_since_ = Membership::Clock::now();
     (void)client_.Publish(StatusMessage(true), /*wait=*/false);
-    backlog_.Republish();
+    if (one_connection) backlog_.Republish();
   });
+  if (!one_connection) intake_.OnReconnect([this] { backlog_.Republish(); });
   return Status::OK();
 }
 
