@@ -136,5 +136,30 @@ TEST(BacklogTest, ReportsOtherChangesAfterTheInterval) {
   b.Stop();
 }
 
+TEST(BacklogTest, WhatTheBrokerHoldsCountsAndStopsPublishersEarly) {
+  Backlog b({.limit_bytes = 1000, .broker_limit_bytes = 400},
+            [](auto&) { return Status::OK(); });
+  b.Taken(Key(1), 100);
+  b.BrokerHeld(300);
+  EXPECT_EQ(b.snapshot().bytes, 400u);  // the master's and the broker's
+  EXPECT_EQ(b.snapshot().broker_bytes, 300u);
+  EXPECT_FALSE(b.snapshot().over);
+  // The broker's bytes alone reach their limit long before the total
+  // does: the broker drops past its own bound, whatever the master took.
+  b.BrokerHeld(400);
+  EXPECT_TRUE(b.snapshot().over);
+  b.BrokerHeld(301);  // 3/4 of the broker's limit is the resume mark
+  EXPECT_TRUE(b.snapshot().over);
+  b.BrokerHeld(299);
+  EXPECT_FALSE(b.snapshot().over);
+  // The total counts against the backlog limit as before.
+  b.Taken(Key(2), 650);
+  EXPECT_TRUE(b.snapshot().over);  // 100 + 650 + 299 >= 1000
+  b.BrokerHeld(0);
+  EXPECT_TRUE(b.snapshot().over);  // 750 is not below 750
+  b.Settled(Key(1));
+  EXPECT_FALSE(b.snapshot().over);
+}
+
 }  // namespace
 }  // namespace fog::master
