@@ -140,7 +140,8 @@ TEST_F(MasterMemoryTest, ASmallBudgetHoldsWhileEveryPacketIsDispatchedIntact) {
   EXPECT_GT(master_->counters().Get("journal_readback"), 0u);
   EXPECT_EQ(master_->journal_stats().readbacks,
             master_->counters().Get("journal_readback"));
-  EXPECT_EQ(master_->backlog().bytes, 0u);
+  // The master's part (the broker's, its retained messages, adds to it).
+  EXPECT_EQ(master_->backlog().bytes - master_->backlog().broker_bytes, 0u);
   // Every packet was synced before its handler returned.
   EXPECT_EQ(taken_.load(), static_cast<uint64_t>(kPackets));
   EXPECT_EQ(taken_before_sync_.load(), 0u);
@@ -160,7 +161,8 @@ TEST_F(MasterMemoryTest, PacketsTakenWithoutWorkersWaitOnDiskNotInMemory) {
   }
   ASSERT_TRUE(WaitUntil([&] { return master_->pending() == 10; }));
   EXPECT_EQ(master_->backlog().packets, 10u);
-  EXPECT_EQ(master_->backlog().bytes, 10 * Packet(1).size());
+  EXPECT_EQ(master_->backlog().bytes - master_->backlog().broker_bytes,
+            10 * Packet(1).size());
   // Each arrival's buffer is freed once it is journaled.
   ASSERT_TRUE(WaitUntil([&] { return master_->memory().used() == 0; }));
   EXPECT_LE(master_->memory().high_water(), kPacketBytes);
