@@ -46,4 +46,17 @@ TEST(BacklogReportTest, RefusesWhatIsNotAReport) {
 }
 
 }  // namespace
+TEST(BacklogReportTest, BrokerBytesAreOptionalButChecked) {
+  const std::string old =
+      R"({"packets":1,"bytes":2,"limit_bytes":3,"resume_bytes":2,"over":false,"seq":1})";
+  Result<BacklogReport> r = DecodeBacklog(Span(old));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->broker_bytes, 0u);
+  const std::string bad =
+      R"({"packets":1,"bytes":2,"broker_bytes":"x","limit_bytes":3,"resume_bytes":2,"over":false,"seq":1})";
+  r = DecodeBacklog(Span(bad));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("broker_bytes"), std::string::npos);
+}
+
 }  // namespace fog::wire
