@@ -120,6 +120,7 @@ topic read reply/master/#
 topic read packet-request
 topic write fog/seed-request/#
 topic write fog/seed-end
+topic readwrite fog/revocations
 
 user worker
 topic read fog/dispatch/#
@@ -131,6 +132,7 @@ topic read fog/ping/#
 topic write fog/stats/#
 topic read fog/seed-request/#
 topic read fog/seed-end
+topic read fog/revocations
 topic readwrite fog/get/#
 topic write reply/#
 topic read reply/repair/#
