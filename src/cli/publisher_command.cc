@@ -8,7 +8,9 @@
 //   publishers/fog.revocations          the signed revocation list
 //   trust/fog-ca.authority, trust/fog.revocations  what receivers load
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -152,9 +154,9 @@ int RunAdd(const PublisherArgs& a) {
   }
   if (s.ok()) s = InstallTrust(a.dir, fog_key->pub);
   if (!s.ok()) return Fail(s);
-  // The publisher's broker login is issued here, once the fog issues one
-  // login per component; until then `fog stream` uses the fog's shared
-  // publisher login from fog.json.
+  // Broker login: the publisher's own broker login is issued at this
+  // point once the fog issues one login per component; until then
+  // `fog stream` connects with the shared publisher login of fog.json.
   std::printf(
       "publisher %s: key %s, serial %lld, prefix '%s', valid %lld "
       "days\n  %s.key (secret), %s.pub, %s.cert\n",

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <functional>
+
 #include "trust/inspect.h"
 #include "trust/packet_signer.h"
 #include "trust/packet_verifier.h"
@@ -95,7 +98,7 @@ TEST_F(CertificateTest, TamperingBreaksTheSignature) {
   // The packet context cannot be replayed as a certificate context: a
   // signature over the same bytes under "fog-video-v1" does not verify.
   Bytes sig(mldsa::SizesOf(kAuthorityAlg).signature);
-  Bytes rnd(32, 0);
+  std::array<uint8_t, mldsa::kSeedBytes> rnd{};
   const Bytes body = wire::EncodeCertificateBody(c->body);
   ASSERT_TRUE(mldsa::Sign(kAuthorityAlg, fog_.sec.bytes, body,
                           AsBytes(wire::kSignatureContext), rnd, sig)
@@ -107,9 +110,12 @@ TEST_F(CertificateTest, TamperingBreaksTheSignature) {
 
 TEST_F(CertificateTest, CertifiedPacketVerifiesAndNamesThePublisher) {
   EXPECT_EQ(Verdict(Packet("cam-1", Issue(Body(), fog_))), "ok:cam");
-  InspectReport r;
+  // The inspector checks at the current time.
+  wire::CertificateBody now = Body();
+  now.not_before = UnixNow() - 10;
+  now.not_after = UnixNow() + 3600;
   Result<InspectReport> report = InspectPayload(
-      wire::EncodeEnvelope(Packet("cam-1", Issue(Body(), fog_))), &trust_);
+      wire::EncodeEnvelope(Packet("cam-1", Issue(now, fog_))), &trust_);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->authenticated);
   EXPECT_EQ(report->publisher, "cam");
