@@ -19,7 +19,7 @@
 
 #include "cli/commands.h"
 #include "cli/revocation_publisher.h"
-#include "config/precedence.h"
+#include "config/fog_descriptor.h"
 #include "trust/certificate_authority.h"
 #include "trust/keys.h"
 #include "wire/certificate.h"
