@@ -177,9 +177,11 @@ std::string Iso8601(int64_t t) {
 }
 
 int RunList(const PublisherArgs& a) {
-  Result<trust::KeyPair> fog_key = trust::LoadOrMakeAuthorityKey(a.dir);
+  // Listing reads only the public half: it never makes a fog key.
+  Result<trust::PublicKey> fog_key =
+      trust::LoadPublicKey(trust::AuthorityKeyPath(a.dir) + ".pub");
   if (!fog_key.ok()) return Fail(fog_key.status());
-  Result<wire::RevocationList> revoked = LoadRevocations(a.dir, fog_key->pub);
+  Result<wire::RevocationList> revoked = LoadRevocations(a.dir, *fog_key);
   if (!revoked.ok()) return Fail(revoked.status());
   const std::set<int64_t> serials(revoked->body.serials.begin(),
                                   revoked->body.serials.end());
@@ -190,11 +192,11 @@ int RunList(const PublisherArgs& a) {
   const int64_t now = trust::UnixNow();
   for (const wire::Certificate& c : certs) {
     const wire::CertificateBody& b = c.body;
-    const char* state = serials.count(b.serial)       ? "revoked"
-                        : b.issuer != fog_key->pub.id ? "foreign"
-                        : now >= b.not_after          ? "expired"
-                        : now < b.not_before          ? "not-yet-valid"
-                                                      : "valid";
+    const char* state = serials.count(b.serial)   ? "revoked"
+                        : b.issuer != fog_key->id ? "foreign"
+                        : now >= b.not_after      ? "expired"
+                        : now < b.not_before      ? "not-yet-valid"
+                                                  : "valid";
     std::printf("%-20s %-32s %-12s %-20s %-20s %6lld %s\n", b.name.c_str(),
                 ToHex(trust::KeyIdOf(b.public_key)).c_str(),
                 b.prefix.empty() ? "*" : b.prefix.c_str(),
