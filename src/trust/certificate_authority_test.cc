@@ -1,8 +1,12 @@
 #include "trust/certificate_authority.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 
 #include "trust/inspect.h"
@@ -167,6 +171,22 @@ TEST_F(CertificateTest, RevocationByVersion) {
 TEST_F(CertificateTest, BareKeysKeepWorking) {
   trust_.Add(publisher_.pub);
   EXPECT_EQ(Verdict(Packet("anything", {})), "ok:");
+}
+
+TEST(AuthorityKeyTest, MadeOnceKeptAfterSecret0600) {
+  char tmpl[] = "/tmp/fog-ca-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Result<KeyPair> first = LoadOrMakeAuthorityKey(dir);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->pub.alg, kAuthorityAlg);
+  Result<KeyPair> again = LoadOrMakeAuthorityKey(dir);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->pub.id, first->pub.id);
+  struct stat st {};
+  ASSERT_EQ(::stat((AuthorityKeyPath(dir) + ".key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
