@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-targets=(video_packet_fuzz legacy_payload_fuzz envelope_fuzz
+targets=(video_packet_fuzz legacy_payload_fuzz envelope_fuzz certificate_fuzz
   fmp4_splitter_fuzz fragment_inspector_fuzz json_bodies_fuzz)
 each=$((seconds / ${#targets[@]}))
 ((each >= 1)) || each=1

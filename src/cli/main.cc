@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   fog::cli::AddCryptoCommands(app, &exit_code);
   fog::cli::AddBenchCommands(app, &exit_code);
   fog::cli::AddStreamCommand(app, &exit_code);
+  fog::cli::AddPublisherCommands(app, &exit_code);
   fog::cli::AddUpCommand(app, &exit_code);
   fog::cli::AddMasterCommand(app, &exit_code);
   fog::cli::AddWorkerCommand(app, &exit_code);

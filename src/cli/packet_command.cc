@@ -53,6 +53,7 @@ struct SignArgs {
   int64_t total = 0;
   std::string prev_hex;
   std::string data_file;
+  std::string cert;  // carried as "c" when given
   bool deterministic = false;
 };
 
@@ -75,7 +76,17 @@ int RunSign(const SignArgs& args) {
     ReportError(s.ToString());
     return kExitUsage;
   }
-  trust::PacketSigner signer(std::move(*key), {1, args.deterministic});
+  Bytes cert;
+  if (!args.cert.empty()) {
+    Result<Bytes> bytes = ReadFile(args.cert);
+    if (!bytes.ok()) {
+      ReportError(bytes.status().ToString());
+      return kExitUsage;
+    }
+    cert = std::move(*bytes);
+  }
+  trust::PacketSigner signer(std::move(*key),
+                             {1, args.deterministic, std::move(cert)});
   signer.ResumeAt(args.number, prev);
   Result<wire::Envelope> e = signer.Next(
       {args.video_id, args.number, args.total, std::move(*data)}, true);
@@ -104,7 +115,8 @@ void AddPacketCommands(CLI::App& app, int* exit_code) {
   inspect->add_option("file", inspect_args->file, "Payload file (- for stdin)")
       ->required();
   inspect->add_option("--trust", inspect_args->trust_dir,
-                      "Directory of trusted publishers' .pub files");
+                      "Trust directory: publishers' .pub files, fog keys "
+                      "(.authority) and revocation lists (.revocations)");
   inspect->callback(
       [inspect_args, exit_code] { *exit_code = RunInspect(*inspect_args); });
 
@@ -114,6 +126,9 @@ void AddPacketCommands(CLI::App& app, int* exit_code) {
   sign->add_option("--key", sign_args->key, "Secret key file (NAME.key)")
       ->required();
   sign->add_option("--video-id", sign_args->video_id, "Video id")->required();
+  sign->add_option("--cert", sign_args->cert,
+                   "The key's certificate (fog publisher add), carried in "
+                   "the envelope");
   sign->add_option("--number", sign_args->number, "Packet number (from 1)")
       ->required()
       ->check(CLI::PositiveNumber);

@@ -18,6 +18,7 @@
 #include "publisher/progress.h"
 #include "publisher/publisher.h"
 #include "trust/keys.h"
+#include "wire/certificate.h"
 #include "wire/envelope.h"
 
 namespace fog::cli {
@@ -29,6 +30,8 @@ struct StreamArgs {
   std::string dir = config::kDefaultFogDir;
   std::string video_id;
   std::string key;
+  std::string publisher;  // signs with <dir>/publishers/NAME.{key,cert}
+  std::string cert;
   std::string mqtt;
   std::string username;
   std::string password;
@@ -61,6 +64,14 @@ void Settle(std::string* value, const std::string& flag,
 // environment. The descriptor is only required when a flag cannot stand in
 // for it (broker URI, signing key).
 Status ApplyDescriptor(StreamArgs* a) {
+  if (!a->publisher.empty()) {
+    if (Status s = wire::ValidatePublisherName(a->publisher); !s.ok()) {
+      return Status::InvalidArgument("--publisher: " + s.message());
+    }
+    const std::string base = a->dir + "/publishers/" + a->publisher;
+    if (a->key.empty()) a->key = base + ".key";
+    if (a->cert.empty()) a->cert = base + ".cert";
+  }
   const bool required = a->mqtt.empty() || (!a->legacy && a->key.empty());
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(a->dir);
   if (!fog.ok()) {
@@ -84,6 +95,31 @@ Status ApplyDescriptor(StreamArgs* a) {
   return Status::OK();
 }
 
+// Reads the certificate every signed envelope will carry; it must be for
+// the signing key. A video id outside its prefix is only warned about: the
+// workers refuse it, and say so.
+Status LoadCertificate(const std::string& path, const std::string& video_id,
+                       publisher::StreamOptions* o) {
+  Result<Bytes> bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  Result<wire::Certificate> cert = wire::DecodeCertificate(*bytes);
+  if (!cert.ok()) {
+    return Status::InvalidArgument(path + ": " + cert.status().message());
+  }
+  if (trust::KeyIdOf(cert->body.public_key) != o->key->id) {
+    return Status::InvalidArgument(path + " is not the certificate of " +
+                                   "the signing key");
+  }
+  if (!video_id.starts_with(cert->body.prefix)) {
+    spdlog::warn(
+        "video id {} is outside publisher {}'s prefix '{}': the fog "
+        "will refuse its packets",
+        video_id, cert->body.name, cert->body.prefix);
+  }
+  o->certificate = std::move(*bytes);
+  return Status::OK();
+}
+
 // Resolves every setting into StreamOptions (the key is loaded here).
 Result<publisher::StreamOptions> BuildOptions(StreamArgs* a) {
   if (Status s = ApplyDescriptor(a); !s.ok()) return s;
@@ -101,6 +137,14 @@ Result<publisher::StreamOptions> BuildOptions(StreamArgs* a) {
     if (!key.ok())
       return Status::InvalidArgument(a->key + ": " + key.status().message());
     o.key = std::move(*key);
+  }
+  if (!a->cert.empty()) {
+    if (a->legacy) {
+      return Status::InvalidArgument(
+          "--cert needs signed packets, not --legacy");
+    }
+    Status s = LoadCertificate(a->cert, o.video_id, &o);
+    if (!s.ok()) return s;
   }
   o.sign_every = a->sign_every;
   o.transcode = a->transcode;
@@ -177,6 +221,12 @@ void AddStreamCommand(CLI::App& app, int* exit_code) {
                   "Video id (default: random UUID)");
   cmd->add_option("--key", args->key,
                   "Publisher secret key (default: the descriptor's)");
+  cmd->add_option("--publisher", args->publisher,
+                  "Sign as this publisher: <dir>/publishers/NAME.key, with "
+                  "its certificate NAME.cert in every signed packet (fog "
+                  "publisher add)");
+  cmd->add_option("--cert", args->cert,
+                  "Certificate of the --key to carry in every signed packet");
   cmd->add_option("--mqtt", args->mqtt,
                   "Broker URI (default: the descriptor's)");
   // MQTT_USERNAME and MQTT_PASSWORD come after the descriptor's

@@ -1,11 +1,13 @@
 // fog up: a whole local fog in the foreground, stopped by Ctrl-C or SIGTERM.
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <climits>
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/revocation_publisher.h"
 #include "cli/signals.h"
 #include "up/fog_up.h"
 
@@ -27,6 +29,11 @@ int RunUp(up::UpOptions options) {
   if (!s.ok()) {
     ReportError(s.ToString());
     return kExitUsage;
+  }
+  // Workers follow the retained list; a broker that lost it (a new data
+  // directory) gets it again from the file.
+  if (Status r = PublishRevocations(options.dir); !r.ok()) {
+    spdlog::warn("revocation list not published: {}", r.ToString());
   }
   std::printf("%s", fog.Summary().c_str());
   std::fflush(stdout);

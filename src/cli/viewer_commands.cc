@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -14,6 +15,7 @@
 #include "trust/packet_verifier.h"
 #include "viewer/packet_fetcher.h"
 #include "viewer/verified_packets.h"
+#include "wire/certificate.h"
 #include "wire/get_range.h"
 #include "wire/legacy_payload.h"
 #include "wire/payload_format.h"
@@ -178,6 +180,18 @@ int RunGet(const GetArgs& args) {
   }
   std::map<std::string, int64_t> counts = verified.Counts();
   uint64_t bytes = 0;
+  // Who signed: the names of the certificates that vouched for the valid
+  // packets (their certificates already passed), else the bare key ids.
+  std::set<std::string> publishers;
+  for (const auto& [n, e] : verified.valid) {
+    if (!e.signature) continue;
+    Result<wire::Certificate> cert =
+        e.signature->certificate.empty()
+            ? Result<wire::Certificate>(Status::NotFound("bare key"))
+            : wire::DecodeCertificate(e.signature->certificate);
+    publishers.insert(cert.ok() ? cert->body.name
+                                : "key " + ToHex(e.signature->key_id));
+  }
   for (const auto& [n, e] : verified.valid) {  // only verified bytes
     if (!e.packet.data.empty()) {
       std::fwrite(e.packet.data.data(), 1, e.packet.data.size(), out);
@@ -201,6 +215,7 @@ int RunGet(const GetArgs& args) {
       {"missing", counts["missing"]},
       {"unsigned", counts["unsigned"]},
       {"bytes", bytes},
+      {"publishers", publishers},
       {"output", args.output}};
   std::printf("%s\n", summary.dump().c_str());
   const bool all_valid =

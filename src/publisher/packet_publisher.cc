@@ -30,7 +30,8 @@ PacketPublisher::PacketPublisher(const StreamOptions& options,
   if (options_.format == PayloadFormat::kSigned) {
     signer_.emplace(
         options_.key->Clone(),
-        trust::SignerOptions{options_.sign_every, options_.deterministic});
+        trust::SignerOptions{options_.sign_every, options_.deterministic,
+                             options_.certificate});
   }
 }
 

@@ -38,13 +38,13 @@ Status ValidateOptions(const StreamOptions& o) {
     return Status::InvalidArgument("--sign-every must be >= 1");
   if (o.window_packets < 1)
     return Status::InvalidArgument("window_packets must be >= 1");
-  if (o.max_payload_bytes <= PayloadReserve(o.format)) {
+  if (o.max_payload_bytes <= PayloadReserve(o.format, o.certificate.size())) {
     return Status::InvalidArgument(fmt::format(
         "--max-packet-bytes {} leaves no room for media: the {} payload needs "
         "{} bytes for itself",
         o.max_payload_bytes,
         o.format == PayloadFormat::kLegacy ? "legacy" : "signed",
-        PayloadReserve(o.format)));
+        PayloadReserve(o.format, o.certificate.size())));
   }
   return Status::OK();
 }
@@ -98,7 +98,8 @@ class Stream {
          ProgressSink* progress)
       : options_(options),
         progress_(progress),
-        splitter_({options.max_payload_bytes - PayloadReserve(options.format)}),
+        splitter_({options.max_payload_bytes -
+                   PayloadReserve(options.format, options.certificate.size())}),
         publisher_(options, client),
         start_(std::chrono::steady_clock::now()) {}
 
@@ -253,12 +254,15 @@ Result<StreamSummary> Stream::Run(uint64_t expected_bytes) {
 
 }  // namespace
 
-size_t PayloadReserve(PayloadFormat format) {
+size_t PayloadReserve(PayloadFormat format, size_t certificate_bytes) {
   // Signed: ML-DSA-87's 4,627-byte signature, two 72-byte links, the key id,
   // the msgpack keys and a video id of up to 255 bytes fit in 8 KiB.
   // Legacy: A is 98,368 zig-zag varints of at most 2 bytes (196,736) plus v,
   // the inner packet's fields and the maps, under 200 KiB.
-  return format == PayloadFormat::kLegacy ? size_t{200} << 10 : size_t{8} << 10;
+  // A certificate adds itself and its "c" key and bin header (at most 6).
+  if (format == PayloadFormat::kLegacy) return size_t{200} << 10;
+  return (size_t{8} << 10) +
+         (certificate_bytes > 0 ? certificate_bytes + 8 : 0);
 }
 
 Result<StreamSummary> StreamVideo(const StreamOptions& options,

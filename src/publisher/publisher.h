@@ -41,14 +41,18 @@ enum class PayloadFormat {
 // Bytes kept free in each MQTT payload for the wrapping around the media:
 // envelope fields and the largest ML-DSA signature, or the legacy check's
 // 64x1537 matrix (at most 2 bytes per entry). A media packet may hold at most
-// max_payload_bytes minus this.
-size_t PayloadReserve(PayloadFormat format);
+// max_payload_bytes minus this. A signed stream that carries a certificate
+// of `certificate_bytes` in each signed envelope keeps room for it too.
+size_t PayloadReserve(PayloadFormat format, size_t certificate_bytes = 0);
 
 struct StreamOptions {
   std::string input;     // file path, "-" (standard input) or URL
   std::string video_id;  // must pass wire::ValidateVideoId
   PayloadFormat format = PayloadFormat::kSigned;
   std::optional<trust::SecretKey> key;  // REQUIRED for kSigned
+  // The key's certificate (wire/certificate.h, encoded), carried in every
+  // signed envelope ("c"); empty for a key the fog trusts bare.
+  Bytes certificate;
   int sign_every = 1;          // >= 1; k > 1 signs every k-th packet + the last
   bool deterministic = false;  // deterministic ML-DSA (reproducible output)
   bool transcode = false;      // see publisher/ffmpeg_command.h

@@ -62,11 +62,17 @@ Result<InspectReport> InspectNative(ByteView payload, const TrustStore* trust) {
                " and needs the whole segment";
     return r;
   }
-  Result<wire::Link> link = VerifySignedPacket(*e, *trust);
+  SignerInfo signer;
+  Result<wire::Link> link = VerifySignedPacket(*e, *trust, &signer);
   r.valid = link.ok();
   r.authenticated = link.ok();
-  r.reason = link.ok() ? "signature valid (key " + ToHex(sig.key_id) + ")"
-                       : link.status().message();
+  r.publisher = signer.publisher;
+  if (!link.ok()) r.refusal = signer.reason;
+  const std::string by =
+      signer.publisher.empty() ? "" : "publisher " + signer.publisher + ", ";
+  r.reason = link.ok()
+                 ? "signature valid (" + by + "key " + ToHex(sig.key_id) + ")"
+                 : link.status().message();
   return r;
 }
 
@@ -107,9 +113,12 @@ std::string ReportJson(const InspectReport& r) {
       {"authenticated", r.authenticated},
       {"reason", r.reason},
   };
+  if (!r.publisher.empty()) j["publisher"] = r.publisher;
+  if (!r.refusal.empty()) j["refusal"] = r.refusal;
   if (!r.link_hex.empty()) j["link"] = r.link_hex;
   // The id comes from the network: replace invalid UTF-8 rather than throw.
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return j.dump(-1, ' ', false,
+                nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace fog::trust

@@ -25,6 +25,11 @@ struct InspectReport {
   bool valid = false;          // every check that could be made passed
   bool authenticated = false;  // a valid signature from a trusted key
   std::string reason;
+  // The certificate's publisher name when a certified key signed it (and
+  // the certificate passed), else empty. `refusal` is the stable code of
+  // a failed check (packet_verifier.h, SignerInfo), else empty.
+  std::string publisher;
+  std::string refusal;
   std::string link_hex;  // native signed packets: link_n, for chaining with
                          // `fog packet sign --prev`
 };

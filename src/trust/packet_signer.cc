@@ -54,6 +54,7 @@ Result<wire::Envelope> PacketSigner::Next(wire::VideoPacket packet, bool last) {
   sig.prev = segment_prev_;
   sig.first = segment_first_;
   sig.key_id = key_.id;
+  sig.certificate = options_.certificate;
   sig.sig.resize(mldsa::SizesOf(key_.alg).signature);
   const std::string_view ctx = wire::kSignatureContext;
   Status s =

@@ -15,6 +15,10 @@ namespace fog::trust {
 struct SignerOptions {
   int every = 1;               // sign every k-th packet (>= 1)
   bool deterministic = false;  // FIPS 204 deterministic variant (rnd = 0)
+  // The key's certificate, encoded (wire/certificate.h): carried as "c" in
+  // every signed envelope, since each worker sees only some of a stream's
+  // packets. Empty: none (a key the receivers trust bare).
+  Bytes certificate;
 };
 
 class PacketSigner {

@@ -1,47 +1,76 @@
 #include "trust/packet_verifier.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "trust/certificate_authority.h"
 
 namespace fog::trust {
 
 namespace {
 
 // Checks the signature of `e` over `link`; `link` must already include e's
-// recomputed digest.
+// recomputed digest. The key comes from e's certificate when it carries
+// one, else from the bare keys of `trust`.
 Status CheckSignature(const wire::Envelope& e, const wire::Link& link,
-                      const TrustStore& trust) {
+                      const TrustStore& trust, int64_t now, SignerInfo* info) {
   const wire::Signature& sig = *e.signature;
-  const PublicKey* key = trust.Find(sig.key_id);
-  if (key == nullptr) {
-    return Status::Unauthenticated("unknown publisher key " +
-                                   ToHex(sig.key_id));
+  std::string reason;
+  auto fail = [&](std::string code, Status s) {
+    if (info) info->reason = std::move(code);
+    return s;
+  };
+  std::optional<CertifiedSigner> certified;
+  const PublicKey* key = nullptr;
+  if (!sig.certificate.empty()) {
+    Result<CertifiedSigner> c =
+        CheckCertificate(sig.certificate, sig.key_id, e.packet.video_id,
+                         now != 0 ? now : UnixNow(), trust, &reason);
+    if (!c.ok()) return fail(reason, c.status());
+    certified = std::move(*c);
+    key = &certified->key;
+  } else {
+    key = trust.Find(sig.key_id);
+    if (key == nullptr) {
+      return fail("untrusted-key",
+                  Status::Unauthenticated("unknown publisher key " +
+                                          ToHex(sig.key_id)));
+    }
   }
   const std::string_view ctx = wire::kSignatureContext;
   if (!mldsa::Verify(key->alg, key->bytes, link, AsBytes(ctx), sig.sig)) {
-    return Status::Unauthenticated("signature does not verify with key " +
-                                   ToHex(sig.key_id));
+    return fail("bad-signature",
+                Status::Unauthenticated("signature does not verify with key " +
+                                        ToHex(sig.key_id)));
   }
+  if (info && certified) info->publisher = certified->name;
   return Status::OK();
 }
 
 }  // namespace
 
 Result<wire::Link> VerifySignedPacket(const wire::Envelope& e,
-                                      const TrustStore& trust) {
-  if (!e.signature) return Status::Unauthenticated("packet is unsigned");
+                                      const TrustStore& trust, SignerInfo* info,
+                                      int64_t now) {
+  if (!e.signature) {
+    if (info) info->reason = "unsigned";
+    return Status::Unauthenticated("packet is unsigned");
+  }
   const wire::Signature& sig = *e.signature;
   if (sig.first != e.packet.packet_number) {
+    if (info) info->reason = "segment-signature";
     return Status::InvalidArgument(
         "signature covers packets " + std::to_string(sig.first) + ".." +
         std::to_string(e.packet.packet_number) + "; verify the whole segment");
   }
   const sis::Digest digest = sis::SisDigest(e.packet.data);
   if (digest != sig.digest) {
+    if (info) info->reason = "digest-mismatch";
     return Status::Corruption("data does not match the packet's SIS digest");
   }
   wire::Link link = wire::ChainLink(e.packet.video_id, e.packet.packet_number,
                                     e.packet.total_packets, digest, sig.prev);
-  Status s = CheckSignature(e, link, trust);
+  Status s = CheckSignature(e, link, trust, now, info);
   if (!s.ok()) return s;
   return link;
 }
@@ -148,7 +177,7 @@ class StreamWalk {
     if (sis::SisDigest(closing.packet.data) != sig.digest) {
       s = Status::Corruption("data does not match the packet's SIS digest");
     } else {
-      s = CheckSignature(closing, link, trust_);
+      s = CheckSignature(closing, link, trust_, 0, nullptr);
     }
     if (s.ok() && sig.first > 1) s = CheckChain(sig.first - 1, sig.prev);
     if (s.ok() && sig.first == 1 && sig.prev != wire::GenesisLink()) {

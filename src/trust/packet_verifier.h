@@ -17,14 +17,29 @@
 
 namespace fog::trust {
 
+// Who signed a packet, or why it was refused.
+struct SignerInfo {
+  std::string publisher;  // the certificate's name; empty for a bare key
+  // On failure, a stable code: digest-mismatch, unsigned, segment-signature,
+  // untrusted-key, bad-signature, or a certificate refusal
+  // (CheckCertificate in certificate_authority.h).
+  std::string reason;
+};
+
 // Checks a signed envelope whose signature covers only itself (first ==
 // packet_number): the digest of its data, the publisher key, the signature.
+// The key is the certificate's when the envelope carries one ("c"), checked
+// against the trust store's authorities and revocation lists at unix time
+// `now` (0: the current time); else a bare key the trust store holds.
 // On success returns link_n, which the caller compares with the next
 // packet's "p" to check the chain. Errors: Corruption (digest mismatch),
-// Unauthenticated (unsigned, unknown key, wrong key size, bad signature),
-// InvalidArgument (a segment signature: use VerifyStream).
+// Unauthenticated (unsigned, unknown key, wrong key size, bad signature,
+// certificate refused), InvalidArgument (a segment signature: use
+// VerifyStream). `info`, when given, names the publisher or the reason.
 Result<wire::Link> VerifySignedPacket(const wire::Envelope& envelope,
-                                      const TrustStore& trust);
+                                      const TrustStore& trust,
+                                      SignerInfo* info = nullptr,
+                                      int64_t now = 0);
 
 enum class PacketStatus { kValid, kInvalid, kMissing, kUnsigned };
 const char* PacketStatusName(PacketStatus status);

@@ -1,18 +1,30 @@
-// The trust store: the publishers whose packets this node accepts, loaded
-// from a directory of NAME.pub files (keys.h).
+// The trust store: whose packets this node accepts. Two kinds of trust,
+// loaded from one directory:
+//   NAME.pub        a bare publisher key (raw FIPS 204 public key, keys.h):
+//                   its packets are accepted without a certificate;
+//   NAME.authority  a certificate authority (a fog key, raw public key):
+//                   packets carrying a certificate it signed are accepted
+//                   while the certificate is valid, unrevoked and the
+//                   video id is inside its prefix
+//                   (certificate_authority.h);
+//   NAME.revocations  a signed revocation list (wire/certificate.h), the
+//                   starting point until a newer one arrives.
 //
-// Thread-safety: const methods may be called concurrently; Add() and Load()
-// need external synchronisation.
+// Thread-safety: const methods may be called concurrently, including
+// OfferRevocations(); Add(), AddAuthority() and LoadDir() need external
+// synchronisation. Copies share one set of revocation lists.
 
 #ifndef FOG_TRUST_TRUST_STORE_H_
 #define FOG_TRUST_TRUST_STORE_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "trust/keys.h"
+#include "trust/revocations.h"
 
 namespace fog::trust {
 
@@ -20,21 +32,34 @@ class TrustStore {
  public:
   TrustStore() = default;
 
-  // Loads every *.pub file in `dir`. A file that is not a valid public key is
-  // skipped and described in `rejected` (one line each); a missing or
-  // unreadable directory is an error.
+  // Loads every *.pub, *.authority and *.revocations file in `dir`. A file
+  // that does not parse or verify is skipped and described in `rejected`
+  // (one line each); a missing or unreadable directory is an error.
   static Result<TrustStore> LoadDir(const std::string& dir,
                                     std::vector<std::string>* rejected);
 
   void Add(PublicKey key);
+  void AddAuthority(PublicKey key);
 
-  // The trusted key with this id, or nullptr.
+  // The trusted bare key with this id, or nullptr.
   const PublicKey* Find(const wire::KeyId& id) const;
+  // The certificate authority with this id, or nullptr.
+  const PublicKey* FindAuthority(const wire::KeyId& id) const;
+
+  // Checks a signed revocation list against the authorities and keeps it
+  // when it is newer than the one held. Returns true when it was kept,
+  // false when an equal or newer version is already held; InvalidArgument
+  // (does not decode), Unauthenticated (unknown issuer, bad signature).
+  Result<bool> OfferRevocations(ByteView encoded) const;
+  const Revocations& revocations() const { return *revocations_; }
 
   size_t size() const { return keys_.size(); }
+  size_t authorities() const { return authorities_.size(); }
 
  private:
   std::map<wire::KeyId, PublicKey> keys_;
+  std::map<wire::KeyId, PublicKey> authorities_;
+  std::shared_ptr<Revocations> revocations_ = std::make_shared<Revocations>();
 };
 
 }  // namespace fog::trust

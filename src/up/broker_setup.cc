@@ -123,6 +123,7 @@ topic read packet-request
 topic write fog/seed-request/#
 topic write fog/seed-end
 topic read $SYS/broker/store/messages/bytes
+topic readwrite fog/revocations
 
 user worker
 topic read fog/dispatch/#
@@ -134,6 +135,7 @@ topic read fog/ping/#
 topic write fog/stats/#
 topic read fog/seed-request/#
 topic read fog/seed-end
+topic read fog/revocations
 topic readwrite fog/get/#
 topic write reply/#
 topic read reply/repair/#

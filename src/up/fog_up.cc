@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "common/heap_tuning.h"
 #include "config/precedence.h"
+#include "trust/certificate_authority.h"
 #include "trust/keys.h"
 #include "up/broker_setup.h"
 #include "up/role_config.h"
@@ -22,6 +23,14 @@ namespace {
 std::string Endpoint(const std::string& scheme, const std::string& host,
                      int port) {
   return scheme + "://" + host + ":" + std::to_string(port);
+}
+
+// The fog key (made at the first start, kept after) and the workers' trust
+// in it: trust/fog-ca.authority (trust_store.h).
+Status EnsureAuthorityKey(const std::string& dir) {
+  Result<trust::KeyPair> key = trust::LoadOrMakeAuthorityKey(dir);
+  if (!key.ok()) return key.status();
+  return WriteFileAtomic(dir + "/trust/fog-ca.authority", key->pub.bytes, 0644);
 }
 
 }  // namespace
@@ -57,6 +66,7 @@ Status FogUp::Prepare() {
   if (!token.ok()) return token.status();
   api_token_ = *token;
   Status s = EnsurePublisherKey();
+  if (s.ok()) s = EnsureAuthorityKey(dir_);
   if (!s.ok()) return s;
 
   descriptor_.mqtt_uri = Endpoint("tcp", options_.bind, options_.mqtt_port);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "wire/certificate.h"
 #include "wire/msgpack_util.h"
 
 namespace fog::wire {
@@ -44,6 +45,13 @@ Status DecodeSignature(const DecodedMap& m, int64_t number, Signature* sig) {
     }
     sig->first = *first;
   }
+  if (m.Find("c") != nullptr) {
+    Result<Bytes> cert = GetBin(m, "c");
+    if (!cert.ok()) return cert.status();
+    Result<Certificate> decoded = DecodeCertificate(*cert);
+    if (!decoded.ok()) return decoded.status();
+    sig->certificate = std::move(*cert);
+  }
   return Status::OK();
 }
 
@@ -83,9 +91,10 @@ Link ChainLink(const std::string& video_id, int64_t number, int64_t total,
 Bytes EncodeEnvelope(const Envelope& e) {
   const Signature* sig = e.signature ? &*e.signature : nullptr;
   const bool has_first = sig != nullptr && sig->first != e.packet.packet_number;
+  const bool has_cert = sig != nullptr && !sig->certificate.empty();
   msgpack::sbuffer buf;
   Packer p(buf);
-  p.pack_map(5 + (sig ? 4 : 0) + (has_first ? 1 : 0));
+  p.pack_map(5 + (sig ? 4 : 0) + (has_first ? 1 : 0) + (has_cert ? 1 : 0));
   PackStr(p, "video_id");
   PackStr(p, e.packet.video_id);
   PackStr(p, "packet_number");
@@ -109,6 +118,10 @@ Bytes EncodeEnvelope(const Envelope& e) {
     PackBin(p, sig->key_id);
     PackStr(p, "s");
     PackBin(p, sig->sig);
+    if (has_cert) {
+      PackStr(p, "c");
+      PackBin(p, sig->certificate);
+    }
   }
   return Bytes(buf.data(), buf.data() + buf.size());
 }
@@ -126,7 +139,8 @@ Result<Envelope> DecodeEnvelope(ByteView payload) {
                                    "p",
                                    "f",
                                    "k",
-                                   "s"};
+                                   "s",
+                                   "c"};
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
     if (!known) return Status::InvalidArgument("unknown field \"" + key + "\"");
@@ -160,8 +174,9 @@ Result<Envelope> DecodeEnvelope(ByteView payload) {
     signature_fields += map->Find(k) != nullptr;
   }
   if (signature_fields == 0) {
-    if (map->Find("f") != nullptr) {
-      return Status::InvalidArgument("field \"f\" without a signature");
+    if (map->Find("f") != nullptr || map->Find("c") != nullptr) {
+      return Status::InvalidArgument(
+          "field \"f\" or \"c\" without a signature");
     }
     return e;
   }

@@ -9,6 +9,8 @@
 //   "f"  first packet number of the segment, when != number     signed only
 //   "k"  publisher key id (16 bytes)                            signed only
 //   "s"  ML-DSA signature over the link of this packet          signed only
+//   "c"  the publisher's certificate (wire/certificate.h)       optional,
+//        signed only; absent for a key the receiver trusts bare
 //
 // The chain: d_n = SisDigest(data_n) and
 //   link_n = SisDigest("fog-link-v1" 0x00 || u16be len(id) || id ||
@@ -48,6 +50,7 @@ struct Signature {
   int64_t first = 0;     // "f": first packet number the signature covers
   KeyId key_id{};        // "k"
   Bytes sig;             // "s"
+  Bytes certificate;     // "c": an encoded certificate; empty = none
 
   bool operator==(const Signature&) const = default;
 };
@@ -69,8 +72,10 @@ Link ChainLink(const std::string& video_id, int64_t number, int64_t total,
 Bytes EncodeEnvelope(const Envelope& envelope);
 
 // Strict decoding: the four seed fields plus "v" == 1, and either all of
-// d, p, k, s (f optional) or none of them; no other keys; field sizes exact
-// (the signature length is checked against the key later). packet_number
+// d, p, k, s (f and c optional) or none of them; no other keys; field sizes
+// exact (the signature length is checked against the key later); a "c" that
+// is not a strictly valid certificate (its signature is checked later, by
+// the verifier) is refused here. packet_number
 // >= 1, total_packets >= 0, first in [1, packet_number], video id 1..255
 // bytes of printable ASCII.
 Result<Envelope> DecodeEnvelope(ByteView payload);

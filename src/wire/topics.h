@@ -52,6 +52,9 @@ bool IsOnlineStatus(std::span<const uint8_t> payload);
 // worker answers with its stats on fog/stats/<worker>. The balancer's own
 // retained status, as for the master.
 inline constexpr char kPing[] = "fog/ping";
+// The fog key's signed revocation list (wire/certificate.h), retained;
+// published by `fog publisher revoke` and `fog up`, read by workers.
+inline constexpr char kRevocations[] = "fog/revocations";
 std::string Stats(std::string_view worker);
 inline constexpr char kStatsFilter[] = "fog/stats/+";
 inline constexpr char kBalancerStatus[] = "fog/status/balancer";

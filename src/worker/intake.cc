@@ -31,19 +31,18 @@ IntakeResult IntakeNative(ByteView payload, const std::string& video_id,
         "segment-signature",
         "signature covers a segment; workers need per-packet signatures");
   }
-  Result<wire::Link> link = trust::VerifySignedPacket(*e, trust);
+  trust::SignerInfo signer;
+  Result<wire::Link> link = trust::VerifySignedPacket(*e, trust, &signer);
   if (!link.ok()) {
-    const bool corrupt = link.status().code() == Status::Code::kCorruption;
-    const bool unknown_key = link.status().message().find(
-                                 "unknown publisher key") != std::string::npos;
-    return Refuse(corrupt       ? "digest-mismatch"
-                  : unknown_key ? "untrusted-key"
-                                : "bad-signature",
+    return Refuse(signer.reason.empty() ? "bad-signature" : signer.reason,
                   link.status().message());
   }
   Accepted a;
   a.meta = {p.video_id, p.packet_number, p.total_packets, "native", true};
-  a.publisher_key = ToHex(e->signature->key_id);
+  a.publisher = signer.publisher;
+  // The registry names a certified publisher with its key: "NAME:<key id>".
+  a.publisher_key = (signer.publisher.empty() ? "" : signer.publisher + ":") +
+                    ToHex(e->signature->key_id);
   a.link = *link;
   a.prev = e->signature->prev;
   return {std::move(a), std::nullopt};

@@ -1,10 +1,12 @@
 // What a worker checks before it stores a packet, and what it stores.
 //
 // Native envelopes must carry their own signature (per-packet mode) from a
-// key in the trust store, a digest matching the data, and the video id the
-// master dispatched them under. Amortized-mode packets cannot be verified on
-// their own, so a worker refuses them. Seed (legacy) packets pass only when
-// the worker accepts legacy input, and are then stored as unauthenticated.
+// key in the trust store or a certified key (a certificate from a trusted
+// fog key, valid now, unrevoked, the video id inside its prefix), a digest
+// matching the data, and the video id the master dispatched them under.
+// Amortized-mode packets cannot be verified on their own, so a worker refuses
+// them. Seed (legacy) packets pass only when the worker accepts legacy input,
+// and are then stored as unauthenticated.
 //
 // Thread-safety: Intake() is reentrant; the TrustStore is only read.
 
@@ -26,7 +28,10 @@ struct IntakeOptions {
 
 struct Accepted {
   PacketMeta meta;
-  std::string publisher_key;       // hex key id; empty for legacy packets
+  // Hex key id, "NAME:<hex key id>" for a certified publisher; empty for
+  // legacy packets.
+  std::string publisher_key;
+  std::string publisher;           // the certificate's name, else empty
   std::optional<wire::Link> link;  // link_n of a native packet
   std::optional<wire::Link> prev;  // its "p"
 };

@@ -69,6 +69,15 @@ Status Worker::Start() {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
   }
+  // The revocation list is retained: it arrives now, then on each revoke.
+  // A broker whose ACL predates it refuses the subscription; the worker
+  // then knows only the list of its trust directory.
+  if (Status s = client_.Subscribe(topics::kRevocations, 1); !s.ok()) {
+    spdlog::warn(
+        "cannot follow {} ({}): revocations reach this worker only "
+        "from its trust directory",
+        topics::kRevocations, s.ToString());
+  }
   running_ = true;
   ack_sender_ = std::thread([this] { SendAcks(); });
   committer_ = std::thread([this] { CommitLoop(); });
@@ -127,7 +136,22 @@ void Worker::OnMessage(const mqtt::Message& m) {
     OnPing(m);
   } else if (m.topic == RepairTopic()) {
     OnRepairReply(m);
+  } else if (m.topic == topics::kRevocations) {
+    OnRevocations(m);
   }
+}
+
+void Worker::OnRevocations(const mqtt::Message& m) {
+  if (m.payload.empty()) return;  // a cleared retained message
+  Result<bool> kept = trust_.OfferRevocations(m.payload);
+  if (!kept.ok()) {
+    reject_log_.Reject(counters_, "bad-revocation-list", "",
+                       "revocation list refused: " + kept.status().message());
+    return;
+  }
+  if (!*kept) return;  // an equal or older version: nothing changes
+  counters_.Add("revocation_lists_accepted");
+  spdlog::info("revocation list accepted from {}", topics::kRevocations);
 }
 
 void Worker::OnDispatch(const mqtt::Message& m) {

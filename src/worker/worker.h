@@ -145,6 +145,9 @@ class Worker {
   void OnGet(const mqtt::Message& m, const std::string& video_id);
   // Answers the load balancer's ping with this node's stats.
   void OnPing(const mqtt::Message& m);
+  // A signed revocation list (fog/revocations): kept when it verifies with
+  // a trusted fog key and is newer than the one held.
+  void OnRevocations(const mqtt::Message& m);
   // What may still be stored: the file system's free space, within the quota.
   uint64_t FreeStorage(const SystemStats& system,
                        const StoreStats& store) const;

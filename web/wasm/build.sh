@@ -37,9 +37,10 @@ sources=(
   crypto/sis/swifft.cc crypto/sis/swifft_portable.cc crypto/sis/sis_digest.cc
   crypto/mldsa/ntt.cc crypto/mldsa/poly.cc crypto/mldsa/sampling.cc
   crypto/mldsa/packing.cc crypto/mldsa/sign.cc crypto/mldsa/mldsa.cc
-  wire/envelope.cc wire/msgpack_util.cc wire/payload_format.cc
-  wire/video_packet.cc wire/legacy_payload.cc
-  trust/keys.cc trust/trust_store.cc
+  wire/certificate.cc wire/envelope.cc wire/msgpack_util.cc
+  wire/payload_format.cc wire/video_packet.cc wire/legacy_payload.cc
+  trust/certificate_authority.cc trust/keys.cc trust/revocations.cc
+  trust/trust_store.cc
   wasm/stream_verifier.cc wasm/verify_glue.cc
 )
 exports=(
