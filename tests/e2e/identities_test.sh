@@ -47,7 +47,7 @@ allowed "worker-1 answers a seed channel (write +)" worker-1 some-seed-channel
 
 # Reading another worker's dispatches: Mosquitto 2.0 checks read rules when
 # it delivers, not when it subscribes (its default ACL grants every
-# SUBSCRIBE, SUBACK 0x00). What the broker answers, and that it delivers
+# SUBSCRIBE: SUBACK 0x01 here, the QoS asked). What it answers, and that it delivers
 # nothing: a message published on fog/dispatch/worker-2 by the master
 # (allowed, PUBACK 0x00 first) never reaches worker-1's subscription, while
 # worker-2's own subscription (the control) receives it.
@@ -62,6 +62,7 @@ expect "both subscriptions are answered (SUBACK)" \
   wait_for 10 bash -c "grep -q '^suback' '$tmp/w1.probe' && grep -q '^suback' '$tmp/w2.probe'"
 suback=$(grep '^suback' "$tmp/w1.probe")
 echo "worker-1 subscribing to fog/dispatch/worker-2: $suback"
+[[ $suback =~ ^suback\ 0x0[01]$ ]] && pass || fail "unexpected SUBACK: $suback"
 allowed "the master writes worker-2's dispatch topic" master fog/dispatch/worker-2 not-a-packet
 expect "worker-2 receives its dispatch" wait_for 10 grep -q not-a-packet "$tmp/w2.out"
 # The control has its message; the broker delivered to every allowed reader
@@ -73,7 +74,7 @@ wait "$control" 2>/dev/null
 
 # An ack on worker-1's own topic naming worker-2: the master refuses it.
 allowed "worker-1 sends an ack naming worker-2 on its own topic" worker-1 \
-  fog/ack/worker-1 '[{"worker":"worker-2","dispatch_id":"d-1","video_id":"cam","packet_number":1,"result":"stored"}]'
+  fog/ack/worker-1 '[{"worker":"worker-2","dispatch_id":"d-1","video_id":"cam","packet_number":1,"result":"stored","reason":""}]'
 master_metrics=$(json "$(cat "$dir/fog.json")" "j['metrics']['master']")
 expect "the master counts the ack naming another worker" wait_for 10 bash -c \
   "curl -sf '$master_metrics' | grep -q 'fog_master_rejected_total{reason=\"ack-wrong-worker\"} 1'"
@@ -105,7 +106,7 @@ expect "DELETE with the reporting token is 403" \
 expect "DELETE without a token is 401" \
   test "$(code -X DELETE "$http/videos/scoped")" = 401
 expect "DELETE with the administration token succeeds" \
-  test "$(code -X DELETE -H "Authorization: Bearer $admin" "$http/videos/scoped")" = 200
+  test "$(code -X DELETE -H "Authorization: Bearer $admin" "$http/videos/scoped")" = 204
 
 # fog worker add: a new login for the running broker, no restart.
 pid_before=$(cat "$dir/mosquitto/mosquitto.pid")
