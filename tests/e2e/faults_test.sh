@@ -126,7 +126,7 @@ expect "fog up restarted the broker" \
   wait_for 10 replaced "^mosquitto -c $d/" "$broker"
 
 # --- 4. kill -9 worker-9 while it writes, leave a torn record, reopen
-probe master sub fog/ack --out "$tmp/acks" >"$tmp/acks.probe" 2>&1 &
+probe master sub 'fog/ack/+' --out "$tmp/acks" >"$tmp/acks.probe" 2>&1 &
 acks_pid=$!
 expect "the ack listener is subscribed (SUBACK)" \
   wait_for 10 grep -q '^suback 0x00' "$tmp/acks.probe"
