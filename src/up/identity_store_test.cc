@@ -1,6 +1,7 @@
 #include "up/identity_store.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
