@@ -347,7 +347,7 @@ std::string BurstBenchJson(const BurstBenchOptions& o, bool* ok) {
                       .password = (*roles)["master"].password});
   watch.OnMessage([&](const mqtt::Message& m) { observer.OnMessage(m); });
   Status s = watch.Connect(std::chrono::seconds(10));
-  if (s.ok()) s = watch.Subscribe(wire::topics::kAck, 1);
+  if (s.ok()) s = watch.Subscribe(wire::topics::kAckFilter, 1);
   if (s.ok()) s = watch.Subscribe(wire::topics::kBacklog, 1);
   if (!s.ok()) return fail(s);
 

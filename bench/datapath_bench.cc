@@ -458,8 +458,8 @@ json RunFog(const Paths& p, const Case& c, Budget& budget,
       SignPackets(p.key, video_id, c, rng);
   if (!messages.ok())
     return {{"error", messages.status().ToString()}, {"incomplete", true}};
-  json j = Measure(p.fog, p.fog_dir, wire::topics::kAck, *messages, "packets",
-                   c.bytes, c.window, budget,
+  json j = Measure(p.fog, p.fog_dir, wire::topics::kAckFilter, *messages,
+                   "packets", c.bytes, c.window, budget,
                    [&video_id](const mqtt::Message& m, Tracker& t) {
                      ParseAcks(video_id, m, t);
                    });

@@ -103,6 +103,11 @@ Status ApiServer::Impl::Start() {
     spdlog::warn(
         "api: no token configured; every registry write will answer 401");
   }
+  if (!options_.token.empty() && options_.admin_token.empty()) {
+    spdlog::warn(
+        "api: no administration token configured; the reporting token "
+        "also deletes videos (give --admin-token)");
+  }
   if (options_.open_create) {
     spdlog::warn(
         "api: GET /create is open to anonymous callers (--open-create)");

@@ -44,10 +44,15 @@ namespace fog::api {
 struct ApiOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = pick a free port (see ApiServer::port())
-  // Bearer token for every registry write: POST /videos,
-  // DELETE /videos/{id}, GET /create. Empty = those always answer 401 (fail
-  // closed).
+  // The reporting scope's bearer token, which workers hold: POST /videos
+  // (a worker's holdings) and GET /create. Empty = those always answer 401
+  // (fail closed).
   std::string token;
+  // The administration scope's bearer token: DELETE /videos/{id}, and
+  // everything the reporting token allows. A reporting token there is 403.
+  // Empty: the reporting token administers too (a fog configured before
+  // the scopes were split; the server logs a warning at start).
+  std::string admin_token;
   // Lets GET /create?video_id=ID create a video without the token, as the
   // seed's workers call it. Off by default: anyone who reaches the port
   // could then fill the registry with names.
@@ -122,8 +127,9 @@ enum class Rejection {
   kUnverified,        // media: a packet failed verification (502)
   kUnavailable,       // media: packets missing or the broker away (503)
   kPeerFailed,        // GET /metrics/{name}: the peer failed to answer (502)
+  kForbidden,         // a valid token of a scope too narrow (403)
 };
-inline constexpr int kRejectionCount = 11;
+inline constexpr int kRejectionCount = 12;
 
 // "bad_request", "invalid_id", ... (the names used in logs and metrics).
 const char* RejectionName(Rejection reason);

@@ -169,6 +169,48 @@ TEST_P(ApiOpenCreateTest, OnlyCreateIsOpen) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+// Split scopes: the reporting token reports and creates; deleting needs the
+// administration token, which may report too.
+class ApiTokenScopeTest : public fixture::ApiServerTest {
+ protected:
+  static constexpr char kAdmin[] = "admin-token";
+  ApiOptions Options() const override {
+    ApiOptions options = ApiServerTest::Options();
+    options.admin_token = kAdmin;
+    return options;
+  }
+  httplib::Headers AdminAuth() const {
+    return {{"Authorization", std::string("Bearer ") + kAdmin}};
+  }
+};
+FOG_API_INSTANTIATE_OVER_DATABASES(ApiTokenScopeTest);
+
+TEST_P(ApiTokenScopeTest, TheReportingTokenCannotDelete) {
+  auto created = client_->Get("/create?video_id=cam", Auth());
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 200) << created->body;
+  auto reported = Report(Holding("cam", "w1", 1));
+  ASSERT_TRUE(reported);
+  EXPECT_EQ(reported->status, 200) << reported->body;
+  const std::string before = Snapshot();
+  ExpectError(client_->Delete("/videos/cam", Auth()), 403,
+              "delete with the reporting token");
+  EXPECT_EQ(Snapshot(), before);
+  EXPECT_EQ(server_->rejections(Rejection::kForbidden), 1u);
+  ExpectError(client_->Delete("/videos/cam"), 401, "delete without a token");
+  auto deleted = client_->Delete("/videos/cam", AdminAuth());
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 204) << deleted->body;
+}
+
+TEST_P(ApiTokenScopeTest, TheAdministrationTokenReportsToo) {
+  auto created = client_->Get("/create?video_id=cam", AdminAuth());
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 200) << created->body;
+  ExpectError(client_->Get("/create?video_id=cam2"), 401,
+              "create without a token");
+}
+
 TEST(ApiCheckBearerToken, AcceptsOnlyTheExactToken) {
   EXPECT_EQ(CheckBearerToken("Bearer abc", "abc"), TokenCheck::kOk);
   EXPECT_EQ(CheckBearerToken("", "abc"), TokenCheck::kMissing);

@@ -61,7 +61,7 @@ const char* RejectionName(Rejection reason) {
   static constexpr std::array<const char*, kRejectionCount> kNames = {
       "bad_request", "invalid_id",         "unauthorized",   "not_found",
       "no_route",    "method_not_allowed", "body_too_large", "internal",
-      "unverified",  "unavailable",        "peer_failed"};
+      "unverified",  "unavailable",        "peer_failed",    "forbidden"};
   return kNames[static_cast<size_t>(reason)];
 }
 

@@ -110,6 +110,11 @@ bool WritesRegistry(Route route, const std::string& method) {
   }
 }
 
+Scope RequiredScope(Route route, const std::string& method) {
+  return route == Route::kVideo && method == "DELETE" ? Scope::kAdministration
+                                                      : Scope::kReporting;
+}
+
 void ApiServer::Impl::FillEmptyError(const Request& req, Response& res) {
   if (!res.body.empty()) return;
   switch (res.status) {
@@ -176,7 +181,7 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
   const bool open_create =
       match.route == Route::kCreate && options_.open_create;
   if (WritesRegistry(match.route, req.method) && !open_create &&
-      !Authorized(req, res)) {
+      !Authorized(req, res, RequiredScope(match.route, req.method))) {
     return;
   }
   switch (match.route) {

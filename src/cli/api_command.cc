@@ -37,6 +37,7 @@ struct ApiArgs {
   int port = 8080;
   std::string db = "sqlite3://./fog-data/registry.sqlite";
   std::string token;
+  std::string admin_token;
   bool open_create = false;
   std::string cors_origin = "*";
   int expect_workers = 1;
@@ -274,6 +275,7 @@ int RunApi(ApiArgs args) {
   api::ApiServer server({.host = args.host,
                          .port = args.port,
                          .token = args.token,
+                         .admin_token = args.admin_token,
                          .open_create = args.open_create,
                          .cors_origin = args.cors_origin,
                          .ui_dir = args.ui_dir,
@@ -357,9 +359,14 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
       ->envname("FOG_DB")
       ->capture_default_str();
   cmd->add_option("--token", args->token,
-                  "Bearer token of every registry write (workers' reports, "
-                  "deletes, GET /create)")
+                  "Reporting-scope bearer token: workers' reports "
+                  "(POST /videos) and GET /create")
       ->envname("FOG_API_TOKEN");
+  cmd->add_option("--admin-token", args->admin_token,
+                  "Administration-scope bearer token: deletes, and all the "
+                  "reporting token allows (empty: the reporting token "
+                  "administers too)")
+      ->envname("FOG_API_ADMIN_TOKEN");
   cmd->add_flag("--open-create", args->open_create,
                 "Let GET /create?video_id=ID create videos without the token, "
                 "for the seed's workers (off: 401)");

@@ -21,6 +21,8 @@ void AddCryptoCommands(CLI::App& app, int* exit_code);
 void AddBenchCommands(CLI::App& app, int* exit_code);
 void AddMasterCommand(CLI::App& app, int* exit_code);
 void AddWorkerCommand(CLI::App& app, int* exit_code);
+// `fog worker add` under the worker command; returns it.
+CLI::App* AddWorkerAddCommand(CLI::App& worker, int* exit_code);
 void AddApiCommand(CLI::App& app, int* exit_code);
 void AddViewerCommands(CLI::App& app, int* exit_code);  // get, videos
 void AddUpCommand(CLI::App& app, int* exit_code);

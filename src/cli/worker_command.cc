@@ -144,11 +144,13 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   cmd->footer(
       "--config FILE reads \"key = value\" lines of these long option names.");
   AddMqttFlags(cmd, &args->mqtt, "BROKER_URI");
-  cmd->add_option("--name", args->name, "Worker name, unique in the fog")
-      ->required();
+  // Required unless `fog worker add` runs (checked in the callback: CLI11
+  // would demand them of the subcommand too).
+  cmd->add_option("--name", args->name,
+                  "Worker name, unique in the fog (required)");
   cmd->add_option("--store", args->store_dir, "Store directory");
-  cmd->add_option("--trust", args->trust_dir, "Trusted publishers' .pub files")
-      ->required();
+  cmd->add_option("--trust", args->trust_dir,
+                  "Trusted publishers' .pub files (required)");
   cmd->add_option("--api", args->api_url, "Registry API base URL")
       ->envname("API_HOST");
   cmd->add_option("--api-token", args->api_token, "Bearer token for the API")
@@ -164,7 +166,16 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
   AddMetricsFlag(cmd, &args->metrics_listen);
-  cmd->callback([args, exit_code] { *exit_code = RunWorker(*args); });
+  CLI::App* add = AddWorkerAddCommand(*cmd, exit_code);
+  cmd->callback([args, exit_code, add] {
+    if (add->parsed()) return;
+    if (args->name.empty() || args->trust_dir.empty()) {
+      ReportError("fog worker needs --name and --trust");
+      *exit_code = kExitUsage;
+      return;
+    }
+    *exit_code = RunWorker(*args);
+  });
 }
 
 }  // namespace fog::cli

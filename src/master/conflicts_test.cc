@@ -109,7 +109,7 @@ class ConflictsTest : public ::testing::Test {
         .result = result,
         .reason = reason};
     ASSERT_TRUE(worker_
-                    ->Publish({.topic = topics::kAck,
+                    ->Publish({.topic = topics::Ack("w1"),
                                .payload = wire::EncodeAcks({&ack, 1})})
                     .ok());
   }

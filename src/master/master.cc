@@ -103,7 +103,7 @@ Status Master::Start() {
   const std::vector<const char*> control = {topics::kWorkerStatusFilter,
                                             topics::kHeartbeatFilter,
                                             topics::kPolicy,
-                                            topics::kAck,
+                                            topics::kAckFilter,
                                             topics::kSeedEndOfStream,
                                             copies.c_str()};
   for (const char* filter : control) {
@@ -234,7 +234,7 @@ void Master::OnMessage(const mqtt::Message& m) {
     Status s = dispatcher_.SetPolicy(std::string_view(
         reinterpret_cast<const char*>(body.data()), body.size()));
     if (!s.ok()) reject_log_.Reject(counters_, "bad-policy", "", s.message());
-  } else if (m.topic == topics::kAck) {
+  } else if (m.topic.starts_with("fog/ack/")) {
     OnAck(m);
   } else if (m.topic == topics::kSeedEndOfStream) {
     OnSeedEndOfStream(m);
@@ -608,7 +608,16 @@ void Master::OnAck(const mqtt::Message& m) {
     reject_log_.Reject(counters_, "bad-ack", "", acks.status().message());
     return;
   }
+  // The broker lets only worker W's login write fog/ack/W: an ack that
+  // names another worker there is one worker speaking for another.
+  const std::string_view sender = topics::LastLevel(m.topic);
   for (const wire::WorkerAck& ack : *acks) {
+    if (ack.worker != sender) {
+      reject_log_.Reject(
+          counters_, "ack-wrong-worker", ack.video_id,
+          "an ack on " + m.topic + " names worker '" + ack.worker + "'");
+      continue;
+    }
     counters_.Add("acks." + ack.result);
     ApplyAck(ack);
   }
@@ -622,6 +631,11 @@ void Master::ApplyAck(const wire::WorkerAck& ack) {
   auto it = in_flight_.find(dispatch_id);
   if (it == in_flight_.end()) {
     counters_.Add("acks_unknown");  // already re-dispatched, or not ours
+    return;
+  }
+  if (it->second.worker != ack.worker) {
+    // A dispatch sent to another worker: only its addressee answers it.
+    counters_.Add("acks_wrong_worker");
     return;
   }
   if (ack_latency_ && (result == "stored" || result == "duplicate")) {

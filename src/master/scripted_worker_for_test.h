@@ -89,9 +89,9 @@ class ScriptedWorker {
                               .video_id = "cam",
                               .packet_number = *number,
                               .result = "stored"};
-    (void)client_.Publish(
-        {.topic = wire::topics::kAck, .payload = wire::EncodeAcks({&ack, 1})},
-        /*wait=*/false);
+    (void)client_.Publish({.topic = wire::topics::Ack(name_),
+                           .payload = wire::EncodeAcks({&ack, 1})},
+                          /*wait=*/false);
   }
 
   const std::string name_;

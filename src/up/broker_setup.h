@@ -19,15 +19,17 @@
 
 namespace fog::up {
 
-// The roles that get broker credentials.
-inline const std::vector<std::string> kRoles = {
-    "publisher", "master", "worker", "balancer", "api", "viewer"};
+// The components that get one login each at every start (besides the
+// workers, worker-1..worker-N). The publisher is fog up's default one.
+inline const std::vector<std::string> kRoles = {"publisher", "master",
+                                                "balancer", "api", "viewer"};
 
 struct BrokerSetup {
   std::string dir;  // where the files go (created)
   std::string bind = "127.0.0.1";
   int mqtt_port = 1883;
   size_t max_packet_bytes = 16u << 20;  // largest stream payload
+  int workers = 0;  // identities worker-1..worker-N are issued
   // Chosen viewer credentials (a front end with fixed ones); empty: the
   // generated pair. Not stored in roles.json: a later start without them
   // goes back to the generated pair.
@@ -36,17 +38,16 @@ struct BrokerSetup {
 
 struct BrokerFiles {
   std::string config;  // path of mosquitto.conf
-  std::map<std::string, config::Credentials> credentials;  // by role
+  // By identity name: the roles of kRoles and worker-1..worker-N (and any
+  // identity issued since, e.g. by `fog worker add`).
+  std::map<std::string, config::Credentials> credentials;
 };
 
-// The ACL text (exposed for tests and docs). The viewer's rules name
-// `viewer_username`, the name the viewer role connects with (chosen with
-// --viewer-username, or the generated one).
-std::string AclText(const std::string& viewer_username = "viewer");
-
-// Writes mosquitto.conf, acl and passwd (hashed with mosquitto_passwd) in
-// setup.dir, reusing the passwords of an earlier run when the passwd
-// source file exists, so restarted components keep working.
+// Writes mosquitto.conf (with a pid_file, mosquitto.pid, so that
+// `fog worker add` can make the running broker reload its logins), acl and
+// passwd (hashed with mosquitto_passwd) in setup.dir, issuing the missing
+// identities and reusing those in roles.json from an earlier run, so
+// restarted components keep working.
 // InvalidArgument when the chosen viewer credentials are half given or hold
 // ':' (username) or a line break, which the password file cannot carry.
 Result<BrokerFiles> WriteBrokerFiles(const BrokerSetup& setup);

@@ -58,6 +58,7 @@ Status FogUp::Prepare() {
        .bind = options_.bind,
        .mqtt_port = options_.mqtt_port,
        .max_packet_bytes = options_.max_packet_bytes,
+       .workers = options_.workers,
        .viewer = {options_.viewer_username, options_.viewer_password}});
   if (!broker.ok()) return broker.status();
   broker_config_ = broker->config;
@@ -65,6 +66,11 @@ Status FogUp::Prepare() {
   Result<std::string> token = LoadOrMakeSecret(dir_ + "/roles/api-token");
   if (!token.ok()) return token.status();
   api_token_ = *token;
+  // The administration scope (deletes) has its own token; api-token is the
+  // reporting scope the workers hold.
+  token = LoadOrMakeSecret(dir_ + "/roles/api-admin-token");
+  if (!token.ok()) return token.status();
+  api_admin_token_ = *token;
   Status s = EnsurePublisherKey();
   if (s.ok()) s = EnsureAuthorityKey(dir_);
   if (!s.ok()) return s;
@@ -183,6 +189,7 @@ Status FogUp::StartChildren() {
       {"port", std::to_string(options_.http_port)},
       {"db", "sqlite3://" + dir_ + "/registry.sqlite"},
       {"token", api_token_},
+      {"admin-token", api_admin_token_},
       {"trust", dir_ + "/trust"},
       {"viewer-username", credentials_["viewer"].username},
       {"viewer-password", credentials_["viewer"].password},
@@ -215,9 +222,11 @@ Status FogUp::StartChildren() {
          {"memory-budget", std::to_string(options_.master_memory_budget)},
          {"metrics-listen", metrics_listen_["master"]}});
   }
-  const config::Credentials& worker = credentials_["worker"];
   for (int i = 1; s.ok() && i <= options_.workers; ++i) {
+    // Each worker its own login, named as the worker: the ACL lets it
+    // speak only under that name.
     const std::string name = "worker-" + std::to_string(i);
+    const config::Credentials& worker = credentials_[name];
     RoleConfig config = {{"mqtt", mqtt},
                          {"username", worker.username},
                          {"password", worker.password},

@@ -2,8 +2,9 @@
 // a generated config, `fog ws-bridge` serving MQTT over WebSockets in front
 // of it, the registry API, the master, N workers and the load
 // balancer, with
-// per-role credentials, a default publisher key that the workers trust, and
-// <dir>/fog.json describing it all for the other commands.
+// a broker login per component (up/identity_store.h), a default publisher key
+// that the workers trust, and <dir>/fog.json describing it all for the other
+// commands.
 //
 // Thread-safety: not thread-safe; one owner thread.
 
@@ -70,8 +71,9 @@ class FogUp {
   Status WaitHealthy(std::chrono::seconds timeout);
 
   const UpOptions options_;
-  std::string dir_;  // absolute
-  std::string api_token_;
+  std::string dir_;              // absolute
+  std::string api_token_;        // reporting scope (workers)
+  std::string api_admin_token_;  // administration scope
   std::map<std::string, config::Credentials> credentials_;
   std::string broker_config_;
   config::FogDescriptor descriptor_;

@@ -1,4 +1,4 @@
-// A worker's answer to a dispatch, on fog/ack (docs/topics.md).
+// A worker's answer to a dispatch, on fog/ack/<worker> (docs/topics.md).
 //
 // A worker stores packets in group commits and answers each commit with one
 // message: a JSON array holding an ack per packet. A single ack object is

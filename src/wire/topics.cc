@@ -37,6 +37,10 @@ std::string Heartbeat(std::string_view worker) {
   return "fog/heartbeat/" + std::string(worker);
 }
 
+std::string Ack(std::string_view worker) {
+  return "fog/ack/" + std::string(worker);
+}
+
 std::string Stats(std::string_view worker) {
   return "fog/stats/" + std::string(worker);
 }

@@ -31,8 +31,13 @@ inline constexpr char kSeedEnd[] = "fog/seed-end";
 std::string Dispatch(std::string_view worker);
 inline constexpr char kDispatchFilter[] = "fog/dispatch/+";
 
-// Worker -> master: store acknowledgements (JSON, QoS 1).
-inline constexpr char kAck[] = "fog/ack";
+// Worker -> master: store acknowledgements (JSON, QoS 1), on the worker's
+// own topic fog/ack/<worker>, which the broker lets only that worker's login
+// write; the master takes an ack only when its "worker" field names the
+// topic's worker (docs/topics.md). The single fog/ack of earlier versions
+// is read by no one.
+std::string Ack(std::string_view worker);
+inline constexpr char kAckFilter[] = "fog/ack/+";
 
 // Membership: retained status with a last will, and a heartbeat.
 inline constexpr char kMasterStatus[] = "fog/status/master";

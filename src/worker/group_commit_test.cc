@@ -1,7 +1,7 @@
 // The worker's group commit against a real broker: a full batch is stored
 // and answered without waiting out the linger, a partial one when the linger
-// ends, each commit with one fog/ack message, and Stop() stores and answers
-// what is still queued.
+// ends, each commit with one fog/ack/<worker> message, and Stop() stores and
+// answers what is still queued.
 
 #include <gtest/gtest.h>
 
@@ -93,7 +93,7 @@ class GroupCommitTest : public ::testing::Test {
         mqtt::ConnectOptions{.uri = broker_.uri(), .client_id = "master"});
     master_->OnMessage([this](const mqtt::Message& m) { inbox_.Push(m); });
     ASSERT_TRUE(master_->Connect(10s).ok());
-    ASSERT_TRUE(master_->Subscribe(wire::topics::kAck, 1).ok());
+    ASSERT_TRUE(master_->Subscribe(wire::topics::kAckFilter, 1).ok());
   }
 
   void TearDown() override {
@@ -157,7 +157,7 @@ TEST_F(GroupCommitTest, AFullBatchIsStoredWithoutWaitingOutTheLinger) {
   Dispatch(1, 4);
   // Far sooner than the linger: the fourth packet filled the batch.
   std::vector<Commit> commits = inbox_.WaitForAcks(4, 20s);
-  ASSERT_EQ(commits.size(), 1u) << "one fog/ack message for the batch";
+  ASSERT_EQ(commits.size(), 1u) << "one fog/ack/<worker> message for the batch";
   ExpectStored(commits[0], 1, 4);
   EXPECT_EQ(store_->PacketNumbers("cam"), (std::vector<int64_t>{1, 2, 3, 4}));
   EXPECT_EQ(worker_->counters().Get("store_batches"), 1u);
@@ -172,7 +172,7 @@ TEST_F(GroupCommitTest, APartialBatchIsStoredWhenTheLingerEnds) {
   std::vector<Commit> commits = inbox_.WaitForAcks(3, 20s);
   // The first packet arrived after `sent`, and its linger ran out first.
   EXPECT_GE(Clock::now() - sent, linger);
-  ASSERT_EQ(commits.size(), 1u) << "one fog/ack message for the batch";
+  ASSERT_EQ(commits.size(), 1u) << "one fog/ack/<worker> message for the batch";
   ExpectStored(commits[0], 1, 3);
   EXPECT_EQ(worker_->counters().Get("store_batches"), 1u);
 }

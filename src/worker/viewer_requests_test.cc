@@ -41,7 +41,7 @@ class Inbox {
  public:
   void Push(const mqtt::Message& m) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (m.topic == wire::topics::kAck) {
+    if (m.topic.starts_with("fog/ack/")) {
       Result<std::vector<wire::WorkerAck>> acks = wire::DecodeAcks(m.payload);
       if (acks.ok()) acks_ += acks->size();
     } else {
@@ -106,7 +106,7 @@ class ViewerRequestsTest : public ::testing::Test {
         mqtt::ConnectOptions{.uri = broker_.uri(), .client_id = "viewer"});
     viewer_->OnMessage([this](const mqtt::Message& m) { inbox_.Push(m); });
     ASSERT_TRUE(viewer_->Connect(10s).ok());
-    ASSERT_TRUE(viewer_->Subscribe(wire::topics::kAck, 1).ok());
+    ASSERT_TRUE(viewer_->Subscribe(wire::topics::kAckFilter, 1).ok());
     ASSERT_TRUE(viewer_->Subscribe("reply/v", 1).ok());
     worker_client_ = std::make_unique<mqtt::Client>(
         mqtt::ConnectOptions{.uri = broker_.uri(), .client_id = "worker-1"});

@@ -420,9 +420,10 @@ void Worker::SendAcks() {
     acks_out_.pop_front();
     acks_cv_.notify_all();  // room for the committer
     lock.unlock();
-    (void)client_.Publish(
-        {.topic = topics::kAck, .payload = std::move(payload), .qos = 1},
-        /*wait=*/false);
+    (void)client_.Publish({.topic = topics::Ack(options_.name),
+                           .payload = std::move(payload),
+                           .qos = 1},
+                          /*wait=*/false);
     lock.lock();
   }
 }

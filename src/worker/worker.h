@@ -50,7 +50,8 @@ struct WorkerOptions {
   uint64_t store_quota_bytes = 0;
   // Group commit: verified packets wait for the committer thread, which
   // stores up to this many (or max_batch_bytes) with one fdatasync and only
-  // then acknowledges them, in one fog/ack message. 1 = a sync per packet.
+  // then acknowledges them, in one fog/ack/<worker> message. 1 = a sync per
+  // packet.
   size_t max_batch_packets = 64;
   size_t max_batch_bytes = 16u << 20;
   // How long the committer waits after a batch's first packet for more to
@@ -164,7 +165,7 @@ class Worker {
                           const std::string& video_id, int64_t number,
                           const std::string& result,
                           const std::string& reason) const;
-  // One fog/ack message for all of `acks` (QoS 1).
+  // One fog/ack/<worker> message for all of `acks` (QoS 1).
   void PublishAcks(std::span<const wire::WorkerAck> acks);
   void PublishAck(const wire::WorkerAck& ack) { PublishAcks({&ack, 1}); }
   void Heartbeat();

@@ -48,10 +48,12 @@ sub_pid=$!
 expect "the policy listener is subscribed (SUBACK)" \
   wait_for 10 grep -q '^suback 0x00' "$tmp/sub.probe"
 
-# The third worker, alone on CPU 1.
+# The third worker, alone on CPU 1, with a login of its own.
+"$fog" worker add lone --dir "$tmp/fog" >"$tmp/add.log" 2>&1 ||
+  fail "fog worker add lone: $(cat "$tmp/add.log")"
 start_lone_worker() {
-  MQTT_PASSWORD=$(role_password "$tmp/fog" worker) taskset -c 1 "$fog" worker \
-    --mqtt "tcp://127.0.0.1:$mqtt_port" --username worker --name lone \
+  MQTT_PASSWORD=$(role_password "$tmp/fog" lone) taskset -c 1 "$fog" worker \
+    --mqtt "tcp://127.0.0.1:$mqtt_port" --username lone --name lone \
     --store "$tmp/lone" --trust "$tmp/fog/trust" --api "$http" \
     --api-token "$(cat "$tmp/fog/roles/api-token")" >>"$tmp/lone.log" 2>&1 &
   worker_pid=$!

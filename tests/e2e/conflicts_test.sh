@@ -29,7 +29,7 @@ sign() { "$fog" packet sign --key "$key" --video-id "$1" --number "$2" --total "
 
 # Every ack the workers send, read as the master reads them (one JSON array
 # per line). The SUBACK line is the signal that the subscription is in place.
-probe master sub fog/ack --qos 1 --timeout 280 --out "$tmp/acks" >"$tmp/acks.probe" &
+probe master sub 'fog/ack/+' --qos 1 --timeout 280 --out "$tmp/acks" >"$tmp/acks.probe" &
 ack_pid=$!
 wait_for 10 grep -q suback "$tmp/acks.probe"
 # has_ack VIDEO NUMBER RESULT [REASON]: whether such an ack was sent.

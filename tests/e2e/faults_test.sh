@@ -89,10 +89,10 @@ worker_online() {
   curl -sf "$http/fog" | python3 -c 'import json,sys; w=json.load(sys.stdin)["workers"].get(sys.argv[1]); sys.exit(0 if w and w["state"] == "online" else 1)' "$1"
 }
 
-# --- the fourth worker, run by this script
-sed -e 's/^name = .*/name = "worker-9"/' -e '/^metrics-listen/d' \
-  -e "s|^store = .*|store = \"$d/workers/worker-9\"|" \
-  "$d/roles/worker-1.conf" >"$tmp/worker-9.conf"
+# --- the fourth worker, run by this script, with a login of its own
+"$fog" worker add worker-9 --dir "$d" >"$tmp/add.log" 2>&1 ||
+  fail "fog worker add worker-9: $(cat "$tmp/add.log")"
+cp "$d/roles/worker-9.conf" "$tmp/worker-9.conf"
 start_w9() {
   "$fog" worker --config "$tmp/worker-9.conf" >>"$tmp/worker-9.log" 2>&1 &
   w9_pid=$!
@@ -126,7 +126,7 @@ expect "fog up restarted the broker" \
   wait_for 10 replaced "^mosquitto -c $d/" "$broker"
 
 # --- 4. kill -9 worker-9 while it writes, leave a torn record, reopen
-probe master sub fog/ack --out "$tmp/acks" >"$tmp/acks.probe" 2>&1 &
+probe master sub 'fog/ack/+' --out "$tmp/acks" >"$tmp/acks.probe" 2>&1 &
 acks_pid=$!
 expect "the ack listener is subscribed (SUBACK)" \
   wait_for 10 grep -q '^suback 0x00' "$tmp/acks.probe"

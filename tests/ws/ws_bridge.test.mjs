@@ -23,7 +23,7 @@ let dir;
 let up;
 let wsUrl;
 let mqttUrl;
-let worker;  // a role allowed to publish on single-level topics
+let viewer;  // a login that may read and write chat/+
 
 before(async () => {
   assert.ok(fog, 'set FOG to the fog binary');
@@ -36,7 +36,7 @@ before(async () => {
   wsUrl = `ws://127.0.0.1:${wsPort}`;
   mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
   const roles = JSON.parse(readFileSync(path.join(dir, 'mosquitto', 'roles.json')));
-  worker = roles.worker;
+  viewer = roles.viewer;
 });
 
 after(async () => {
@@ -61,10 +61,10 @@ test('the viewer subscribes through the bridge (SUBACK)', { timeout: 30000 }, as
 });
 
 test('a 1 MiB QoS 1 message goes through the bridge intact', { timeout: 30000 }, async () => {
-  // A topic the worker role may both read and write that no component uses.
-  const topic = `reply/repair/ws-test-${process.pid}`;
-  const sub = await connect(wsUrl, worker);
-  const pub = await connect(wsUrl, worker);
+  // A topic the viewer may both read and write that no component uses.
+  const topic = `chat/ws-test-${process.pid}`;
+  const sub = await connect(wsUrl, viewer);
+  const pub = await connect(wsUrl, viewer);
   try {
     await subscribe(sub, topic);
     const payload = randomBytes(1 << 20);

@@ -52,9 +52,16 @@ bool MethodAllowed(Route route, const std::string& method);
 
 // Whether `method` on `route` changes the registry: POST /videos,
 // DELETE /videos/{id}, and GET or HEAD /create. Every such request must
-// carry the bearer token (the seed's /create only with
+// carry a bearer token of its scope (the seed's /create only with
 // ApiOptions::open_create). REQUIRES: MethodAllowed(route, method).
 bool WritesRegistry(Route route, const std::string& method);
+
+// The token scopes: reporting (a worker's holdings, /create) and
+// administration (deletes), which includes reporting.
+enum class Scope { kReporting, kAdministration };
+
+// The scope a registry write needs. REQUIRES: WritesRegistry(route, method).
+Scope RequiredScope(Route route, const std::string& method);
 
 }  // namespace fog::api
 

@@ -28,6 +28,7 @@
 
 #include "api/api_server.h"
 #include "api/internal/poster_cache.h"
+#include "api/internal/router.h"
 #include "registry/registry.h"
 
 namespace fog::api {
@@ -64,8 +65,10 @@ class ApiServer::Impl {
   void Dispatch(const Request& req, Response& res);
   void FillEmptyError(const Request& req, Response& res);
 
-  // auth.cc: true if the request carries the token; otherwise answers 401.
-  bool Authorized(const Request& req, Response& res);
+  // auth.cc: true if the request carries a token of `scope` (or the
+  // administration token); otherwise answers 401 (no valid token) or 403 (the
+  // reporting token where administration is needed).
+  bool Authorized(const Request& req, Response& res, Scope scope);
 
   // registry_routes.cc
   void HandleVideos(const Request& req, Response& res);

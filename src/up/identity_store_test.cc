@@ -1,0 +1,87 @@
+#include "up/identity_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common/bytes.h"
+
+namespace fog::up {
+namespace {
+
+class IdentityStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("identity_store_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path() const { return (dir_ / "roles.json").string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(IdentityStoreTest, LegacyRoleFileLoadsAndRetiresTheSharedWorker) {
+  const std::string legacy =
+      R"({"master":{"username":"master","password":"m"},)"
+      R"("worker":{"username":"worker","password":"w"},)"
+      R"("viewer":{"username":"viewer","password":"v"}})";
+  ASSERT_TRUE(WriteFileAtomic(Path(), AsBytes(legacy), 0600).ok());
+  Result<Identities> ids = LoadIdentities(Path());
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  EXPECT_EQ(ids->size(), 2u);
+  EXPECT_FALSE(ids->count("worker"));
+  EXPECT_EQ(ids->at("master").role, Role::kMaster);
+  EXPECT_EQ(ids->at("viewer").credentials.password, "v");
+}
+
+TEST_F(IdentityStoreTest, SavesRolesAndTheFirstWorkerAlias) {
+  Identities ids;
+  for (const char* name : {"worker-1", "worker-2"}) {
+    Result<Identity> w = MakeIdentity(Role::kWorker, name);
+    ASSERT_TRUE(w.ok());
+    ids[name] = *w;
+  }
+  ASSERT_TRUE(SaveIdentities(Path(), ids).ok());
+  Result<Identities> back = LoadIdentities(Path());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->size(), 2u);  // the alias is no identity
+  EXPECT_EQ(back->at("worker-2").credentials.password,
+            ids["worker-2"].credentials.password);
+  Result<Bytes> text = ReadFile(Path());
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(std::string(text->begin(), text->end()).find("\"alias_of\""),
+            std::string::npos);
+}
+
+TEST_F(IdentityStoreTest, NamesAreTopicLevelsAndUsernames) {
+  for (const char* good : {"worker-1", "edge_7", "a.b"}) {
+    EXPECT_TRUE(ValidateIdentityName(good).ok()) << good;
+  }
+  for (const char* bad : {"", "a/b", "a+b", "a#", "-x", ".x", "a b", "a:b"}) {
+    EXPECT_FALSE(ValidateIdentityName(bad).ok()) << bad;
+  }
+  EXPECT_FALSE(MakeIdentity(Role::kWorker, "a/b").ok());
+}
+
+TEST_F(IdentityStoreTest, AclScopesWorkersByUsernameAndDeniesOutsiders) {
+  Identities ids = {
+      {"worker-1", {"worker-1", Role::kWorker, {"worker-1", "p"}}},
+      {"viewer", {"viewer", Role::kViewer, {"front-end", "p"}}}};
+  const std::string acl = AclText(ids);
+  EXPECT_NE(acl.find("pattern write fog/status/worker/%u\n"),
+            std::string::npos);
+  EXPECT_NE(acl.find("pattern write fog/ack/%u\n"), std::string::npos);
+  EXPECT_NE(acl.find("pattern read fog/dispatch/%u\n"), std::string::npos);
+  // The viewer's block is named by its username and denies worker topics.
+  const size_t viewer = acl.find("user front-end\n");
+  ASSERT_NE(viewer, std::string::npos);
+  EXPECT_NE(acl.find("topic deny fog/status/#", viewer), std::string::npos);
+  // No shared grant of another worker's topics remains.
+  EXPECT_EQ(acl.find("fog/status/worker/#"), std::string::npos);
+  EXPECT_EQ(acl.find("topic write fog/ack\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fog::up
