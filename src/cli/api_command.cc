@@ -344,8 +344,9 @@ int RunApi(ApiArgs args) {
     if (s.ok()) s = client.Subscribe(filter, 1);
   }
   if (!s.ok()) spdlog::warn("api: {} (health reports mqtt down)", s.ToString());
-  spdlog::info("api: listening on http://{}:{} ({})", args.host, server.port(),
-               registry::RedactDatabaseUrl(args.db));
+  spdlog::info("api: listening on {}://{}:{} ({})",
+               args.tls_cert.empty() ? "http" : "https", args.host,
+               server.port(), registry::RedactDatabaseUrl(args.db));
   WaitForTerminationSignal();
   server.Stop();
   hls.reset();

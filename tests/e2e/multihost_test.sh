@@ -52,7 +52,8 @@ on() {  # on HOST COMMAND...: runs COMMAND on that host
   shift
   ip netns exec "fog$tag-$h" "$@"
 }
-expect "the hosts reach each other (api -> broker)" on api ping -c1 -W2 "${ip[broker]}" >/dev/null
+has_address() { ip -n "fog$tag-$1" -4 addr show eth0 | grep -q "inet ${ip[$1]}/"; }
+for h in "${hosts[@]}"; do expect "host $h has its address ${ip[$h]}" has_address "$h"; done
 
 # --- the operator's files: CA, certificates, credentials, configs
 d=$tmp/fog
@@ -117,6 +118,7 @@ pattern read stream-%c
 pattern read reply/%c/#
 ACL
 cat >"$d/broker/mosquitto.conf" <<CONF
+user $(id -un)
 per_listener_settings false
 allow_anonymous false
 password_file $d/broker/passwd
