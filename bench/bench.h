@@ -44,6 +44,9 @@ struct DatapathBenchOptions {
   // Budget for all four measured runs together; a run that exceeds it stops
   // with partial numbers and "incomplete": true.
   double timeout_seconds = 60;
+  // A fog the benchmark starts runs with TLS (`fog up --tls`); a running
+  // fog is measured as it is (its fog.json says whether it has TLS).
+  bool tls = false;
 };
 
 // The data path against the raw broker, in one run: a publisher client to a

@@ -32,6 +32,7 @@
 #include "common/bytes.h"
 #include "config/fog_descriptor.h"
 #include "mqtt/client.h"
+#include "tls/http_client.h"
 #include "trust/keys.h"
 #include "trust/packet_signer.h"
 #include "up/fog_up.h"
@@ -68,8 +69,10 @@ json MachineJson() {
 // ---------------------------------------------------------------------------
 // The fog: an existing one, or one we start and stop.
 
-bool Healthy(const std::string& http_url) {
-  httplib::Client http(http_url);
+bool Healthy(const config::FogDescriptor& fog) {
+  std::unique_ptr<httplib::Client> client = tls::MakeHttpClient(
+      fog.http_url, {fog.ca_file, fog.client_cert, fog.client_key});
+  httplib::Client& http = *client;
   http.set_connection_timeout(1);
   http.set_read_timeout(2);
   auto res = http.Get("/health");
@@ -90,14 +93,14 @@ class FogLease {
 
   // Uses the fog in `dir` if it answers, otherwise starts one that keeps
   // `replicas` copies of each packet.
-  Status Acquire(const std::string& dir, int replicas);
+  Status Acquire(const std::string& dir, int replicas, bool tls);
 
   const config::FogDescriptor& descriptor() const { return descriptor_; }
   const std::string& dir() const { return dir_; }
   bool started() const { return up_ != nullptr; }
 
  private:
-  Status Start(int replicas);
+  Status Start(int replicas, bool tls);
 
   config::FogDescriptor descriptor_;
   std::string dir_;
@@ -105,17 +108,17 @@ class FogLease {
   std::unique_ptr<up::FogUp> up_;
 };
 
-Status FogLease::Acquire(const std::string& dir, int replicas) {
+Status FogLease::Acquire(const std::string& dir, int replicas, bool tls) {
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(dir);
-  if (fog.ok() && Healthy(fog->http_url)) {
+  if (fog.ok() && Healthy(*fog)) {
     descriptor_ = *fog;
     dir_ = dir;
     return Status::OK();
   }
-  return Start(replicas);
+  return Start(replicas, tls);
 }
 
-Status FogLease::Start(int replicas) {
+Status FogLease::Start(int replicas, bool tls) {
   char tmpl[] = "/tmp/fog-bench-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr)
     return Status::IoError("cannot create a temporary directory");
@@ -132,7 +135,8 @@ Status FogLease::Start(int replicas) {
                                                   .ws_port = (*ports)[1],
                                                   .http_port = (*ports)[2],
                                                   .replicas = replicas,
-                                                  .self_exe = self.string()});
+                                                  .self_exe = self.string(),
+                                                  .tls = tls});
   Status s = up_->Start();
   if (!s.ok()) {
     up_.reset();  // Start() already stopped what it started
@@ -273,6 +277,11 @@ struct Endpoint {
   config::Credentials publisher;     // may write the topic
   config::Credentials subscriber;    // may read the receipts
   std::string subscriber_client_id;  // empty: the broker assigns one
+  // TLS (a fog started with --tls): the fog CA and, for mutual TLS, a
+  // client certificate.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
 };
 
 // The raw path's receiver: a viewer, which may read only reply/<its client
@@ -350,11 +359,17 @@ json Measure(const Endpoint& ep, const std::string& fog_dir,
   mqtt::Client sub({.uri = ep.uri,
                     .client_id = ep.subscriber_client_id,
                     .username = ep.subscriber.username,
-                    .password = ep.subscriber.password});
+                    .password = ep.subscriber.password,
+                    .ca_file = ep.ca_file,
+                    .cert_file = ep.cert_file,
+                    .key_file = ep.key_file});
   mqtt::Client pub({.uri = ep.uri,
                     .username = ep.publisher.username,
                     .password = ep.publisher.password,
-                    .max_inflight = std::max(4 * window, 256)});
+                    .max_inflight = std::max(4 * window, 256),
+                    .ca_file = ep.ca_file,
+                    .cert_file = ep.cert_file,
+                    .key_file = ep.key_file});
   sub.OnMessage([&](const mqtt::Message& m) { parse(m, tracker); });
   Status s = sub.Connect(kConnectTimeout);
   if (s.ok()) s = sub.Subscribe(filter, 1);
@@ -526,13 +541,15 @@ std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
     return out.dump(2);
   };
   FogLease lease;
-  if (Status s = lease.Acquire(options.dir, options.replicas); !s.ok())
+  if (Status s = lease.Acquire(options.dir, options.replicas, options.tls);
+      !s.ok())
     return fail(s);
   const config::FogDescriptor& d = lease.descriptor();
   out["fog_instance"] = {{"started_by_bench", lease.started()},
                          {"replicas", lease.started() ? options.replicas : -1},
                          {"dir", lease.dir()},
-                         {"mqtt", d.mqtt_uri}};
+                         {"mqtt", d.mqtt_uri},
+                         {"tls", !d.ca_file.empty()}};
   auto roles =
       LoadRoles(lease.dir(), {"publisher", "master", "worker", "viewer"});
   if (!roles.ok()) return fail(roles.status());
@@ -542,8 +559,10 @@ std::string DatapathBenchJson(const DatapathBenchOptions& options, bool* ok) {
   // reply/<client id>/#, and no fog component listens there.
   const Paths paths{
       .fog_dir = lease.dir(),
-      .raw = {d.mqtt_uri, (*roles)["worker"], (*roles)["viewer"], kRawClientId},
-      .fog = {d.mqtt_uri, (*roles)["publisher"], (*roles)["master"]},
+      .raw = {d.mqtt_uri, (*roles)["worker"], (*roles)["viewer"], kRawClientId,
+              d.ca_file, d.client_cert, d.client_key},
+      .fog = {d.mqtt_uri, (*roles)["publisher"], (*roles)["master"], "",
+              d.ca_file, d.client_cert, d.client_key},
       .key = std::move(*key)};
   const bool incomplete = RunCases(paths, options, out);
   out["target_ratio"] = kTargetRatio;

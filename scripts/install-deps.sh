@@ -14,6 +14,8 @@ packages=(
   prometheus-cpp-dev
   # the parts a fog runs and tests use: broker, its clients, ffmpeg
   mosquitto mosquitto-clients ffmpeg curl
+  # TLS tests (openssl s_client) and the multi-host test (ip netns)
+  openssl iproute2
   # tests and benchmarks; the registry's tests start their own database servers;
   # the browser test drives Debian's Chromium, the HTTP benchmark uses wrk
   libgtest-dev libgmock-dev libbenchmark-dev mariadb-server postgresql

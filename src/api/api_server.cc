@@ -20,6 +20,15 @@ namespace fog::api {
 ApiServer::Impl::Impl(ApiOptions options, registry::Registry& registry)
     : options_(std::move(options)), registry_(registry) {
   for (auto& counter : rejections_) counter.store(0);
+  if (options_.tls_cert_file.empty()) {
+    server_ = std::make_unique<httplib::Server>();
+  } else {
+    server_ = std::make_unique<httplib::SSLServer>(
+        options_.tls_cert_file.c_str(), options_.tls_key_file.c_str(),
+        options_.tls_client_ca_file.empty()
+            ? nullptr
+            : options_.tls_client_ca_file.c_str());
+  }
 }
 
 void ApiServer::Impl::SetFogProvider(std::function<std::string()> provider) {
@@ -72,6 +81,12 @@ Status ApiServer::Impl::Start() {
     return Status::InvalidArgument(
         "metrics_peer_timeout_ms and metrics_peer_max_bytes must be > 0");
   }
+  if (!server_->is_valid()) {
+    // SSLServer's constructor found no usable certificate or key.
+    return Status::InvalidArgument(
+        "cannot serve HTTPS with " + options_.tls_cert_file + " and " +
+        options_.tls_key_file + " (missing, unreadable or not a pair)");
+  }
   if (Status peers = ValidateMetricsPeers(options_.metrics_peers);
       !peers.ok()) {
     return peers;
@@ -80,8 +95,8 @@ Status ApiServer::Impl::Start() {
   int port = options_.port;
   errno = 0;
   if (port == 0) {
-    port = server_.bind_to_any_port(options_.host);
-  } else if (!server_.bind_to_port(options_.host, port)) {
+    port = server_->bind_to_any_port(options_.host);
+  } else if (!server_->bind_to_port(options_.host, port)) {
     port = -1;
   }
   if (port <= 0) {
@@ -92,11 +107,12 @@ Status ApiServer::Impl::Start() {
   }
   started_ = true;
   port_ = port;
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
   // stop() only works once the loop runs; wait for it so Stop() right after
   // Start() cannot hang.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
+  while (!server_->is_running() &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   if (options_.token.empty()) {
@@ -112,49 +128,51 @@ Status ApiServer::Impl::Start() {
     spdlog::warn(
         "api: GET /create is open to anonymous callers (--open-create)");
   }
-  spdlog::info("api: listening on {}:{}", options_.host, port);
+  spdlog::info("api: listening on {}://{}:{}",
+               options_.tls_cert_file.empty() ? "http" : "https", options_.host,
+               port);
   return Status::OK();
 }
 
 void ApiServer::Impl::Stop() {
   if (!thread_.joinable()) return;
-  server_.stop();
+  server_->stop();
   thread_.join();
   spdlog::info("api: stopped");
 }
 
 void ApiServer::Impl::Install() {
-  server_.set_payload_max_length(options_.max_body_bytes);
+  server_->set_payload_max_length(options_.max_body_bytes);
   // httplib's default sets SO_REUSEPORT, which lets a second server bind a
   // port already in use (the kernel then splits connections between them).
   // SO_REUSEADDR alone allows a quick restart but makes a taken port fail.
-  server_.set_socket_options([](socket_t sock) {
+  server_->set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   // httplib writes headers and body separately; with Nagle's algorithm the
   // body of a small answer then waits for the client's delayed ACK (about
   // 40 ms per request on Linux, bench/http_bench.sh).
-  server_.set_tcp_nodelay(true);
-  server_.set_keep_alive_timeout(2);
-  server_.set_read_timeout(10);
-  server_.set_write_timeout(10);
-  server_.set_default_headers({
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_timeout(2);
+  server_->set_read_timeout(10);
+  server_->set_write_timeout(10);
+  server_->set_default_headers({
       {"Access-Control-Allow-Origin", options_.cors_origin},
       {"X-Content-Type-Options", "nosniff"},
   });
   auto dispatch = [this](const Request& req, Response& res) {
     Dispatch(req, res);
   };
-  RouteEveryMethod(server_, dispatch);  // routing, 404 and 405: Dispatch
+  RouteEveryMethod(*server_, dispatch);  // routing, 404 and 405: Dispatch
   // Called for every status >= 400; fills in the responses httplib makes by
   // itself (413, 400 for unparsable requests, ...).
-  server_.set_error_handler(httplib::Server::HandlerWithResponse(
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const Request& req, Response& res) {
         FillEmptyError(req, res);
         return httplib::Server::HandlerResponse::Unhandled;
       }));
-  server_.set_exception_handler(
+  server_->set_exception_handler(
       [this](const Request& req, Response& res, std::exception_ptr) {
         SendError(req, res, 500, Rejection::kInternal, "internal error");
       });

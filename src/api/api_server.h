@@ -82,6 +82,15 @@ struct ApiOptions {
   int metrics_peer_timeout_ms = 2000;
   // A peer's answer larger than this is a 502, never relayed in part.
   size_t metrics_peer_max_bytes = size_t{4} << 20;
+  // HTTPS: the server's certificate and key (PEM); empty: plain HTTP.
+  // With tls_client_ca_file, a client must present a certificate that
+  // chains to it (mutual TLS), or the handshake fails.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // The CA (PEM) that HTTPS metrics peers' certificates must chain to;
+  // empty: the peers are asked over plain HTTP.
+  std::string metrics_peer_ca_file;
 };
 
 // GET /keys: one trusted publisher key (public data).

@@ -97,7 +97,15 @@ void ApiServer::Impl::HandlePeerMetrics(const Request& req, Response& res,
   // The socket timeouts bound each wait; the deadline bounds a peer that
   // trickles bytes slowly enough to never trip them.
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  httplib::Client client(address->host, address->port);
+  // Over HTTPS when the fog runs TLS: the peer's certificate must chain to
+  // the fog CA.
+  const bool tls = !options_.metrics_peer_ca_file.empty();
+  httplib::Client client(fmt::format("{}://{}:{}", tls ? "https" : "http",
+                                     address->host, address->port));
+  if (tls) {
+    client.set_ca_cert_path(options_.metrics_peer_ca_file);
+    client.enable_server_certificate_verification(true);
+  }
   client.set_connection_timeout(timeout);
   client.set_read_timeout(timeout);
   client.set_write_timeout(timeout);

@@ -56,6 +56,12 @@ struct ApiArgs {
   std::string ui_ws_url;
   // NAME=HOST:PORT of each component whose metrics GET /metrics/NAME relays.
   std::vector<std::string> metrics_peers;
+  // HTTPS (docs/security.md#tls): certificate and key; with
+  // tls_client_ca, clients must present a certificate of that CA.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  std::string metrics_peer_ca;
 };
 
 // "NAME=HOST:PORT" flags as a map; ApiServer::Start() checks the parts.
@@ -256,6 +262,10 @@ std::string DefaultUiDir() {
 }
 
 int RunApi(ApiArgs args) {
+  if (args.tls_cert.empty() != args.tls_key.empty()) {
+    ReportError("--tls-cert and --tls-key go together");
+    return kExitUsage;
+  }
   BlockTerminationSignals();
   ResolveMqttUri(&args.mqtt, "api");
   if (args.ui_dir.empty()) args.ui_dir = DefaultUiDir();
@@ -283,7 +293,11 @@ int RunApi(ApiArgs args) {
                          .mqtt_ws_port = args.ui_ws_port,
                          .viewer_username = args.viewer_username,
                          .viewer_password = args.viewer_password,
-                         .metrics_peers = std::move(*peers)},
+                         .metrics_peers = std::move(*peers),
+                         .tls_cert_file = args.tls_cert,
+                         .tls_key_file = args.tls_key,
+                         .tls_client_ca_file = args.tls_client_ca,
+                         .metrics_peer_ca_file = args.metrics_peer_ca},
                         **reg);
   api::FogView view({.expected_workers = args.expect_workers,
                      .expect_balancer = args.expect_balancer});
@@ -332,8 +346,9 @@ int RunApi(ApiArgs args) {
     if (s.ok()) s = client.Subscribe(filter, 1);
   }
   if (!s.ok()) spdlog::warn("api: {} (health reports mqtt down)", s.ToString());
-  spdlog::info("api: listening on http://{}:{} ({})", args.host, server.port(),
-               registry::RedactDatabaseUrl(args.db));
+  spdlog::info("api: listening on {}://{}:{} ({})",
+               args.tls_cert.empty() ? "http" : "https", args.host,
+               server.port(), registry::RedactDatabaseUrl(args.db));
   WaitForTerminationSignal();
   server.Stop();
   hls.reset();
@@ -411,6 +426,14 @@ void AddApiCommand(CLI::App& app, int* exit_code) {
                   "NAME=HOST:PORT: GET /metrics/NAME relays that metrics "
                   "listener's GET /metrics (repeatable, or comma-separated)")
       ->delimiter(',');
+  cmd->add_option("--tls-cert", args->tls_cert,
+                  "Serve HTTPS with this certificate (PEM; with --tls-key)");
+  cmd->add_option("--tls-key", args->tls_key, "The key (PEM) of --tls-cert");
+  cmd->add_option("--tls-client-ca", args->tls_client_ca,
+                  "HTTPS: require a client certificate of this CA (PEM)");
+  cmd->add_option("--metrics-peer-ca", args->metrics_peer_ca,
+                  "Ask the --metrics-peer listeners over HTTPS, trusting "
+                  "this CA (PEM)");
   cmd->callback([args, exit_code] { *exit_code = RunApi(*args); });
 }
 

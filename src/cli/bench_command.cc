@@ -44,6 +44,9 @@ void AddDatapathCommand(CLI::App& bench, int* exit_code) {
                   "Seconds for all measured runs together")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--tls", o->tls,
+                "The fog the benchmark starts runs with TLS (fog up --tls); "
+                "bench/tls_overhead.sh compares both");
   cmd->callback([o, exit_code] {
     bool ok = true;
     std::printf("%s\n", bench::DatapathBenchJson(*o, &ok).c_str());

@@ -31,6 +31,7 @@ void AddBalanceCommands(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);  // store check
 void AddWsBridgeCommand(CLI::App& app, int* exit_code);
 void AddPublisherCommands(CLI::App& app, int* exit_code);  // add/list/revoke
+void AddTlsCommands(CLI::App& app, int* exit_code);  // tls ca|server|client
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

@@ -11,7 +11,9 @@ void AddMqttFlags(CLI::App* cmd, MqttFlags* flags,
   // No CLI11 envname here: the URI has two variables, resolved after
   // parsing (ResolveMqttUri), and count() must mean "given in the
   // arguments".
-  std::string help = "Broker URI, tcp://host:port (else FOG_MQTT_URI";
+  std::string help =
+      "Broker URI, tcp://host:port or mqtts://host:port for TLS (else "
+      "FOG_MQTT_URI";
   if (!seed_uri_env.empty()) help += ", " + seed_uri_env;
   help += std::string(", then ") + kDefaultMqttUri + ")";
   flags->uri_option = cmd->add_option("--mqtt", flags->uri, help);
@@ -23,6 +25,17 @@ void AddMqttFlags(CLI::App* cmd, MqttFlags* flags,
       ->envname("MQTT_PASSWORD");
   cmd->add_option("--client-id", flags->client_id, "MQTT client id")
       ->envname("MQTT_CLIENT_ID");
+  cmd->add_option("--ca-file", flags->ca_file,
+                  "TLS: the CA (PEM) the broker's certificate must chain to "
+                  "(fog up writes it as tls/ca.crt)")
+      ->envname("MQTT_CA_FILE");
+  cmd->add_option("--cert-file", flags->cert_file,
+                  "TLS: this client's certificate (PEM), for a broker that "
+                  "asks for one")
+      ->envname("MQTT_CERT_FILE");
+  cmd->add_option("--key-file", flags->key_file,
+                  "TLS: the private key (PEM) of --cert-file")
+      ->envname("MQTT_KEY_FILE");
 }
 
 config::Candidate OptionCandidate(const CLI::Option* option,
@@ -71,6 +84,9 @@ mqtt::ConnectOptions ToConnectOptions(const MqttFlags& flags) {
   o.username = flags.username;
   o.password = flags.password;
   o.client_id = flags.client_id;
+  o.ca_file = flags.ca_file;
+  o.cert_file = flags.cert_file;
+  o.key_file = flags.key_file;
   return o;
 }
 

@@ -22,12 +22,18 @@ struct MqttFlags {
   std::string username;
   std::string password;
   std::string client_id;
+  // TLS (mqtts:// or ssl:// URIs): the CA the broker must chain to, and
+  // this client's certificate and key for mutual TLS.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
   // Set by AddMqttFlags, for ResolveMqttUri.
   const CLI::Option* uri_option = nullptr;
   std::string seed_uri_env;
 };
 
-// Adds --mqtt, --username, --password, --client-id. `seed_uri_env` names
+// Adds --mqtt, --username, --password, --client-id, and the TLS files
+// --ca-file, --cert-file, --key-file. `seed_uri_env` names
 // the seed's variable for the broker address (MQTT_BROKER_URI for the
 // master, BROKER_URI for workers; empty for none). MQTT_USERNAME,
 // MQTT_PASSWORD and MQTT_CLIENT_ID are read by all (CLI11 reads a variable

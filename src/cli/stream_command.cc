@@ -35,6 +35,10 @@ struct StreamArgs {
   std::string mqtt;
   std::string username;
   std::string password;
+  // TLS (mqtts://): the CA, and a client certificate for mutual TLS.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
   bool legacy = false;
   bool transcode = false;
   bool realtime = false;
@@ -87,6 +91,11 @@ Status ApplyDescriptor(StreamArgs* a) {
   Settle(&a->username, "--username", creds.username, "MQTT_USERNAME");
   Settle(&a->password, "--password", creds.password, "MQTT_PASSWORD");
   if (a->key.empty()) a->key = fog->publisher_key;
+  if (a->ca_file.empty()) a->ca_file = fog->ca_file;
+  if (a->cert_file.empty()) {
+    a->cert_file = fog->client_cert;
+    a->key_file = fog->client_key;
+  }
   if (a->max_packet_bytes == 0) a->max_packet_bytes = fog->max_packet_bytes;
   if (!a->legacy && a->key.empty()) {
     return Status::InvalidArgument(a->dir + "/" + config::kDescriptorFile +
@@ -166,6 +175,9 @@ int RunStream(StreamArgs args) {
   connect.uri = args.mqtt;
   connect.username = args.username;
   connect.password = args.password;
+  connect.ca_file = args.ca_file;
+  connect.cert_file = args.cert_file;
+  connect.key_file = args.key_file;
   // Unique per run: two publishers with one client id would keep
   // disconnecting each other.
   connect.client_id = "fog-stream-" + publisher::RandomVideoId().substr(0, 8);
@@ -237,6 +249,13 @@ void AddStreamCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--password", args->password,
                   "Broker password (default: the descriptor's, else "
                   "MQTT_PASSWORD)");
+  cmd->add_option("--ca-file", args->ca_file,
+                  "TLS: the CA the broker must chain to (default: the "
+                  "descriptor's)");
+  cmd->add_option("--cert-file", args->cert_file,
+                  "TLS: client certificate for mutual TLS (default: the "
+                  "descriptor's)");
+  cmd->add_option("--key-file", args->key_file, "TLS: key of --cert-file");
   cmd->add_flag("--legacy", args->legacy,
                 "Publish the seed's VideoPacketSIS payloads (no signatures)");
   cmd->add_flag("--transcode", args->transcode,

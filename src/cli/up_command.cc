@@ -95,7 +95,24 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--balancer-period-ms", o->balancer_period_ms,
                   "How often the balancer pings workers and publishes")
       ->capture_default_str();
-  cmd->callback([o, exit_code] { *exit_code = RunUp(*o); });
+  cmd->add_flag("--tls", o->tls,
+                "TLS on every listener: MQTT over TLS, HTTPS for the API, "
+                "certificates of a fog CA made in DIR/tls (no plaintext "
+                "listener, no WebSockets bridge)");
+  cmd->add_option("--tls-san", o->tls_sans,
+                  "With --tls: a host name or address clients dial, put in "
+                  "the certificates beside the bind address (repeatable)");
+  cmd->add_flag("--tls-mutual", o->tls_mutual,
+                "With --tls: every client presents a certificate of the fog "
+                "CA (mutual TLS)");
+  cmd->callback([o, exit_code] {
+    if ((o->tls_mutual || !o->tls_sans.empty()) && !o->tls) {
+      ReportError("--tls-san and --tls-mutual need --tls");
+      *exit_code = kExitUsage;
+      return;
+    }
+    *exit_code = RunUp(*o);
+  });
 }
 
 }  // namespace fog::cli

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "config/fog_descriptor.h"
 #include "mqtt/client.h"
+#include "tls/http_client.h"
 #include "trust/packet_verifier.h"
 #include "viewer/packet_fetcher.h"
 #include "viewer/verified_packets.h"
@@ -145,7 +146,10 @@ int RunGet(const GetArgs& args) {
   Result<std::unique_ptr<viewer::PacketFetcher>> fetcher =
       viewer::PacketFetcher::Connect({.uri = fog->mqtt_uri,
                                       .username = viewer.username,
-                                      .password = viewer.password},
+                                      .password = viewer.password,
+                                      .ca_file = fog->ca_file,
+                                      .cert_file = fog->client_cert,
+                                      .key_file = fog->client_key},
                                      std::chrono::seconds(10));
   if (!fetcher.ok()) {
     ReportError(fetcher.status().ToString());
@@ -229,8 +233,9 @@ int RunVideos(const std::string& dir, bool json) {
     ReportError(fog.status().ToString());
     return kExitUsage;
   }
-  httplib::Client http(fog->http_url);
-  auto res = http.Get("/videos?limit=1000");
+  std::unique_ptr<httplib::Client> http = tls::MakeHttpClient(
+      fog->http_url, {fog->ca_file, fog->client_cert, fog->client_key});
+  auto res = http->Get("/videos?limit=1000");
   if (!res || res->status != 200) {
     ReportError("GET " + fog->http_url + "/videos failed");
     return kExitUsage;

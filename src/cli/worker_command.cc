@@ -100,9 +100,13 @@ int RunWorker(WorkerArgs args) {
   opts.will = worker::Worker::StatusMessage(args.name, false);
   mqtt::Client client(opts);
   Counters registrar_counters;
-  worker::Registrar registrar(
-      {.api_url = args.api_url, .token = args.api_token, .worker = args.name},
-      **store, registrar_counters);
+  worker::Registrar registrar({.api_url = args.api_url,
+                               .token = args.api_token,
+                               .worker = args.name,
+                               .ca_file = args.mqtt.ca_file,
+                               .cert_file = args.mqtt.cert_file,
+                               .key_file = args.mqtt.key_file},
+                              **store, registrar_counters);
   worker::Worker node({.name = args.name,
                        .intake = {.accept_legacy = args.accept_legacy},
                        .store_quota_bytes = args.store_quota_bytes,

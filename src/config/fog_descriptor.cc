@@ -40,6 +40,9 @@ Result<FogDescriptor> LoadFogDescriptor(const std::string& dir) {
     for (const auto& [component, url] : metrics.items()) {
       fog.metrics[component] = url.get<std::string>();
     }
+    fog.ca_file = j.value("ca_file", "");
+    fog.client_cert = j.value("client_cert", "");
+    fog.client_key = j.value("client_key", "");
     return fog;
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(PathOf(dir) + ": " + e.what());
@@ -61,6 +64,12 @@ Status WriteFogDescriptor(const std::string& dir, const FogDescriptor& fog) {
       {"max_packet_bytes", fog.max_packet_bytes},
       {"metrics", fog.metrics},
   };
+  // Only a TLS fog names a CA: a plaintext fog's file stays as it was.
+  if (!fog.ca_file.empty()) j["ca_file"] = fog.ca_file;
+  if (!fog.client_cert.empty()) {
+    j["client_cert"] = fog.client_cert;
+    j["client_key"] = fog.client_key;
+  }
   std::string text = j.dump(2) + "\n";
   return WriteFileAtomic(PathOf(dir), AsBytes(text), 0600);
 }

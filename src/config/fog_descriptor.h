@@ -36,6 +36,12 @@ struct FogDescriptor {
   // Prometheus scrape URLs by component: "api", "master", "worker-1", ...,
   // "balancer" (docs/metrics.md).
   std::map<std::string, std::string> metrics;
+  // TLS (`fog up --tls`): the fog CA (PEM) that every listener's
+  // certificate chains to; empty for a plaintext fog. With mutual TLS, the
+  // client certificate and key the commands present.
+  std::string ca_file;
+  std::string client_cert;
+  std::string client_key;
 };
 
 // Reads <dir>/fog.json. NotFound with a hint to run `fog up` if absent.

@@ -91,6 +91,11 @@ struct MasterOptions {
   // The API (http://host:port): the registry tells which packets a departed
   // worker held. Empty: only the master's own placements tell.
   std::string api_url;
+  // For an https:// API: the fog CA, and the master's certificate and key
+  // for mutual TLS.
+  std::string api_ca_file;
+  std::string api_cert_file;
+  std::string api_key_file;
   // Where the journal lives; empty = no journal (a master killed before
   // its workers acknowledge may lose the packets it was dispatching).
   std::string journal_dir;

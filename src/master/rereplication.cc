@@ -19,6 +19,7 @@
 
 #include "common/packet_ranges.h"
 #include "master/master.h"
+#include "tls/http_client.h"
 #include "wire/get_range.h"
 #include "wire/payload_format.h"
 #include "wire/topics.h"
@@ -97,7 +98,10 @@ void Master::WriteOffDepartedWorkers() {
 Status Master::HoldingsFromRegistry(
     const std::string& worker, const std::vector<std::string>& live,
     std::map<PacketKey, std::set<std::string>>* held) const {
-  httplib::Client http(options_.api_url);
+  std::unique_ptr<httplib::Client> client = tls::MakeHttpClient(
+      options_.api_url,
+      {options_.api_ca_file, options_.api_cert_file, options_.api_key_file});
+  httplib::Client& http = *client;
   http.set_connection_timeout(2);
   http.set_read_timeout(10);
   constexpr int kPage = 1000;

@@ -103,7 +103,11 @@ class Client::Impl {
 
   static std::unique_ptr<paho::async_client> MakeClient(
       const ConnectOptions& o) {
-    return std::make_unique<paho::async_client>(o.uri, o.client_id,
+    // Paho takes both ssl:// and mqtts://; the one spelling keeps logs
+    // alike.
+    std::string uri = o.uri;
+    if (uri.rfind("mqtts://", 0) == 0) uri = "ssl://" + uri.substr(8);
+    return std::make_unique<paho::async_client>(uri, o.client_id,
                                                 CreateOptions(), nullptr);
   }
 
@@ -138,7 +142,21 @@ class Client::Impl {
     }
     if (!props.empty()) o.set_properties(props);
     if (options_.will) o.set_will_message(ToPaho(*options_.will));
+    if (IsTlsUri(options_.uri)) o.set_ssl(SslOptions());
     return o;
+  }
+
+  // The broker's certificate is checked against the CA and the URI's host
+  // name, always: a TLS connection without it would trust anyone who
+  // answers.
+  paho::ssl_options SslOptions() const {
+    paho::ssl_options ssl;
+    if (!options_.ca_file.empty()) ssl.set_trust_store(options_.ca_file);
+    if (!options_.cert_file.empty()) ssl.set_key_store(options_.cert_file);
+    if (!options_.key_file.empty()) ssl.set_private_key(options_.key_file);
+    ssl.set_enable_server_cert_auth(true);
+    ssl.set_verify(true);
+    return ssl;
   }
 
   void Install(Handler handler, std::function<void()> on_reconnect) {
@@ -429,6 +447,10 @@ class Client::Impl {
   std::atomic<bool> connected_once_{false};
   std::atomic<uint64_t> reconnects_{0};
 };
+
+bool IsTlsUri(std::string_view uri) {
+  return uri.starts_with("ssl://") || uri.starts_with("mqtts://");
+}
 
 Client::Client(ConnectOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {}

@@ -84,7 +84,17 @@ struct ConnectOptions {
   // Deliver payloads by reference (Message::shared_payload): the library's
   // buffer itself, no copy.
   bool shared_payloads = false;
+  // TLS, used for an ssl:// or mqtts:// URI: the broker's certificate must
+  // chain to `ca_file` (PEM; empty: the system's CAs) and name the URI's
+  // host. `cert_file` and `key_file` (PEM) are this client's own
+  // certificate for a broker that asks for one (mutual TLS).
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
 };
+
+// True for a URI that Connect() dials over TLS (ssl://, mqtts://).
+bool IsTlsUri(std::string_view uri);
 
 class Client {
  public:

@@ -57,6 +57,7 @@ std::string ConfigText(const BrokerSetup& setup, const std::string& dir) {
   c += "log_dest file " + dir + "/mosquitto.log\n";
   c += "log_type error\nlog_type warning\nlog_type notice\n";
   c += "listener " + std::to_string(setup.mqtt_port) + " " + setup.bind + "\n";
+  c += setup.listener_tls;
   return c;
 }
 

@@ -34,6 +34,9 @@ struct BrokerSetup {
   // generated pair. Not stored in roles.json: a later start without them
   // goes back to the generated pair.
   config::Credentials viewer;
+  // Lines appended to the MQTT listener (BrokerTlsLines): empty for a
+  // plaintext listener, the only one either way.
+  std::string listener_tls;
 };
 
 struct BrokerFiles {

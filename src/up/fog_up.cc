@@ -10,6 +10,7 @@
 #include "common/heap_tuning.h"
 #include "config/precedence.h"
 #include "trust/certificate_authority.h"
+#include "tls/http_client.h"
 #include "trust/keys.h"
 #include "up/broker_setup.h"
 #include "up/role_config.h"
@@ -53,13 +54,17 @@ Status FogUp::Prepare() {
   for (const char* sub : {"logs", "roles", "keys", "trust", "workers"}) {
     fs::create_directories(dir_ + "/" + sub, ec);
   }
+  if (options_.tls) {
+    if (Status t = PrepareTls(); !t.ok()) return t;
+  }
   Result<BrokerFiles> broker = WriteBrokerFiles(
       {.dir = dir_ + "/mosquitto",
        .bind = options_.bind,
        .mqtt_port = options_.mqtt_port,
        .max_packet_bytes = options_.max_packet_bytes,
        .workers = options_.workers,
-       .viewer = {options_.viewer_username, options_.viewer_password}});
+       .viewer = {options_.viewer_username, options_.viewer_password},
+       .listener_tls = tls_ ? BrokerTlsLines(*tls_) : ""});
   if (!broker.ok()) return broker.status();
   broker_config_ = broker->config;
   credentials_ = broker->credentials;
@@ -83,6 +88,7 @@ Status FogUp::Prepare() {
   descriptor_.publisher_key = dir_ + "/keys/publisher.key";
   descriptor_.trust_dir = dir_ + "/trust";
   descriptor_.max_packet_bytes = options_.max_packet_bytes;
+  if (tls_) TlsDescriptor();
   s = PickMetricsPorts();
   if (!s.ok()) return s;
   return config::WriteFogDescriptor(dir_, descriptor_);
@@ -100,15 +106,15 @@ Status FogUp::PickMetricsPorts() {
   descriptor_.metrics.clear();
   descriptor_.metrics["api"] = descriptor_.http_url + "/metrics";
   const std::string host =
-      options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
+      MetricsHost() == "0.0.0.0" ? "127.0.0.1" : MetricsHost();
   Result<std::vector<int>> ports =
       FreeTcpPorts(host, static_cast<int>(roles.size()));
   if (!ports.ok()) return ports.status();
   for (size_t i = 0; i < roles.size(); ++i) {
     const int port = (*ports)[i];
-    metrics_listen_[roles[i]] = options_.bind + ":" + std::to_string(port);
+    metrics_listen_[roles[i]] = MetricsHost() + ":" + std::to_string(port);
     descriptor_.metrics[roles[i]] =
-        Endpoint("http", options_.bind, port) + "/metrics";
+        Endpoint("http", MetricsHost(), port) + "/metrics";
   }
   return Status::OK();
 }
@@ -152,22 +158,27 @@ Status FogUp::StartChildren() {
   // broker's max_packet_size is the limit a client meets first.
   const std::string broker_host =
       options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
-  s = supervisor_.Start(
-      {.name = "ws-bridge",
-       .argv = {options_.self_exe, "ws-bridge", "--listen",
-                options_.bind + ":" + std::to_string(options_.ws_port),
-                "--broker",
-                broker_host + ":" + std::to_string(options_.mqtt_port),
-                "--max-message-bytes",
-                std::to_string(options_.max_packet_bytes + (1u << 20))},
-       .log_file = dir_ + "/logs/ws-bridge.log"});
+  const std::string metrics_host =
+      MetricsHost() == "0.0.0.0" ? "127.0.0.1" : MetricsHost();
+  if (!tls_)
+    s = supervisor_.Start(
+        {.name = "ws-bridge",
+         .argv = {options_.self_exe, "ws-bridge", "--listen",
+                  options_.bind + ":" + std::to_string(options_.ws_port),
+                  "--broker",
+                  broker_host + ":" + std::to_string(options_.mqtt_port),
+                  "--max-message-bytes",
+                  std::to_string(options_.max_packet_bytes + (1u << 20))},
+         .log_file = dir_ + "/logs/ws-bridge.log"});
   if (!s.ok()) return s;
-  if (!WaitForTcp(broker_host, options_.ws_port, std::chrono::seconds(10))) {
+  if (!tls_ &&
+      !WaitForTcp(broker_host, options_.ws_port, std::chrono::seconds(10))) {
     return Status::Unavailable("the WebSockets bridge did not start: see " +
                                dir_ + "/logs/ws-bridge.log");
   }
   auto start_role = [&](const std::string& name, const std::string& command,
                         RoleConfig config) {
+    if (tls_) AddTls(name, command, &config);
     const std::string path = dir_ + "/roles/" + name + ".conf";
     Status w = WriteRoleConfig(path, config);
     if (!w.ok()) return w;
@@ -203,7 +214,7 @@ Status FogUp::StartChildren() {
   for (const auto& [role, listen] : metrics_listen_) {
     if (!peers.empty()) peers += ',';
     peers +=
-        role + "=" + broker_host + ":" + listen.substr(listen.rfind(':') + 1);
+        role + "=" + metrics_host + ":" + listen.substr(listen.rfind(':') + 1);
   }
   api_config.push_back({"metrics-peer", peers});
   s = start_role("api", "api", std::move(api_config));
@@ -254,10 +265,12 @@ Status FogUp::StartChildren() {
 
 Status FogUp::WaitHealthy(std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  httplib::Client http(descriptor_.http_url);
-  http.set_connection_timeout(1);
+  std::unique_ptr<httplib::Client> http = tls::MakeHttpClient(
+      descriptor_.http_url,
+      {descriptor_.ca_file, descriptor_.client_cert, descriptor_.client_key});
+  http->set_connection_timeout(1);
   while (std::chrono::steady_clock::now() < deadline) {
-    auto res = http.Get("/health");
+    auto res = http->Get("/health");
     if (res && res->status == 200) return Status::OK();
     supervisor_.Poll();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -270,14 +283,15 @@ std::string FogUp::UiUrl() const {
   // A fog bound to every address is reached locally by the loopback one.
   const std::string host =
       options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
-  return Endpoint("http", host, options_.http_port) + "/";
+  return Endpoint(tls_ ? "https" : "http", host, options_.http_port) + "/";
 }
 
 std::string FogUp::Summary() const {
   std::string s;
   s += "fog is up (" + std::to_string(options_.workers) + " workers)\n";
   s += "  MQTT        " + descriptor_.mqtt_uri + "\n";
-  s += "  WebSockets  " + descriptor_.ws_uri + "\n";
+  if (!tls_) s += "  WebSockets  " + descriptor_.ws_uri + "\n";
+  if (tls_) s += "  TLS CA      " + descriptor_.ca_file + "\n";
   s += "  HTTP API    " + descriptor_.http_url +
        "  (/videos, /fog, /health, /metrics)\n";
   s += "  web UI      " + UiUrl() + "  (library, player, dashboard)\n";

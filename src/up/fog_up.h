@@ -11,11 +11,14 @@
 #ifndef FOG_UP_FOG_UP_H_
 #define FOG_UP_FOG_UP_H_
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "config/fog_descriptor.h"
 #include "up/supervisor.h"
+#include "up/tls_setup.h"
 
 namespace fog::up {
 
@@ -42,6 +45,14 @@ struct UpOptions {
   std::string balancer_model = "exact";
   int balancer_period_ms = 2000;
   std::string self_exe;  // the fog binary the children run
+  // TLS on every listener (docs/security.md#tls): MQTT over TLS, HTTPS for
+  // the API, no plaintext listener; the MQTT-over-WebSockets bridge is not
+  // started. `tls_sans`: more host names or addresses clients dial, beside
+  // the bind address. `tls_mutual`: clients present a certificate of the
+  // fog CA too.
+  bool tls = false;
+  bool tls_mutual = false;
+  std::vector<std::string> tls_sans;
 };
 
 class FogUp {
@@ -69,6 +80,15 @@ class FogUp {
   Status PickMetricsPorts();
   Status StartChildren();
   Status WaitHealthy(std::chrono::seconds timeout);
+  // fog_up_tls.cc: the CA and certificates, the TLS endpoints in the
+  // descriptor, and each child's TLS settings.
+  Status PrepareTls();
+  void TlsDescriptor();
+  void AddTls(const std::string& name, const std::string& command,
+              RoleConfig* config) const;
+  // Where the per-component metrics listeners bind: loopback with TLS
+  // (they serve plain HTTP; the API's HTTPS relays them).
+  std::string MetricsHost() const;
 
   const UpOptions options_;
   std::string dir_;              // absolute
@@ -79,6 +99,7 @@ class FogUp {
   config::FogDescriptor descriptor_;
   std::map<std::string, std::string> metrics_listen_;  // role -> HOST:PORT
   Supervisor supervisor_;
+  std::optional<TlsFiles> tls_;
 };
 
 }  // namespace fog::up

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/packet_ranges.h"
+#include "tls/http_client.h"
 
 namespace fog::worker {
 
@@ -117,11 +118,13 @@ Status Registrar::Post(const VideoSummary& v) {
   if (!timing.track_end_ticks.empty()) {
     body["track_end_ticks"] = ByTrack(timing.track_end_ticks);
   }
-  httplib::Client client(options_.api_url);
-  client.set_connection_timeout(2);
-  client.set_read_timeout(5);
+  std::unique_ptr<httplib::Client> client = tls::MakeHttpClient(
+      options_.api_url,
+      {options_.ca_file, options_.cert_file, options_.key_file});
+  client->set_connection_timeout(2);
+  client->set_read_timeout(5);
   httplib::Headers headers = {{"Authorization", "Bearer " + options_.token}};
-  auto res = client.Post("/videos", headers, body.dump(), "application/json");
+  auto res = client->Post("/videos", headers, body.dump(), "application/json");
   if (!res || res->status != 200) {
     counters_.Add("registry_post_failures");
     std::string why =

@@ -28,6 +28,11 @@ struct RegistrarOptions {
   std::string api_url;  // e.g. http://127.0.0.1:8080; empty disables
   std::string token;    // bearer token for POST /videos
   std::string worker;   // this worker's name
+  // For an https:// API: the CA its certificate must chain to (the fog
+  // CA), and this worker's certificate and key for mutual TLS.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
   std::chrono::milliseconds period{500};
 };
 

@@ -121,7 +121,8 @@ class ApiServer::Impl {
 
   const ApiOptions options_;
   registry::Registry& registry_;
-  httplib::Server server_;
+  // An httplib::SSLServer when options_.tls_cert_file is set.
+  std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::atomic<int> port_{0};
   bool started_ = false;

@@ -1,0 +1,65 @@
+// The TLS parts of `fog up` (fog_up.h): kept apart from the plaintext
+// start-up so that the two read separately.
+
+#include <algorithm>
+
+#include "up/fog_up.h"
+
+namespace fog::up {
+
+namespace {
+
+// The host clients dial: a fog bound to every address is reached on the
+// loopback one, which its certificates name.
+std::string DialHost(const std::string& bind) {
+  return bind == "0.0.0.0" ? "127.0.0.1" : bind;
+}
+
+}  // namespace
+
+Status FogUp::PrepareTls() {
+  std::vector<std::string> clients = {"master", "api", "balancer", "fog"};
+  for (int i = 1; i <= options_.workers; ++i)
+    clients.push_back("worker-" + std::to_string(i));
+  Result<TlsFiles> files = up::PrepareTls({.dir = dir_,
+                                           .bind = options_.bind,
+                                           .sans = options_.tls_sans,
+                                           .mutual = options_.tls_mutual,
+                                           .clients = clients});
+  if (!files.ok()) return files.status();
+  tls_ = std::move(*files);
+  return Status::OK();
+}
+
+void FogUp::TlsDescriptor() {
+  const std::string host = DialHost(options_.bind);
+  descriptor_.mqtt_uri =
+      "mqtts://" + host + ":" + std::to_string(options_.mqtt_port);
+  descriptor_.http_url =
+      "https://" + host + ":" + std::to_string(options_.http_port);
+  descriptor_.ws_uri.clear();  // no WebSockets bridge under TLS
+  descriptor_.ca_file = tls_->ca.cert;
+  if (tls_->mutual) {
+    // The commands run from this fog's directory (fog stream, fog get).
+    descriptor_.client_cert = tls_->clients.at("fog").cert;
+    descriptor_.client_key = tls_->clients.at("fog").key;
+  }
+}
+
+void FogUp::AddTls(const std::string& name, const std::string& command,
+                   RoleConfig* config) const {
+  AddClientTls(*tls_, name, config);
+  if (command != "api") return;
+  config->push_back({"tls-cert", tls_->https.cert});
+  config->push_back({"tls-key", tls_->https.key});
+  if (tls_->mutual) config->push_back({"tls-client-ca", tls_->ca.cert});
+  // Browsers get no MQTT-over-WebSockets URL: there is no bridge.
+  std::erase_if(*config,
+                [](const auto& kv) { return kv.first == "ui-ws-port"; });
+}
+
+std::string FogUp::MetricsHost() const {
+  return tls_ ? "127.0.0.1" : options_.bind;
+}
+
+}  // namespace fog::up
