@@ -28,6 +28,7 @@ void AddBalancerCommand(CLI::App& app, int* exit_code);
 void AddBalanceCommands(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);  // store check
 void AddWsBridgeCommand(CLI::App& app, int* exit_code);
+void AddExperimentCommands(CLI::App& app, int* exit_code);  // run, plot
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

@@ -40,7 +40,8 @@ struct UpOptions {
   bool balancer = true;
   std::string balancer_model = "exact";
   int balancer_period_ms = 2000;
-  std::string self_exe;  // the fog binary the children run
+  std::string self_exe;             // the fog binary the children run
+  uint64_t worker_store_quota = 0;  // each worker's --store-quota; 0: none
 };
 
 class FogUp {
@@ -53,6 +54,9 @@ class FogUp {
   // Restarts children that died; call periodically.
   void Poll() { (void)supervisor_.Poll(); }
   void Stop() { supervisor_.StopAll(); }
+  // The pid of the child named `name` ("mosquitto", "master", "worker-1",
+  // ...), or -1; for experiments that signal a component.
+  pid_t pid(const std::string& name) const { return supervisor_.pid(name); }
 
   const config::FogDescriptor& descriptor() const { return descriptor_; }
   // Human-readable lines: where everything listens and where the logs are.
