@@ -36,11 +36,15 @@ std::string PlotScript() {
 int Plot(const std::string& dir) {
   // The script's own errors go to our stderr.
   const std::string script = PlotScript();
-  std::vector<char*> argv = {const_cast<char*>("python3"),
+  // Debian's interpreter, which has python3-matplotlib; another python3
+  // first on PATH (a virtualenv, pyenv) may not.
+  const char* python =
+      ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  std::vector<char*> argv = {const_cast<char*>(python),
                              const_cast<char*>(script.c_str()),
                              const_cast<char*>(dir.c_str()), nullptr};
   pid_t pid = -1;
-  if (::posix_spawnp(&pid, "python3", nullptr, nullptr, argv.data(), environ) !=
+  if (::posix_spawnp(&pid, python, nullptr, nullptr, argv.data(), environ) !=
       0) {
     ReportError("cannot run python3 for the plots");
     return kExitUsage;

@@ -88,12 +88,10 @@ json Summarize(const Events& events, int replicas, double duration_s) {
   const std::vector<PacketOutcome> outcomes = Outcomes(events, replicas);
   std::map<std::string, int64_t> by_verdict;
   std::vector<double> latency, lag;
-  double last_complete = -1;
   for (const PacketOutcome& o : outcomes) {
     ++by_verdict[o.verdict];
     if (o.complete_ms >= 0) {
       latency.push_back(o.complete_ms - o.event->published_ms);
-      last_complete = std::max(last_complete, o.complete_ms);
     }
     if (o.event->published_ms >= 0 && o.event->scheduled_ms >= 0)
       lag.push_back(o.event->published_ms - o.event->scheduled_ms);
@@ -138,13 +136,18 @@ json Summarize(const Events& events, int replicas, double duration_s) {
     double last_fault = 0;
     for (const FaultEvent& f : events.faults)
       last_fault = std::max(last_fault, f.at_ms);
-    // How long after the last fault the last packet reached R copies (0 when
-    // all did before it); null when some never did.
+    // How long after the last fault every packet published until then had
+    // its R copies (0 when all had them before it); null when one never did.
+    double recovered = 0;
+    bool all = true;
+    for (const PacketOutcome& o : outcomes) {
+      if (o.event->published_ms > last_fault || o.verdict == "unacknowledged")
+        continue;
+      if (o.complete_ms < 0) all = false;
+      recovered = std::max(recovered, o.complete_ms - last_fault);
+    }
     s["r_copies_after_last_fault_ms"] =
-        count("complete") ==
-                static_cast<int64_t>(outcomes.size()) - count("unacknowledged")
-            ? json(Round3(std::max(0.0, last_complete - last_fault)))
-            : json(nullptr);
+        all ? json(Round3(recovered)) : json(nullptr);
   }
   return s;
 }
