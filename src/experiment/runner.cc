@@ -1,15 +1,19 @@
 #include "experiment/runner.h"
 
 #include <httplib.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <set>
@@ -17,6 +21,7 @@
 
 #include "bench/fog_roles.h"
 #include "common/bytes.h"
+#include "common/packet_ranges.h"
 #include "experiment/outputs.h"
 #include "experiment/sampler.h"
 #include "experiment/summary.h"
@@ -187,14 +192,8 @@ Result<std::vector<Stream>> SignStreams(const Spec& spec,
 // Publishes one stream's packets in their real-time slots; a packet whose
 // slot has passed (the publish before it waited) goes at once, and the lag
 // is in its event.
-void Publish(const config::FogDescriptor& fog, const Stream& stream,
+void Publish(mqtt::Client* client, const Stream& stream,
              Clock::time_point start, Recorder* rec) {
-  const config::Credentials& creds = fog.credentials.at("publisher");
-  mqtt::Client client({.uri = fog.mqtt_uri,
-                       .client_id = "fog-exp-" + stream.video,
-                       .username = creds.username,
-                       .password = creds.password});
-  const bool connected = client.Connect(std::chrono::seconds(10)).ok();
   const std::string topic = wire::topics::Stream(stream.video);
   for (size_t i = 0; i < stream.payloads.size(); ++i) {
     const double slot = stream.offset_ms + stream.gop_ms * i;
@@ -204,12 +203,10 @@ void Publish(const config::FogDescriptor& fog, const Stream& stream,
                                          .packet = static_cast<int64_t>(i + 1),
                                          .published_ms = rec->Now(),
                                          .scheduled_ms = slot});
-    if (!connected) continue;
     mqtt::Message m{.topic = topic, .qos = 1};
     m.payload = stream.payloads[i];
-    if (client.Publish(m, /*wait=*/true).ok()) rec->Acked(index, rec->Now());
+    if (client->Publish(m, /*wait=*/true).ok()) rec->Acked(index, rec->Now());
   }
-  client.Disconnect();
 }
 
 // One viewer: a request every `interval` for a packet that has its copies.
@@ -240,8 +237,60 @@ void View(const std::string& http_url, const ViewerSpec& spec,
   }
 }
 
+// Pins every thread of `pid` to `cpus`; false if the process is gone.
+bool Pin(pid_t pid, const std::set<int>& cpus) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c : cpus) CPU_SET(c, &set);
+  std::error_code ec;
+  bool any = false;
+  for (const auto& task :
+       fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    const pid_t tid = std::atoi(task.path().filename().c_str());
+    any |= ::sched_setaffinity(tid, sizeof(set), &set) == 0;
+  }
+  return any;
+}
+
+// A CPU hog beside one worker: the target alone on the last CPU with a busy
+// process, every other component on the others, so that the worker's CPU
+// (measured over its own CPUs, worker/system_stats.h) reads busy as a
+// loaded machine would.
+std::string StartHog(const std::string& target,
+                     const std::map<std::string, pid_t>& processes,
+                     pid_t* hog) {
+  const int cpus = static_cast<int>(std::thread::hardware_concurrency());
+  if (cpus < 2) return "a hog needs 2 CPUs, this machine has 1";
+  if (*hog > 0) return "a hog already runs";
+  std::set<int> others;
+  for (int c = 0; c < cpus - 1; ++c) others.insert(c);
+  for (const auto& [name, pid] : processes) {
+    if (pid > 0) Pin(pid, name == target ? std::set<int>{cpus - 1} : others);
+  }
+  const pid_t child = ::fork();
+  if (child < 0) return std::string("fork: ") + std::strerror(errno);
+  if (child == 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpus - 1, &set);
+    ::sched_setaffinity(0, sizeof(set), &set);
+    for (;;) asm volatile("" ::: "memory");  // busy, never optimised away
+  }
+  *hog = child;
+  return "ok";
+}
+
 std::string ApplyFault(const FaultSpec& f, up::FogUp& fog,
-                       std::set<pid_t>* stopped) {
+                       const std::map<std::string, pid_t>& processes,
+                       std::set<pid_t>* stopped, pid_t* hog) {
+  if (f.action == "hog") return StartHog(f.target, processes, hog);
+  if (f.action == "unhog") {
+    if (*hog <= 0) return "no hog runs";
+    ::kill(*hog, SIGKILL);
+    ::waitpid(*hog, nullptr, 0);
+    *hog = -1;
+    return "ok";
+  }
   const pid_t pid = fog.pid(f.target);
   if (pid <= 0) return "no such process running: " + f.target;
   int sig = SIGKILL;
@@ -264,6 +313,58 @@ std::map<std::string, pid_t> Processes(const Spec& spec, up::FogUp& fog) {
     names.push_back("worker-" + std::to_string(i));
   for (const std::string& n : names) out[n] = fog.pid(n);
   return out;
+}
+
+// The copies each worker's store holds, read with `fog store check` once
+// the fog has stopped: the ground truth beside the acks the run saw (an ack
+// can be missed, a stored packet cannot). Packets of `packets` with fewer
+// than R copies, and with none; "checked": false when a store could not be
+// read.
+json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
+                 int workers, int replicas,
+                 const std::vector<PacketEvent>& packets) {
+  std::map<std::pair<std::string, int64_t>, int> copies;
+  bool checked = true;
+  for (int i = 1; i <= workers; ++i) {
+    const std::string cmd = "'" + self_exe + "' store check '" + fog_dir +
+                            "/workers/worker-" + std::to_string(i) +
+                            "' 2>/dev/null";
+    std::string text;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+      char buf[4096];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) text.append(buf, n);
+      ::pclose(p);
+    }
+    const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded() || !doc.contains("videos") ||
+        !doc["videos"].is_object()) {
+      checked = false;
+      continue;
+    }
+    for (const auto& [video, ranges] : doc["videos"].items()) {
+      if (!ranges.is_string()) continue;
+      Result<PacketRanges> r = ParseRanges(ranges.get<std::string>());
+      if (!r.ok()) continue;
+      for (const PacketRange& range : *r) {
+        for (int64_t n = range.first; n <= range.last; ++n)
+          ++copies[{video, n}];
+      }
+    }
+  }
+  int64_t under = 0, lost = 0;
+  for (const PacketEvent& p : packets) {
+    if (p.broker_acked_ms < 0) continue;
+    auto it = copies.find({p.video, p.packet});
+    const int n = it == copies.end() ? 0 : it->second;
+    if (n == 0)
+      ++lost;
+    else if (n < replicas)
+      ++under;
+  }
+  return {{"checked", checked},
+          {"packets_under_replicated", under},
+          {"packets_lost", lost}};
 }
 
 json BalancerJson(const Spec& spec, const std::vector<Sample>& samples) {
@@ -322,12 +423,32 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     return streams.status();
   }
 
-  const auto start = Clock::now() + std::chrono::milliseconds(500);
+  // Every publisher connects before the clock starts, so the first slots
+  // are not late by a connection's set-up.
+  std::vector<std::unique_ptr<mqtt::Client>> clients;
+  const config::Credentials& creds = desc.credentials.at("publisher");
+  for (const Stream& st : *streams) {
+    clients.push_back(std::make_unique<mqtt::Client>(
+        mqtt::ConnectOptions{.uri = desc.mqtt_uri,
+                             .client_id = "fog-exp-" + st.video,
+                             .username = creds.username,
+                             .password = creds.password}));
+    if (s = clients.back()->Connect(std::chrono::seconds(10)); !s.ok()) {
+      fog.Stop();
+      return s;
+    }
+  }
+  const auto start = Clock::now() + std::chrono::seconds(1);
   Recorder rec(start, spec.fog.replicas);
   for (const Stream& st : *streams) rec.Expect(st.video);
+  // A persistent session: acks the workers publish while the broker
+  // restarts, or while this client reconnects, are kept for it.
   mqtt::Client watch({.uri = desc.mqtt_uri,
+                      .client_id = "fog-exp-watch",
                       .username = (*roles)["master"].username,
-                      .password = (*roles)["master"].password});
+                      .password = (*roles)["master"].password,
+                      .clean_start = false,
+                      .session_expiry_seconds = 600});
   watch.OnMessage([&](const mqtt::Message& m) { rec.OnAck(m); });
   s = watch.Connect(std::chrono::seconds(10));
   if (s.ok()) s = watch.Subscribe(wire::topics::kAck, 1);
@@ -337,8 +458,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   }
 
   std::vector<std::thread> threads;
-  for (const Stream& st : *streams) {
-    threads.emplace_back([&, p = &st] { Publish(desc, *p, start, &rec); });
+  for (size_t i = 0; i < streams->size(); ++i) {
+    threads.emplace_back(
+        [&, i] { Publish(clients[i].get(), (*streams)[i], start, &rec); });
   }
   const auto publish_end =
       start +
@@ -359,6 +481,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                                                : "");
   std::vector<Sample> samples;
   std::set<pid_t> stopped;
+  pid_t hog = -1;
   size_t next_fault = 0;
   std::vector<FaultSpec> faults = spec.faults;
   std::stable_sort(
@@ -374,7 +497,8 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       const double now_s = rec.Now() / 1000;
       while (next_fault < faults.size() && faults[next_fault].at_s <= now_s) {
         const FaultSpec& f = faults[next_fault++];
-        const std::string result = ApplyFault(f, fog, &stopped);
+        const std::string result =
+            ApplyFault(f, fog, Processes(spec, fog), &stopped, &hog);
         std::fprintf(stderr, "experiment: t=%.1f s %s %s: %s\n", now_s,
                      f.action.c_str(), f.target.c_str(), result.c_str());
         rec.AddFault({rec.Now(), f.action, f.target, result});
@@ -399,13 +523,20 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     if (Clock::now() >= end && publishers_joined) break;
   }
   for (std::thread& th : viewers) th.join();
+  for (auto& c : clients) c->Disconnect();
   for (pid_t pid : stopped) ::kill(pid, SIGCONT);  // or they linger stopped
+  if (hog > 0) {
+    ::kill(hog, SIGKILL);
+    ::waitpid(hog, nullptr, 0);
+  }
   watch.Disconnect();
   fog.Stop();
 
   Events events = rec.Take();
   json summary = Summarize(events, spec.fog.replicas, spec.duration_s);
   summary["balancer"] = BalancerJson(spec, samples);
+  summary["stores"] = StoreCopies(o.self_exe, fog_dir, spec.fog.workers,
+                                  spec.fog.replicas, events.packets);
   RunResult result;
   json checked = json::array();
   for (const AssertionSpec& a : spec.assertions) {

@@ -163,26 +163,29 @@ Status ParseFault(const MapReader& r, double duration, FaultSpec* f) {
   FOG_TRY(r.Get("at_s", &f->at_s, 0, duration));
   const YAML::Node action = r.node()["action"];
   FOG_TRY(r.GetString("action", &f->action));
-  static const std::set<std::string> kBuilt = {"kill", "stop", "continue",
-                                               "restart-broker"};
+  static const std::set<std::string> kBuilt = {
+      "kill", "stop", "continue", "restart-broker", "hog", "unhog"};
   static const std::set<std::string> kPlanned = {"fill-quota", "corrupt-packet",
                                                  "cut-link"};
   if (kPlanned.count(f->action)) {
     return r.Error(action, r.Path("action") + ": '" + f->action +
-                               "' is not built yet (built: continue, kill, "
-                               "restart-broker, stop)");
+                               "' is not built yet (built: continue, hog, "
+                               "kill, restart-broker, stop, unhog)");
   }
   if (!kBuilt.count(f->action)) {
     return r.Error(action, r.Path("action") + ": '" + f->action +
-                               "' is not one of continue, kill, "
-                               "restart-broker, stop");
+                               "' is not one of continue, hog, kill, "
+                               "restart-broker, stop, unhog");
   }
   FOG_TRY(r.GetString("target", &f->target));
-  if (f->action == "restart-broker") {
+  if (f->action == "restart-broker" || f->action == "unhog") {
     if (!f->target.empty())
       return r.Error(r.node()["target"],
-                     r.Path("target") + ": restart-broker takes no target");
-    f->target = "mosquitto";
+                     r.Path("target") + ": " + f->action + " takes no target");
+    f->target = f->action == "unhog" ? "" : "mosquitto";
+  } else if (f->action == "hog" && f->target.rfind("worker-", 0) != 0) {
+    return r.Error(r.node()["target"] ? r.node()["target"] : r.node(),
+                   r.Path("target") + ": hog needs a worker-N target");
   } else {
     FOG_TRY(r.Require("target"));
     const bool known = f->target == "master" || f->target == "balancer" ||

@@ -44,7 +44,10 @@ struct ViewerSpec {
 
 struct FaultSpec {
   double at_s = 0;
-  std::string action;  // kill, stop, continue, restart-broker
+  // kill (SIGKILL; the supervisor restarts it), stop (SIGSTOP), continue
+  // (SIGCONT), restart-broker (SIGTERM to Mosquitto, restarted), hog (a
+  // busy process on the CPU of worker `target`, pinned alone there), unhog.
+  std::string action;
   std::string target;  // a process: master, worker-N, balancer, api
   int line = 0;        // in the file, for messages
 };
@@ -74,7 +77,7 @@ struct Spec {
 // InvalidArgument "<origin>:<line>: <what>" for an unknown key, a bad or
 // out-of-range value, a missing required key, or a declared feature that is
 // not built (network namespaces, delay or loss, sources other than
-// synthetic, faults other than the four above).
+// synthetic, faults other than those above).
 Result<Spec> ParseSpec(const std::string& yaml, const std::string& origin);
 
 // Reads and parses a file.
