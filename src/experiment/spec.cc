@@ -92,6 +92,8 @@ class MapReader {
   const std::string where_;
 };
 
+// Returns early with a failed status (this file's many checks read as a
+// list; the style's alternative is an if per line).
 #define FOG_TRY(expr)        \
   do {                       \
     Status _s = (expr);      \
@@ -286,6 +288,8 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
   }
   return Status::OK();
 }
+
+#undef FOG_TRY
 
 }  // namespace
 

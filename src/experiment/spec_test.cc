@@ -102,6 +102,19 @@ TEST(ParseSpec, RefusesWhatIsNotBuilt) {
             std::string::npos);
 }
 
+TEST(ParseSpec, HogNeedsAWorker) {
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: hog, target: master}\n"),
+            "x.yaml:4: faults[0].target: hog needs a worker-N target");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: unhog, target: worker-1}\n"),
+            "x.yaml:4: faults[0].target: unhog takes no target");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: hog, target: worker-1}\n  - {at_s: 2, action: "
+                    "unhog}\n"),
+            "");
+}
+
 TEST(ParseSpec, FaultTargetsMustExist) {
   EXPECT_EQ(ErrorOf("name: t\nfog: {workers: 2}\npublishers: [{count: 1}]\n"
                     "faults:\n  - {at_s: 1, action: kill, target: worker-3}\n"),
