@@ -120,7 +120,8 @@ void Sampler::TakeMetrics(double t_s, double dt, std::vector<Sample>* out) {
     } else if (p.name == "fog_master_dispatched_total") {
       const std::string worker = LabelValue(p.labels, "worker");
       auto it = dispatched_.find(worker);
-      if (it != dispatched_.end() && dt > 0) {
+      // A restarted master counts from zero again: that second is skipped.
+      if (it != dispatched_.end() && dt > 0 && p.value >= it->second) {
         out->push_back(
             {t_s, "dispatched_per_s", worker, (p.value - it->second) / dt});
       }

@@ -87,6 +87,11 @@ check("viewer requests", s["viewers"]["requests"] == len(views) > 0)
 ok = sum(1 for v in views if v["status"] == "200")
 check("viewer availability", abs(s["viewers"]["availability"] - ok / len(views)) < 1e-3)
 check("the fault is recorded", [e["verdict"] for e in events if e["kind"] == "fault"] == ["kill"])
+check("stores read after the run agree: nothing lost", s["stores"]["checked"]
+      and s["stores"]["packets_lost"] == 0 and s["stores"]["packets_under_replicated"] == 0)
+check("balancer decisions", s["balancer"]["model"] == "exact"
+      and len(s["balancer"]["policy_weight_last"]) >= 2
+      and sum(s["balancer"]["dispatched_by_worker"].values()) > 0)
 check("assertions listed", len(s["assertions"]) == 5 and all(a["held"] for a in s["assertions"]))
 metrics = {x["metric"] for x in samples}
 check("samples: CPU, RSS, throughput, queues, weights",
