@@ -143,9 +143,13 @@ Result<std::vector<Stream>> SignStreams(const Spec& spec,
   std::mt19937_64 rng(spec.seed);
   uint64_t total = 0;
   for (const PublisherSpec& p : spec.publishers) {
-    const double bytes = p.bitrate_kbps * 1000 / 8 * p.gop_s;
-    total += static_cast<uint64_t>(bytes) * p.count *
-             static_cast<uint64_t>(spec.duration_s / p.gop_s + 1);
+    const double bytes = p.bitrate_kbps * 125 * p.gop_s;
+    for (int i = 0; i < p.count; ++i) {
+      const double offset_s = p.start_every_s > 0 ? p.start_every_s * i : 0;
+      const double packets =
+          std::max(1.0, std::floor((spec.duration_s - offset_s) / p.gop_s));
+      total += static_cast<uint64_t>(bytes * packets);
+    }
   }
   if (total > kMaxPresignedBytes) {
     return Status::InvalidArgument(
@@ -157,14 +161,16 @@ Result<std::vector<Stream>> SignStreams(const Spec& spec,
   for (const PublisherSpec& p : spec.publishers) {
     const size_t bytes = std::max<size_t>(
         64, static_cast<size_t>(p.bitrate_kbps * 125 * p.gop_s));
-    const int64_t packets = std::max<int64_t>(
-        1, static_cast<int64_t>(std::floor(spec.duration_s / p.gop_s)));
     for (int i = 0; i < p.count; ++i) {
       Stream s;
       s.video = "exp-" + std::to_string(spec.seed) + "-s" +
                 std::to_string(streams.size());
       s.gop_ms = p.gop_s * 1000;
-      s.offset_ms = s.gop_ms * i / p.count;
+      s.offset_ms = p.start_every_s > 0 ? p.start_every_s * 1000 * i
+                                        : s.gop_ms * i / p.count;
+      const int64_t packets = std::max<int64_t>(
+          1, static_cast<int64_t>(std::floor(
+                 (spec.duration_s * 1000 - s.offset_ms) / s.gop_ms)));
       trust::PacketSigner signer(key.Clone(), {});
       Bytes data(bytes);
       for (int64_t n = 1; n <= packets; ++n) {

@@ -136,7 +136,8 @@ Status ParseNetwork(const MapReader& r) {
 }
 
 Status ParsePublisher(const MapReader& r, PublisherSpec* p) {
-  FOG_TRY(r.CheckKeys({"count", "source", "bitrate_kbps", "gop_s"}));
+  FOG_TRY(r.CheckKeys(
+      {"count", "source", "bitrate_kbps", "gop_s", "start_every_s"}));
   FOG_TRY(r.Get("count", &p->count, 1, 1000));
   FOG_TRY(r.GetString("source", &p->source, {"synthetic", "pattern", "file"}));
   if (p->source != "synthetic") {
@@ -147,6 +148,7 @@ Status ParsePublisher(const MapReader& r, PublisherSpec* p) {
   }
   FOG_TRY(r.Get("bitrate_kbps", &p->bitrate_kbps, 8, 200000));
   FOG_TRY(r.Get("gop_s", &p->gop_s, 0.1, 10));
+  FOG_TRY(r.Get("start_every_s", &p->start_every_s, 0, 3600));
   return Status::OK();
 }
 

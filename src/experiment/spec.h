@@ -34,6 +34,9 @@ struct PublisherSpec {
   std::string source = "synthetic";  // the only source built so far
   double bitrate_kbps = 2000;
   double gop_s = 1;
+  // > 0: the group's streams start one by one this many seconds apart (a
+  // capacity ramp) instead of staggered over one GOP.
+  double start_every_s = 0;
 };
 
 struct ViewerSpec {

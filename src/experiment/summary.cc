@@ -131,7 +131,8 @@ json Summarize(const Events& events, int replicas, double duration_s) {
                                    : Round3(static_cast<double>(views_ok) /
                                             events.views.size())},
               {"latency_ms", Percentiles(view_latency)}}},
-            {"faults", static_cast<int64_t>(events.faults.size())}};
+            {"faults", static_cast<int64_t>(events.faults.size())},
+            {"max_streams_held", MaxStreamsHeld(events, replicas, 1000)}};
   if (!events.faults.empty()) {
     double last_fault = 0;
     for (const FaultEvent& f : events.faults)
@@ -150,6 +151,31 @@ json Summarize(const Events& events, int replicas, double duration_s) {
         all ? json(Round3(recovered)) : json(nullptr);
   }
   return s;
+}
+
+int64_t MaxStreamsHeld(const Events& events, int replicas, double bound_ms) {
+  std::map<std::string, double> first_slot;
+  std::map<int64_t, bool> second_held;  // by second of the slot
+  for (const PacketOutcome& o : Outcomes(events, replicas)) {
+    const PacketEvent& p = *o.event;
+    auto [it, added] = first_slot.emplace(p.video, p.scheduled_ms);
+    if (!added) it->second = std::min(it->second, p.scheduled_ms);
+    const int64_t second = static_cast<int64_t>(p.scheduled_ms / 1000);
+    const bool held =
+        o.complete_ms >= 0 && o.complete_ms - p.scheduled_ms <= bound_ms;
+    auto [s, fresh] = second_held.emplace(second, held);
+    if (!fresh) s->second = s->second && held;
+  }
+  int64_t best = 0;
+  for (const auto& [second, held] : second_held) {
+    if (!held) break;
+    int64_t live = 0;
+    for (const auto& [video, slot] : first_slot) {
+      if (slot < (second + 1) * 1000.0) ++live;
+    }
+    best = std::max(best, live);
+  }
+  return best;
 }
 
 bool LookupNumber(const json& doc, const std::string& path, double* value) {

@@ -39,6 +39,13 @@ int64_t DuplicateStores(const Events& events);
 // fault. `duration_s` is the publishing time.
 nlohmann::json Summarize(const Events& events, int replicas, double duration_s);
 
+// The most live streams held in real time: the number of streams started by
+// second t (a stream is live from its first packet's slot), for the last t
+// up to which every second's packets were stored R times within
+// `bound_ms` of their slot (publish lag and latency together). 0 when the
+// first second already fails.
+int64_t MaxStreamsHeld(const Events& events, int replicas, double bound_ms);
+
 // The value at a dotted path ("latency_ms.p99") of a JSON document, if it
 // is a number (booleans count as 0/1).
 bool LookupNumber(const nlohmann::json& doc, const std::string& path,

@@ -61,6 +61,22 @@ TEST(Summarize, RecoveryAfterTheLastFault) {
   EXPECT_EQ(s["r_copies_after_last_fault_ms"], 30);
 }
 
+TEST(MaxStreamsHeld, UpToTheFirstSecondThatFails) {
+  Events e;
+  // Stream a from 0 s, b from 1 s, c from 2 s; c's packet at 2 s is late.
+  e.packets = {{"a", 1, 0, 1, 0},          {"a", 2, 1000, 1001, 1000},
+               {"b", 1, 1000, 1001, 1000}, {"a", 3, 2000, 2001, 2000},
+               {"b", 2, 2000, 2001, 2000}, {"c", 1, 2000, 2001, 2000}};
+  for (const PacketEvent& p : e.packets) {
+    const double t =
+        p.video == "c" ? p.scheduled_ms + 1500 : p.published_ms + 50;
+    e.copies.push_back({p.video, p.packet, "w1", t, "stored"});
+  }
+  EXPECT_EQ(MaxStreamsHeld(e, 1, 1000), 2);
+  EXPECT_EQ(MaxStreamsHeld(e, 1, 2000), 3);
+  EXPECT_EQ(MaxStreamsHeld(e, 2, 1000), 0);  // no packet has two copies
+}
+
 TEST(LookupNumber, DottedPaths) {
   const nlohmann::json doc = {{"a", {{"b", 2.5}}}, {"t", true}, {"s", "x"}};
   double v = 0;
