@@ -56,8 +56,10 @@ struct Stream {
 // Everything observed, shared by the publisher, viewer and ack threads.
 class Recorder {
  public:
-  Recorder(Clock::time_point start, int replicas)
-      : start_(start), replicas_(replicas) {}
+  explicit Recorder(int replicas) : replicas_(replicas) {}
+
+  // REQUIRES: before any other thread uses the recorder.
+  void set_start(Clock::time_point start) { start_ = start; }
 
   double Now() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_)
@@ -128,7 +130,7 @@ class Recorder {
   }
 
  private:
-  const Clock::time_point start_;
+  Clock::time_point start_;
   const int replicas_;
   std::set<std::string> videos_;  // filled before any thread starts
   mutable std::mutex mu_;
@@ -444,8 +446,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       return s;
     }
   }
-  const auto start = Clock::now() + std::chrono::seconds(1);
-  Recorder rec(start, spec.fog.replicas);
+  Recorder rec(spec.fog.replicas);
   for (const Stream& st : *streams) rec.Expect(st.video);
   // A persistent session: acks the workers publish while the broker
   // restarts, or while this client reconnects, are kept for it.
@@ -462,6 +463,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     fog.Stop();
     return s;
   }
+  // The clock starts once every connection is up.
+  const auto start = Clock::now() + std::chrono::milliseconds(200);
+  rec.set_start(start);
 
   std::vector<std::thread> threads;
   for (size_t i = 0; i < streams->size(); ++i) {

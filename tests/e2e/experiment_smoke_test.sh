@@ -79,6 +79,19 @@ for p in packets:
     if p["latency_ms"]:
         check("latency is complete - published", abs(
             float(p["latency_ms"]) - (float(p["complete_ms"]) - float(p["published_ms"]))) < 0.01)
+first_slot, held = {}, {}
+for p in packets:
+    slot = float(p["scheduled_ms"])
+    first_slot[p["video"]] = min(first_slot.get(p["video"], slot), slot)
+    ok_p = bool(p["complete_ms"]) and float(p["complete_ms"]) - slot <= 1000
+    sec = int(slot // 1000)
+    held[sec] = held.get(sec, True) and ok_p
+best = 0
+for sec in sorted(held):
+    if not held[sec]:
+        break
+    best = max(best, sum(1 for v in first_slot.values() if v < (sec + 1) * 1000))
+check("max streams held", s["max_streams_held"] == best)
 verdicts = {}
 for c in copies:
     verdicts[c["verdict"]] = verdicts.get(c["verdict"], 0) + 1
