@@ -11,7 +11,7 @@ packages=(
   libssl-dev libmsgpack-cxx-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libpaho-mqtt-dev libpaho-mqttpp-dev
   libcpp-httplib-dev libsoci-dev libsqlite3-dev libmariadb-dev libpq-dev
-  prometheus-cpp-dev
+  prometheus-cpp-dev libyaml-cpp-dev
   # the parts a fog runs and tests use: broker, its clients, ffmpeg
   mosquitto mosquitto-clients ffmpeg curl
   # TLS tests (openssl s_client) and the multi-host test (ip netns)
@@ -20,6 +20,8 @@ packages=(
   # the browser test drives Debian's Chromium, the HTTP benchmark uses wrk
   libgtest-dev libgmock-dev libbenchmark-dev mariadb-server postgresql
   python3-prometheus-client
+  # fog experiment's plots
+  python3-matplotlib
   chromium wrk
   # the web UI's packet verifier: the project's C++ compiled to WebAssembly
   # (emscripten's JS optimizer needs acorn, from node-acorn)

@@ -32,6 +32,7 @@ void AddStoreCommands(CLI::App& app, int* exit_code);  // store check
 void AddWsBridgeCommand(CLI::App& app, int* exit_code);
 void AddPublisherCommands(CLI::App& app, int* exit_code);  // add/list/revoke
 void AddTlsCommands(CLI::App& app, int* exit_code);  // tls ca|server|client
+void AddExperimentCommands(CLI::App& app, int* exit_code);  // run, plot
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

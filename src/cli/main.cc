@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   fog::cli::AddBalanceCommands(app, &exit_code);
   fog::cli::AddWsBridgeCommand(app, &exit_code);
   fog::cli::AddTlsCommands(app, &exit_code);
+  fog::cli::AddExperimentCommands(app, &exit_code);
   // `--config FILE` becomes the flags it holds (cli/config_file.h).
   std::vector<std::string> args(argv + 1, argv + argc);
   fog::Result<std::vector<std::string>> expanded =

@@ -248,6 +248,10 @@ Status FogUp::StartChildren() {
                          {"api-token", api_token_},
                          {"metrics-listen", metrics_listen_[name]}};
     if (options_.accept_legacy) config.push_back({"accept-legacy", "true"});
+    if (options_.worker_store_quota > 0) {
+      config.push_back(
+          {"store-quota", std::to_string(options_.worker_store_quota)});
+    }
     s = start_role(name, "worker", config);
   }
   const config::Credentials& balancer = credentials_["balancer"];

@@ -53,6 +53,7 @@ struct UpOptions {
   bool tls = false;
   bool tls_mutual = false;
   std::vector<std::string> tls_sans;
+  uint64_t worker_store_quota = 0;  // each worker's --store-quota; 0: none
 };
 
 class FogUp {
@@ -65,6 +66,9 @@ class FogUp {
   // Restarts children that died; call periodically.
   void Poll() { (void)supervisor_.Poll(); }
   void Stop() { supervisor_.StopAll(); }
+  // The pid of the child named `name` ("mosquitto", "master", "worker-1",
+  // ...), or -1; for experiments that signal a component.
+  pid_t pid(const std::string& name) const { return supervisor_.pid(name); }
 
   const config::FogDescriptor& descriptor() const { return descriptor_; }
   // Human-readable lines: where everything listens and where the logs are.

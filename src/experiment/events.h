@@ -1,0 +1,62 @@
+// What an experiment observed, in memory until the run ends: one record per
+// published packet, per stored copy (a worker's ack) and per viewer request.
+// Times are milliseconds since the experiment's start (steady clock); -1 is
+// "never". The records are bounded by the experiment itself: packets are
+// duration * streams / GOP, copies at most a few per packet, viewer requests
+// duration * rate.
+//
+// Thread-safety: plain values.
+
+#ifndef FOG_EXPERIMENT_EVENTS_H_
+#define FOG_EXPERIMENT_EVENTS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fog::experiment {
+
+struct PacketEvent {
+  std::string video;
+  int64_t packet = 0;
+  double published_ms = -1;     // handed to the MQTT client
+  double broker_acked_ms = -1;  // the broker's PUBACK (the publish returned)
+  double scheduled_ms = -1;     // its real-time slot
+};
+
+// One worker's ack for one packet: its first "stored" or "duplicate", or a
+// refusal ("rejected", "error").
+struct CopyEvent {
+  std::string video;
+  int64_t packet = 0;
+  std::string worker;
+  double stored_ms = -1;  // when the ack reached the experiment
+  std::string verdict;    // the ack's result
+};
+
+struct ViewEvent {
+  std::string video;
+  int64_t packet = 0;
+  std::string kind;  // packet or hls
+  double at_ms = 0;
+  double latency_ms = 0;
+  int status = 0;  // HTTP status; 0: no answer
+};
+
+struct FaultEvent {
+  double at_ms = 0;
+  std::string action;
+  std::string target;
+  std::string result;  // "ok" or why it failed
+};
+
+struct Events {
+  std::vector<PacketEvent> packets;
+  std::vector<CopyEvent> copies;
+  std::vector<ViewEvent> views;
+  std::vector<FaultEvent> faults;
+};
+
+}  // namespace fog::experiment
+
+#endif  // FOG_EXPERIMENT_EVENTS_H_

@@ -1,0 +1,91 @@
+// An experiment's declaration (experiments/*.yaml, docs/experiments.md): the
+// fog to start, the streams published into it, the viewers, a timeline of
+// faults, how long it runs and what must hold at the end.
+//
+// Parsing is strict: a key the format does not know, a value of the wrong
+// type or out of range, and a feature declared but not built are errors that
+// name the key and its line.
+//
+// Thread-safety: plain values and a pure parser; safe from any thread.
+
+#ifndef FOG_EXPERIMENT_SPEC_H_
+#define FOG_EXPERIMENT_SPEC_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace fog::experiment {
+
+struct FogSpec {
+  int workers = 3;
+  int replicas = 2;
+  std::string balancer = "exact";  // exact, heuristic or none (round-robin)
+  int balancer_period_ms = 2000;
+  uint64_t store_quota_bytes = 0;  // per worker; 0: none
+};
+
+// Streams of pre-cut, pre-signed packets replayed at their real-time pace:
+// one packet per GOP, bitrate * gop bits each.
+struct PublisherSpec {
+  int count = 1;
+  std::string source = "synthetic";  // the only source built so far
+  double bitrate_kbps = 2000;
+  double gop_s = 1;
+  // > 0: the group's streams start one by one this many seconds apart (a
+  // capacity ramp) instead of staggered over one GOP.
+  double start_every_s = 0;
+};
+
+struct ViewerSpec {
+  std::string kind = "packet";  // packet: GET /videos/ID/packets/N; hls
+  double rate_per_s = 1;        // requests per second, all viewers together
+  int count = 1;
+};
+
+struct FaultSpec {
+  double at_s = 0;
+  // kill (SIGKILL; the supervisor restarts it), stop (SIGSTOP), continue
+  // (SIGCONT), restart-broker (SIGTERM to Mosquitto, restarted), hog (a
+  // busy process on the CPU of worker `target`, pinned alone there), unhog.
+  std::string action;
+  std::string target;  // a process: master, worker-N, balancer, api
+  int line = 0;        // in the file, for messages
+};
+
+// `metric` is a dotted path into summary.json; at least one bound is set.
+struct AssertionSpec {
+  std::string metric;
+  bool has_min = false, has_max = false;
+  double min = 0, max = 0;
+  std::string Name() const;  // "packets_lost <= 0"
+};
+
+struct Spec {
+  std::string name;
+  double duration_s = 10;  // publishing time
+  // After publishing: how long to wait for every packet's R copies.
+  double drain_s = 20;
+  uint64_t seed = 1;
+  FogSpec fog;
+  std::vector<PublisherSpec> publishers;
+  std::vector<ViewerSpec> viewers;
+  std::vector<FaultSpec> faults;
+  std::vector<AssertionSpec> assertions;
+};
+
+// Parses YAML text; `origin` (the file name) prefixes every error.
+// InvalidArgument "<origin>:<line>: <what>" for an unknown key, a bad or
+// out-of-range value, a missing required key, or a declared feature that is
+// not built (network namespaces, delay or loss, sources other than
+// synthetic, faults other than those above).
+Result<Spec> ParseSpec(const std::string& yaml, const std::string& origin);
+
+// Reads and parses a file.
+Result<Spec> LoadSpec(const std::string& path);
+
+}  // namespace fog::experiment
+
+#endif  // FOG_EXPERIMENT_SPEC_H_

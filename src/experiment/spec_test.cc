@@ -1,0 +1,129 @@
+#include "experiment/spec.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace fog::experiment {
+namespace {
+
+const char kGood[] = R"(name: t
+duration_s: 5
+seed: 7
+fog:
+  workers: 3
+  replicas: 2
+  balancer: heuristic
+publishers:
+  - count: 2
+    bitrate_kbps: 1000
+    gop_s: 0.5
+viewers:
+  - kind: packet
+    rate_per_s: 2
+faults:
+  - at_s: 2
+    action: kill
+    target: worker-2
+  - at_s: 3
+    action: restart-broker
+assertions:
+  - metric: packets_lost
+    max: 0
+  - metric: latency_ms.p99
+    min: 0
+    max: 1000
+)";
+
+// The error for `yaml`, or "" when it parses.
+std::string ErrorOf(const std::string& yaml) {
+  Result<Spec> r = ParseSpec(yaml, "x.yaml");
+  return r.ok() ? "" : r.status().message();
+}
+
+TEST(ParseSpec, ReadsEveryField) {
+  Result<Spec> r = ParseSpec(kGood, "x.yaml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->name, "t");
+  EXPECT_EQ(r->duration_s, 5);
+  EXPECT_EQ(r->seed, 7u);
+  EXPECT_EQ(r->fog.balancer, "heuristic");
+  ASSERT_EQ(r->publishers.size(), 1u);
+  EXPECT_EQ(r->publishers[0].count, 2);
+  EXPECT_EQ(r->publishers[0].gop_s, 0.5);
+  ASSERT_EQ(r->faults.size(), 2u);
+  EXPECT_EQ(r->faults[0].target, "worker-2");
+  EXPECT_EQ(r->faults[1].target, "mosquitto");
+  ASSERT_EQ(r->assertions.size(), 2u);
+  EXPECT_EQ(r->assertions[0].Name(), "packets_lost <= 0");
+  EXPECT_EQ(r->assertions[1].Name(), "0 <= latency_ms.p99 <= 1000");
+}
+
+TEST(ParseSpec, UnknownKeyNamesKeyAndLine) {
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfog:\n  workerz: 3\n"),
+            "x.yaml:4: unknown key 'fog.workerz' (known: balancer, "
+            "balancer_period_ms, replicas, store_quota_bytes, workers)");
+  EXPECT_NE(ErrorOf("name: t\nbogus: 1\npublishers: [{count: 1}]\n")
+                .find("x.yaml:2: unknown key 'bogus'"),
+            std::string::npos);
+}
+
+TEST(ParseSpec, BadValuesNameKeyAndLine) {
+  EXPECT_EQ(ErrorOf("name: t\nduration_s: soon\npublishers: [{count: 1}]\n"),
+            "x.yaml:2: duration_s: 'soon' is not a number");
+  EXPECT_EQ(ErrorOf("name: t\npublishers:\n  - count: 0\n"),
+            "x.yaml:3: publishers[0].count: 0 is outside 1..1000");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfog: {balancer: x}\n"),
+            "x.yaml:3: fog.balancer: 'x' is not one of exact, heuristic, none");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfog: {workers: 2, "
+                    "replicas: 3}\n"),
+            "x.yaml:3: fog.replicas (3) exceeds fog.workers");
+  EXPECT_EQ(ErrorOf("duration_s: 1\npublishers: [{count: 1}]\n"),
+            "x.yaml:1: name is required");
+  EXPECT_NE(ErrorOf("name: [unclosed\n").find("x.yaml:"), std::string::npos);
+}
+
+TEST(ParseSpec, RefusesWhatIsNotBuilt) {
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
+                    "delay_ms: 20\n")
+                .find("x.yaml:4: network.delay_ms: delay and loss need the "
+                      "kernel's netem"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
+                    "bandwidth_mbit: 20\n")
+                .find("not built yet"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{source: file}]\n")
+                .find("publishers[0].source: 'file' is not built yet"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: cut-link, target: master}\n")
+                .find("x.yaml:4: faults[0].action: 'cut-link' is not built"),
+            std::string::npos);
+}
+
+TEST(ParseSpec, HogNeedsAWorker) {
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: hog, target: master}\n"),
+            "x.yaml:4: faults[0].target: hog needs a worker-N target");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: unhog, target: worker-1}\n"),
+            "x.yaml:4: faults[0].target: unhog takes no target");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: hog, target: worker-1}\n  - {at_s: 2, action: "
+                    "unhog}\n"),
+            "");
+}
+
+TEST(ParseSpec, FaultTargetsMustExist) {
+  EXPECT_EQ(ErrorOf("name: t\nfog: {workers: 2}\npublishers: [{count: 1}]\n"
+                    "faults:\n  - {at_s: 1, action: kill, target: worker-3}\n"),
+            "x.yaml:5: faults: target 'worker-3' names no worker of the fog "
+            "(worker-1..worker-2)");
+  EXPECT_EQ(ErrorOf("name: t\nduration_s: 5\npublishers: [{count: 1}]\n"
+                    "faults:\n  - {at_s: 9, action: kill, target: master}\n"),
+            "x.yaml:5: faults[0].at_s: 9 is outside 0..5");
+}
+
+}  // namespace
+}  // namespace fog::experiment
