@@ -458,7 +458,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                       .session_expiry_seconds = 600});
   watch.OnMessage([&](const mqtt::Message& m) { rec.OnAck(m); });
   s = watch.Connect(std::chrono::seconds(10));
-  if (s.ok()) s = watch.Subscribe(wire::topics::kAck, 1);
+  if (s.ok()) s = watch.Subscribe(wire::topics::kAckFilter, 1);
   if (!s.ok()) {
     fog.Stop();
     return s;
