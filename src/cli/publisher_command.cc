@@ -22,6 +22,7 @@
 #include "config/fog_descriptor.h"
 #include "trust/certificate_authority.h"
 #include "trust/keys.h"
+#include "up/issue_identity.h"
 #include "wire/certificate.h"
 
 namespace fog::cli {
@@ -119,11 +120,20 @@ int RunAdd(const PublisherArgs& a) {
   Result<trust::KeyPair> fog_key = trust::LoadOrMakeAuthorityKey(a.dir);
   if (!fog_key.ok()) return Fail(fog_key.status());
   std::error_code ec;
-  fs::create_directories(PublishersDir(a.dir), ec);
   if (fs::exists(CertPath(a.dir, a.name), ec)) {
     return Fail(Status::InvalidArgument(
         "publisher " + a.name + " exists already: " + CertPath(a.dir, a.name)));
   }
+  // The publisher's own broker login (`fog stream --publisher NAME` connects
+  // with it), issued first so a name the broker cannot take fails before
+  // any key is made. A directory without a fog's broker files (keys made
+  // ahead of `fog up`) gets its login at the next `fog publisher add`.
+  Result<up::IssuedIdentity> login =
+      up::IssueIdentity(a.dir, up::Role::kPublisher, a.name);
+  if (!login.ok() && login.status().code() != Status::Code::kNotFound) {
+    return Fail(login.status());
+  }
+  fs::create_directories(PublishersDir(a.dir), ec);
   // A serial above every certificate still on disk and every revoked one,
   // so a serial never names two certificates.
   std::vector<std::string> bad;
@@ -154,9 +164,6 @@ int RunAdd(const PublisherArgs& a) {
   }
   if (s.ok()) s = InstallTrust(a.dir, fog_key->pub);
   if (!s.ok()) return Fail(s);
-  // Broker login: the publisher's own broker login is issued at this
-  // point once the fog issues one login per component; until then
-  // `fog stream` connects with the shared publisher login of fog.json.
   std::printf(
       "publisher %s: key %s, serial %lld, prefix '%s', valid %lld "
       "days\n  %s.key (secret), %s.pub, %s.cert\n",
@@ -164,6 +171,11 @@ int RunAdd(const PublisherArgs& a) {
       static_cast<long long>(serial), a.prefix.c_str(),
       static_cast<long long>(a.valid_days), base.c_str(), base.c_str(),
       base.c_str());
+  if (login.ok()) {
+    std::printf("  broker login %s (%s/mosquitto/roles.json)%s\n",
+                login->identity.credentials.username.c_str(), a.dir.c_str(),
+                login->reloaded ? ", broker reloaded" : "");
+  }
   return kExitOk;
 }
 

@@ -18,6 +18,7 @@
 #include "publisher/progress.h"
 #include "publisher/publisher.h"
 #include "trust/keys.h"
+#include "up/identity_store.h"
 #include "wire/certificate.h"
 #include "wire/envelope.h"
 
@@ -88,6 +89,18 @@ Status ApplyDescriptor(StreamArgs* a) {
   config::Credentials creds;
   auto it = fog->credentials.find("publisher");
   if (it != fog->credentials.end()) creds = it->second;
+  // A certified publisher connects with its own broker login, issued by
+  // `fog publisher add` into the fog's identity store.
+  if (!a->publisher.empty()) {
+    Result<up::Identities> ids =
+        up::LoadIdentities(a->dir + "/mosquitto/roles.json");
+    if (ids.ok()) {
+      auto own = ids->find(a->publisher);
+      if (own != ids->end() && own->second.role == up::Role::kPublisher) {
+        creds = own->second.credentials;
+      }
+    }
+  }
   Settle(&a->username, "--username", creds.username, "MQTT_USERNAME");
   Settle(&a->password, "--password", creds.password, "MQTT_PASSWORD");
   if (a->key.empty()) a->key = fog->publisher_key;

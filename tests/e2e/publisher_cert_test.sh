@@ -48,9 +48,15 @@ expect "publisher add: key 0600, pub, cert" \
 expect "publisher add refuses an existing name" \
   test "$("$fog" publisher add cam --dir "$dir" >/dev/null 2>&1; echo $?)" = 2
 
+expect "publisher add issues the publisher's own broker login" \
+  test "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cam"]["role"])' \
+    "$dir/mosquitto/roles.json")" = publisher
+
 # 1. A certified publisher: stored, read back, named.
 stream cam-1 --publisher cam
 expect "certified: stream complete" wait_for 30 video_complete cam-1
+expect "certified: the stream connected with the publisher's own login" \
+  grep -q "u'cam'" "$dir/mosquitto/mosquitto.log"
 expect "certified: the registry names the publisher" \
   test "$(video_field cam-1 "j['publisher_key'].split(':')[0]")" = cam
 "$fog" get cam-1 --dir "$dir" -o "$tmp/cam-1.mp4" >"$tmp/get.json" 2>"$tmp/get.err"
