@@ -23,7 +23,6 @@ let dir;
 let up;
 let wsUrl;
 let mqttUrl;
-let viewer;  // a login that may read and write chat/+
 
 before(async () => {
   assert.ok(fog, 'set FOG to the fog binary');
@@ -35,8 +34,6 @@ before(async () => {
   'fog is up', 90);
   wsUrl = `ws://127.0.0.1:${wsPort}`;
   mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
-  const roles = JSON.parse(readFileSync(path.join(dir, 'mosquitto', 'roles.json')));
-  viewer = roles.viewer;
 });
 
 after(async () => {
