@@ -1,10 +1,12 @@
 #include "wasm/stream_verifier.h"
 
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "crypto/mldsa/mldsa.h"
 #include "crypto/sis/sis_digest.h"
+#include "trust/certificate_authority.h"
 #include "trust/keys.h"
 #include "wire/payload_format.h"
 
@@ -34,6 +36,19 @@ Result<wire::KeyId> StreamVerifier::AddKey(ByteView public_key) {
   const wire::KeyId id = key->id;
   trust_.Add(std::move(*key));
   return id;
+}
+
+Result<wire::KeyId> StreamVerifier::AddAuthority(ByteView public_key) {
+  Result<trust::PublicKey> key =
+      trust::ParsePublicKey(Bytes(public_key.begin(), public_key.end()));
+  if (!key.ok()) return key.status();
+  const wire::KeyId id = key->id;
+  trust_.AddAuthority(std::move(*key));
+  return id;
+}
+
+Result<bool> StreamVerifier::OfferRevocations(ByteView encoded) {
+  return trust_.OfferRevocations(encoded);
 }
 
 Verdict StreamVerifier::Base(const wire::Envelope& e,
@@ -214,11 +229,30 @@ void StreamVerifier::CloseSegment(wire::Envelope e, const sis::Digest& digest,
            "data does not match the packet's SIS digest");
     return;
   }
-  const trust::PublicKey* key = trust_.Find(sig.key_id);
-  if (key == nullptr) {
-    settle(VerdictStatus::kInvalid, kReasonUnknownKey,
-           "signed by key " + key_hex + ", which is not trusted");
-    return;
+  // The key: the certificate's when the packet carries one, checked as a
+  // worker checks it; else a bare trusted key.
+  std::optional<trust::CertifiedSigner> certified;
+  const trust::PublicKey* key = nullptr;
+  if (!sig.certificate.empty()) {
+    std::string code;
+    Result<trust::CertifiedSigner> c = trust::CheckCertificate(
+        sig.certificate, sig.key_id, e.packet.video_id,
+        now_ != 0 ? now_ : trust::UnixNow(), trust_, &code);
+    if (!c.ok()) {
+      settle(VerdictStatus::kInvalid, code.c_str(), c.status().message());
+      return;
+    }
+    certified = std::move(*c);
+    key = &certified->key;
+    for (Verdict& v : segment) v.publisher = certified->name;
+    closing.publisher = certified->name;
+  } else {
+    key = trust_.Find(sig.key_id);
+    if (key == nullptr) {
+      settle(VerdictStatus::kInvalid, kReasonUnknownKey,
+             "signed by key " + key_hex + ", which is not trusted");
+      return;
+    }
   }
   const std::string_view ctx = wire::kSignatureContext;
   if (!mldsa::Verify(key->alg, key->bytes, link, AsBytes(ctx), sig.sig)) {

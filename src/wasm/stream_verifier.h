@@ -4,6 +4,13 @@
 // digest, chain and signature code as the workers (trust/packet_verifier.h)
 // and reports per packet what docs/wire-format.md describes.
 //
+// Trust: bare publisher keys (AddKey) and fog keys (AddAuthority). A signed
+// packet carrying a certificate ("c") is checked like a worker checks it
+// (trust::CheckCertificate): issued by a trusted fog key, for the packet's
+// key, not on the issuer's verified revocation list, valid now, the video id
+// inside its prefix. The verdict then names the publisher; a refusal gives
+// the worker's reason code (revoked, expired, ...).
+//
 // Per-packet mode: every signed packet settles itself at once. Amortized
 // mode: unsigned packets stay pending until the signed packet closing their
 // segment arrives; that signature settles the whole segment, verified or
@@ -51,6 +58,9 @@ inline constexpr char kReasonNotCovered[] = "no signature covers this packet";
 inline constexpr char kReasonSegmentGap[] = "segment lacks a packet";
 inline constexpr char kReasonSegmentTooLong[] = "segment too long";
 inline constexpr char kReasonLegacy[] = "legacy format";
+// Certificate refusals use trust::CheckCertificate's codes: "bad-certificate",
+// "unknown-authority", "revoked", "not-yet-valid", "expired",
+// "outside-prefix".
 
 struct Verdict {
   int64_t index = 0;
@@ -62,6 +72,7 @@ struct Verdict {
   std::string digest_hex;     // empty when the payload did not decode
   std::string link_hex;       // empty until the packet's link is known
   std::string prev_link_hex;  // "p" of a signed packet
+  std::string publisher;      // the certificate's name, once it checked out
   Bytes media;                // the data; set only when verified
 };
 
@@ -72,6 +83,21 @@ class StreamVerifier {
   // Trusts a raw FIPS 204 public key; returns its key id.
   // Errors: InvalidArgument when the length matches no parameter set.
   Result<wire::KeyId> AddKey(ByteView public_key);
+
+  // Trusts a fog key (raw FIPS 204 public key) to vouch for publishers;
+  // returns its key id. Errors: InvalidArgument as AddKey.
+  Result<wire::KeyId> AddAuthority(ByteView public_key);
+
+  // Takes a signed revocation list (wire/certificate.h) when a trusted fog
+  // key signed it and it is newer than the one held (add the authority
+  // first). Returns true when kept, false for an equal or older version;
+  // InvalidArgument (does not decode), Unauthenticated (unknown issuer, bad
+  // signature).
+  Result<bool> OfferRevocations(ByteView encoded);
+
+  // The time certificates are checked at, unix seconds; 0 (the default)
+  // reads the system clock (in a browser, the browser's clock) per packet.
+  void SetNow(int64_t unix_seconds) { now_ = unix_seconds; }
 
   // Takes packet `number` (1, 2, ...). Returns the verdicts that this packet
   // decided, in number order, and a `pending` verdict for a packet that now
@@ -97,6 +123,7 @@ class StreamVerifier {
 
   std::string video_id_;
   trust::TrustStore trust_;
+  int64_t now_ = 0;
   int64_t last_pushed_ = 0;
   std::deque<Pending> pending_;
   size_t pending_bytes_ = 0;
