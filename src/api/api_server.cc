@@ -68,6 +68,12 @@ void ApiServer::Impl::SetKeys(std::vector<PublishedKey> keys) {
   keys_ = std::move(keys);
 }
 
+void ApiServer::Impl::SetTrustProvider(
+    std::function<PublishedTrust()> provider) {
+  std::lock_guard<std::mutex> lock(providers_mu_);
+  trust_ = std::move(provider);
+}
+
 Status ApiServer::Impl::Start() {
   if (started_) return Status::Internal("API server already started");
   if (options_.port < 0 || options_.port > 65535) {
@@ -209,6 +215,10 @@ void ApiServer::SetPosterMaker(PosterMaker maker) {
 
 void ApiServer::SetKeys(std::vector<PublishedKey> keys) {
   impl_->SetKeys(std::move(keys));
+}
+
+void ApiServer::SetTrustProvider(std::function<PublishedTrust()> provider) {
+  impl_->SetTrustProvider(std::move(provider));
 }
 
 void ApiServer::SetHealthProvider(std::function<HealthReport()> provider) {

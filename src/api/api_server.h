@@ -100,6 +100,14 @@ struct PublishedKey {
   Bytes public_key;        // raw FIPS 204 encoding
 };
 
+// GET /keys also carries what a browser needs to check publisher
+// certificates (docs/security.md): the fog keys that issue them and the
+// signed revocation lists. The browser checks each list's signature itself.
+struct PublishedTrust {
+  std::vector<PublishedKey> authorities;  // `*.authority` of the trust dir
+  std::vector<Bytes> revocations;         // encoded signed lists
+};
+
 // GET /videos/{id}/packets/{n}: the payload as a worker holds it. Errors:
 // NotFound (no such packet), Unavailable (no worker answered, broker
 // away), InvalidArgument (400).
@@ -212,6 +220,11 @@ class ApiServer {
   void SetPosterMaker(PosterMaker maker);
   // GET /keys lists these (set once, before or after Start()).
   void SetKeys(std::vector<PublishedKey> keys);
+  // GET /keys adds "authorities" and "revocations" from this provider, asked
+  // at every request so a newly revoked publisher shows at once. Runs on
+  // server threads, several at once: must be thread-safe. Without one both
+  // lists are empty.
+  void SetTrustProvider(std::function<PublishedTrust()> provider);
 
   uint64_t rejections(Rejection reason) const;
   // All counters by RejectionName.

@@ -1,5 +1,6 @@
 // The web UI's side of the API: its static files with the single-page-app
-// fallback, GET /keys (the trusted publisher keys) and GET /ui-config (the
+// fallback, GET /keys (the trusted publisher keys, fog keys and revocation
+// lists) and GET /ui-config (the
 // chat's broker endpoint and viewer login). docs/api.md#web-ui.
 
 #include <fmt/core.h>
@@ -172,14 +173,26 @@ void ApiServer::Impl::HandleUi(const Request& req, Response& res) {
 
 void ApiServer::Impl::HandleKeys(Response& res) {
   const std::vector<PublishedKey> keys = Provider(keys_);
-  nlohmann::json list = nlohmann::json::array();
-  for (const PublishedKey& k : keys) {
-    list.push_back({{"key_id", k.key_id_hex},
-                    {"algorithm", k.algorithm},
-                    {"public_key", Base64(k.public_key)}});
-  }
+  const std::function<PublishedTrust()> trust_provider = Provider(trust_);
+  const PublishedTrust trust =
+      trust_provider ? trust_provider() : PublishedTrust{};
+  auto key_list = [](const std::vector<PublishedKey>& ks) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const PublishedKey& k : ks) {
+      list.push_back({{"key_id", k.key_id_hex},
+                      {"algorithm", k.algorithm},
+                      {"public_key", Base64(k.public_key)}});
+    }
+    return list;
+  };
+  nlohmann::json revocations = nlohmann::json::array();
+  for (const Bytes& r : trust.revocations) revocations.push_back(Base64(r));
   res.set_header("Cache-Control", "no-cache");
-  res.set_content(nlohmann::json{{"keys", list}}.dump(), kJson);
+  res.set_content(nlohmann::json{{"keys", key_list(keys)},
+                                 {"authorities", key_list(trust.authorities)},
+                                 {"revocations", revocations}}
+                      .dump(),
+                  kJson);
 }
 
 void ApiServer::Impl::HandleUiConfig(const Request& req, Response& res) {

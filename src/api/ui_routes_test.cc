@@ -173,6 +173,34 @@ TEST_F(UiRoutesTest, KeysAndUiConfig) {
   EXPECT_EQ(k["keys"][0]["key_id"], "00112233445566778899aabbccddeeff");
   EXPECT_EQ(k["keys"][0]["algorithm"], "mldsa44");
   EXPECT_EQ(k["keys"][0]["public_key"], "Zm9neA==");
+  // No trust provider: no fog keys, no revocation lists.
+  EXPECT_EQ(k["authorities"], json::array());
+  EXPECT_EQ(k["revocations"], json::array());
+
+  // The provider is asked at every request: a new list shows at once.
+  int asked = 0;
+  server_->SetTrustProvider([&asked] {
+    ++asked;
+    return PublishedTrust{
+        .authorities = {{.key_id_hex = "ffeeddccbbaa99887766554433221100",
+                         .algorithm = "mldsa65",
+                         .public_key = {'c', 'a'}}},
+        .revocations = {Bytes(asked, 'r')}};
+  });
+  for (const char* want : {"cg==", "cnI="}) {
+    auto trust = client_->Get("/keys");
+    ASSERT_TRUE(trust);
+    EXPECT_EQ(trust->status, 200);
+    EXPECT_EQ(trust->get_header_value("Cache-Control"), "no-cache");
+    json t = json::parse(trust->body);
+    ASSERT_EQ(t["authorities"].size(), 1u);
+    EXPECT_EQ(t["authorities"][0]["key_id"],
+              "ffeeddccbbaa99887766554433221100");
+    EXPECT_EQ(t["authorities"][0]["algorithm"], "mldsa65");
+    EXPECT_EQ(t["authorities"][0]["public_key"], "Y2E=");
+    EXPECT_EQ(t["revocations"], json::array({want}));
+    EXPECT_EQ(t["keys"].size(), 1u);
+  }
 
   auto config = client_->Get("/ui-config");
   ASSERT_TRUE(config);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/api_server.h"
@@ -225,12 +226,14 @@ Result<Bytes> ServePacket(viewer::PacketFetcher& fetcher, size_t max_bytes,
       fmt::format("no worker holds packet {} of {}", number, video_id));
 }
 
-// GET /keys: the public keys of the trust directory.
-std::vector<api::PublishedKey> PublishedKeys(const std::string& dir) {
+// GET /keys: the public keys (`ext` ".pub") or fog keys (".authority") of
+// the trust directory.
+std::vector<api::PublishedKey> PublishedKeys(const std::string& dir,
+                                             std::string_view ext = ".pub") {
   std::vector<api::PublishedKey> keys;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() != ".pub") continue;
+    if (entry.path().extension() != ext) continue;
     Result<trust::PublicKey> key = trust::LoadPublicKey(entry.path().string());
     if (!key.ok()) continue;  // StartHls already reported it
     keys.push_back(
@@ -242,6 +245,24 @@ std::vector<api::PublishedKey> PublishedKeys(const std::string& dir) {
     return a.key_id_hex < b.key_id_hex;
   });
   return keys;
+}
+
+// GET /keys: the fog keys and the signed revocation lists of the trust
+// directory, read at every request (`fog publisher revoke` rewrites the
+// list). A list larger than the most serials a list may hold is skipped.
+api::PublishedTrust TrustForBrowsers(const std::string& dir) {
+  constexpr uintmax_t kMaxListBytes = uintmax_t{1} << 20;
+  api::PublishedTrust trust{.authorities = PublishedKeys(dir, ".authority")};
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".revocations") continue;
+    std::error_code size_ec;
+    const uintmax_t size = entry.file_size(size_ec);
+    if (size_ec || size > kMaxListBytes) continue;
+    Result<Bytes> list = ReadFile(entry.path().string());
+    if (list.ok()) trust.revocations.push_back(std::move(*list));
+  }
+  return trust;
 }
 
 // The built web UI: beside the binary (web/, where the CMake build copies
@@ -328,6 +349,8 @@ int RunApi(ApiArgs args) {
         return api::MakePosterWithFfmpeg(init, fragment);
       });
       server.SetKeys(PublishedKeys(args.trust_dir));
+      server.SetTrustProvider(
+          [dir = args.trust_dir] { return TrustForBrowsers(dir); });
       AddHlsMetrics(exporter, *hls);
     } else {
       // The registry is still worth serving; the HLS routes answer 404.

@@ -50,6 +50,7 @@ class ApiServer::Impl {
   void SetPacketProvider(PacketProvider provider);
   void SetPosterMaker(PosterMaker maker);
   void SetKeys(std::vector<PublishedKey> keys);
+  void SetTrustProvider(std::function<PublishedTrust()> provider);
   uint64_t rejections(Rejection reason) const {
     return rejections_[static_cast<size_t>(reason)].load();
   }
@@ -128,13 +129,14 @@ class ApiServer::Impl {
   bool started_ = false;
   std::array<std::atomic<uint64_t>, kRejectionCount> rejections_;
   std::mutex providers_mu_;
-  std::function<HealthReport()> health_;  // guarded by providers_mu_
-  std::function<std::string()> fog_;      // guarded by providers_mu_
-  std::function<std::string()> metrics_;  // guarded by providers_mu_
-  MediaProvider media_;                   // guarded by providers_mu_
-  PacketProvider packets_;                // guarded by providers_mu_
-  PosterMaker poster_maker_;              // guarded by providers_mu_
-  std::vector<PublishedKey> keys_;        // guarded by providers_mu_
+  std::function<HealthReport()> health_;   // guarded by providers_mu_
+  std::function<std::string()> fog_;       // guarded by providers_mu_
+  std::function<std::string()> metrics_;   // guarded by providers_mu_
+  MediaProvider media_;                    // guarded by providers_mu_
+  PacketProvider packets_;                 // guarded by providers_mu_
+  PosterMaker poster_maker_;               // guarded by providers_mu_
+  std::vector<PublishedKey> keys_;         // guarded by providers_mu_
+  std::function<PublishedTrust()> trust_;  // guarded by providers_mu_
   PosterCache posters_;
 };
 
