@@ -266,8 +266,8 @@ std::string_view OpenApiJson() {
     },
     "/keys": {
       "get": {
-        "summary": "The trusted publisher keys",
-        "responses": {"200": {"description": "{keys: [{key_id, algorithm, public_key (base64)}]}", "content": {"application/json": {}}}}
+        "summary": "The trusted publisher keys, the fog keys that certify publishers, and the signed revocation lists",
+        "responses": {"200": {"description": "{keys: [{key_id, algorithm, public_key (base64)}], authorities: [same], revocations: [signed list (base64)]}", "content": {"application/json": {}}}}
       }
     },
     "/ui-config": {

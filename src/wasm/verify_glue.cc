@@ -78,6 +78,7 @@ const char* Report(Stream* s, std::vector<Verdict> verdicts) {
     AppendField(&s->json, "digestHex", v.digest_hex);
     AppendField(&s->json, "linkHex", v.link_hex);
     AppendField(&s->json, "prevLinkHex", v.prev_link_hex);
+    AppendField(&s->json, "publisher", v.publisher);
     if (v.status == VerdictStatus::kVerified) {
       s->media.push_back(std::move(v.media));
       const Bytes& m = s->media.back();
@@ -201,6 +202,44 @@ int fog_stream_add_key(Stream* s, const uint8_t* pk, size_t len,
   if (!id.ok()) return -1;
   std::copy(id->begin(), id->end(), key_id_out);
   return 0;
+}
+
+// Trusts a fog key to vouch for publishers (their certificates); writes its
+// 16-byte key id to key_id_out. 0 on success, -1 when the bytes are no
+// ML-DSA public key.
+int fog_stream_add_authority(Stream* s, const uint8_t* pk, size_t len,
+                             uint8_t* key_id_out) {
+  fog::Result<fog::wire::KeyId> id =
+      s->verifier.AddAuthority(ByteView(pk, len));
+  if (!id.ok()) return -1;
+  std::copy(id->begin(), id->end(), key_id_out);
+  return 0;
+}
+
+// Offers a signed revocation list (add its fog key first): 1 kept, 0 when
+// an equal or newer version is held, -1 refused (does not decode, unknown
+// issuer, bad signature; fog_stream_error() says why).
+int fog_stream_add_revocations(Stream* s, const uint8_t* list, size_t len) {
+  fog::Result<bool> kept = s->verifier.OfferRevocations(ByteView(list, len));
+  if (!kept.ok()) {
+    s->json = kept.status().message();
+    return -1;
+  }
+  return *kept ? 1 : 0;
+}
+
+// The message of the last refused call on the stream (valid until the next
+// call).
+const char* fog_stream_error(Stream* s) { return s->json.c_str(); }
+
+// The time certificates are checked at, unix seconds; 0 (the default) uses
+// the browser's clock at each packet.
+void fog_stream_set_now(Stream* s, double unix_seconds) {
+  if (unix_seconds != std::floor(unix_seconds) || unix_seconds < 0 ||
+      unix_seconds > 9007199254740991.0) {
+    unix_seconds = 0;
+  }
+  s->verifier.SetNow(static_cast<int64_t>(unix_seconds));
 }
 
 // A JSON array of verdicts (stream_verifier.h); a verified verdict names its

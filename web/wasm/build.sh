@@ -46,7 +46,8 @@ sources=(
 exports=(
   _fog_alloc _fog_free _fog_sis_digest _fog_swifft_compress _fog_chain_link
   _fog_mldsa44_verify _fog_envelope_decode _fog_stream_new _fog_stream_delete
-  _fog_stream_add_key _fog_stream_push _fog_stream_finish
+  _fog_stream_add_key _fog_stream_add_authority _fog_stream_add_revocations
+  _fog_stream_error _fog_stream_set_now _fog_stream_push _fog_stream_finish
 )
 join() { local IFS=,; echo "$*"; }
 

@@ -18,15 +18,20 @@ function durationOf(n: number, durations: Map<number, number>, fallback: number)
 }
 
 /** End (s) of the contiguous verified prefix and the key that signed it. */
-export function verifiedUpTo(cells: Cell[], durations: Map<number, number>): { seconds: number; keyIdHex?: string } {
+export function verifiedUpTo(
+  cells: Cell[],
+  durations: Map<number, number>,
+): { seconds: number; keyIdHex?: string; publisher?: string } {
   let seconds = 0;
   let keyIdHex: string | undefined;
+  let publisher: string | undefined;
   for (const c of cells) {
     if (c.status !== 'verified') break;
     if (c.n >= 2) seconds += durations.get(c.n) ?? 0;
     keyIdHex = c.keyIdHex ?? keyIdHex;
+    publisher = c.publisher ?? publisher;
   }
-  return { seconds, keyIdHex };
+  return { seconds, keyIdHex, publisher };
 }
 
 export function Counters({ cells }: { cells: Cell[] }) {
@@ -145,6 +150,12 @@ export function PacketDetails({
         )}
         <dt>Key id</dt>
         <dd data-field="key"><code>{cell.keyIdHex ?? '–'}</code></dd>
+        {cell.publisher && (
+          <>
+            <dt>Publisher</dt>
+            <dd data-field="publisher">{cell.publisher}</dd>
+          </>
+        )}
         <dt>Held by</dt>
         <dd data-field="holders">{cell.holders?.length ? cell.holders.join(', ') : '–'}</dd>
       </dl>

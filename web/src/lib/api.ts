@@ -104,8 +104,18 @@ export function listVideos(limit: number, offset: number, signal?: AbortSignal) 
 
 export const getVideo = (id: string, signal?: AbortSignal) => getJson<Video>(videoPath(id), signal);
 export const getFog = (signal?: AbortSignal) => getJson<FogView>('/fog', signal);
-export const getKeys = (signal?: AbortSignal) =>
-  getJson<{ keys: KeyInfo[] }>('/keys', signal).then((k) => k.keys);
+/**
+ * GET /keys: the bare publisher keys, the fog keys that issue publisher
+ * certificates and the signed revocation lists (base64; the verifier checks
+ * their signatures). Older APIs send only `keys`.
+ */
+export interface TrustInfo {
+  keys: KeyInfo[];
+  authorities?: KeyInfo[];
+  revocations?: string[];
+}
+export const getTrust = (signal?: AbortSignal) => getJson<TrustInfo>('/keys', signal);
+export const getKeys = (signal?: AbortSignal) => getTrust(signal).then((k) => k.keys);
 export const getUiConfig = (signal?: AbortSignal) => getJson<UiConfig>('/ui-config', signal);
 
 export async function getText(url: string, signal?: AbortSignal): Promise<string> {

@@ -117,7 +117,12 @@ export default function WatchPage() {
           {upTo.keyIdHex ? (
             <>
               {' '}
-              by key <code>{upTo.keyIdHex.slice(0, 16)}…</code>
+              by {upTo.publisher ? (
+                <>
+                  publisher <strong data-verified-publisher>{upTo.publisher}</strong>,{' '}
+                </>
+              ) : null}
+              key <code>{upTo.keyIdHex.slice(0, 16)}…</code>
             </>
           ) : null}
         </p>

@@ -19,6 +19,8 @@ export interface Cell {
   linkHex?: string;
   prevLinkHex?: string;
   keyIdHex?: string;
+  /** The certified publisher whose signature covers the packet. */
+  publisher?: string;
   holders?: string[];
   bytes?: number;
 }
@@ -324,6 +326,7 @@ export class PacketPipeline {
       linkHex: v.linkHex || cell.linkHex,
       prevLinkHex: v.prevLinkHex ?? cell.prevLinkHex,
       keyIdHex: v.keyIdHex ?? cell.keyIdHex,
+      publisher: v.publisher ?? cell.publisher,
     };
     if (v.status === 'verified' && v.media) {
       this.media.set(v.index, v.media);

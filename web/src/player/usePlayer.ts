@@ -1,8 +1,8 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import Hls from 'hls.js/light';
-import { getKeys, type KeyInfo } from '../lib/api';
+import { getTrust, type KeyInfo } from '../lib/api';
 import { httpPacketSource, PacketPipeline, type Cell } from './pipeline';
-import { loadVerifier, type TrustedKey } from './verifierTypes';
+import { loadVerifier, type CertificateTrust, type TrustedKey } from './verifierTypes';
 import { makeVerifiedLoader } from './verifiedLoader';
 
 declare global {
@@ -60,10 +60,21 @@ export function usePlayer(
     setError(null);
     setStopped(null);
     if (!enabled) return;
-    const factory = Promise.all([loadVerifier(), getKeys()]).then(([verifier, ks]) => {
-      setKeys(ks);
-      const trusted: TrustedKey[] = ks.map((k) => ({ keyIdHex: k.key_id, publicKey: b64(k.public_key) }));
-      return () => verifier.newStream(videoId, trusted);
+    const factory = Promise.all([loadVerifier(), getTrust()]).then(([verifier, t]) => {
+      setKeys(t.keys);
+      const asKey = (k: KeyInfo): TrustedKey => ({ keyIdHex: k.key_id, publicKey: b64(k.public_key) });
+      const trusted = t.keys.map(asKey);
+      // Certificates are checked in the module against these fog keys and
+      // lists (it verifies the lists' signatures) and the browser's clock.
+      const certificates: CertificateTrust = {
+        authorities: (t.authorities ?? []).map(asKey),
+        revocations: (t.revocations ?? []).map(b64),
+      };
+      return () => {
+        const s = verifier.newStream(videoId, trusted, certificates);
+        for (const r of s.refusedRevocations ?? []) console.warn(`verifier: ${r}`);
+        return s;
+      };
     });
     const p = new PacketPipeline({
       videoId,

@@ -16,6 +16,8 @@ export interface PacketVerdict {
   digestHex: string;
   linkHex: string;
   prevLinkHex?: string;
+  /** The certificate's publisher name, once the certificate checked out. */
+  publisher?: string;
   media?: Uint8Array;
 }
 
@@ -25,6 +27,8 @@ export interface StreamVerifier {
   finish?(): PacketVerdict[];
   /** Frees the stream's module memory. */
   dispose?(): void;
+  /** Revocation lists the stream refused (bad signature, unknown fog key). */
+  readonly refusedRevocations?: string[];
 }
 
 export interface TrustedKey {
@@ -32,8 +36,14 @@ export interface TrustedKey {
   publicKey: Uint8Array;
 }
 
+/** Fog keys that vouch for publishers, and their signed revocation lists. */
+export interface CertificateTrust {
+  authorities?: TrustedKey[];
+  revocations?: Uint8Array[];
+}
+
 export interface Verifier {
-  newStream(videoId: string, trustedKeys: TrustedKey[]): StreamVerifier;
+  newStream(videoId: string, trustedKeys: TrustedKey[], trust?: CertificateTrust): StreamVerifier;
 }
 
 /** Loads the WebAssembly verifier (src/verify/) once, in its own chunk. */

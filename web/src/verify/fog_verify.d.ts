@@ -31,6 +31,10 @@ declare module '*/fog_verify.mjs' {
     _fog_stream_new(videoId: number, len: number): number;
     _fog_stream_delete(stream: number): void;
     _fog_stream_add_key(stream: number, pk: number, len: number, keyIdOut: number): number;
+    _fog_stream_add_authority(stream: number, pk: number, len: number, keyIdOut: number): number;
+    _fog_stream_add_revocations(stream: number, list: number, len: number): number;
+    _fog_stream_error(stream: number): number;
+    _fog_stream_set_now(stream: number, unixSeconds: number): void;
     _fog_stream_push(stream: number, packetNumber: number, payload: number, len: number): number;
     _fog_stream_finish(stream: number): number;
   }

@@ -141,6 +141,7 @@ export interface Publisher {
   trustDir: string;
   publicKey: Uint8Array;
   keyIdHex: string;
+  certFile?: string; // its certificate (`fog publisher add`), carried as "c"
 }
 
 export interface SignedPacket {
@@ -182,6 +183,7 @@ export class Fog {
     writeFileSync(file, data);
     const args = ['packet', 'sign', '--key', pub.keyFile, '--video-id', videoId, '--number', `${n}`, '--total', `${total}`];
     if (prevHex) args.push('--prev', prevHex);
+    if (pub.certFile) args.push('--cert', pub.certFile);
     args.push(file);
     const envelope = new Uint8Array(this.run(args));
     return { number: n, data, envelope, linkHex: this.inspect(envelope, pub.trustDir).link as string };
@@ -197,6 +199,31 @@ export class Fog {
       if (out) return JSON.parse(out.toString()) as Record<string, unknown>;
       throw e;
     }
+  }
+
+  // A certified publisher of the fog directory `fogDir`, made by `fog
+  // publisher add NAME ...extra` (which makes the fog key on first use).
+  certifiedPublisher(fogDir: string, name: string, extra: string[] = []): Publisher {
+    this.run(['publisher', 'add', name, '--dir', fogDir, ...extra]);
+    const base = path.join(fogDir, 'publishers', name);
+    return {
+      keyFile: `${base}.key`,
+      trustDir: path.join(fogDir, 'trust'),
+      publicKey: new Uint8Array(readFileSync(`${base}.pub`)),
+      keyIdHex: '',
+      certFile: `${base}.cert`,
+    };
+  }
+
+  // The fog key of `fogDir` as the API serves it; its id read from one of
+  // its certificates ("i", the issuer).
+  authority(fogDir: string, certFile: string): { keyIdHex: string; publicKey: Uint8Array } {
+    const issuer = new Map(decodeMap(new Uint8Array(readFileSync(certFile)))).get('i');
+    if (!(issuer instanceof Uint8Array)) throw new Error('no issuer in a certificate');
+    return {
+      keyIdHex: Array.from(issuer, (b) => b.toString(16).padStart(2, '0')).join(''),
+      publicKey: new Uint8Array(readFileSync(path.join(fogDir, 'trust', 'fog-ca.authority'))),
+    };
   }
 
   // A per-packet signed stream of `sizes.length` packets.

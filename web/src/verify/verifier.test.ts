@@ -292,3 +292,117 @@ describe('streams made by the fog binary', () => {
     });
   });
 });
+
+describe('publisher certificates made by `fog publisher add`', () => {
+  // Two fogs: "home" certifies cam (prefix cam-), old (already expired) and
+  // gone (revoked); "other" certifies stranger. The packets carry their
+  // certificates ("c"), signed by `fog packet sign --cert`.
+  let fog: Fog;
+  let home: string;
+  let other: string;
+  let cam: Publisher;
+  let old: Publisher;
+  let gone: Publisher;
+  let stranger: Publisher;
+  let homeAuthority: { keyIdHex: string; publicKey: Uint8Array };
+  let otherAuthority: { keyIdHex: string; publicKey: Uint8Array };
+  let homeRevocations: Uint8Array;
+  let otherRevocations: Uint8Array;
+
+  beforeAll(() => {
+    fog = new Fog();
+    home = path.join(fog.dir, 'home');
+    other = path.join(fog.dir, 'other');
+    cam = fog.certifiedPublisher(home, 'cam', ['--prefix', 'cam-']);
+    old = fog.certifiedPublisher(home, 'old', ['--valid-days', '0']);
+    gone = fog.certifiedPublisher(home, 'gone');
+    fog.run(['publisher', 'revoke', 'gone', '--dir', home]);
+    stranger = fog.certifiedPublisher(other, 'stranger');
+    fog.certifiedPublisher(other, 'other-gone');
+    fog.run(['publisher', 'revoke', 'other-gone', '--dir', other]);
+    homeAuthority = fog.authority(home, cam.certFile!);
+    otherAuthority = fog.authority(other, stranger.certFile!);
+    homeRevocations = new Uint8Array(readFileSync(path.join(home, 'trust', 'fog.revocations')));
+    otherRevocations = new Uint8Array(readFileSync(path.join(other, 'trust', 'fog.revocations')));
+  });
+
+  // What the player hands the verifier from GET /keys of the home fog.
+  const homeTrust = () => ({ authorities: [homeAuthority], revocations: [homeRevocations] });
+
+  function one(pub: Publisher, videoId: string, trust = homeTrust()): PacketVerdict {
+    const p = fog.sign(pub, videoId, 1, 1, patterned(300, 5));
+    const s = verifier.newStream(videoId, [], trust);
+    const verdicts = s.push(1, p.envelope);
+    s.dispose();
+    expect(verdicts).toHaveLength(1);
+    return verdicts[0]!;
+  }
+
+  it('a valid certificate of a trusted fog: verified, naming the publisher', () => {
+    const packets = fog.stream(cam, 'cam-1', [500, 600]);
+    const s = verifier.newStream('cam-1', [], homeTrust());
+    expect(s.refusedRevocations).toEqual([]);
+    for (const p of packets) {
+      const [v] = s.push(p.number, p.envelope);
+      expect(v?.status).toBe('verified');
+      expect(v?.publisher).toBe('cam');
+      expect(v?.media).toEqual(p.data);
+    }
+  });
+
+  it('a revoked certificate: refused as revoked once the signed list is given', () => {
+    const v = one(gone, 'any-1');
+    expect(v.status).toBe('invalid');
+    expect(v.reason).toBe(Reasons.revoked);
+    expect(v.detail).toMatch(/publisher gone \(serial \d+\)/);
+    expect(v.media).toBeUndefined();
+    // Without the list the same packet verifies: the list is what refuses.
+    expect(one(gone, 'any-1', { authorities: [homeAuthority], revocations: [] }).status).toBe('verified');
+  });
+
+  it('an expired certificate, and one checked at a time before it was valid', () => {
+    const expired = one(old, 'any-2');
+    expect(expired.status).toBe('invalid');
+    expect(expired.reason).toBe(Reasons.expired);
+    expect(expired.detail).toMatch(/publisher old/);
+    const early = one(cam, 'cam-2', { ...homeTrust(), nowSeconds: 1000 });
+    expect(early.reason).toBe(Reasons.notYetValid);
+    const late = one(cam, 'cam-2', { ...homeTrust(), nowSeconds: 4102444800 });
+    expect(late.reason).toBe(Reasons.expired);
+  });
+
+  it('a video id outside the certificate prefix', () => {
+    const v = one(cam, 'dog-1');
+    expect(v.status).toBe('invalid');
+    expect(v.reason).toBe(Reasons.outsidePrefix);
+    expect(v.detail).toMatch(/dog-1 is outside the prefix 'cam-'/);
+  });
+
+  it('a certificate of another fog: unknown authority', () => {
+    const v = one(stranger, 'any-3');
+    expect(v.status).toBe('invalid');
+    expect(v.reason).toBe(Reasons.unknownAuthority);
+    expect(v.publisher).toBeUndefined();
+    expect(one(stranger, 'any-3', { authorities: [otherAuthority], revocations: [] }).publisher).toBe('stranger');
+  });
+
+  it("another fog's revocation list is refused and revokes nothing", () => {
+    const s = verifier.newStream('cam-3', [], { authorities: [homeAuthority], revocations: [otherRevocations] });
+    expect(s.refusedRevocations).toHaveLength(1);
+    expect(s.refusedRevocations[0]).toMatch(/revocation list 1: /);
+    const [v] = s.push(1, fog.sign(cam, 'cam-3', 1, 1, patterned(10, 1)).envelope);
+    expect(v?.status).toBe('verified');
+    s.dispose();
+    expect(() => verifier.newStream('cam-3', [], { authorities: [{ ...homeAuthority, keyIdHex: otherAuthority.keyIdHex }] })).toThrow(/fog key/);
+  });
+
+  it('bare keys keep working beside fog keys', () => {
+    const bare = fog.publisher('bare');
+    const p = fog.sign(bare, 'bare-1', 1, 1, patterned(50, 2));
+    const s = verifier.newStream('bare-1', [{ keyIdHex: bare.keyIdHex, publicKey: bare.publicKey }], homeTrust());
+    const [v] = s.push(1, p.envelope);
+    expect(v?.status).toBe('verified');
+    expect(v?.publisher).toBeUndefined();
+    s.dispose();
+  });
+});

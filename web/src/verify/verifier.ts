@@ -1,7 +1,7 @@
 // The packet verifier of the player: the project's own C++ (envelope
-// decoding, SIS digest, chain, ML-DSA; src/wasm/) compiled to WebAssembly by
-// web/wasm/build.sh. This file only moves bytes in and out of the module; it
-// computes nothing itself.
+// decoding, SIS digest, chain, ML-DSA, publisher certificates; src/wasm/)
+// compiled to WebAssembly by web/wasm/build.sh. This file only moves bytes in
+// and out of the module; it computes nothing itself.
 //
 // Feed the packets of one video in number order; each push returns the
 // verdicts it settled. In amortized mode an unsigned packet is first
@@ -9,6 +9,12 @@
 // its segment arrives (or 'unsigned' when none can: a gap, the end of the
 // stream, a segment longer than the verifier holds). Only a 'verified'
 // verdict carries the packet's media bytes.
+//
+// Trust: bare publisher keys, and fog keys (authorities) that vouch for
+// publishers through the certificate a signed packet carries. The module
+// checks a certificate as a worker does (src/trust/certificate_authority.h)
+// against the browser's clock and the signed revocation lists it was given;
+// a verified verdict then names the publisher.
 import createFogVerify, {
   type FogVerifyModule,
   type FogVerifyOptions,
@@ -29,6 +35,13 @@ export const Reasons = {
   segmentGap: 'segment lacks a packet',
   segmentTooLong: 'segment too long',
   legacy: 'legacy format',
+  // Certificate refusals: the workers' codes (docs/security.md).
+  badCertificate: 'bad-certificate',
+  unknownAuthority: 'unknown-authority',
+  revoked: 'revoked',
+  notYetValid: 'not-yet-valid',
+  expired: 'expired',
+  outsidePrefix: 'outside-prefix',
 } as const;
 
 export interface PacketVerdict {
@@ -42,6 +55,7 @@ export interface PacketVerdict {
   digestHex: string; // SIS digest of data (144 hex); '' when the payload did not decode
   linkHex: string; // this packet's chain link; '' until known
   prevLinkHex?: string; // "p" of a signed packet
+  publisher?: string; // the certificate's publisher name, once the certificate checked out
   media?: Uint8Array; // the packet's data; ONLY present when status === 'verified'
 }
 
@@ -55,11 +69,25 @@ export interface StreamVerifier {
   finish(): PacketVerdict[];
   // Frees the module memory of this stream; the object is unusable after.
   dispose(): void;
+  // Revocation lists the stream refused (does not decode, unknown fog key,
+  // bad signature), one line each; their serials are not applied.
+  readonly refusedRevocations: string[];
 }
 
 export interface TrustedKey {
   keyIdHex: string;
   publicKey: Uint8Array;
+}
+
+// What certificates are checked against, besides the bare keys.
+export interface CertificateTrust {
+  // Fog keys (GET /keys "authorities") that issue publisher certificates.
+  authorities?: TrustedKey[];
+  // Signed revocation lists (GET /keys "revocations"), checked here.
+  revocations?: Uint8Array[];
+  // The time certificates are checked at (unix seconds); absent: the
+  // browser's clock at each packet.
+  nowSeconds?: number;
 }
 
 export interface DecodedEnvelope {
@@ -78,7 +106,7 @@ export interface DecodedEnvelope {
 }
 
 export interface Verifier {
-  newStream(videoId: string, trustedKeys: TrustedKey[]): StreamVerifier;
+  newStream(videoId: string, trustedKeys: TrustedKey[], trust?: CertificateTrust): StreamVerifier;
   // The primitives, for tests, tools and benchmarks.
   sisDigest(data: Uint8Array): Uint8Array;
   swifftCompress(input: Uint8Array): Uint8Array;
@@ -123,6 +151,7 @@ interface RawVerdict {
   digestHex: string;
   linkHex: string;
   prevLinkHex: string;
+  publisher: string;
   mediaPtr?: number;
   mediaLen?: number;
 }
@@ -155,30 +184,47 @@ const encoder = new TextEncoder();
 
 class WasmStream implements StreamVerifier {
   private handle: number;
+  readonly refusedRevocations: string[] = [];
 
   constructor(
     private readonly w: Wasm,
     private readonly videoId: string,
     trustedKeys: TrustedKey[],
+    trust: CertificateTrust = {},
   ) {
     this.handle = w.with(encoder.encode(videoId), (p) =>
       w.m._fog_stream_new(p, encoder.encode(videoId).length),
     );
-    for (const key of trustedKeys) {
-      let rc = 0;
-      const id = w.out(kKeyIdBytes, (out) => {
-        rc = w.with(key.publicKey, (pk) =>
-          w.m._fog_stream_add_key(this.handle, pk, key.publicKey.length, out),
+    for (const key of trustedKeys) this.addKey(key, 'key', w.m._fog_stream_add_key);
+    for (const key of trust.authorities ?? []) this.addKey(key, 'fog key', w.m._fog_stream_add_authority);
+    trust.revocations?.forEach((list, i) => {
+      const rc = w.with(list, (p) => w.m._fog_stream_add_revocations(this.handle, p, list.length));
+      if (rc < 0) {
+        this.refusedRevocations.push(
+          `revocation list ${i + 1}: ${w.m.UTF8ToString(w.m._fog_stream_error(this.handle))}`,
         );
-      });
-      if (rc !== 0) {
-        this.dispose();
-        throw new Error(`verifier: key ${key.keyIdHex} is not an ML-DSA public key`);
       }
-      if (toHex(id) !== key.keyIdHex.toLowerCase()) {
-        this.dispose();
-        throw new Error(`verifier: public key has id ${toHex(id)}, not ${key.keyIdHex}`);
-      }
+    });
+    if (trust.nowSeconds !== undefined) w.m._fog_stream_set_now(this.handle, trust.nowSeconds);
+  }
+
+  private addKey(
+    key: TrustedKey,
+    what: string,
+    add: (stream: number, pk: number, len: number, keyIdOut: number) => number,
+  ): void {
+    const w = this.w;
+    let rc = 0;
+    const id = w.out(kKeyIdBytes, (out) => {
+      rc = w.with(key.publicKey, (pk) => add(this.handle, pk, key.publicKey.length, out));
+    });
+    if (rc !== 0) {
+      this.dispose();
+      throw new Error(`verifier: ${what} ${key.keyIdHex} is not an ML-DSA public key`);
+    }
+    if (toHex(id) !== key.keyIdHex.toLowerCase()) {
+      this.dispose();
+      throw new Error(`verifier: ${what}'s public key has id ${toHex(id)}, not ${key.keyIdHex}`);
     }
   }
 
@@ -219,6 +265,7 @@ class WasmStream implements StreamVerifier {
       if (r.detail) v.detail = r.detail;
       if (r.keyIdHex) v.keyIdHex = r.keyIdHex;
       if (r.prevLinkHex) v.prevLinkHex = r.prevLinkHex;
+      if (r.publisher) v.publisher = r.publisher;
       if (r.status === 'verified' && r.mediaPtr !== undefined && r.mediaLen !== undefined) {
         v.media = this.w.m.HEAPU8.slice(r.mediaPtr, r.mediaPtr + r.mediaLen);
       }
@@ -230,8 +277,8 @@ class WasmStream implements StreamVerifier {
 class WasmVerifier implements Verifier {
   constructor(private readonly w: Wasm) {}
 
-  newStream(videoId: string, trustedKeys: TrustedKey[]): StreamVerifier {
-    return new WasmStream(this.w, videoId, trustedKeys);
+  newStream(videoId: string, trustedKeys: TrustedKey[], trust?: CertificateTrust): StreamVerifier {
+    return new WasmStream(this.w, videoId, trustedKeys, trust);
   }
 
   sisDigest(data: Uint8Array): Uint8Array {
