@@ -134,6 +134,32 @@ describe('Timeline', () => {
     expect(within(d).getByText('d3')).toBeTruthy();
     expect(within(d).getByText('l3')).toBeTruthy();
     expect(within(d).getByText('0:02 – 0:03')).toBeTruthy();
+    expect(d.querySelector('[data-field="publisher"]')).toBeNull(); // a bare key names none
+  });
+
+  it('names the certified publisher, and a refused certificate with its reason', () => {
+    const certified: Cell[] = [
+      { n: 1, status: 'verified', keyIdHex: 'cd'.repeat(16), publisher: 'cam', digestHex: 'd1', linkHex: 'l1' },
+      {
+        n: 2,
+        status: 'invalid',
+        reason: 'revoked: publisher cam (serial 3): certificate revoked',
+        keyIdHex: 'cd'.repeat(16),
+        digestHex: 'd2',
+        linkHex: 'l2',
+      },
+    ];
+    expect(verifiedUpTo(certified, durations)).toEqual({ seconds: 0, keyIdHex: 'cd'.repeat(16), publisher: 'cam' });
+    const { unmount } = render(<PacketDetails cell={certified[0]!} durations={durations} />);
+    expect(screen.getByRole('region', { name: 'Packet 1' }).querySelector('[data-field="publisher"]')?.textContent).toBe(
+      'cam',
+    );
+    unmount();
+    render(<PacketDetails cell={certified[1]!} durations={durations} />);
+    const d = screen.getByRole('region', { name: 'Packet 2' });
+    expect(d.querySelector('[data-field="reason"]')?.textContent).toBe(
+      'revoked: publisher cam (serial 3): certificate revoked',
+    );
   });
 });
 

@@ -17,7 +17,14 @@ import {
   withField,
   type Publisher,
 } from './test_support';
-import { loadVerifier, Reasons, toHex, type PacketVerdict, type Verifier } from './verifier';
+import {
+  loadVerifier,
+  Reasons,
+  toHex,
+  type CertificateTrust,
+  type PacketVerdict,
+  type Verifier,
+} from './verifier';
 
 let verifier: Verifier;
 
@@ -327,7 +334,7 @@ describe('publisher certificates made by `fog publisher add`', () => {
   });
 
   // What the player hands the verifier from GET /keys of the home fog.
-  const homeTrust = () => ({ authorities: [homeAuthority], revocations: [homeRevocations] });
+  const homeTrust = (): CertificateTrust => ({ authorities: [homeAuthority], revocations: [homeRevocations] });
 
   function one(pub: Publisher, videoId: string, trust = homeTrust()): PacketVerdict {
     const p = fog.sign(pub, videoId, 1, 1, patterned(300, 5));
