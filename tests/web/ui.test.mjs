@@ -1,5 +1,6 @@
 // The web UI in Debian's headless Chromium against a real `fog up`: the
-// library, verified playback, a packet altered in flight, a live stream,
+// library, verified playback, a packet altered in flight, a revoked
+// publisher's packets refused with the reason, a live stream,
 // the dashboard (a frozen worker turns offline), chat between two pages,
 // and hostile strings shown as text. Takes the screenshots of the README
 // (FOG_SCREENSHOT_DIR, default a temporary directory) and prints the time to
@@ -12,8 +13,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import {
-  apiToken, launch, makeVideo, startFog, streamLive, streamVideo, video, waitFor, workerPid,
+  apiToken, fog, launch, makeVideo, startFog, streamLive, streamVideo, video, waitFor, workerPid,
 } from './lib.mjs';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fog-web-'));
@@ -144,6 +146,38 @@ describe('web UI', { timeout: 600000 }, () => {
     for (const [a, b] of buffered) {
       assert.ok(b <= start + 0.1 || a >= end - 0.1, `buffered ${a}-${b} s overlaps packet ${altered} (${start}-${end} s)`);
     }
+    await page.context().close();
+  });
+
+  test('a certified publisher is named; once revoked, the browser refuses its packets with the reason', async () => {
+    // `fog publisher add` on the running fog (its broker login is issued);
+    // the packets carry the certificate; the API serves the fog key and,
+    // after `fog publisher revoke`, the signed list the browser checks.
+    const pid = 'cert-1';
+    execFileSync(fog, ['publisher', 'add', 'cam', '--prefix', 'cert-', '--dir', fogUp.dir], { stdio: 'pipe' });
+    const src = path.join(tmp, 'cert.mp4');
+    makeVideo(src, 3);
+    execFileSync(fog, ['stream', src, '--dir', fogUp.dir, '--video-id', pid, '--publisher', 'cam'], { stdio: 'pipe' });
+    await waitFor('the certified video to complete', 60, async () => (await video(fogUp.api, pid))?.status === 'complete');
+
+    const page = await newPage();
+    await page.goto(`${fogUp.api}/watch/${pid}`);
+    await page.waitForSelector('[data-packet="1"][data-status="verified"]', { timeout: 60000 });
+    await page.waitForSelector('[data-verified-publisher]');
+    assert.equal(await page.textContent('[data-verified-publisher]'), 'cam');
+    await page.click('[data-packet="1"]');
+    assert.equal(await page.textContent('[data-details="1"] [data-field="publisher"]'), 'cam');
+
+    execFileSync(fog, ['publisher', 'revoke', 'cam', '--dir', fogUp.dir], { stdio: 'pipe' });
+    await page.reload();
+    await page.waitForSelector('[data-packet="1"][data-status="invalid"]', { timeout: 60000 });
+    await page.waitForSelector('[data-player-stopped]');
+    assert.match(await page.textContent('[data-player-stopped]'), /packet 1: it is invalid \(revoked: publisher cam/);
+    await page.click('[data-packet="1"]');
+    const reason = await page.textContent('[data-details="1"] [data-field="reason"]');
+    assert.match(reason, /^revoked: publisher cam \(serial \d+\): certificate revoked$/);
+    console.log(`revoked publisher: ${reason}`);
+    assert.deepEqual(await page.evaluate(() => window.fogPlayer.delivered), []);
     await page.context().close();
   });
 
