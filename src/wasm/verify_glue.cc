@@ -2,7 +2,9 @@
 // this file with the project's portable code paths; web/src/verify/
 // verifier.ts is its only caller). Every function is a thin wrapper over the
 // C++ the workers run: the envelope decoder, the SIS digest, the chain link,
-// ML-DSA verification and the stream state machine (stream_verifier.h).
+// ML-DSA verification, the publisher certificate and revocation list checks
+// (trust/certificate_authority.h) and the stream state machine
+// (stream_verifier.h).
 //
 // Memory: the caller allocates input buffers with fog_alloc() and frees them
 // with fog_free(). Strings and media returned by a stream stay valid until
