@@ -2,8 +2,9 @@
 # The web UI's server side on a real fog (fog up: mosquitto, API, master,
 # workers, ffmpeg): GET /videos/{id}/packets/{n} returns payloads that
 # `fog packet inspect` verifies, with the holders; the poster is a JPEG made
-# once; /keys lists the trusted key; /ui-config gives the viewer's login and
-# the WebSockets bridge; /metrics/<component> relays the master's and the
+# once; /keys lists the trusted key, the fog key and, at the next request, a
+# new revocation list; /ui-config gives the viewer's login and the
+# WebSockets bridge; /metrics/<component> relays the master's and the
 # workers' Prometheus text (404 for a component not started); the viewer may publish to chat/<id> (PUBACK 0x00)
 # and still not to video/stream/... or fog/... (PUBACK 0x87); bad input gets
 # 4xx JSON errors; fog up prints the UI's URL.
@@ -73,6 +74,21 @@ pubs = sorted(open(p, "rb").read() for p in glob.glob(sys.argv[2] + "/*.pub"))
 got = sorted(base64.b64decode(k["public_key"]) for k in keys)
 assert got == pubs and pubs, (len(got), len(pubs))
 assert all(k["algorithm"] == "mldsa44" and len(k["key_id"]) == 32 for k in keys)
+PY
+expect "GET /keys serves the fog key, then the revocation list once one is made" python3 - "$keys" "$tmp/fog/trust" <<'PY'
+import base64, json, sys
+j = json.loads(sys.argv[1])
+ca = open(sys.argv[2] + "/fog-ca.authority", "rb").read()
+assert [base64.b64decode(a["public_key"]) for a in j["authorities"]] == [ca], j["authorities"]
+assert j["authorities"][0]["algorithm"] == "mldsa65"
+assert j["revocations"] == [], j["revocations"]
+PY
+"$fog" publisher add web-cam --dir "$tmp/fog" >/dev/null
+"$fog" publisher revoke web-cam --dir "$tmp/fog" >/dev/null
+expect "a revocation shows at the next GET /keys, as the trust dir holds it" python3 - "$(curl -s "$http/keys")" "$tmp/fog/trust/fog.revocations" <<'PY'
+import base64, json, sys
+j = json.loads(sys.argv[1])
+assert [base64.b64decode(r) for r in j["revocations"]] == [open(sys.argv[2], "rb").read()], j["revocations"]
 PY
 config=$(curl -s "$http/ui-config")
 expect "GET /ui-config gives the viewer login and the bridge" python3 - "$config" "$tmp/fog/fog.json" <<'PY'
