@@ -7,6 +7,7 @@
 
 #include "broker_plugin/prefix_rules.h"
 #include "common/bytes.h"
+#include "up/issue_identity.h"
 
 namespace fog::up {
 namespace {
@@ -134,6 +135,46 @@ TEST_F(IdentityStoreTest, PrefixFileIsWhatThePluginReads) {
   EXPECT_EQ(CheckWrite(&*table, "publisher", "video/stream/dog-1"),
             Verdict::kDefer);
   EXPECT_EQ(CheckWrite(&*table, "gone", "video/stream/cam-1"), Verdict::kDeny);
+}
+
+// Against a fog directory and the real mosquitto_passwd: a publisher issued
+// with a prefix, then revoked, leaves the password file and the ACL and is
+// null in the plugin's file.
+TEST_F(IdentityStoreTest, IssueThenRevokeAPublisherLogin) {
+  const std::string fog = dir_.string();
+  std::filesystem::create_directories(fog + "/mosquitto");
+  ASSERT_TRUE(SaveIdentities(fog + "/mosquitto/roles.json", {}).ok());
+  auto text = [&](const char* file) {
+    Result<Bytes> b = ReadFile(fog + "/mosquitto/" + file);
+    return b.ok() ? std::string(b->begin(), b->end()) : std::string();
+  };
+  EXPECT_FALSE(IssueIdentity(fog, Role::kWorker, "w", "cam-").ok());
+  Result<IssuedIdentity> cam =
+      IssueIdentity(fog, Role::kPublisher, "cam", "cam-");
+  ASSERT_TRUE(cam.ok()) << cam.status().ToString();
+  EXPECT_EQ(cam->identity.prefix, "cam-");
+  EXPECT_NE(text("prefixes.json").find(R"("cam": "cam-")"), std::string::npos);
+  EXPECT_NE(text("passwd").find("cam:"), std::string::npos);
+
+  Result<RevokedIdentity> revoked = RevokeIdentity(fog, "cam");
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+  EXPECT_FALSE(revoked->reloaded);  // no broker runs here
+  EXPECT_NE(text("prefixes.json").find(R"("cam": null)"), std::string::npos);
+  EXPECT_EQ(text("passwd").find("cam:"), std::string::npos);
+  EXPECT_EQ(text("acl").find("user cam\n"), std::string::npos);
+  Result<Identities> ids = LoadIdentities(fog + "/mosquitto/roles.json");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_TRUE(ids->at("cam").revoked);
+  EXPECT_TRUE(RevokeIdentity(fog, "cam").ok());  // idempotent
+  EXPECT_EQ(RevokeIdentity(fog, "nobody").status().code(),
+            Status::Code::kNotFound);
+
+  // Issued again (a new certificate): the login is back, with its prefix.
+  cam = IssueIdentity(fog, Role::kPublisher, "cam", "dog-");
+  ASSERT_TRUE(cam.ok());
+  EXPECT_FALSE(cam->created);
+  EXPECT_NE(text("prefixes.json").find(R"("cam": "dog-")"), std::string::npos);
+  EXPECT_NE(text("passwd").find("cam:"), std::string::npos);
 }
 
 }  // namespace
