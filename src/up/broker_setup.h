@@ -3,7 +3,8 @@
 // Mosquitto 2.0's own WebSockets listener is slow for large messages), a
 // password file with one user per role, and an
 // ACL that lets each role publish and subscribe only where it must
-// (docs/topics.md has the table).
+// (docs/topics.md has the table), and the broker plugin that narrows a
+// publisher's writes to its video-id prefix (broker_plugin/prefix_rules.h).
 //
 // Thread-safety: reentrant.
 

@@ -1,6 +1,7 @@
 // Issuing a broker login to a component of a fog that may be running:
 // `fog worker add` uses it, and so may any command that adds a component
-// with its own login (a publisher).
+// with its own login (a publisher); and taking one back (a revoked
+// publisher's).
 //
 // Thread-safety: reentrant; see up/identity_store.h for two processes
 // changing one fog's store at once.
