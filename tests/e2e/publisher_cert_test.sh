@@ -69,9 +69,12 @@ expect "certified: fog get names the publisher" \
   test "$(json "$(cat "$tmp/get.json")" "j['publishers']")" = "['cam']"
 
 # 2. The broker holds cam's login to its prefix (PUBACK reason codes).
-# verdict USER TOPIC: the broker's answers to a QoS 1 publish as USER.
+# verdict USER TOPIC: the broker's answers to a QoS 1 publish as USER
+# (passwords read once: each read is a Python start).
+declare -A pw
+for user in cam publisher gone; do pw[$user]=$(role_password "$dir" $user); done
 verdict() {
-  probe_as "$1" "$(role_password "$dir" "$1")" pub "$2" --message x 2>&1 |
+  probe_as "$1" "${pw[$1]}" pub "$2" --message x 2>&1 |
     grep -E '^(connack|puback|disconnect)' | tr '\n' ' '
 }
 out=$(verdict cam video/stream/cam-probe)
