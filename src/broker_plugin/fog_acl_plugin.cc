@@ -108,6 +108,15 @@ void Load(PluginState* s) {
   }
 }
 
+// Why `user` was denied, for the log line.
+const char* DenialReason(const PluginState& s, std::string_view user) {
+  if (!s.table) return "the prefix file is bad";
+  const auto it = s.table->by_user.find(user);
+  if (it != s.table->by_user.end() && !it->second)
+    return "its login is revoked";
+  return "outside its video-id prefix";
+}
+
 void LogDenial(PluginState* s, const char* user, const char* topic) {
   ++s->denied;
   ++s->denied_unlogged;
@@ -116,9 +125,10 @@ void LogDenial(PluginState* s, const char* user, const char* topic) {
   if (now == s->last_denial_log) return;
   s->last_denial_log = now;
   mosquitto_log_printf(kLogWarning,
-                       "fog_acl: denied %s writing %s: outside its video-id "
-                       "prefix (%llu denied in all, %llu since the last line)",
-                       user, topic, static_cast<unsigned long long>(s->denied),
+                       "fog_acl: denied %s writing %s: %s (%llu denied in "
+                       "all, %llu since the last line)",
+                       user, topic, DenialReason(*s, user),
+                       static_cast<unsigned long long>(s->denied),
                        static_cast<unsigned long long>(s->denied_unlogged));
   s->denied_unlogged = 0;
 }
