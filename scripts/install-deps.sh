@@ -14,6 +14,8 @@ packages=(
   prometheus-cpp-dev libyaml-cpp-dev
   # the parts a fog runs and tests use: broker, its clients, ffmpeg
   mosquitto mosquitto-clients ffmpeg curl
+  # the broker plugin that holds a publisher to its video-id prefix
+  mosquitto-dev
   # TLS tests (openssl s_client) and the multi-host test (ip netns)
   openssl iproute2
   # tests and benchmarks; the registry's tests start their own database servers;

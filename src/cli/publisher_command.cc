@@ -24,6 +24,7 @@
 #include "trust/keys.h"
 #include "up/issue_identity.h"
 #include "wire/certificate.h"
+#include "wire/envelope.h"
 
 namespace fog::cli {
 
@@ -117,6 +118,11 @@ int RunAdd(const PublisherArgs& a) {
   if (a.valid_days < 0) {
     return Fail(Status::InvalidArgument("--valid-days must be >= 0"));
   }
+  if (!a.prefix.empty()) {
+    if (Status s = wire::ValidateVideoId(a.prefix); !s.ok()) {
+      return Fail(Status::InvalidArgument("--prefix: " + s.message()));
+    }
+  }
   Result<trust::KeyPair> fog_key = trust::LoadOrMakeAuthorityKey(a.dir);
   if (!fog_key.ok()) return Fail(fog_key.status());
   std::error_code ec;
@@ -126,10 +132,12 @@ int RunAdd(const PublisherArgs& a) {
   }
   // The publisher's own broker login (`fog stream --publisher NAME` connects
   // with it), issued first so a name the broker cannot take fails before
-  // any key is made. A directory without a fog's broker files (keys made
+  // any key is made. The broker holds the login to the prefix too (its
+  // plugin), so the publisher cannot even write outside it. A directory
+  // without a fog's broker files (keys made
   // ahead of `fog up`) gets its login at the next `fog publisher add`.
   Result<up::IssuedIdentity> login =
-      up::IssueIdentity(a.dir, up::Role::kPublisher, a.name);
+      up::IssueIdentity(a.dir, up::Role::kPublisher, a.name, a.prefix);
   if (!login.ok() && login.status().code() != Status::Code::kNotFound) {
     return Fail(login.status());
   }
@@ -259,6 +267,16 @@ int RunRevoke(const PublisherArgs& a) {
   } else {
     std::printf("not published now (%s); fog up publishes it at start\n",
                 s.ToString().c_str());
+  }
+  // The broker login goes too: no new connection, and no stream write from
+  // a session still open (the broker plugin). A directory without a fog's
+  // broker files has no login to take.
+  Result<up::RevokedIdentity> login = up::RevokeIdentity(a.dir, a.name);
+  if (login.ok()) {
+    std::printf("broker login %s revoked%s\n", a.name.c_str(),
+                login->reloaded ? ", broker reloaded" : "");
+  } else if (login.status().code() != Status::Code::kNotFound) {
+    return Fail(login.status());
   }
   return kExitOk;
 }

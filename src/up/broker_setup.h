@@ -3,7 +3,8 @@
 // Mosquitto 2.0's own WebSockets listener is slow for large messages), a
 // password file with one user per role, and an
 // ACL that lets each role publish and subscribe only where it must
-// (docs/topics.md has the table).
+// (docs/topics.md has the table), and the broker plugin that narrows a
+// publisher's writes to its video-id prefix (broker_plugin/prefix_rules.h).
 //
 // Thread-safety: reentrant.
 
@@ -37,6 +38,9 @@ struct BrokerSetup {
   // Lines appended to the MQTT listener (BrokerTlsLines): empty for a
   // plaintext listener, the only one either way.
   std::string listener_tls;
+  // fog_acl_plugin.so, which holds each publisher's login to its video-id
+  // prefix; empty: FindAclPlugin().
+  std::string acl_plugin;
 };
 
 struct BrokerFiles {
@@ -46,11 +50,18 @@ struct BrokerFiles {
   std::map<std::string, config::Credentials> credentials;
 };
 
+// The broker plugin fog_acl_plugin.so: beside the running fog binary (an
+// installed fog), else where the build tree made it. NotFound, naming both
+// places, when it is in neither.
+Result<std::string> FindAclPlugin();
+
 // Writes mosquitto.conf (with a pid_file, mosquitto.pid, so that
 // `fog worker add` can make the running broker reload its logins), acl and
 // passwd (hashed with mosquitto_passwd) in setup.dir, issuing the missing
 // identities and reusing those in roles.json from an earlier run, so
 // restarted components keep working.
+// mosquitto.conf loads the ACL plugin (setup.acl_plugin or FindAclPlugin();
+// NotFound when there is none) with prefixes.json, written with the acl.
 // InvalidArgument when the chosen viewer credentials are half given or hold
 // ':' (username) or a line break, which the password file cannot carry.
 Result<BrokerFiles> WriteBrokerFiles(const BrokerSetup& setup);

@@ -175,7 +175,9 @@ Result<Identities> LoadIdentities(const std::string& path) {
       ids[name] = {name,
                    *role,
                    {e.at("username").get<std::string>(),
-                    e.at("password").get<std::string>()}};
+                    e.at("password").get<std::string>()},
+                   e.value("prefix", std::string()),
+                   e.value("revoked", false)};
     }
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(path + ": " + e.what());
@@ -190,7 +192,9 @@ Status SaveIdentities(const std::string& path, const Identities& identities) {
     out[name] = {{"username", id.credentials.username},
                  {"password", id.credentials.password},
                  {"role", RoleName(id.role)}};
-    if (id.role == Role::kWorker &&
+    if (!id.prefix.empty()) out[name]["prefix"] = id.prefix;
+    if (id.revoked) out[name]["revoked"] = true;
+    if (id.role == Role::kWorker && !id.revoked &&
         (first_worker == nullptr || name == "worker-1")) {
       first_worker = &id;
     }
@@ -209,6 +213,7 @@ std::string AclText(const Identities& identities) {
       "# publish and subscribe only where its role must "
       "(docs/security.md).\n";
   for (const auto& [name, id] : identities) {
+    if (id.revoked) continue;
     acl += "\n# " + std::string(RoleName(id.role)) + " " + name + "\n";
     acl += "user " + id.credentials.username + "\n";
     if (id.role == Role::kViewer || id.role == Role::kPublisher) {
@@ -218,6 +223,16 @@ std::string AclText(const Identities& identities) {
     acl += RoleRules(id.role);
   }
   return acl + kPatterns;
+}
+
+std::string PrefixFileText(const Identities& identities) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, id] : identities) {
+    if (id.role != Role::kPublisher) continue;
+    out[id.credentials.username] =
+        id.revoked ? nlohmann::json(nullptr) : nlohmann::json(id.prefix);
+  }
+  return out.dump(2) + "\n";
 }
 
 Status SaveViewerOverride(const std::string& broker_dir,
@@ -253,15 +268,23 @@ Result<Identities> EffectiveIdentities(const std::string& broker_dir) {
 
 Status WriteSecurityFiles(const std::string& broker_dir,
                           const Identities& identities) {
+  Status s = WriteFileAtomic(broker_dir + "/prefixes.json",
+                             AsBytes(PrefixFileText(identities)), 0600);
+  if (!s.ok()) return s;
   std::string passwd;
   for (const auto& [name, id] : identities)
-    passwd += id.credentials.username + ":" + id.credentials.password + "\n";
+    if (!id.revoked)
+      passwd += id.credentials.username + ":" + id.credentials.password + "\n";
   // Hashed in a side file first: the broker may reload at any moment, and
   // must never read plain-text passwords as hashes.
   const std::string staged = broker_dir + "/passwd.new";
-  Status s = WriteFileAtomic(staged, AsBytes(passwd), 0600);
+  s = WriteFileAtomic(staged, AsBytes(passwd), 0600);
   if (!s.ok()) return s;
-  Result<int> hashed = RunToCompletion({"mosquitto_passwd", "-U", staged});
+  // mosquitto_passwd refuses an empty file (every login revoked), which
+  // holds nothing to hash.
+  Result<int> hashed =
+      passwd.empty() ? Result<int>(0)
+                     : RunToCompletion({"mosquitto_passwd", "-U", staged});
   if (!hashed.ok() || *hashed != 0) {
     return Status::Unavailable(
         "mosquitto_passwd failed (is mosquitto installed?)");

@@ -2,7 +2,9 @@
 // <fog dir>/mosquitto/roles.json, and the broker files made from it (the
 // password file and the ACL, docs/security.md has the table per role).
 //
-// roles.json maps an identity's name to {"username", "password", "role"}.
+// roles.json maps an identity's name to {"username", "password", "role"},
+// and for a publisher "prefix" (its certificate's video-id prefix, absent
+// for any) and "revoked" (true once `fog publisher revoke` took its login).
 // A fog made before per-component identities holds one entry per role
 // (publisher, master, worker, balancer, api, viewer, no "role" field): those
 // load as identities of the role named by the key, except the shared
@@ -39,6 +41,12 @@ struct Identity {
   std::string name;  // its key in the store; for a worker, its worker name
   Role role = Role::kWorker;
   config::Credentials credentials;  // the broker login
+  // A publisher's: every video id it streams must start with this ("" for
+  // any). The broker plugin enforces it (<broker dir>/prefixes.json).
+  std::string prefix;
+  // A revoked login is kept in the store (so that its name stays taken) but
+  // left out of the password file and the ACL, and may write no stream.
+  bool revoked = false;
 };
 
 using Identities = std::map<std::string, Identity>;  // by name
@@ -63,6 +71,11 @@ Status SaveIdentities(const std::string& path, const Identities& identities);
 // username (%u) and the seed's reply channels to the client id (%c).
 std::string AclText(const Identities& identities);
 
+// <broker dir>/prefixes.json, read by the broker plugin
+// (broker_plugin/prefix_rules.h): every publisher login's username mapped to
+// its prefix, or to null when revoked. Other roles are not listed.
+std::string PrefixFileText(const Identities& identities);
+
 // The viewer login chosen for this run (fog up --viewer-username), kept in
 // <broker dir>/viewer-login.json beside the store so that a later rewrite of
 // the broker files (a worker added) keeps it; nullopt clears it.
@@ -73,8 +86,11 @@ Status SaveViewerOverride(const std::string& broker_dir,
 // the logins the broker must know.
 Result<Identities> EffectiveIdentities(const std::string& broker_dir);
 
-// Writes <broker dir>/passwd (hashed with mosquitto_passwd; the file is
-// replaced only once hashed) and <broker dir>/acl from `identities`.
+// Writes <broker dir>/prefixes.json first (the plugin rereads it at once, so
+// a new publisher's prefix holds before its login does), then
+// <broker dir>/passwd (hashed with mosquitto_passwd; the file is replaced
+// only once hashed) and <broker dir>/acl from `identities`, leaving revoked
+// logins out of both.
 // Unavailable when mosquitto_passwd cannot run.
 Status WriteSecurityFiles(const std::string& broker_dir,
                           const Identities& identities);

@@ -46,8 +46,12 @@ Status ReloadBroker(const std::string& broker_dir) {
 }
 
 Result<IssuedIdentity> IssueIdentity(const std::string& fog_dir, Role role,
-                                     const std::string& name) {
+                                     const std::string& name,
+                                     const std::string& prefix) {
   if (Status s = ValidateIdentityName(name); !s.ok()) return s;
+  if (!prefix.empty() && role != Role::kPublisher) {
+    return Status::InvalidArgument("only a publisher's login has a prefix");
+  }
   const std::string broker_dir = fog_dir + "/mosquitto";
   const std::string store_path = broker_dir + "/roles.json";
   if (!std::filesystem::exists(store_path)) {
@@ -61,6 +65,12 @@ Result<IssuedIdentity> IssueIdentity(const std::string& fog_dir, Role role,
     if (it->second.role != role) {
       return Status::InvalidArgument("'" + name + "' is already a " +
                                      std::string(RoleName(it->second.role)));
+    }
+    if (role == Role::kPublisher &&
+        (it->second.prefix != prefix || it->second.revoked)) {
+      it->second.prefix = prefix;
+      it->second.revoked = false;
+      if (Status s = SaveIdentities(store_path, *stored); !s.ok()) return s;
     }
     issued.identity = it->second;
   } else {
@@ -76,6 +86,7 @@ Result<IssuedIdentity> IssueIdentity(const std::string& fog_dir, Role role,
                                        other + "'s");
       }
     }
+    made->prefix = prefix;
     issued.identity = *made;
     issued.created = true;
     (*stored)[name] = *made;
@@ -86,6 +97,30 @@ Result<IssuedIdentity> IssueIdentity(const std::string& fog_dir, Role role,
   if (Status s = WriteSecurityFiles(broker_dir, *effective); !s.ok()) return s;
   issued.reloaded = ReloadBroker(broker_dir).ok();
   return issued;
+}
+
+Result<RevokedIdentity> RevokeIdentity(const std::string& fog_dir,
+                                       const std::string& name) {
+  const std::string broker_dir = fog_dir + "/mosquitto";
+  const std::string store_path = broker_dir + "/roles.json";
+  if (!std::filesystem::exists(store_path)) {
+    return Status::NotFound("no fog in " + fog_dir +
+                            " (no mosquitto/roles.json)");
+  }
+  Result<Identities> stored = LoadIdentities(store_path);
+  if (!stored.ok()) return stored.status();
+  auto it = stored->find(name);
+  if (it == stored->end()) {
+    return Status::NotFound("no login '" + name + "' in " + store_path);
+  }
+  if (!it->second.revoked) {
+    it->second.revoked = true;
+    if (Status s = SaveIdentities(store_path, *stored); !s.ok()) return s;
+  }
+  Result<Identities> effective = EffectiveIdentities(broker_dir);
+  if (!effective.ok()) return effective.status();
+  if (Status s = WriteSecurityFiles(broker_dir, *effective); !s.ok()) return s;
+  return RevokedIdentity{ReloadBroker(broker_dir).ok()};
 }
 
 }  // namespace fog::up
