@@ -18,12 +18,14 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "bench/fog_roles.h"
 #include "common/bytes.h"
 #include "common/packet_ranges.h"
 #include "experiment/outputs.h"
 #include "experiment/sampler.h"
+#include "experiment/store_faults.h"
 #include "experiment/summary.h"
 #include "mqtt/client.h"
 #include "trust/keys.h"
@@ -85,7 +87,7 @@ class Recorder {
     for (const wire::WorkerAck& a : *acks) {
       if (!videos_.count(a.video_id)) continue;  // not ours
       events_.copies.push_back(
-          {a.video_id, a.packet_number, a.worker, now, a.result});
+          {a.video_id, a.packet_number, a.worker, now, a.result, a.reason});
       if (a.result != "stored" && a.result != "duplicate") continue;
       auto& holders = holders_[{a.video_id, a.packet_number}];
       if (holders.insert(a.worker).second &&
@@ -111,6 +113,20 @@ class Recorder {
     *video = p.first;
     *n = p.second;
     return true;
+  }
+  // The earliest packet that has its R copies, one of them on `worker`;
+  // false when none has yet.
+  bool PickHeldBy(const std::string& worker, std::string* video,
+                  int64_t* n) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& key : complete_list_) {
+      auto it = holders_.find(key);
+      if (it == holders_.end() || !it->second.count(worker)) continue;
+      *video = key.first;
+      *n = key.second;
+      return true;
+    }
+    return false;
   }
   int64_t acked() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -288,6 +304,76 @@ std::string StartHog(const std::string& target,
   return "ok";
 }
 
+bool IsStoreFault(const FaultSpec& f) {
+  return f.action == "fill-quota" || f.action == "corrupt-packet";
+}
+
+// What the store faults need: a login allowed to dispatch and to ask the
+// workers (the master's), the acks of its filler packets, the signing key.
+struct StoreFaults {
+  std::unique_ptr<mqtt::Client> client;
+  AckMailbox acks;
+  const trust::SecretKey* key = nullptr;
+  std::string fog_dir;
+  uint64_t quota_bytes = 0;
+  size_t filler_bytes = 0;
+  std::vector<std::thread> fills;  // joined before the fog stops
+};
+
+// The payload of each filler packet: a little below the streams' largest
+// packet, so that once the worker refuses a filler packet it refuses every
+// stream packet (the signature a filler packet carries is not larger than
+// 8 KiB).
+size_t FillerBytes(const Spec& spec) {
+  double largest = 64;
+  for (const PublisherSpec& p : spec.publishers)
+    largest = std::max(largest, p.bitrate_kbps * 125 * p.gop_s);
+  return std::max<size_t>(
+      64, static_cast<size_t>(largest) - std::min<size_t>(8192, largest / 2));
+}
+
+// fill-quota runs beside the timeline (a fill takes one fsync per filler
+// packet) and records its event, timed at its start, when it ends;
+// corrupt-packet damages the earliest packet with R copies that the target
+// holds, then asks the workers for it so the target reads the damage.
+void ApplyStoreFault(const FaultSpec& f, const Spec& spec, StoreFaults* sf,
+                     Recorder* rec) {
+  const double at = rec->Now();
+  if (f.action == "fill-quota") {
+    sf->fills.emplace_back([f, at, sf, rec, seed = spec.seed] {
+      FillResult r =
+          FillQuota(sf->client.get(), &sf->acks, *sf->key, f.target,
+                    "exp-" + std::to_string(seed) + "-fill-" + f.target,
+                    sf->filler_bytes, sf->quota_bytes);
+      std::fprintf(stderr,
+                   "experiment: fill-quota %s: %lld filler packets (%llu "
+                   "bytes) stored, then %s\n",
+                   f.target.c_str(), static_cast<long long>(r.stored),
+                   static_cast<unsigned long long>(r.bytes),
+                   r.status == "ok" ? "refused: store-full" : r.status.c_str());
+      rec->AddFault({at, f.action, f.target, r.status, r.video, 0});
+    });
+    return;
+  }
+  std::string video;
+  int64_t n = 0;
+  std::string result;
+  if (!rec->PickHeldBy(f.target, &video, &n)) {
+    result = "no packet with its R copies on " + f.target + " yet";
+  } else {
+    result =
+        CorruptStoredPacket(sf->fog_dir + "/workers/" + f.target, video, n);
+    if (result == "ok") {
+      Status s = RequestRead(sf->client.get(), "fog-exp-faults", video, n);
+      if (!s.ok()) result = "damaged, but asking for it failed: " + s.message();
+    }
+  }
+  std::fprintf(stderr, "experiment: corrupt-packet %s: %s/%lld: %s\n",
+               f.target.c_str(), video.c_str(), static_cast<long long>(n),
+               result.c_str());
+  rec->AddFault({at, f.action, f.target, result, video, n});
+}
+
 std::string ApplyFault(const FaultSpec& f, up::FogUp& fog,
                        const std::map<std::string, pid_t>& processes,
                        std::set<pid_t>* stopped, pid_t* hog) {
@@ -328,9 +414,17 @@ std::map<std::string, pid_t> Processes(const Spec& spec, up::FogUp& fog) {
 // can be missed, a stored packet cannot). Packets of `packets` with fewer
 // than R copies, and with none; "checked": false when a store could not be
 // read.
+// With corrupt-packet faults, also whether each damaged packet is held
+// intact again by the worker it was damaged on (repaired from another copy).
 json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
                  int workers, int replicas,
-                 const std::vector<PacketEvent>& packets) {
+                 const std::vector<PacketEvent>& packets,
+                 const std::vector<FaultEvent>& faults) {
+  std::set<std::tuple<std::string, std::string, int64_t>> damaged, repaired;
+  for (const FaultEvent& f : faults) {
+    if (f.action == "corrupt-packet" && f.result == "ok")
+      damaged.insert({f.target, f.video, f.packet});
+  }
   std::map<std::pair<std::string, int64_t>, int> copies;
   bool checked = true;
   for (int i = 1; i <= workers; ++i) {
@@ -355,8 +449,12 @@ json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
       Result<PacketRanges> r = ParseRanges(ranges.get<std::string>());
       if (!r.ok()) continue;
       for (const PacketRange& range : *r) {
-        for (int64_t n = range.first; n <= range.last; ++n)
+        for (int64_t n = range.first; n <= range.last; ++n) {
           ++copies[{video, n}];
+          const std::tuple<std::string, std::string, int64_t> key{
+              "worker-" + std::to_string(i), video, n};
+          if (damaged.count(key)) repaired.insert(key);
+        }
       }
     }
   }
@@ -372,7 +470,9 @@ json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
   }
   return {{"checked", checked},
           {"packets_under_replicated", under},
-          {"packets_lost", lost}};
+          {"packets_lost", lost},
+          {"corrupted_packets", static_cast<int64_t>(damaged.size())},
+          {"corrupted_repaired", static_cast<int64_t>(repaired.size())}};
 }
 
 json BalancerJson(const Spec& spec, const std::vector<Sample>& samples) {
@@ -456,12 +556,30 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                       .password = (*roles)["master"].password,
                       .clean_start = false,
                       .session_expiry_seconds = 600});
-  watch.OnMessage([&](const mqtt::Message& m) { rec.OnAck(m); });
+  StoreFaults store_faults{.key = &*key,
+                           .fog_dir = fog_dir,
+                           .quota_bytes = spec.fog.store_quota_bytes,
+                           .filler_bytes = FillerBytes(spec)};
+  watch.OnMessage([&](const mqtt::Message& m) {
+    rec.OnAck(m);
+    store_faults.acks.Offer(m);
+  });
   s = watch.Connect(std::chrono::seconds(10));
   if (s.ok()) s = watch.Subscribe(wire::topics::kAckFilter, 1);
   if (!s.ok()) {
     fog.Stop();
     return s;
+  }
+  if (std::any_of(spec.faults.begin(), spec.faults.end(), IsStoreFault)) {
+    store_faults.client = std::make_unique<mqtt::Client>(
+        mqtt::ConnectOptions{.uri = desc.mqtt_uri,
+                             .client_id = "fog-exp-faults",
+                             .username = (*roles)["master"].username,
+                             .password = (*roles)["master"].password});
+    if (s = store_faults.client->Connect(std::chrono::seconds(10)); !s.ok()) {
+      fog.Stop();
+      return s;
+    }
   }
   // The clock starts once every connection is up.
   const auto start = Clock::now() + std::chrono::milliseconds(200);
@@ -507,6 +625,10 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       const double now_s = rec.Now() / 1000;
       while (next_fault < faults.size() && faults[next_fault].at_s <= now_s) {
         const FaultSpec& f = faults[next_fault++];
+        if (IsStoreFault(f)) {
+          ApplyStoreFault(f, spec, &store_faults, &rec);
+          continue;
+        }
         const std::string result =
             ApplyFault(f, fog, Processes(spec, fog), &stopped, &hog);
         std::fprintf(stderr, "experiment: t=%.1f s %s %s: %s\n", now_s,
@@ -533,6 +655,8 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     if (Clock::now() >= end && publishers_joined) break;
   }
   for (std::thread& th : viewers) th.join();
+  for (std::thread& th : store_faults.fills) th.join();
+  if (store_faults.client) store_faults.client->Disconnect();
   for (auto& c : clients) c->Disconnect();
   for (pid_t pid : stopped) ::kill(pid, SIGCONT);  // or they linger stopped
   if (hog > 0) {
@@ -545,8 +669,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   Events events = rec.Take();
   json summary = Summarize(events, spec.fog.replicas, spec.duration_s);
   summary["balancer"] = BalancerJson(spec, samples);
-  summary["stores"] = StoreCopies(o.self_exe, fog_dir, spec.fog.workers,
-                                  spec.fog.replicas, events.packets);
+  summary["stores"] =
+      StoreCopies(o.self_exe, fog_dir, spec.fog.workers, spec.fog.replicas,
+                  events.packets, events.faults);
   RunResult result;
   json checked = json::array();
   for (const AssertionSpec& a : spec.assertions) {

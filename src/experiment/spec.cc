@@ -168,18 +168,20 @@ Status ParseFault(const MapReader& r, double duration, FaultSpec* f) {
   const YAML::Node action = r.node()["action"];
   FOG_TRY(r.GetString("action", &f->action));
   static const std::set<std::string> kBuilt = {
-      "kill", "stop", "continue", "restart-broker", "hog", "unhog"};
-  static const std::set<std::string> kPlanned = {"fill-quota", "corrupt-packet",
-                                                 "cut-link"};
-  if (kPlanned.count(f->action)) {
-    return r.Error(action, r.Path("action") + ": '" + f->action +
-                               "' is not built yet (built: continue, hog, "
-                               "kill, restart-broker, stop, unhog)");
+      "kill", "stop",  "continue",   "restart-broker",
+      "hog",  "unhog", "fill-quota", "corrupt-packet"};
+  static const char kBuiltList[] =
+      "continue, corrupt-packet, fill-quota, hog, kill, restart-broker, "
+      "stop, unhog";
+  if (f->action == "cut-link") {
+    return r.Error(action, r.Path("action") +
+                               ": 'cut-link' needs several fogs, which an "
+                               "experiment does not start yet (built: " +
+                               kBuiltList + ")");
   }
   if (!kBuilt.count(f->action)) {
     return r.Error(action, r.Path("action") + ": '" + f->action +
-                               "' is not one of continue, hog, kill, "
-                               "restart-broker, stop, unhog");
+                               "' is not one of " + kBuiltList);
   }
   FOG_TRY(r.GetString("target", &f->target));
   if (f->action == "restart-broker" || f->action == "unhog") {
@@ -187,9 +189,12 @@ Status ParseFault(const MapReader& r, double duration, FaultSpec* f) {
       return r.Error(r.node()["target"],
                      r.Path("target") + ": " + f->action + " takes no target");
     f->target = f->action == "unhog" ? "" : "mosquitto";
-  } else if (f->action == "hog" && f->target.rfind("worker-", 0) != 0) {
-    return r.Error(r.node()["target"] ? r.node()["target"] : r.node(),
-                   r.Path("target") + ": hog needs a worker-N target");
+  } else if ((f->action == "hog" || f->action == "fill-quota" ||
+              f->action == "corrupt-packet") &&
+             f->target.rfind("worker-", 0) != 0) {
+    return r.Error(
+        r.node()["target"] ? r.node()["target"] : r.node(),
+        r.Path("target") + ": " + f->action + " needs a worker-N target");
   } else {
     FOG_TRY(r.Require("target"));
     const bool known = f->target == "master" || f->target == "balancer" ||
@@ -272,6 +277,12 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
         return ParseAssertion(reader(n, w), a);
       }));
   for (const FaultSpec& f : spec->faults) {
+    if (f.action == "fill-quota" && spec->fog.store_quota_bytes == 0) {
+      return Status::InvalidArgument(
+          origin + ":" + std::to_string(f.line) +
+          ": faults: fill-quota needs fog.store_quota_bytes (the workers run "
+          "without a quota)");
+    }
     if (f.target.rfind("worker-", 0) == 0) {
       const std::string n = f.target.substr(7);
       int index = 0;

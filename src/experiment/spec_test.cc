@@ -98,7 +98,45 @@ TEST(ParseSpec, RefusesWhatIsNotBuilt) {
             std::string::npos);
   EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
                     "1, action: cut-link, target: master}\n")
-                .find("x.yaml:4: faults[0].action: 'cut-link' is not built"),
+                .find("x.yaml:4: faults[0].action: 'cut-link' needs several "
+                      "fogs"),
+            std::string::npos);
+}
+
+TEST(ParseSpec, StoreFaults) {
+  const std::string head =
+      "name: t\nfog: {workers: 3, store_quota_bytes: 4000000}\n"
+      "publishers: [{count: 1}]\nfaults:\n";
+  Result<Spec> ok =
+      ParseSpec(head +
+                    "  - {at_s: 1, action: fill-quota, target: worker-2}\n"
+                    "  - {at_s: 2, action: corrupt-packet, target: worker-1}\n",
+                "x.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->faults.size(), 2u);
+  EXPECT_EQ(ok->faults[0].action, "fill-quota");
+  EXPECT_EQ(ok->faults[0].target, "worker-2");
+  EXPECT_EQ(ok->faults[1].action, "corrupt-packet");
+  EXPECT_EQ(ok->faults[1].target, "worker-1");
+  // Both act on one worker's store.
+  EXPECT_EQ(ErrorOf(head + "  - {at_s: 1, action: fill-quota, target: api}\n"),
+            "x.yaml:5: faults[0].target: fill-quota needs a worker-N target");
+  EXPECT_EQ(ErrorOf(head + "  - {at_s: 1, action: corrupt-packet}\n"),
+            "x.yaml:5: faults[0].target: corrupt-packet needs a worker-N "
+            "target");
+  EXPECT_EQ(ErrorOf(head + "  - {at_s: 1, action: corrupt-packet, target: "
+                           "worker-4}\n"),
+            "x.yaml:5: faults: target 'worker-4' names no worker of the fog "
+            "(worker-1..worker-3)");
+  // A fill needs a quota to fill.
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: fill-quota, target: worker-1}\n"),
+            "x.yaml:4: faults: fill-quota needs fog.store_quota_bytes (the "
+            "workers run without a quota)");
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: fill, target: worker-1}\n")
+                .find("'fill' is not one of continue, corrupt-packet, "
+                      "fill-quota"),
             std::string::npos);
 }
 
