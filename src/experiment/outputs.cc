@@ -27,10 +27,12 @@ json SpecJson(const Spec& spec) {
   json publishers = json::array(), viewers = json::array(),
        faults = json::array(), assertions = json::array();
   for (const PublisherSpec& p : spec.publishers) {
-    publishers.push_back({{"count", p.count},
-                          {"source", p.source},
-                          {"bitrate_kbps", p.bitrate_kbps},
-                          {"gop_s", p.gop_s}});
+    publishers.push_back(
+        {{"count", p.count},
+         {"source", p.source},
+         {"path", p.path.empty() ? json(nullptr) : json(p.path)},
+         {"bitrate_kbps", p.bitrate_kbps},
+         {"gop_s", p.gop_s}});
   }
   for (const ViewerSpec& v : spec.viewers) {
     viewers.push_back(

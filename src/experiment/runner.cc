@@ -23,6 +23,7 @@
 #include "bench/fog_roles.h"
 #include "common/bytes.h"
 #include "common/packet_ranges.h"
+#include "experiment/media_source.h"
 #include "experiment/outputs.h"
 #include "experiment/sampler.h"
 #include "experiment/store_faults.h"
@@ -156,11 +157,56 @@ class Recorder {
   int64_t acked_ = 0, complete_ = 0;
 };
 
-Result<std::vector<Stream>> SignStreams(const Spec& spec,
-                                        const trust::SecretKey& key) {
+// The media packets of each publisher group whose source is a video (empty
+// for synthetic), cut before the fog starts so that ffmpeg's CPU is not
+// part of the run. A pattern is rendered into `tmp_dir` and removed once cut.
+Result<std::vector<std::vector<Bytes>>> PrepareMedia(
+    const Spec& spec, const std::string& tmp_dir) {
+  std::vector<std::vector<Bytes>> media(spec.publishers.size());
+  uint64_t total = 0;
+  for (size_t g = 0; g < spec.publishers.size(); ++g) {
+    const PublisherSpec& p = spec.publishers[g];
+    if (p.source == "synthetic") continue;
+    std::string path = p.path;
+    if (p.source == "pattern") {
+      std::error_code ec;
+      fs::create_directories(tmp_dir, ec);
+      path = tmp_dir + "/pattern-" + std::to_string(g) + ".mp4";
+      std::fprintf(stderr,
+                   "experiment %s: rendering %.0f s of test pattern at %.0f "
+                   "kbit/s\n",
+                   spec.name.c_str(), spec.duration_s + p.gop_s,
+                   p.bitrate_kbps);
+      Status s = RenderPattern("ffmpeg", path, p.bitrate_kbps, p.gop_s,
+                               spec.duration_s + p.gop_s);
+      if (!s.ok()) return s;
+    }
+    Result<std::vector<Bytes>> cut =
+        CutVideo("ffmpeg", path, kMaxPresignedBytes);
+    if (p.source == "pattern") fs::remove(path);
+    if (!cut.ok())
+      return Status::InvalidArgument("publishers[" + std::to_string(g) +
+                                     "]: " + cut.status().message());
+    for (const Bytes& b : *cut) total += b.size() * p.count;
+    media[g] = std::move(*cut);
+  }
+  std::error_code ec;
+  fs::remove(tmp_dir, ec);  // only when empty: every pattern is removed
+  if (total > kMaxPresignedBytes) {
+    return Status::InvalidArgument(
+        "publishers: " + std::to_string(total >> 20) +
+        " MiB of video packets exceed the 1024 MiB the run holds in memory");
+  }
+  return media;
+}
+
+Result<std::vector<Stream>> SignStreams(
+    const Spec& spec, const trust::SecretKey& key,
+    const std::vector<std::vector<Bytes>>& media) {
   std::mt19937_64 rng(spec.seed);
   uint64_t total = 0;
   for (const PublisherSpec& p : spec.publishers) {
+    if (p.source != "synthetic") continue;  // counted by PrepareMedia
     const double bytes = p.bitrate_kbps * 125 * p.gop_s;
     for (int i = 0; i < p.count; ++i) {
       const double offset_s = p.start_every_s > 0 ? p.start_every_s * i : 0;
@@ -176,7 +222,8 @@ Result<std::vector<Stream>> SignStreams(const Spec& spec,
         "memory; shorten duration_s or lower the bitrate");
   }
   std::vector<Stream> streams;
-  for (const PublisherSpec& p : spec.publishers) {
+  for (size_t g = 0; g < spec.publishers.size(); ++g) {
+    const PublisherSpec& p = spec.publishers[g];
     const size_t bytes = std::max<size_t>(
         64, static_cast<size_t>(p.bitrate_kbps * 125 * p.gop_s));
     for (int i = 0; i < p.count; ++i) {
@@ -186,24 +233,30 @@ Result<std::vector<Stream>> SignStreams(const Spec& spec,
       s.gop_ms = p.gop_s * 1000;
       s.offset_ms = p.start_every_s > 0 ? p.start_every_s * 1000 * i
                                         : s.gop_ms * i / p.count;
-      const int64_t packets = std::max<int64_t>(
+      int64_t packets = std::max<int64_t>(
           1, static_cast<int64_t>(std::floor(
                  (spec.duration_s * 1000 - s.offset_ms) / s.gop_ms)));
+      // A video's stream ends with its packets when they are fewer than
+      // the slots.
+      if (p.source != "synthetic")
+        packets = std::min<int64_t>(packets, media[g].size());
       trust::PacketSigner signer(key.Clone(), {});
-      Bytes data(bytes);
+      Bytes data(p.source == "synthetic" ? bytes : 0);
       for (int64_t n = 1; n <= packets; ++n) {
-        for (size_t b = 0; b < data.size(); b += 8) {
-          const uint64_t r = rng();
-          std::memcpy(data.data() + b, &r,
-                      std::min<size_t>(8, data.size() - b));
+        if (p.source == "synthetic") {
+          for (size_t b = 0; b < data.size(); b += 8) {
+            const uint64_t r = rng();
+            std::memcpy(data.data() + b, &r,
+                        std::min<size_t>(8, data.size() - b));
+          }
         }
         const bool last = n == packets;
-        Result<wire::Envelope> e =
-            signer.Next({.video_id = s.video,
-                         .packet_number = n,
-                         .total_packets = last ? packets : 0,
-                         .data = data},
-                        last);
+        Result<wire::Envelope> e = signer.Next(
+            {.video_id = s.video,
+             .packet_number = n,
+             .total_packets = last ? packets : 0,
+             .data = p.source == "synthetic" ? data : media[g][n - 1]},
+            last);
         if (!e.ok()) return e.status();
         s.payloads.push_back(wire::EncodeEnvelope(*e));
       }
@@ -497,6 +550,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   if (ec) return Status::IoError("cannot create " + o.out_dir);
   const std::string fog_dir = o.out_dir + "/fog";
   fs::remove_all(fog_dir, ec);  // a fresh fog: no packets of an earlier run
+  Result<std::vector<std::vector<Bytes>>> media =
+      PrepareMedia(spec, o.out_dir + "/media");
+  if (!media.ok()) return media.status();
 
   Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
   if (!ports.ok()) return ports.status();
@@ -525,7 +581,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     fog.Stop();
     return !roles.ok() ? roles.status() : key.status();
   }
-  Result<std::vector<Stream>> streams = SignStreams(spec, *key);
+  Result<std::vector<Stream>> streams = SignStreams(spec, *key, *media);
   if (!streams.ok()) {
     fog.Stop();
     return streams.status();

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -137,18 +138,28 @@ Status ParseNetwork(const MapReader& r) {
 
 Status ParsePublisher(const MapReader& r, PublisherSpec* p) {
   FOG_TRY(r.CheckKeys(
-      {"count", "source", "bitrate_kbps", "gop_s", "start_every_s"}));
+      {"count", "source", "path", "bitrate_kbps", "gop_s", "start_every_s"}));
   FOG_TRY(r.Get("count", &p->count, 1, 1000));
   FOG_TRY(r.GetString("source", &p->source, {"synthetic", "pattern", "file"}));
-  if (p->source != "synthetic") {
-    return r.Error(r.node()["source"],
-                   r.Path("source") + ": '" + p->source +
-                       "' is not built yet; use synthetic (pre-signed "
-                       "packets of random media bytes)");
+  FOG_TRY(r.GetString("path", &p->path));
+  if (p->source == "file" && p->path.empty()) {
+    return r.Error(r.node()["path"] ? r.node()["path"] : r.node(),
+                   r.Path("path") + " is required for source 'file'");
+  }
+  if (p->source != "file" && r.node()["path"]) {
+    return r.Error(r.node()["path"], r.Path("path") +
+                                         ": only source 'file' reads a "
+                                         "path (source is '" +
+                                         p->source + "')");
   }
   FOG_TRY(r.Get("bitrate_kbps", &p->bitrate_kbps, 8, 200000));
   FOG_TRY(r.Get("gop_s", &p->gop_s, 0.1, 10));
   FOG_TRY(r.Get("start_every_s", &p->start_every_s, 0, 3600));
+  if (p->source == "pattern" && p->bitrate_kbps < 100) {
+    return r.Error(r.node()["bitrate_kbps"],
+                   r.Path("bitrate_kbps") +
+                       ": the test pattern needs at least 100 kbit/s");
+  }
   return Status::OK();
 }
 
@@ -259,6 +270,14 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
       [&](const YAML::Node& n, const std::string& w, PublisherSpec* p) {
         return ParsePublisher(reader(n, w), p);
       }));
+  // A file's path is relative to the declaration, as a shipped experiment
+  // names a file beside it.
+  for (PublisherSpec& p : spec->publishers) {
+    if (p.path.empty() || p.path[0] == '/') continue;
+    const std::filesystem::path dir =
+        std::filesystem::path(origin).parent_path();
+    if (!dir.empty()) p.path = (dir / p.path).string();
+  }
   if (spec->publishers.empty())
     return r.Error(root["publishers"], "publishers: at least one is required");
   FOG_TRY(

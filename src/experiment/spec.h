@@ -27,11 +27,15 @@ struct FogSpec {
   uint64_t store_quota_bytes = 0;  // per worker; 0: none
 };
 
-// Streams of pre-cut, pre-signed packets replayed at their real-time pace:
-// one packet per GOP, bitrate * gop bits each.
+// Streams of pre-cut, pre-signed packets replayed at their real-time pace,
+// one packet per GOP. synthetic: random media bytes, bitrate * gop bits per
+// packet; file: the fragments of `path` cut as `fog stream` cuts it (its
+// keyframes should be `gop_s` apart); pattern: ffmpeg's test pattern
+// rendered at the bitrate and GOP, then cut as a file.
 struct PublisherSpec {
   int count = 1;
-  std::string source = "synthetic";  // the only source built so far
+  std::string source = "synthetic";  // synthetic, file or pattern
+  std::string path;                  // file only; relative to the declaration
   double bitrate_kbps = 2000;
   double gop_s = 1;
   // > 0: the group's streams start one by one this many seconds apart (a
@@ -79,8 +83,7 @@ struct Spec {
 // Parses YAML text; `origin` (the file name) prefixes every error.
 // InvalidArgument "<origin>:<line>: <what>" for an unknown key, a bad or
 // out-of-range value, a missing required key, or a declared feature that is
-// not built (network namespaces, delay or loss, sources other than
-// synthetic, faults other than those above).
+// not built (delay or loss without netem, cut-link).
 Result<Spec> ParseSpec(const std::string& yaml, const std::string& origin);
 
 // Reads and parses a file.

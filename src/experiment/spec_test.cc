@@ -93,13 +93,39 @@ TEST(ParseSpec, RefusesWhatIsNotBuilt) {
                     "bandwidth_mbit: 20\n")
                 .find("not built yet"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("name: t\npublishers: [{source: file}]\n")
-                .find("publishers[0].source: 'file' is not built yet"),
-            std::string::npos);
   EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
                     "1, action: cut-link, target: master}\n")
                 .find("x.yaml:4: faults[0].action: 'cut-link' needs several "
                       "fogs"),
+            std::string::npos);
+}
+
+TEST(ParseSpec, VideoSources) {
+  Result<Spec> ok = ParseSpec(
+      "name: t\npublishers:\n  - {source: file, path: media/a.mp4, gop_s: "
+      "2}\n  - {source: file, path: /abs/b.mp4}\n  - {source: pattern, "
+      "bitrate_kbps: 5000}\n",
+      "experiments/x.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->publishers.size(), 3u);
+  EXPECT_EQ(ok->publishers[0].source, "file");
+  // Relative to the declaration's directory; an absolute path unchanged.
+  EXPECT_EQ(ok->publishers[0].path, "experiments/media/a.mp4");
+  EXPECT_EQ(ok->publishers[1].path, "/abs/b.mp4");
+  EXPECT_EQ(ok->publishers[2].source, "pattern");
+  EXPECT_EQ(ok->publishers[2].bitrate_kbps, 5000);
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{source: file}]\n"),
+            "x.yaml:2: publishers[0].path is required for source 'file'");
+  EXPECT_EQ(ErrorOf("name: t\npublishers:\n  - {source: pattern, path: "
+                    "a.mp4}\n"),
+            "x.yaml:3: publishers[0].path: only source 'file' reads a path "
+            "(source is 'pattern')");
+  EXPECT_EQ(ErrorOf("name: t\npublishers:\n  - {source: pattern, "
+                    "bitrate_kbps: 50}\n"),
+            "x.yaml:3: publishers[0].bitrate_kbps: the test pattern needs at "
+            "least 100 kbit/s");
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{source: camera}]\n")
+                .find("'camera' is not one of file, pattern, synthetic"),
             std::string::npos);
 }
 
