@@ -24,6 +24,7 @@
 #include "common/bytes.h"
 #include "common/packet_ranges.h"
 #include "experiment/media_source.h"
+#include "experiment/network.h"
 #include "experiment/outputs.h"
 #include "experiment/sampler.h"
 #include "experiment/store_faults.h"
@@ -553,6 +554,28 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   Result<std::vector<std::vector<Bytes>>> media =
       PrepareMedia(spec, o.out_dir + "/media");
   if (!media.ok()) return media.status();
+  std::unique_ptr<FogHost> host;
+  const NetworkSpec& net = spec.network;
+  if (net.enabled) {
+    if ((net.delay_ms > 0 || net.loss_pct > 0) && !NetemAvailable()) {
+      return Status::InvalidArgument(
+          "network (line " + std::to_string(net.line) +
+          "): delay_ms and loss_pct need the kernel's netem qdisc, which "
+          "this kernel does not have (tc qdisc add ... netem: unknown qdisc "
+          "kind); remove them to emulate bandwidth alone");
+    }
+    Result<std::unique_ptr<FogHost>> made =
+        FogHost::Create(net.bandwidth_mbit, net.delay_ms, net.loss_pct);
+    if (!made.ok()) return made.status();
+    host = std::move(*made);
+  }
+  // Every call that may start one of the fog's processes runs with this
+  // thread in the fog's namespace, so the process is placed there.
+  auto in_fog = [&](auto&& call) {
+    if (host) (void)host->Enter();
+    call();
+    if (host) (void)host->Leave();
+  };
 
   Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
   if (!ports.ok()) return ports.status();
@@ -569,10 +592,12 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                    .balancer_period_ms = spec.fog.balancer_period_ms,
                    .self_exe = o.self_exe,
                    .worker_store_quota = spec.fog.store_quota_bytes};
+  if (host) up.bind = host->address();
   up::FogUp fog(up);
   std::fprintf(stderr, "experiment %s: starting a fog in %s\n",
                spec.name.c_str(), fog_dir.c_str());
-  Status s = fog.Start();
+  Status s;
+  in_fog([&] { s = fog.Start(); });
   if (!s.ok()) return s;
   const config::FogDescriptor& desc = fog.descriptor();
   auto roles = bench::LoadRoles(fog_dir, {"master"});
@@ -691,11 +716,12 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                      f.action.c_str(), f.target.c_str(), result.c_str());
         rec.AddFault({rec.Now(), f.action, f.target, result});
       }
-      fog.Poll();
+      in_fog([&] { fog.Poll(); });
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     const double t = second;
-    sampler.Take(t, Processes(spec, fog), &samples);
+    // The master's /metrics listens on the fog's loopback.
+    in_fog([&] { sampler.Take(t, Processes(spec, fog), &samples); });
     const int64_t published = rec.published(), complete = rec.complete();
     samples.push_back(
         {t, "published_per_s", "", double(published - last_published)});
@@ -747,10 +773,11 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       {"seed", spec.seed},
       {"machine", MachineJson(o.source_dir)},
       {"emulation",
-       {{"network", "none: every process on the loopback interface"},
-        {"bandwidth_limit", nullptr},
-        {"delay_ms", nullptr},
-        {"loss_pct", nullptr}}},
+       host ? host->Describe()
+            : json{{"network", "none: every process on the loopback interface"},
+                   {"bandwidth_limit", nullptr},
+                   {"delay_ms", nullptr},
+                   {"loss_pct", nullptr}}},
       {"fog",
        {{"mqtt", desc.mqtt_uri}, {"http", desc.http_url}, {"dir", fog_dir}}}};
   s = WriteJson(o.out_dir + "/resolved.json", resolved);
