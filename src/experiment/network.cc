@@ -130,7 +130,7 @@ Status FogHost::Leave() {
 
 namespace {
 
-std::string Describe(double mbit) {
+std::string RateText(double mbit) {
   std::ostringstream out;
   out << "tbf " << mbit << " Mbit/s each way";
   return out.str();
@@ -144,8 +144,7 @@ nlohmann::json FogHost::Describe() const {
                       fog_address_ + ", joined by a veth pair through bridge " +
                       bridge_ + " (" + host_address_ +
                       "); the experiment's publishers and viewers outside it"},
-      {"bandwidth_limit",
-       "tbf " + std::to_string(bandwidth_mbit_) + " Mbit/s each way"},
+      {"bandwidth_limit", RateText(bandwidth_mbit_)},
       {"delay_ms", delay_ms_ > 0 ? nlohmann::json(delay_ms_) : nullptr},
       {"loss_pct", loss_pct_ > 0 ? nlohmann::json(loss_pct_) : nullptr}};
 }
