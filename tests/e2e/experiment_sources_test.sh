@@ -6,7 +6,12 @@
 # quota is filled. Asserts the fault rows in events.csv, one packet per
 # GOP slot from each source, the damaged packet held intact again after the
 # run (and the worker's log of the repair), nothing lost, and that a
-# declaration with a missing file exits 2 naming it.
+# declaration with a missing file exits 2 naming it. Then the fog in a
+# network namespace behind a 4 Mbit/s tbf link: resolved.json records the
+# emulation, and every 250 KB publish is held back by the limit (each
+# takes over 200 ms to be acknowledged, against a few on the loopback);
+# a declared delay is refused before anything starts when the kernel has
+# no netem.
 # Usage: experiment_sources_test.sh FOG_BINARY
 set -uo pipefail
 fog=$1
@@ -105,5 +110,66 @@ printf 'name: bad\npublishers: [{source: file, path: none.mp4}]\n' \
 expect "a missing file exits 2" test $? = 2
 expect "the missing file is named" grep -q "none.mp4" "$tmp/bad.err"
 expect "no fog started" test ! -e "$tmp/bad/fog"
+
+# Network emulation: needs root (ip netns, tc).
+if [[ $(id -u) != 0 ]] || ! command -v tc >/dev/null; then
+  echo "SKIP: network emulation needs root and iproute2"
+  finish
+  exit
+fi
+cat >"$tmp/net.yaml" <<'YAML'
+name: net
+duration_s: 5
+drain_s: 20
+fog: {workers: 2, replicas: 2, balancer: none}
+network: {bandwidth_mbit: 4}
+publishers:
+  - {count: 1, bitrate_kbps: 2000, gop_s: 1}
+assertions:
+  - {metric: packets_lost, max: 0}
+YAML
+"$fog" experiment run "$tmp/net.yaml" --out "$tmp/net" --no-plot \
+  >"$tmp/net.out" 2>"$tmp/net.err"
+rc=$?
+expect "the network run exits 0" test $rc = 0
+[[ $rc = 0 ]] || cat "$tmp/net.out" "$tmp/net.err"
+/usr/bin/python3 - "$tmp/net" >"$tmp/net.check" 2>&1 <<'PY'
+import csv, json, sys
+out = sys.argv[1]
+bad = []
+def check(what, ok):
+    if not ok:
+        bad.append(what)
+r = json.load(open(out + "/resolved.json"))
+e = r["emulation"]
+check("emulation: namespace and tbf", "network namespace" in e["network"]
+      and e["bandwidth_limit"] == "tbf 4 Mbit/s each way" and e["delay_ms"] is None)
+check("the fog listens inside the namespace", r["fog"]["mqtt"].startswith("tcp://10.77."))
+packets = [p for p in csv.DictReader(open(out + "/events.csv")) if p["kind"] == "packet"]
+check("five packets", len(packets) == 5)
+# 250 KB through 4 Mbit/s after a 64 KiB bucket: at least 370 ms each.
+slow = [float(p["broker_acked_ms"]) - float(p["published_ms"]) for p in packets]
+check(f"every publish held back by the limit: {slow}", min(slow) > 200)
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+expect "resolved.json and events.csv show the limited link" test $? = 0
+cat "$tmp/net.check"
+expect "the namespace is removed" \
+  bash -c "! ip netns list | grep -q fog-exp-"
+
+if ip netns add "fog-netem-t$$" 2>/dev/null; then
+  ip netns exec "fog-netem-t$$" tc qdisc add dev lo root netem delay 1ms \
+    2>/dev/null && netem=1 || netem=0
+  ip netns del "fog-netem-t$$"
+  if [[ $netem = 0 ]]; then
+    sed 's/bandwidth_mbit: 4}/bandwidth_mbit: 4, delay_ms: 20}/' \
+      "$tmp/net.yaml" >"$tmp/delay.yaml"
+    "$fog" experiment run "$tmp/delay.yaml" --out "$tmp/delay" 2>"$tmp/delay.err"
+    expect "a delay without netem exits 2" test $? = 2
+    expect "the refusal names netem" grep -q "need the kernel's netem" "$tmp/delay.err"
+    expect "no fog started" test ! -e "$tmp/delay/fog"
+  fi
+fi
 
 finish
