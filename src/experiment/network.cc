@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 #include <vector>
 
@@ -45,9 +46,34 @@ Status FogHost::Run(const std::string& command) {
   return Status::OK();
 }
 
+namespace {
+
+// The namespaces, bridges and veth pairs of earlier runs whose process is
+// gone (killed before it could remove them): removed, so their addresses
+// and names do not linger.
+void RemoveStale() {
+  std::error_code ec;
+  for (const auto& e :
+       std::filesystem::directory_iterator("/var/run/netns", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("fog-exp-", 0) != 0) continue;
+    const std::string pid = name.substr(8);
+    if (pid.empty() ||
+        pid.find_first_not_of("0123456789") != std::string::npos ||
+        std::filesystem::exists("/proc/" + pid))
+      continue;
+    (void)std::system(("ip link del fgh" + pid + " >/dev/null 2>&1").c_str());
+    (void)std::system(("ip link del fgb" + pid + " >/dev/null 2>&1").c_str());
+    (void)std::system(("ip netns del " + name + " >/dev/null 2>&1").c_str());
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<FogHost>> FogHost::Create(double bandwidth_mbit,
                                                  double delay_ms,
                                                  double loss_pct) {
+  RemoveStale();
   std::unique_ptr<FogHost> h(new FogHost());
   const std::string id = std::to_string(::getpid());
   h->ns_ = "fog-exp-" + id;
