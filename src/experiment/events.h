@@ -32,6 +32,7 @@ struct CopyEvent {
   std::string worker;
   double stored_ms = -1;  // when the ack reached the experiment
   std::string verdict;    // the ack's result
+  std::string reason;     // the ack's reason, for "rejected" and "error"
 };
 
 struct ViewEvent {
@@ -48,6 +49,10 @@ struct FaultEvent {
   std::string action;
   std::string target;
   std::string result;  // "ok" or why it failed
+  // The packet it concerns: the one corrupted (corrupt-packet), the filler
+  // video (fill-quota, packet 0); empty otherwise.
+  std::string video;
+  int64_t packet = 0;
 };
 
 struct Events {

@@ -27,10 +27,12 @@ json SpecJson(const Spec& spec) {
   json publishers = json::array(), viewers = json::array(),
        faults = json::array(), assertions = json::array();
   for (const PublisherSpec& p : spec.publishers) {
-    publishers.push_back({{"count", p.count},
-                          {"source", p.source},
-                          {"bitrate_kbps", p.bitrate_kbps},
-                          {"gop_s", p.gop_s}});
+    publishers.push_back(
+        {{"count", p.count},
+         {"source", p.source},
+         {"path", p.path.empty() ? json(nullptr) : json(p.path)},
+         {"bitrate_kbps", p.bitrate_kbps},
+         {"gop_s", p.gop_s}});
   }
   for (const ViewerSpec& v : spec.viewers) {
     viewers.push_back(
@@ -130,7 +132,7 @@ Status WriteEvents(const std::string& path, const Events& events,
   for (const CopyEvent& c : events.copies) {
     w->Row({"copy", c.video, std::to_string(c.packet), c.worker, none, none,
             none, none, CsvNumber(c.stored_ms), none, none, c.verdict, none,
-            none});
+            c.reason});
   }
   for (const ViewEvent& v : events.views) {
     w->Row({"view", v.video, std::to_string(v.packet), none, CsvNumber(v.at_ms),
@@ -138,8 +140,9 @@ Status WriteEvents(const std::string& path, const Events& events,
             std::to_string(v.status)});
   }
   for (const FaultEvent& f : events.faults) {
-    w->Row({"fault", none, none, f.target, CsvNumber(f.at_ms), none, none, none,
-            none, none, none, f.action, none, f.result});
+    w->Row({"fault", f.video, f.packet > 0 ? std::to_string(f.packet) : none,
+            f.target, CsvNumber(f.at_ms), none, none, none, none, none, none,
+            f.action, none, f.result});
   }
   return w->Close();
 }

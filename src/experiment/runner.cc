@@ -18,12 +18,16 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "bench/fog_roles.h"
 #include "common/bytes.h"
 #include "common/packet_ranges.h"
+#include "experiment/media_source.h"
+#include "experiment/network.h"
 #include "experiment/outputs.h"
 #include "experiment/sampler.h"
+#include "experiment/store_faults.h"
 #include "experiment/summary.h"
 #include "mqtt/client.h"
 #include "trust/keys.h"
@@ -85,7 +89,7 @@ class Recorder {
     for (const wire::WorkerAck& a : *acks) {
       if (!videos_.count(a.video_id)) continue;  // not ours
       events_.copies.push_back(
-          {a.video_id, a.packet_number, a.worker, now, a.result});
+          {a.video_id, a.packet_number, a.worker, now, a.result, a.reason});
       if (a.result != "stored" && a.result != "duplicate") continue;
       auto& holders = holders_[{a.video_id, a.packet_number}];
       if (holders.insert(a.worker).second &&
@@ -111,6 +115,20 @@ class Recorder {
     *video = p.first;
     *n = p.second;
     return true;
+  }
+  // The earliest packet that has its R copies, one of them on `worker`;
+  // false when none has yet.
+  bool PickHeldBy(const std::string& worker, std::string* video,
+                  int64_t* n) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& key : complete_list_) {
+      auto it = holders_.find(key);
+      if (it == holders_.end() || !it->second.count(worker)) continue;
+      *video = key.first;
+      *n = key.second;
+      return true;
+    }
+    return false;
   }
   int64_t acked() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -140,11 +158,56 @@ class Recorder {
   int64_t acked_ = 0, complete_ = 0;
 };
 
-Result<std::vector<Stream>> SignStreams(const Spec& spec,
-                                        const trust::SecretKey& key) {
+// The media packets of each publisher group whose source is a video (empty
+// for synthetic), cut before the fog starts so that ffmpeg's CPU is not
+// part of the run. A pattern is rendered into `tmp_dir` and removed once cut.
+Result<std::vector<std::vector<Bytes>>> PrepareMedia(
+    const Spec& spec, const std::string& tmp_dir) {
+  std::vector<std::vector<Bytes>> media(spec.publishers.size());
+  uint64_t total = 0;
+  for (size_t g = 0; g < spec.publishers.size(); ++g) {
+    const PublisherSpec& p = spec.publishers[g];
+    if (p.source == "synthetic") continue;
+    std::string path = p.path;
+    if (p.source == "pattern") {
+      std::error_code ec;
+      fs::create_directories(tmp_dir, ec);
+      path = tmp_dir + "/pattern-" + std::to_string(g) + ".mp4";
+      std::fprintf(stderr,
+                   "experiment %s: rendering %.0f s of test pattern at %.0f "
+                   "kbit/s\n",
+                   spec.name.c_str(), spec.duration_s + p.gop_s,
+                   p.bitrate_kbps);
+      Status s = RenderPattern("ffmpeg", path, p.bitrate_kbps, p.gop_s,
+                               spec.duration_s + p.gop_s);
+      if (!s.ok()) return s;
+    }
+    Result<std::vector<Bytes>> cut =
+        CutVideo("ffmpeg", path, kMaxPresignedBytes);
+    if (p.source == "pattern") fs::remove(path);
+    if (!cut.ok())
+      return Status::InvalidArgument("publishers[" + std::to_string(g) +
+                                     "]: " + cut.status().message());
+    for (const Bytes& b : *cut) total += b.size() * p.count;
+    media[g] = std::move(*cut);
+  }
+  std::error_code ec;
+  fs::remove(tmp_dir, ec);  // only when empty: every pattern is removed
+  if (total > kMaxPresignedBytes) {
+    return Status::InvalidArgument(
+        "publishers: " + std::to_string(total >> 20) +
+        " MiB of video packets exceed the 1024 MiB the run holds in memory");
+  }
+  return media;
+}
+
+Result<std::vector<Stream>> SignStreams(
+    const Spec& spec, const trust::SecretKey& key,
+    const std::vector<std::vector<Bytes>>& media) {
   std::mt19937_64 rng(spec.seed);
   uint64_t total = 0;
   for (const PublisherSpec& p : spec.publishers) {
+    if (p.source != "synthetic") continue;  // counted by PrepareMedia
     const double bytes = p.bitrate_kbps * 125 * p.gop_s;
     for (int i = 0; i < p.count; ++i) {
       const double offset_s = p.start_every_s > 0 ? p.start_every_s * i : 0;
@@ -160,7 +223,8 @@ Result<std::vector<Stream>> SignStreams(const Spec& spec,
         "memory; shorten duration_s or lower the bitrate");
   }
   std::vector<Stream> streams;
-  for (const PublisherSpec& p : spec.publishers) {
+  for (size_t g = 0; g < spec.publishers.size(); ++g) {
+    const PublisherSpec& p = spec.publishers[g];
     const size_t bytes = std::max<size_t>(
         64, static_cast<size_t>(p.bitrate_kbps * 125 * p.gop_s));
     for (int i = 0; i < p.count; ++i) {
@@ -170,24 +234,30 @@ Result<std::vector<Stream>> SignStreams(const Spec& spec,
       s.gop_ms = p.gop_s * 1000;
       s.offset_ms = p.start_every_s > 0 ? p.start_every_s * 1000 * i
                                         : s.gop_ms * i / p.count;
-      const int64_t packets = std::max<int64_t>(
+      int64_t packets = std::max<int64_t>(
           1, static_cast<int64_t>(std::floor(
                  (spec.duration_s * 1000 - s.offset_ms) / s.gop_ms)));
+      // A video's stream ends with its packets when they are fewer than
+      // the slots.
+      if (p.source != "synthetic")
+        packets = std::min<int64_t>(packets, media[g].size());
       trust::PacketSigner signer(key.Clone(), {});
-      Bytes data(bytes);
+      Bytes data(p.source == "synthetic" ? bytes : 0);
       for (int64_t n = 1; n <= packets; ++n) {
-        for (size_t b = 0; b < data.size(); b += 8) {
-          const uint64_t r = rng();
-          std::memcpy(data.data() + b, &r,
-                      std::min<size_t>(8, data.size() - b));
+        if (p.source == "synthetic") {
+          for (size_t b = 0; b < data.size(); b += 8) {
+            const uint64_t r = rng();
+            std::memcpy(data.data() + b, &r,
+                        std::min<size_t>(8, data.size() - b));
+          }
         }
         const bool last = n == packets;
-        Result<wire::Envelope> e =
-            signer.Next({.video_id = s.video,
-                         .packet_number = n,
-                         .total_packets = last ? packets : 0,
-                         .data = data},
-                        last);
+        Result<wire::Envelope> e = signer.Next(
+            {.video_id = s.video,
+             .packet_number = n,
+             .total_packets = last ? packets : 0,
+             .data = p.source == "synthetic" ? data : media[g][n - 1]},
+            last);
         if (!e.ok()) return e.status();
         s.payloads.push_back(wire::EncodeEnvelope(*e));
       }
@@ -288,6 +358,76 @@ std::string StartHog(const std::string& target,
   return "ok";
 }
 
+bool IsStoreFault(const FaultSpec& f) {
+  return f.action == "fill-quota" || f.action == "corrupt-packet";
+}
+
+// What the store faults need: a login allowed to dispatch and to ask the
+// workers (the master's), the acks of its filler packets, the signing key.
+struct StoreFaults {
+  std::unique_ptr<mqtt::Client> client;
+  AckMailbox acks;
+  const trust::SecretKey* key = nullptr;
+  std::string fog_dir;
+  uint64_t quota_bytes = 0;
+  size_t filler_bytes = 0;
+  std::vector<std::thread> fills;  // joined before the fog stops
+};
+
+// The payload of each filler packet: a little below the streams' largest
+// packet, so that once the worker refuses a filler packet it refuses every
+// stream packet (the signature a filler packet carries is not larger than
+// 8 KiB).
+size_t FillerBytes(const Spec& spec) {
+  double largest = 64;
+  for (const PublisherSpec& p : spec.publishers)
+    largest = std::max(largest, p.bitrate_kbps * 125 * p.gop_s);
+  return std::max<size_t>(
+      64, static_cast<size_t>(largest) - std::min<size_t>(8192, largest / 2));
+}
+
+// fill-quota runs beside the timeline (a fill takes one fsync per filler
+// packet) and records its event, timed at its start, when it ends;
+// corrupt-packet damages the earliest packet with R copies that the target
+// holds, then asks the workers for it so the target reads the damage.
+void ApplyStoreFault(const FaultSpec& f, const Spec& spec, StoreFaults* sf,
+                     Recorder* rec) {
+  const double at = rec->Now();
+  if (f.action == "fill-quota") {
+    sf->fills.emplace_back([f, at, sf, rec, seed = spec.seed] {
+      FillResult r =
+          FillQuota(sf->client.get(), &sf->acks, *sf->key, f.target,
+                    "exp-" + std::to_string(seed) + "-fill-" + f.target,
+                    sf->filler_bytes, sf->quota_bytes);
+      std::fprintf(stderr,
+                   "experiment: fill-quota %s: %lld filler packets (%llu "
+                   "bytes) stored, then %s\n",
+                   f.target.c_str(), static_cast<long long>(r.stored),
+                   static_cast<unsigned long long>(r.bytes),
+                   r.status == "ok" ? "refused: store-full" : r.status.c_str());
+      rec->AddFault({at, f.action, f.target, r.status, r.video, 0});
+    });
+    return;
+  }
+  std::string video;
+  int64_t n = 0;
+  std::string result;
+  if (!rec->PickHeldBy(f.target, &video, &n)) {
+    result = "no packet with its R copies on " + f.target + " yet";
+  } else {
+    result =
+        CorruptStoredPacket(sf->fog_dir + "/workers/" + f.target, video, n);
+    if (result == "ok") {
+      Status s = RequestRead(sf->client.get(), "fog-exp-faults", video, n);
+      if (!s.ok()) result = "damaged, but asking for it failed: " + s.message();
+    }
+  }
+  std::fprintf(stderr, "experiment: corrupt-packet %s: %s/%lld: %s\n",
+               f.target.c_str(), video.c_str(), static_cast<long long>(n),
+               result.c_str());
+  rec->AddFault({at, f.action, f.target, result, video, n});
+}
+
 std::string ApplyFault(const FaultSpec& f, up::FogUp& fog,
                        const std::map<std::string, pid_t>& processes,
                        std::set<pid_t>* stopped, pid_t* hog) {
@@ -328,9 +468,17 @@ std::map<std::string, pid_t> Processes(const Spec& spec, up::FogUp& fog) {
 // can be missed, a stored packet cannot). Packets of `packets` with fewer
 // than R copies, and with none; "checked": false when a store could not be
 // read.
+// With corrupt-packet faults, also whether each damaged packet is held
+// intact again by the worker it was damaged on (repaired from another copy).
 json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
                  int workers, int replicas,
-                 const std::vector<PacketEvent>& packets) {
+                 const std::vector<PacketEvent>& packets,
+                 const std::vector<FaultEvent>& faults) {
+  std::set<std::tuple<std::string, std::string, int64_t>> damaged, repaired;
+  for (const FaultEvent& f : faults) {
+    if (f.action == "corrupt-packet" && f.result == "ok")
+      damaged.insert({f.target, f.video, f.packet});
+  }
   std::map<std::pair<std::string, int64_t>, int> copies;
   bool checked = true;
   for (int i = 1; i <= workers; ++i) {
@@ -355,8 +503,12 @@ json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
       Result<PacketRanges> r = ParseRanges(ranges.get<std::string>());
       if (!r.ok()) continue;
       for (const PacketRange& range : *r) {
-        for (int64_t n = range.first; n <= range.last; ++n)
+        for (int64_t n = range.first; n <= range.last; ++n) {
           ++copies[{video, n}];
+          const std::tuple<std::string, std::string, int64_t> key{
+              "worker-" + std::to_string(i), video, n};
+          if (damaged.count(key)) repaired.insert(key);
+        }
       }
     }
   }
@@ -372,7 +524,9 @@ json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
   }
   return {{"checked", checked},
           {"packets_under_replicated", under},
-          {"packets_lost", lost}};
+          {"packets_lost", lost},
+          {"corrupted_packets", static_cast<int64_t>(damaged.size())},
+          {"corrupted_repaired", static_cast<int64_t>(repaired.size())}};
 }
 
 json BalancerJson(const Spec& spec, const std::vector<Sample>& samples) {
@@ -397,6 +551,31 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   if (ec) return Status::IoError("cannot create " + o.out_dir);
   const std::string fog_dir = o.out_dir + "/fog";
   fs::remove_all(fog_dir, ec);  // a fresh fog: no packets of an earlier run
+  Result<std::vector<std::vector<Bytes>>> media =
+      PrepareMedia(spec, o.out_dir + "/media");
+  if (!media.ok()) return media.status();
+  std::unique_ptr<FogHost> host;
+  const NetworkSpec& net = spec.network;
+  if (net.enabled) {
+    if ((net.delay_ms > 0 || net.loss_pct > 0) && !NetemAvailable()) {
+      return Status::InvalidArgument(
+          "network (line " + std::to_string(net.line) +
+          "): delay_ms and loss_pct need the kernel's netem qdisc, which "
+          "this kernel does not have (tc qdisc add ... netem: unknown qdisc "
+          "kind); remove them to emulate bandwidth alone");
+    }
+    Result<std::unique_ptr<FogHost>> made =
+        FogHost::Create(net.bandwidth_mbit, net.delay_ms, net.loss_pct);
+    if (!made.ok()) return made.status();
+    host = std::move(*made);
+  }
+  // Every call that may start one of the fog's processes runs with this
+  // thread in the fog's namespace, so the process is placed there.
+  auto in_fog = [&](auto&& call) {
+    if (host) (void)host->Enter();
+    call();
+    if (host) (void)host->Leave();
+  };
 
   Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
   if (!ports.ok()) return ports.status();
@@ -413,10 +592,12 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                    .balancer_period_ms = spec.fog.balancer_period_ms,
                    .self_exe = o.self_exe,
                    .worker_store_quota = spec.fog.store_quota_bytes};
+  if (host) up.bind = host->address();
   up::FogUp fog(up);
   std::fprintf(stderr, "experiment %s: starting a fog in %s\n",
                spec.name.c_str(), fog_dir.c_str());
-  Status s = fog.Start();
+  Status s;
+  in_fog([&] { s = fog.Start(); });
   if (!s.ok()) return s;
   const config::FogDescriptor& desc = fog.descriptor();
   auto roles = bench::LoadRoles(fog_dir, {"master"});
@@ -425,7 +606,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     fog.Stop();
     return !roles.ok() ? roles.status() : key.status();
   }
-  Result<std::vector<Stream>> streams = SignStreams(spec, *key);
+  Result<std::vector<Stream>> streams = SignStreams(spec, *key, *media);
   if (!streams.ok()) {
     fog.Stop();
     return streams.status();
@@ -456,12 +637,30 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                       .password = (*roles)["master"].password,
                       .clean_start = false,
                       .session_expiry_seconds = 600});
-  watch.OnMessage([&](const mqtt::Message& m) { rec.OnAck(m); });
+  StoreFaults store_faults{.key = &*key,
+                           .fog_dir = fog_dir,
+                           .quota_bytes = spec.fog.store_quota_bytes,
+                           .filler_bytes = FillerBytes(spec)};
+  watch.OnMessage([&](const mqtt::Message& m) {
+    rec.OnAck(m);
+    store_faults.acks.Offer(m);
+  });
   s = watch.Connect(std::chrono::seconds(10));
   if (s.ok()) s = watch.Subscribe(wire::topics::kAckFilter, 1);
   if (!s.ok()) {
     fog.Stop();
     return s;
+  }
+  if (std::any_of(spec.faults.begin(), spec.faults.end(), IsStoreFault)) {
+    store_faults.client = std::make_unique<mqtt::Client>(
+        mqtt::ConnectOptions{.uri = desc.mqtt_uri,
+                             .client_id = "fog-exp-faults",
+                             .username = (*roles)["master"].username,
+                             .password = (*roles)["master"].password});
+    if (s = store_faults.client->Connect(std::chrono::seconds(10)); !s.ok()) {
+      fog.Stop();
+      return s;
+    }
   }
   // The clock starts once every connection is up.
   const auto start = Clock::now() + std::chrono::milliseconds(200);
@@ -507,17 +706,22 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       const double now_s = rec.Now() / 1000;
       while (next_fault < faults.size() && faults[next_fault].at_s <= now_s) {
         const FaultSpec& f = faults[next_fault++];
+        if (IsStoreFault(f)) {
+          ApplyStoreFault(f, spec, &store_faults, &rec);
+          continue;
+        }
         const std::string result =
             ApplyFault(f, fog, Processes(spec, fog), &stopped, &hog);
         std::fprintf(stderr, "experiment: t=%.1f s %s %s: %s\n", now_s,
                      f.action.c_str(), f.target.c_str(), result.c_str());
         rec.AddFault({rec.Now(), f.action, f.target, result});
       }
-      fog.Poll();
+      in_fog([&] { fog.Poll(); });
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     const double t = second;
-    sampler.Take(t, Processes(spec, fog), &samples);
+    // The master's /metrics listens on the fog's loopback.
+    in_fog([&] { sampler.Take(t, Processes(spec, fog), &samples); });
     const int64_t published = rec.published(), complete = rec.complete();
     samples.push_back(
         {t, "published_per_s", "", double(published - last_published)});
@@ -533,6 +737,8 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     if (Clock::now() >= end && publishers_joined) break;
   }
   for (std::thread& th : viewers) th.join();
+  for (std::thread& th : store_faults.fills) th.join();
+  if (store_faults.client) store_faults.client->Disconnect();
   for (auto& c : clients) c->Disconnect();
   for (pid_t pid : stopped) ::kill(pid, SIGCONT);  // or they linger stopped
   if (hog > 0) {
@@ -545,8 +751,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   Events events = rec.Take();
   json summary = Summarize(events, spec.fog.replicas, spec.duration_s);
   summary["balancer"] = BalancerJson(spec, samples);
-  summary["stores"] = StoreCopies(o.self_exe, fog_dir, spec.fog.workers,
-                                  spec.fog.replicas, events.packets);
+  summary["stores"] =
+      StoreCopies(o.self_exe, fog_dir, spec.fog.workers, spec.fog.replicas,
+                  events.packets, events.faults);
   RunResult result;
   json checked = json::array();
   for (const AssertionSpec& a : spec.assertions) {
@@ -566,10 +773,11 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       {"seed", spec.seed},
       {"machine", MachineJson(o.source_dir)},
       {"emulation",
-       {{"network", "none: every process on the loopback interface"},
-        {"bandwidth_limit", nullptr},
-        {"delay_ms", nullptr},
-        {"loss_pct", nullptr}}},
+       host ? host->Describe()
+            : json{{"network", "none: every process on the loopback interface"},
+                   {"bandwidth_limit", nullptr},
+                   {"delay_ms", nullptr},
+                   {"loss_pct", nullptr}}},
       {"fog",
        {{"mqtt", desc.mqtt_uri}, {"http", desc.http_url}, {"dir", fog_dir}}}};
   s = WriteJson(o.out_dir + "/resolved.json", resolved);

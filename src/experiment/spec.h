@@ -27,11 +27,15 @@ struct FogSpec {
   uint64_t store_quota_bytes = 0;  // per worker; 0: none
 };
 
-// Streams of pre-cut, pre-signed packets replayed at their real-time pace:
-// one packet per GOP, bitrate * gop bits each.
+// Streams of pre-cut, pre-signed packets replayed at their real-time pace,
+// one packet per GOP. synthetic: random media bytes, bitrate * gop bits per
+// packet; file: the fragments of `path` cut as `fog stream` cuts it (its
+// keyframes should be `gop_s` apart); pattern: ffmpeg's test pattern
+// rendered at the bitrate and GOP, then cut as a file.
 struct PublisherSpec {
   int count = 1;
-  std::string source = "synthetic";  // the only source built so far
+  std::string source = "synthetic";  // synthetic, file or pattern
+  std::string path;                  // file only; relative to the declaration
   double bitrate_kbps = 2000;
   double gop_s = 1;
   // > 0: the group's streams start one by one this many seconds apart (a
@@ -55,6 +59,18 @@ struct FaultSpec {
   int line = 0;        // in the file, for messages
 };
 
+// The fog as one host in a network namespace behind a limited link
+// (experiment/network.h); absent: every process on the loopback interface.
+struct NetworkSpec {
+  bool enabled = false;
+  double bandwidth_mbit = 0;  // tbf each way on the fog's link
+  // Need the kernel's netem; the run refuses them before anything starts
+  // when a probe finds no netem. 0: none.
+  double delay_ms = 0;
+  double loss_pct = 0;
+  int line = 0;
+};
+
 // `metric` is a dotted path into summary.json; at least one bound is set.
 struct AssertionSpec {
   std::string metric;
@@ -70,6 +86,7 @@ struct Spec {
   double drain_s = 20;
   uint64_t seed = 1;
   FogSpec fog;
+  NetworkSpec network;
   std::vector<PublisherSpec> publishers;
   std::vector<ViewerSpec> viewers;
   std::vector<FaultSpec> faults;
@@ -79,8 +96,7 @@ struct Spec {
 // Parses YAML text; `origin` (the file name) prefixes every error.
 // InvalidArgument "<origin>:<line>: <what>" for an unknown key, a bad or
 // out-of-range value, a missing required key, or a declared feature that is
-// not built (network namespaces, delay or loss, sources other than
-// synthetic, faults other than those above).
+// not built (network hosts other than the fog's own, cut-link).
 Result<Spec> ParseSpec(const std::string& yaml, const std::string& origin);
 
 // Reads and parses a file.

@@ -83,22 +83,111 @@ TEST(ParseSpec, BadValuesNameKeyAndLine) {
   EXPECT_NE(ErrorOf("name: [unclosed\n").find("x.yaml:"), std::string::npos);
 }
 
+TEST(ParseSpec, Network) {
+  Result<Spec> ok = ParseSpec(
+      "name: t\npublishers: [{count: 1}]\nnetwork:\n  bandwidth_mbit: 20\n",
+      "x.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(ok->network.enabled);
+  EXPECT_EQ(ok->network.bandwidth_mbit, 20);
+  EXPECT_EQ(ok->network.delay_ms, 0);
+  EXPECT_FALSE(ParseSpec("name: t\npublishers: [{count: 1}]\n", "x.yaml")
+                   ->network.enabled);
+  // Delay and loss are read; the run refuses them without netem.
+  Result<Spec> delay = ParseSpec(
+      "name: t\npublishers: [{count: 1}]\nnetwork:\n  bandwidth_mbit: 20\n"
+      "  delay_ms: 30\n  loss_pct: 1\n",
+      "x.yaml");
+  ASSERT_TRUE(delay.ok()) << delay.status().ToString();
+  EXPECT_EQ(delay->network.delay_ms, 30);
+  EXPECT_EQ(delay->network.loss_pct, 1);
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
+                    "delay_ms: 20\n"),
+            "x.yaml:4: network.bandwidth_mbit is required");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
+                    "bandwidth_mbit: 0\n"),
+            "x.yaml:4: network.bandwidth_mbit: 0 is outside 0.1..100000");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
+                    "bandwidth_mbit: 5\n  loss_pct: 120\n"),
+            "x.yaml:5: network.loss_pct: 120 is outside 0..100");
+}
+
 TEST(ParseSpec, RefusesWhatIsNotBuilt) {
   EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
-                    "delay_ms: 20\n")
-                .find("x.yaml:4: network.delay_ms: delay and loss need the "
-                      "kernel's netem"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
-                    "bandwidth_mbit: 20\n")
-                .find("not built yet"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf("name: t\npublishers: [{source: file}]\n")
-                .find("publishers[0].source: 'file' is not built yet"),
+                    "bandwidth_mbit: 20\n  hosts: [a]\n")
+                .find("x.yaml:5: network.hosts: placing components on hosts "
+                      "of their own is not built yet"),
             std::string::npos);
   EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
                     "1, action: cut-link, target: master}\n")
-                .find("x.yaml:4: faults[0].action: 'cut-link' is not built"),
+                .find("x.yaml:4: faults[0].action: 'cut-link' needs several "
+                      "fogs"),
+            std::string::npos);
+}
+
+TEST(ParseSpec, VideoSources) {
+  Result<Spec> ok = ParseSpec(
+      "name: t\npublishers:\n  - {source: file, path: media/a.mp4, gop_s: "
+      "2}\n  - {source: file, path: /abs/b.mp4}\n  - {source: pattern, "
+      "bitrate_kbps: 5000}\n",
+      "experiments/x.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->publishers.size(), 3u);
+  EXPECT_EQ(ok->publishers[0].source, "file");
+  // Relative to the declaration's directory; an absolute path unchanged.
+  EXPECT_EQ(ok->publishers[0].path, "experiments/media/a.mp4");
+  EXPECT_EQ(ok->publishers[1].path, "/abs/b.mp4");
+  EXPECT_EQ(ok->publishers[2].source, "pattern");
+  EXPECT_EQ(ok->publishers[2].bitrate_kbps, 5000);
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{source: file}]\n"),
+            "x.yaml:2: publishers[0].path is required for source 'file'");
+  EXPECT_EQ(ErrorOf("name: t\npublishers:\n  - {source: pattern, path: "
+                    "a.mp4}\n"),
+            "x.yaml:3: publishers[0].path: only source 'file' reads a path "
+            "(source is 'pattern')");
+  EXPECT_EQ(ErrorOf("name: t\npublishers:\n  - {source: pattern, "
+                    "bitrate_kbps: 50}\n"),
+            "x.yaml:3: publishers[0].bitrate_kbps: the test pattern needs at "
+            "least 100 kbit/s");
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{source: camera}]\n")
+                .find("'camera' is not one of file, pattern, synthetic"),
+            std::string::npos);
+}
+
+TEST(ParseSpec, StoreFaults) {
+  const std::string head =
+      "name: t\nfog: {workers: 3, store_quota_bytes: 4000000}\n"
+      "publishers: [{count: 1}]\nfaults:\n";
+  Result<Spec> ok =
+      ParseSpec(head +
+                    "  - {at_s: 1, action: fill-quota, target: worker-2}\n"
+                    "  - {at_s: 2, action: corrupt-packet, target: worker-1}\n",
+                "x.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->faults.size(), 2u);
+  EXPECT_EQ(ok->faults[0].action, "fill-quota");
+  EXPECT_EQ(ok->faults[0].target, "worker-2");
+  EXPECT_EQ(ok->faults[1].action, "corrupt-packet");
+  EXPECT_EQ(ok->faults[1].target, "worker-1");
+  // Both act on one worker's store.
+  EXPECT_EQ(ErrorOf(head + "  - {at_s: 1, action: fill-quota, target: api}\n"),
+            "x.yaml:5: faults[0].target: fill-quota needs a worker-N target");
+  EXPECT_EQ(ErrorOf(head + "  - {at_s: 1, action: corrupt-packet}\n"),
+            "x.yaml:5: faults[0].target: corrupt-packet needs a worker-N "
+            "target");
+  EXPECT_EQ(ErrorOf(head + "  - {at_s: 1, action: corrupt-packet, target: "
+                           "worker-4}\n"),
+            "x.yaml:5: faults: target 'worker-4' names no worker of the fog "
+            "(worker-1..worker-3)");
+  // A fill needs a quota to fill.
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: fill-quota, target: worker-1}\n"),
+            "x.yaml:4: faults: fill-quota needs fog.store_quota_bytes (the "
+            "workers run without a quota)");
+  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
+                    "1, action: fill, target: worker-1}\n")
+                .find("'fill' is not one of continue, corrupt-packet, "
+                      "fill-quota"),
             std::string::npos);
 }
 

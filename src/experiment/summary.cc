@@ -97,7 +97,12 @@ json Summarize(const Events& events, int replicas, double duration_s) {
       lag.push_back(o.event->published_ms - o.event->scheduled_ms);
   }
   std::map<std::string, int64_t> verdicts;
-  for (const CopyEvent& c : events.copies) ++verdicts[c.verdict];
+  std::map<std::string, int64_t> refusals;  // by the ack's reason
+  for (const CopyEvent& c : events.copies) {
+    ++verdicts[c.verdict];
+    if (c.verdict == "rejected" || c.verdict == "error")
+      ++refusals[c.reason.empty() ? "unknown" : c.reason];
+  }
   std::vector<double> view_latency;
   int64_t views_ok = 0;
   for (const ViewEvent& v : events.views) {
@@ -123,6 +128,7 @@ json Summarize(const Events& events, int replicas, double duration_s) {
             {"latency_ms", Percentiles(latency)},
             {"publish_lag_ms", Percentiles(lag)},
             {"verdicts", verdicts},
+            {"refusals", refusals},
             {"viewers",
              {{"requests", static_cast<int64_t>(events.views.size())},
               {"ok", views_ok},

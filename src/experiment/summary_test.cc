@@ -30,7 +30,9 @@ Events Sample() {
               {"v", 1, "w2", 160, "duplicate"},
               {"v", 1, "w1", 170, "stored"},  // stored twice by w1
               {"v", 2, "w1", 1100, "stored"},
-              {"v", 2, "w2", 1100, "rejected"}};
+              {"v", 2, "w2", 1100, "rejected", "bad-signature"},
+              {"v", 3, "w2", 2100, "error", "store-full"},
+              {"v", 3, "w1", 2100, "error", "store-full"}};
   e.views = {{"v", 1, "packet", 500, 12, 200}, {"v", 1, "packet", 600, 5, 503}};
   e.faults = {{1200, "kill", "w2", "ok"}};
   return e;
@@ -48,6 +50,11 @@ TEST(Summarize, CountsFromTheEvents) {
   EXPECT_EQ(s["latency_ms"]["p50"], 150);
   EXPECT_EQ(s["latency_ms"]["count"], 1);
   EXPECT_EQ(s["verdicts"]["stored"], 4);
+  EXPECT_EQ(s["verdicts"]["error"], 2);
+  // Refusals by the ack's reason.
+  EXPECT_EQ(s["refusals"]["store-full"], 2);
+  EXPECT_EQ(s["refusals"]["bad-signature"], 1);
+  EXPECT_EQ(s["refusals"].size(), 2u);
   EXPECT_EQ(s["verdicts"]["rejected"], 1);
   EXPECT_EQ(s["viewers"]["availability"], 0.5);
   EXPECT_TRUE(s["r_copies_after_last_fault_ms"].is_null());
