@@ -48,8 +48,9 @@ expect "fog up's summary names the wss:// URI" grep -q "WebSockets  $ws" "$tmp/f
 expect "s_client verifies the wss listener against the fog CA" s_client "$ws_port" "$ca"
 metrics_urls=$(json "$(cat "$tmp/fog/fog.json")" \
   "' '.join(u for c, u in sorted(j['metrics'].items()) if c != 'api')")
-expect "fog.json lists 3 metrics listeners, all https://" \
-  test "$(echo "$metrics_urls" | grep -o 'https://127.0.0.1:[0-9]*/metrics' | wc -l)" = 3
+expect "fog.json lists 4 metrics listeners (master, 2 workers, balancer), all https://" \
+  test "$(echo "$metrics_urls" | grep -o 'https://127.0.0.1:[0-9]*/metrics' | wc -l)" = 4 -a \
+  "$(echo "$metrics_urls" | wc -w)" = 4
 for url in $metrics_urls; do
   port=${url##*:}
   port=${port%%/*}
@@ -114,6 +115,7 @@ expect "  ... and the bridge logs the failed TLS handshake" \
   wait_for 5 grep -q "TLS handshake with a client failed" "$tmp/fog/logs/ws-bridge.log"
 expect "over wss, /health answers 200" \
   test "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" "https://127.0.0.1:$ws_port/health")" = 200
+: >"$tmp/wss.out"
 wss_client "$tmp/wss.out" "$ca" &
 wss_pid=$!
 expect "an MQTT client over wss (fog CA) subscribes through the bridge" \
@@ -189,6 +191,7 @@ vpw=$(json "$(cat "$tmp/mfog/fog.json")" "j['credentials']['viewer']['password']
 wss_client "$tmp/mwss-nocert.out" "$mca"
 expect "mTLS: an MQTT client over wss without a certificate is refused (exit 2)" test $? = 2
 expect "  ... in the TLS handshake" grep -q "TLS error:" "$tmp/mwss-nocert.out"
+: >"$tmp/mwss.out"
 wss_client "$tmp/mwss.out" "$mca" --cert "$cert.crt" --key "$cert.key" &
 wss_pid=$!
 expect "mTLS: with a client certificate it subscribes (the bridge presents its own to the broker)" \
