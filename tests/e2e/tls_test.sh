@@ -113,6 +113,8 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Upgrade: websocket' -H 'Connec
 expect "a plaintext ws:// upgrade gets no HTTP answer ($code)" test "$code" = 000
 expect "  ... and the bridge logs the failed TLS handshake" \
   wait_for 5 grep -q "TLS handshake with a client failed" "$tmp/fog/logs/ws-bridge.log"
+expect "GET /ui-config hands browsers the wss:// URL" \
+  sh -c "curl -sf --cacert '$ca' '$http/ui-config' | grep -qF '\"mqtt_ws_url\":\"wss://127.0.0.1:$ws_port/\"'"
 expect "over wss, /health answers 200" \
   test "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" "https://127.0.0.1:$ws_port/health")" = 200
 : >"$tmp/wss.out"
