@@ -139,6 +139,19 @@ class Session : public Closable,
     if (upgraded_ && ws_.is_open()) {
       ws_.async_close(code, [self = shared_from_this()](error_code) {});
     } else if (!upgraded_) {
+      if constexpr (kWss) {
+        if (tls_up_) {
+          // A TLS goodbye (close_notify) before the TCP one: without it a
+          // client that read our answer, or said goodbye itself, sees a
+          // truncated stream.
+          beast::get_lowest_layer(ws_).expires_after(kHandshakeTimeout);
+          ws_.next_layer().async_shutdown(
+              [self = shared_from_this()](error_code) {
+                beast::get_lowest_layer(self->ws_).close();
+              });
+          return;
+        }
+      }
       beast::get_lowest_layer(ws_).close();
     }
   }
@@ -155,6 +168,7 @@ class Session : public Closable,
       beast::get_lowest_layer(ws_).close();
       return;
     }
+    tls_up_ = true;
     ReadRequest();
   }
 
@@ -384,6 +398,7 @@ class Session : public Closable,
   std::vector<char> to_broker_ = std::vector<char>(kRelayChunkBytes);
   std::vector<char> to_client_ = std::vector<char>(kRelayChunkBytes);
   size_t message_bytes_ = 0;  // of the client's message being read
+  bool tls_up_ = false;       // the client's TLS handshake is done
   bool upgraded_ = false;
   bool closed_ = false;
   bool counted_ = false;
