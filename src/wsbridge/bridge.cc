@@ -107,7 +107,8 @@ class Session : public Closable,
         options_(options),
         stats_(stats),
         ws_(MakeClient(std::move(socket), impl)),
-        broker_(MakeBroker(impl)) {
+        broker_(MakeBroker(impl)),
+        broker_timer_(impl.ioc) {
     impl_.live.fetch_add(1);
   }
   ~Session() {
@@ -135,6 +136,7 @@ class Session : public Closable,
     if (closed_) return;
     closed_ = true;
     error_code ignored;
+    broker_timer_.cancel();
     broker_.lowest_layer().close(ignored);
     if (upgraded_ && ws_.is_open()) {
       ws_.async_close(code, [self = shared_from_this()](error_code) {});
@@ -268,6 +270,15 @@ class Session : public Closable,
       Close(websocket::close_code::going_away);
       return;
     }
+    // The broker's TCP connect and its TLS handshake must finish in time.
+    broker_timer_.expires_after(kHandshakeTimeout);
+    broker_timer_.async_wait([self = shared_from_this()](error_code e) {
+      if (e || self->relaying_ || self->closed_) return;
+      self->stats_.broker_unreachable.fetch_add(1);
+      spdlog::error("ws-bridge: the broker at {}:{} did not answer in time",
+                    self->options_.broker_host, self->options_.broker_port);
+      self->Close(websocket::close_code::try_again_later);
+    });
     asio::async_connect(
         broker_.lowest_layer(), impl_.broker,
         [self = shared_from_this()](error_code e, const tcp::endpoint&) {
@@ -316,6 +327,8 @@ class Session : public Closable,
   }
 
   void Relay() {
+    relaying_ = true;
+    broker_timer_.cancel();
     ReadClient();
     ReadBroker();
   }
@@ -395,10 +408,12 @@ class Session : public Closable,
   http::request_parser<http::string_body> parser_;
   websocket::stream<ClientLayer> ws_;
   BrokerStream broker_;
+  asio::steady_timer broker_timer_;  // bounds the connect and handshake
   std::vector<char> to_broker_ = std::vector<char>(kRelayChunkBytes);
   std::vector<char> to_client_ = std::vector<char>(kRelayChunkBytes);
   size_t message_bytes_ = 0;  // of the client's message being read
   bool tls_up_ = false;       // the client's TLS handshake is done
+  bool relaying_ = false;     // connected to the broker (and its TLS is up)
   bool upgraded_ = false;
   bool closed_ = false;
   bool counted_ = false;

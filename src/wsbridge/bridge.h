@@ -60,12 +60,13 @@ struct BridgeOptions {
 };
 
 struct BridgeStats {
-  std::atomic<uint64_t> connections{0};         // WebSocket handshakes done
-  std::atomic<uint64_t> active{0};              // open right now
-  std::atomic<uint64_t> handshake_errors{0};    // bad upgrade or subprotocol
-  std::atomic<uint64_t> broker_unreachable{0};  // TCP connect failed
-  std::atomic<uint64_t> tls_errors{0};          // a TLS handshake failed
-  std::atomic<uint64_t> too_big{0};             // closed with 1009
+  std::atomic<uint64_t> connections{0};       // WebSocket handshakes done
+  std::atomic<uint64_t> active{0};            // open right now
+  std::atomic<uint64_t> handshake_errors{0};  // bad upgrade or subprotocol
+  // The broker's connect (and TLS handshake) failed or took over 5 s.
+  std::atomic<uint64_t> broker_unreachable{0};
+  std::atomic<uint64_t> tls_errors{0};  // a TLS handshake failed
+  std::atomic<uint64_t> too_big{0};     // closed with 1009
   std::atomic<uint64_t> bytes_to_broker{0};
   std::atomic<uint64_t> bytes_to_client{0};
 };
