@@ -1,7 +1,8 @@
 // The TLS parts of `fog up` (fog_up.h): kept apart from the plaintext
 // start-up so that the two read separately.
 
-#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "up/fog_up.h"
 
