@@ -209,8 +209,11 @@ void ApiServer::Impl::HandleUiConfig(const Request& req, Response& res) {
     }
     const bool safe =
         !host.empty() && host.find_first_of("/@ \t\"\\") == std::string::npos;
-    url = fmt::format("ws://{}:{}/", safe ? host : "127.0.0.1",
-                      options_.mqtt_ws_port);
+    // A page served over HTTPS may open no plaintext WebSocket: under TLS
+    // the bridge speaks wss:// (fog up --tls).
+    url = fmt::format("{}://{}:{}/",
+                      options_.tls_cert_file.empty() ? "ws" : "wss",
+                      safe ? host : "127.0.0.1", options_.mqtt_ws_port);
   }
   nlohmann::json body = {{"mqtt_ws_url", url},
                          {"username", options_.viewer_username},

@@ -29,7 +29,7 @@ struct BalancerArgs {
   int seed_port = 0;
   const CLI::Option* seed_host_option = nullptr;
   const CLI::Option* seed_port_option = nullptr;
-  std::string metrics_listen;
+  MetricsFlags metrics;  // --metrics-listen and its TLS files
 };
 
 // The weights of the policy last published, from its JSON.
@@ -113,7 +113,7 @@ int RunBalancer(BalancerArgs args) {
                           client);
   metrics::Exporter exporter("balancer");
   AddBalancerMetrics(exporter, node, client);
-  Status s = StartMetrics(exporter, args.metrics_listen);
+  Status s = StartMetrics(exporter, args.metrics);
   if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
@@ -166,7 +166,7 @@ void AddBalancerCommand(CLI::App& app, int* exit_code) {
   args->seed_port_option =
       cmd->add_option("--broker-port", args->seed_port,
                       "Broker port, seed style (default 1883)");
-  AddMetricsFlag(cmd, &args->metrics_listen);
+  AddMetricsFlags(cmd, &args->metrics);
   cmd->callback([args, exit_code] { *exit_code = RunBalancer(*args); });
 }
 

@@ -31,7 +31,7 @@ struct MasterArgs {
   std::string journal_dir;
   size_t memory_budget = master::MasterOptions{}.memory_budget;
   uint64_t backlog_limit = uint64_t{512} << 20;
-  std::string metrics_listen;
+  MetricsFlags metrics;  // --metrics-listen and its TLS files
 };
 
 // What the master counts, the dispatch latency, the policy it applies.
@@ -152,7 +152,7 @@ int RunMaster(MasterArgs args) {
       client, &intake);
   metrics::Exporter exporter("master");
   AddMasterMetrics(exporter, node, client);
-  Status s = StartMetrics(exporter, args.metrics_listen);
+  Status s = StartMetrics(exporter, args.metrics);
   if (s.ok()) s = node.Open();
   if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = intake.Connect(std::chrono::seconds(10));
@@ -217,7 +217,7 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
                   "below 3/4 of it")
       ->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 50))
       ->capture_default_str();
-  AddMetricsFlag(cmd, &args->metrics_listen);
+  AddMetricsFlags(cmd, &args->metrics);
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }
 

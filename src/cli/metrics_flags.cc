@@ -7,17 +7,31 @@
 
 namespace fog::cli {
 
-void AddMetricsFlag(CLI::App* cmd, std::string* listen) {
-  cmd->add_option("--metrics-listen", *listen,
+void AddMetricsFlags(CLI::App* cmd, MetricsFlags* flags) {
+  cmd->add_option("--metrics-listen", flags->listen,
                   "Serve Prometheus metrics on http://HOST:PORT/metrics "
                   "(off when not given; docs/metrics.md)");
+  cmd->add_option("--metrics-tls-cert", flags->tls_cert,
+                  "Serve the metrics over HTTPS only, with this certificate "
+                  "(PEM; with --metrics-tls-key)");
+  cmd->add_option("--metrics-tls-key", flags->tls_key,
+                  "The key (PEM) of --metrics-tls-cert");
 }
 
-Status StartMetrics(metrics::Exporter& exporter, const std::string& listen) {
-  if (listen.empty()) return Status::OK();
-  Result<metrics::ListenAddress> address = metrics::ParseListenAddress(listen);
+Status StartMetrics(metrics::Exporter& exporter, const MetricsFlags& flags) {
+  if (flags.listen.empty()) {
+    if (!flags.tls_cert.empty() || !flags.tls_key.empty()) {
+      return Status::InvalidArgument(
+          "--metrics-tls-cert/--metrics-tls-key need --metrics-listen");
+    }
+    return Status::OK();
+  }
+  Result<metrics::ListenAddress> address =
+      metrics::ParseListenAddress(flags.listen);
   if (!address.ok()) return address.status();
-  return exporter.Start(address->host, address->port);
+  return exporter.Start(
+      address->host, address->port,
+      {.cert_file = flags.tls_cert, .key_file = flags.tls_key});
 }
 
 void AddMqttMetrics(metrics::Exporter& exporter, const std::string& component,

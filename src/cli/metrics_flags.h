@@ -15,13 +15,22 @@
 
 namespace fog::cli {
 
-// Adds --metrics-listen HOST:PORT to `cmd`.
-void AddMetricsFlag(CLI::App* cmd, std::string* listen);
+struct MetricsFlags {
+  std::string listen;  // HOST:PORT; empty: no metrics endpoint
+  // HTTPS (docs/security.md#tls): the listener's certificate and key.
+  std::string tls_cert;
+  std::string tls_key;
+};
 
-// Serves `exporter` on `listen` ("HOST:PORT"); OK without serving when
-// `listen` is empty. InvalidArgument for a malformed address, Unavailable
-// when it cannot be bound.
-Status StartMetrics(metrics::Exporter& exporter, const std::string& listen);
+// Adds --metrics-listen HOST:PORT, --metrics-tls-cert and --metrics-tls-key
+// to `cmd`.
+void AddMetricsFlags(CLI::App* cmd, MetricsFlags* flags);
+
+// Serves `exporter` on flags.listen ("HOST:PORT"), over HTTPS when the TLS
+// files are given; OK without serving when `listen` is empty.
+// InvalidArgument for a malformed address or a certificate without its key,
+// Unavailable when it cannot be bound or the TLS files do not load.
+Status StartMetrics(metrics::Exporter& exporter, const MetricsFlags& flags);
 
 // Adds the client's fog_<component>_mqtt_* metrics: reconnections after a
 // lost connection, connected, and its publish queue. REQUIRES: `client`

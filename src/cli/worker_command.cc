@@ -28,7 +28,7 @@ struct WorkerArgs {
   bool accept_legacy = false;
   uint64_t store_quota_bytes = 0;
   double commit_linger_ms = 2;
-  std::string metrics_listen;
+  MetricsFlags metrics;  // --metrics-listen and its TLS files
 };
 
 // What the worker and its registrar count, the store latency, the store.
@@ -121,7 +121,7 @@ int RunWorker(WorkerArgs args) {
   node.SetViewerClient(&viewer_client);
   metrics::Exporter exporter("worker");
   AddWorkerMetrics(exporter, node, registrar_counters, **store, client);
-  Status s = StartMetrics(exporter, args.metrics_listen);
+  Status s = StartMetrics(exporter, args.metrics);
   if (s.ok()) s = viewer_client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
@@ -169,7 +169,7 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
                   "its fdatasync")
       ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
-  AddMetricsFlag(cmd, &args->metrics_listen);
+  AddMetricsFlags(cmd, &args->metrics);
   CLI::App* add = AddWorkerAddCommand(*cmd, exit_code);
   cmd->callback([args, exit_code, add] {
     if (add->parsed()) return;

@@ -39,6 +39,14 @@ struct WsBridgeArgs {
   std::string listen = "127.0.0.1:9001";
   std::string broker = "127.0.0.1:1883";
   size_t max_message_bytes = wsbridge::kDefaultMaxMessageBytes;
+  // wss:// (docs/security.md#tls): as `fog api`'s HTTPS flags.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  // The broker over TLS: as every MQTT client's flags.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
 };
 
 int RunWsBridge(const WsBridgeArgs& args) {
@@ -53,16 +61,23 @@ int RunWsBridge(const WsBridgeArgs& args) {
                            .listen_port = listen->second,
                            .broker_host = broker->first,
                            .broker_port = broker->second,
-                           .max_message_bytes = args.max_message_bytes});
+                           .max_message_bytes = args.max_message_bytes,
+                           .tls_cert_file = args.tls_cert,
+                           .tls_key_file = args.tls_key,
+                           .tls_client_ca_file = args.tls_client_ca,
+                           .broker_ca_file = args.ca_file,
+                           .broker_cert_file = args.cert_file,
+                           .broker_key_file = args.key_file});
   Status s = bridge.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
     return kExitUsage;
   }
   spdlog::info(
-      "ws-bridge listening on {}:{} for broker {}:{} (messages up "
+      "ws-bridge listening on {}://{}:{} for broker {}:{}{} (messages up "
       "to {} bytes)",
-      listen->first, bridge.port(), broker->first, broker->second,
+      bridge.tls() ? "wss" : "ws", listen->first, bridge.port(), broker->first,
+      broker->second, args.ca_file.empty() ? "" : " over TLS",
       args.max_message_bytes);
   spdlog::default_logger()->flush();
   WaitForTerminationSignal();
@@ -70,9 +85,10 @@ int RunWsBridge(const WsBridgeArgs& args) {
   const wsbridge::BridgeStats& st = bridge.stats();
   spdlog::info(
       "ws-bridge stopped: {} connections, {} refused handshakes, {} broker "
-      "unreachable, {} too big (1009), {} bytes to the broker, {} to clients",
+      "unreachable, {} failed TLS handshakes, {} too big (1009), {} bytes to "
+      "the broker, {} to clients",
       st.connections.load(), st.handshake_errors.load(),
-      st.broker_unreachable.load(), st.too_big.load(),
+      st.broker_unreachable.load(), st.tls_errors.load(), st.too_big.load(),
       st.bytes_to_broker.load(), st.bytes_to_client.load());
   return kExitOk;
 }
@@ -93,6 +109,18 @@ void AddWsBridgeCommand(CLI::App& app, int* exit_code) {
                   "Larger WebSocket messages are refused (close code 1009)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  cmd->add_option("--tls-cert", a->tls_cert,
+                  "Serve wss:// (TLS only) with this certificate (PEM; with "
+                  "--tls-key)");
+  cmd->add_option("--tls-key", a->tls_key, "The key (PEM) of --tls-cert");
+  cmd->add_option("--tls-client-ca", a->tls_client_ca,
+                  "wss://: require a client certificate of this CA (PEM)");
+  cmd->add_option("--ca-file", a->ca_file,
+                  "Reach the broker over TLS, verifying it against this CA "
+                  "(PEM)");
+  cmd->add_option("--cert-file", a->cert_file,
+                  "TLS to the broker: present this client certificate (PEM)");
+  cmd->add_option("--key-file", a->key_file, "TLS: key of --cert-file");
   cmd->callback([a, exit_code] { *exit_code = RunWsBridge(*a); });
 }
 

@@ -686,8 +686,8 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     }
   }
 
-  Sampler sampler(desc.metrics.count("master") ? desc.metrics.at("master")
-                                               : "");
+  Sampler sampler(desc.metrics.count("master") ? desc.metrics.at("master") : "",
+                  desc.ca_file);
   std::vector<Sample> samples;
   std::set<pid_t> stopped;
   pid_t hog = -1;

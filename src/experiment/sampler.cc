@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tls/http_client.h"
+
 namespace fog::experiment {
 
 std::vector<PromLine> ParsePrometheus(const std::string& text) {
@@ -101,12 +103,13 @@ void Sampler::Take(double t_s, const std::map<std::string, pid_t>& processes,
 
 void Sampler::TakeMetrics(double t_s, double dt, std::vector<Sample>* out) {
   if (master_metrics_.empty()) return;
-  // http://HOST:PORT/metrics
+  // http://HOST:PORT/metrics, or https:// under TLS
   const size_t path = master_metrics_.find('/', master_metrics_.find("//") + 2);
-  httplib::Client http(master_metrics_.substr(0, path));
-  http.set_connection_timeout(0, 300000);
-  http.set_read_timeout(0, 500000);
-  auto res = http.Get(master_metrics_.substr(path));
+  std::unique_ptr<httplib::Client> http =
+      tls::MakeHttpClient(master_metrics_.substr(0, path), {ca_file_, "", ""});
+  http->set_connection_timeout(0, 300000);
+  http->set_read_timeout(0, 500000);
+  auto res = http->Get(master_metrics_.substr(path));
   if (!res || res->status != 200) return;
   for (const PromLine& p : ParsePrometheus(res->body)) {
     if (p.name == "fog_master_packets") {

@@ -42,8 +42,10 @@ bool ReadProcess(pid_t pid, double* cpu_seconds, double* rss_bytes);
 class Sampler {
  public:
   // `master_metrics`: the master's /metrics URL (may be empty).
-  explicit Sampler(std::string master_metrics)
-      : master_metrics_(std::move(master_metrics)) {}
+  // `ca_file`: the fog CA an https:// metrics URL is verified against.
+  explicit Sampler(std::string master_metrics, std::string ca_file = "")
+      : master_metrics_(std::move(master_metrics)),
+        ca_file_(std::move(ca_file)) {}
 
   // Appends this second's rows. `processes`: name -> pid (pid <= 0 skipped).
   void Take(double t_s, const std::map<std::string, pid_t>& processes,
@@ -53,6 +55,7 @@ class Sampler {
   void TakeMetrics(double t_s, double dt, std::vector<Sample>* out);
 
   std::string master_metrics_;
+  std::string ca_file_;
   double last_t_ = -1;
   std::map<std::string, std::pair<pid_t, double>> cpu_;  // name -> pid, s
   std::map<std::string, double> dispatched_;             // worker -> total

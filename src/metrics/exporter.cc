@@ -39,7 +39,7 @@ std::string ForLog(std::string_view text) {
 
 class Exporter::Server {
  public:
-  httplib::Server http;
+  std::unique_ptr<httplib::Server> http;  // an SSLServer under TLS
   std::thread thread;
 };
 
@@ -67,13 +67,29 @@ std::string Exporter::Scrape() const {
   return prometheus::TextSerializer().Serialize(families);
 }
 
-Status Exporter::Start(const std::string& host, int port) {
+Status Exporter::Start(const std::string& host, int port,
+                       const ListenTls& tls) {
   if (server_) return Status::Internal("metrics exporter already started");
   if (port < 0 || port > 65535) {
     return Status::InvalidArgument("metrics port must be in [0, 65535]");
   }
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return Status::InvalidArgument(
+        "metrics: the TLS certificate and key go together");
+  }
   auto server = std::make_unique<Server>();
-  httplib::Server& http = server->http;
+  if (tls.cert_file.empty()) {
+    server->http = std::make_unique<httplib::Server>();
+  } else {
+    auto https = std::make_unique<httplib::SSLServer>(tls.cert_file.c_str(),
+                                                      tls.key_file.c_str());
+    if (!https->is_valid()) {
+      return Status::Unavailable("metrics: cannot load the TLS certificate " +
+                                 tls.cert_file + " or key " + tls.key_file);
+    }
+    server->http = std::move(https);
+  }
+  httplib::Server& http = *server->http;
   // As in the API: SO_REUSEADDR without httplib's SO_REUSEPORT, so a port
   // another process holds fails to bind instead of being shared.
   http.set_socket_options([](socket_t sock) {
@@ -129,7 +145,7 @@ Status Exporter::Start(const std::string& host, int port) {
                     err != 0 ? strerror(err) : "address unavailable"));
   }
   server->thread =
-      std::thread([s = server.get()] { s->http.listen_after_bind(); });
+      std::thread([s = server.get()] { s->http->listen_after_bind(); });
   // stop() only works once the loop runs.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!http.is_running() && std::chrono::steady_clock::now() < deadline) {
@@ -137,13 +153,14 @@ Status Exporter::Start(const std::string& host, int port) {
   }
   server_ = std::move(server);
   port_ = bound;
-  spdlog::info("{}: metrics on http://{}:{}/metrics", component_, host, bound);
+  spdlog::info("{}: metrics on {}://{}:{}/metrics", component_,
+               tls.cert_file.empty() ? "http" : "https", host, bound);
   return Status::OK();
 }
 
 void Exporter::Stop() {
   if (!server_) return;
-  server_->http.stop();
+  server_->http->stop();
   if (server_->thread.joinable()) server_->thread.join();
   server_.reset();
   port_ = 0;

@@ -8,6 +8,9 @@
 // A component that already serves HTTP (the API) calls Scrape() from its own
 // route instead of Start().
 //
+// With a certificate (ListenTls) the endpoint speaks only HTTPS; it asks no
+// client certificate (docs/security.md#tls).
+//
 // Thread-safety: Add() before Start(); Scrape(), port() and the counters are
 // safe from any thread; Start() and Stop() from one thread.
 
@@ -31,6 +34,13 @@ namespace fog::metrics {
 inline constexpr char kContentType[] =
     "text/plain; version=0.0.4; charset=utf-8";
 
+// The HTTPS certificate and key (PEM) of the scrape endpoint; both empty:
+// plain HTTP.
+struct ListenTls {
+  std::string cert_file;
+  std::string key_file;
+};
+
 class Exporter {
  public:
   // `component` is the middle of the exporter's own metric names
@@ -50,9 +60,10 @@ class Exporter {
 
   // Serves GET /metrics on host:port (port 0: a free one, see port()) from a
   // background thread. Errors: InvalidArgument for a port outside
-  // [0, 65535], Unavailable when the address cannot be bound, Internal when
+  // [0, 65535] or only one of the TLS files, Unavailable when the address
+  // cannot be bound or the certificate or key does not load, Internal when
   // already started.
-  Status Start(const std::string& host, int port);
+  Status Start(const std::string& host, int port, const ListenTls& tls = {});
   // Stops serving and joins the thread. Idempotent.
   void Stop();
   // The bound port; 0 before Start().

@@ -9,8 +9,8 @@
 #include "common/bytes.h"
 #include "common/heap_tuning.h"
 #include "config/precedence.h"
-#include "trust/certificate_authority.h"
 #include "tls/http_client.h"
+#include "trust/certificate_authority.h"
 #include "trust/keys.h"
 #include "up/broker_setup.h"
 #include "up/role_config.h"
@@ -114,7 +114,7 @@ Status FogUp::PickMetricsPorts() {
     const int port = (*ports)[i];
     metrics_listen_[roles[i]] = MetricsHost() + ":" + std::to_string(port);
     descriptor_.metrics[roles[i]] =
-        Endpoint("http", MetricsHost(), port) + "/metrics";
+        Endpoint(tls_ ? "https" : "http", MetricsHost(), port) + "/metrics";
   }
   return Status::OK();
 }
@@ -160,19 +160,24 @@ Status FogUp::StartChildren() {
       options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
   const std::string metrics_host =
       MetricsHost() == "0.0.0.0" ? "127.0.0.1" : MetricsHost();
-  if (!tls_)
-    s = supervisor_.Start(
-        {.name = "ws-bridge",
-         .argv = {options_.self_exe, "ws-bridge", "--listen",
-                  options_.bind + ":" + std::to_string(options_.ws_port),
-                  "--broker",
-                  broker_host + ":" + std::to_string(options_.mqtt_port),
-                  "--max-message-bytes",
-                  std::to_string(options_.max_packet_bytes + (1u << 20))},
-         .log_file = dir_ + "/logs/ws-bridge.log"});
+  // Under TLS it serves wss:// only and reaches the broker over TLS.
+  std::vector<std::string> bridge_argv = {
+      options_.self_exe,
+      "ws-bridge",
+      "--listen",
+      options_.bind + ":" + std::to_string(options_.ws_port),
+      "--broker",
+      broker_host + ":" + std::to_string(options_.mqtt_port),
+      "--max-message-bytes",
+      std::to_string(options_.max_packet_bytes + (1u << 20))};
+  if (tls_) {
+    for (std::string& arg : WsBridgeTlsArgs()) bridge_argv.push_back(arg);
+  }
+  s = supervisor_.Start({.name = "ws-bridge",
+                         .argv = std::move(bridge_argv),
+                         .log_file = dir_ + "/logs/ws-bridge.log"});
   if (!s.ok()) return s;
-  if (!tls_ &&
-      !WaitForTcp(broker_host, options_.ws_port, std::chrono::seconds(10))) {
+  if (!WaitForTcp(broker_host, options_.ws_port, std::chrono::seconds(10))) {
     return Status::Unavailable("the WebSockets bridge did not start: see " +
                                dir_ + "/logs/ws-bridge.log");
   }
@@ -294,7 +299,7 @@ std::string FogUp::Summary() const {
   std::string s;
   s += "fog is up (" + std::to_string(options_.workers) + " workers)\n";
   s += "  MQTT        " + descriptor_.mqtt_uri + "\n";
-  if (!tls_) s += "  WebSockets  " + descriptor_.ws_uri + "\n";
+  s += "  WebSockets  " + descriptor_.ws_uri + "\n";
   if (tls_) s += "  TLS CA      " + descriptor_.ca_file + "\n";
   s += "  HTTP API    " + descriptor_.http_url +
        "  (/videos, /fog, /health, /metrics)\n";

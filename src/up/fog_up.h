@@ -90,8 +90,10 @@ class FogUp {
   void TlsDescriptor();
   void AddTls(const std::string& name, const std::string& command,
               RoleConfig* config) const;
+  // The ws-bridge flags for wss:// and TLS to the broker.
+  std::vector<std::string> WsBridgeTlsArgs() const;
   // Where the per-component metrics listeners bind: loopback with TLS
-  // (they serve plain HTTP; the API's HTTPS relays them).
+  // (HTTPS with the fog CA's "metrics" certificate; the API relays them).
   std::string MetricsHost() const;
 
   const UpOptions options_;

@@ -1,7 +1,8 @@
 // The TLS parts of `fog up` (fog_up.h): kept apart from the plaintext
 // start-up so that the two read separately.
 
-#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "up/fog_up.h"
 
@@ -18,7 +19,8 @@ std::string DialHost(const std::string& bind) {
 }  // namespace
 
 Status FogUp::PrepareTls() {
-  std::vector<std::string> clients = {"master", "api", "balancer", "fog"};
+  std::vector<std::string> clients = {"master", "api", "balancer", "fog",
+                                      "ws-bridge"};
   for (int i = 1; i <= options_.workers; ++i)
     clients.push_back("worker-" + std::to_string(i));
   Result<TlsFiles> files = up::PrepareTls({.dir = dir_,
@@ -37,7 +39,7 @@ void FogUp::TlsDescriptor() {
       "mqtts://" + host + ":" + std::to_string(options_.mqtt_port);
   descriptor_.http_url =
       "https://" + host + ":" + std::to_string(options_.http_port);
-  descriptor_.ws_uri.clear();  // no WebSockets bridge under TLS
+  descriptor_.ws_uri = "wss://" + host + ":" + std::to_string(options_.ws_port);
   descriptor_.ca_file = tls_->ca.cert;
   if (tls_->mutual) {
     // The commands run from this fog's directory (fog stream, fog get).
@@ -49,13 +51,29 @@ void FogUp::TlsDescriptor() {
 void FogUp::AddTls(const std::string& name, const std::string& command,
                    RoleConfig* config) const {
   AddClientTls(*tls_, name, config);
+  if (command == "master" || command == "worker" || command == "balancer") {
+    config->push_back({"metrics-tls-cert", tls_->metrics.cert});
+    config->push_back({"metrics-tls-key", tls_->metrics.key});
+  }
   if (command != "api") return;
   config->push_back({"tls-cert", tls_->https.cert});
   config->push_back({"tls-key", tls_->https.key});
   if (tls_->mutual) config->push_back({"tls-client-ca", tls_->ca.cert});
-  // Browsers get no MQTT-over-WebSockets URL: there is no bridge.
-  std::erase_if(*config,
-                [](const auto& kv) { return kv.first == "ui-ws-port"; });
+  // The relay of GET /metrics/<role> verifies the listeners against the CA.
+  config->push_back({"metrics-peer-ca", tls_->ca.cert});
+  // ui-ws-port stays: an API serving HTTPS hands browsers a wss:// URL.
+}
+
+std::vector<std::string> FogUp::WsBridgeTlsArgs() const {
+  std::vector<std::string> args = {"--tls-cert", tls_->wss.cert,
+                                   "--tls-key",  tls_->wss.key,
+                                   "--ca-file",  tls_->ca.cert};
+  if (tls_->mutual) {
+    args.insert(args.end(), {"--tls-client-ca", tls_->ca.cert, "--cert-file",
+                             tls_->clients.at("ws-bridge").cert, "--key-file",
+                             tls_->clients.at("ws-bridge").key});
+  }
+  return args;
 }
 
 std::string FogUp::MetricsHost() const {

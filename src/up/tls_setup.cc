@@ -17,6 +17,14 @@ Result<TlsFiles> PrepareTls(const TlsSetup& setup) {
   Result<tls::CertKey> https = tls::EnsureServerCert(*ca, dir, "https", sans);
   if (!https.ok()) return https.status();
   files.https = *https;
+  Result<tls::CertKey> wss = tls::EnsureServerCert(*ca, dir, "wss", sans);
+  if (!wss.ok()) return wss.status();
+  files.wss = *wss;
+  // The metrics listeners bind the loopback address under TLS.
+  Result<tls::CertKey> metrics = tls::EnsureServerCert(
+      *ca, dir, "metrics", tls::SansForBind("127.0.0.1", {}));
+  if (!metrics.ok()) return metrics.status();
+  files.metrics = *metrics;
   if (setup.mutual) {
     for (const std::string& name : setup.clients) {
       Result<tls::CertKey> c =

@@ -1,5 +1,6 @@
 // TLS for `fog up --tls`: the fog CA and the certificates of its listeners
-// (the broker's MQTT listener, the API's HTTPS) under <dir>/tls, client
+// (the broker's MQTT listener, the API's HTTPS, the WebSockets bridge's
+// wss://, the components' metrics HTTPS) under <dir>/tls, client
 // certificates per component for mutual TLS, and the lines each generated
 // file needs (mosquitto.conf, role configs). docs/security.md#tls.
 //
@@ -32,6 +33,9 @@ struct TlsFiles {
   tls::CertKey ca;
   tls::CertKey mqtt;   // the broker's MQTT listener
   tls::CertKey https;  // the API
+  tls::CertKey wss;    // the WebSockets bridge
+  // The metrics listeners of master, workers and balancer (on 127.0.0.1).
+  tls::CertKey metrics;
   bool mutual = false;
   std::map<std::string, tls::CertKey> clients;  // by component
 };

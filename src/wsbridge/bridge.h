@@ -13,6 +13,14 @@
 // An upgrade request offering only foreign subprotocols gets HTTP 400;
 // GET /health answers 200 "ok".
 //
+// TLS (docs/security.md#tls): with tls_cert the listener speaks only TLS
+// (wss://, and GET /health over HTTPS); with tls_client_ca a client must
+// also present a certificate of that CA. With broker_ca_file the bridge
+// reaches the broker over TLS, verifying its certificate against that CA
+// and the broker host's name, and presents broker_cert_file when given
+// (a broker that requires client certificates). A failed TLS handshake on
+// either side is logged and counted (tls_errors) and ends that connection.
+//
 // Thread-safety: Start and Stop from one owner thread; stats() from any.
 
 #ifndef FOG_WSBRIDGE_BRIDGE_H_
@@ -39,14 +47,26 @@ struct BridgeOptions {
   std::string broker_host = "127.0.0.1";
   int broker_port = 1883;
   size_t max_message_bytes = kDefaultMaxMessageBytes;
+  // The listener's certificate and key (PEM): wss:// when set.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Clients must present a certificate of this CA (PEM); needs tls_cert.
+  std::string tls_client_ca_file;
+  // The broker over TLS, verified against this CA (PEM), when set.
+  std::string broker_ca_file;
+  // The bridge's own certificate and key for the broker (mutual TLS).
+  std::string broker_cert_file;
+  std::string broker_key_file;
 };
 
 struct BridgeStats {
-  std::atomic<uint64_t> connections{0};         // WebSocket handshakes done
-  std::atomic<uint64_t> active{0};              // open right now
-  std::atomic<uint64_t> handshake_errors{0};    // bad upgrade or subprotocol
-  std::atomic<uint64_t> broker_unreachable{0};  // TCP connect failed
-  std::atomic<uint64_t> too_big{0};             // closed with 1009
+  std::atomic<uint64_t> connections{0};       // WebSocket handshakes done
+  std::atomic<uint64_t> active{0};            // open right now
+  std::atomic<uint64_t> handshake_errors{0};  // bad upgrade or subprotocol
+  // The broker's connect (and TLS handshake) failed or took over 5 s.
+  std::atomic<uint64_t> broker_unreachable{0};
+  std::atomic<uint64_t> tls_errors{0};  // a TLS handshake failed
+  std::atomic<uint64_t> too_big{0};     // closed with 1009
   std::atomic<uint64_t> bytes_to_broker{0};
   std::atomic<uint64_t> bytes_to_client{0};
 };
@@ -58,15 +78,17 @@ class Bridge {
   Bridge(const Bridge&) = delete;
   Bridge& operator=(const Bridge&) = delete;
 
-  // Resolves the broker, binds the listener and starts serving on a thread
-  // of its own. InvalidArgument for a bad address, IoError when the port
-  // cannot be bound.
+  // Resolves the broker, loads the TLS files, binds the listener and starts
+  // serving on a thread of its own. InvalidArgument for a bad address or an
+  // inconsistent TLS option set, IoError when a TLS file cannot be loaded
+  // or the port cannot be bound.
   Status Start();
   // Closes the listener and every connection (close code 1001, going away),
   // waits up to two seconds for the goodbyes, then ends the thread.
   void Stop();
 
   int port() const { return port_; }  // the bound port, after Start
+  bool tls() const { return !options_.tls_cert_file.empty(); }  // wss://
   const BridgeStats& stats() const { return stats_; }
 
   // The io_context, listener and sessions (bridge.cc).

@@ -97,12 +97,14 @@ wait_for() {
 }
 
 # metric DIR COMPONENT NAME...: the sum of these samples on COMPONENT's
-# metrics endpoint (as DIR/fog.json lists it); 0 for a sample not there.
+# metrics endpoint (as DIR/fog.json lists it; https:// verified against its
+# ca_file); 0 for a sample not there.
 metric() {
-  local dir=$1 component=$2 url
+  local dir=$1 component=$2 url ca
   shift 2
   url=$(json "$(cat "$dir/fog.json")" "j['metrics']['$component']") || return 1
-  curl -sf "$url" | awk -v names="$*" '
+  ca=$(json "$(cat "$dir/fog.json")" "j.get('ca_file', '')")
+  curl -sf ${ca:+--cacert "$ca"} "$url" | awk -v names="$*" '
     BEGIN { n = split(names, want, " "); for (i = 1; i <= n; i++) w[want[i]] = 1 }
     ($1 in w) { sum += $2 }
     END { printf "%d\n", sum }'
