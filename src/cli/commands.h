@@ -28,6 +28,7 @@ void AddBalancerCommand(CLI::App& app, int* exit_code);
 void AddBalanceCommands(CLI::App& app, int* exit_code);
 void AddStoreCommands(CLI::App& app, int* exit_code);  // store check
 void AddWsBridgeCommand(CLI::App& app, int* exit_code);
+void AddFederationCommand(CLI::App& app, int* exit_code);
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/signals.h"
+#include "federation/peer_uri.h"
 #include "up/fog_up.h"
 
 namespace fog::cli {
@@ -88,7 +89,22 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--balancer-period-ms", o->balancer_period_ms,
                   "How often the balancer pings workers and publishes")
       ->capture_default_str();
-  cmd->callback([o, exit_code] { *exit_code = RunUp(*o); });
+  cmd->add_option("--name", o->name,
+                  "This fog's name among its peers (default: the host name)");
+  cmd->add_option("--peer", o->peers,
+                  "A peer fog's broker, mqtt://USER:PASSWORD@HOST:PORT, with "
+                  "the peer's `peer_uri` login from its fog.json (repeatable)");
+  cmd->callback([o, exit_code] {
+    for (const std::string& p : o->peers) {
+      Result<federation::PeerEndpoint> e = federation::ParsePeerUri(p);
+      if (!e.ok()) {
+        ReportError("--peer: " + e.status().message());
+        *exit_code = kExitUsage;
+        return;
+      }
+    }
+    *exit_code = RunUp(*o);
+  });
 }
 
 }  // namespace fog::cli

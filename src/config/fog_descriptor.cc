@@ -40,6 +40,8 @@ Result<FogDescriptor> LoadFogDescriptor(const std::string& dir) {
     for (const auto& [component, url] : metrics.items()) {
       fog.metrics[component] = url.get<std::string>();
     }
+    fog.name = j.value("name", "");
+    fog.peer_uri = j.value("peer_uri", "");
     return fog;
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(PathOf(dir) + ": " + e.what());
@@ -60,6 +62,8 @@ Status WriteFogDescriptor(const std::string& dir, const FogDescriptor& fog) {
       {"trust_dir", fog.trust_dir},
       {"max_packet_bytes", fog.max_packet_bytes},
       {"metrics", fog.metrics},
+      {"name", fog.name},
+      {"peer_uri", fog.peer_uri},
   };
   std::string text = j.dump(2) + "\n";
   return WriteFileAtomic(PathOf(dir), AsBytes(text), 0600);

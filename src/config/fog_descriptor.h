@@ -36,6 +36,11 @@ struct FogDescriptor {
   // Prometheus scrape URLs by component: "api", "master", "worker-1", ...,
   // "balancer" (docs/metrics.md).
   std::map<std::string, std::string> metrics;
+  // This fog's name among its peers, and the URI a peer fog dials to link
+  // to it (mqtt://peer:PASSWORD@HOST:PORT; docs/federation.md). Empty in a
+  // descriptor written before federation.
+  std::string name;
+  std::string peer_uri;
 };
 
 // Reads <dir>/fog.json. NotFound with a hint to run `fog up` if absent.

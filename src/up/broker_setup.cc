@@ -150,6 +150,22 @@ topic read fog/status/#
 topic read fog/stats/#
 topic read fog/policy
 
+# This fog's federation component (docs/federation.md): peer messages, and
+# answers to local viewers for videos held by other fogs.
+user federation
+topic readwrite fog/peer/#
+topic readwrite fog/status/federation
+topic read fog/get/+
+topic write fog/get/#
+topic write reply/#
+topic read packet-request
+topic write +
+
+# Other fogs' federation components dialing in: they request and answer on
+# fog/peer/#, nothing else (never video/stream/#, never other roles' topics).
+user peer
+topic readwrite fog/peer/#
+
 user viewer
 topic write packet-request
 topic write fog/get/#

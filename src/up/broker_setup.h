@@ -21,7 +21,8 @@ namespace fog::up {
 
 // The roles that get broker credentials.
 inline const std::vector<std::string> kRoles = {
-    "publisher", "master", "worker", "balancer", "api", "viewer"};
+    "publisher", "master", "worker",     "balancer",
+    "api",       "viewer", "federation", "peer"};
 
 struct BrokerSetup {
   std::string dir;  // where the files go (created)

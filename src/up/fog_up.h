@@ -11,6 +11,7 @@
 #define FOG_UP_FOG_UP_H_
 
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "config/fog_descriptor.h"
@@ -40,6 +41,10 @@ struct UpOptions {
   bool balancer = true;
   std::string balancer_model = "exact";
   int balancer_period_ms = 2000;
+  // Federation (docs/federation.md): this fog's name (empty: the host name)
+  // and the brokers of peer fogs it dials, mqtt://USER:PASSWORD@HOST:PORT.
+  std::string name;
+  std::vector<std::string> peers;
   std::string self_exe;  // the fog binary the children run
 };
 
