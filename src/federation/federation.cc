@@ -93,7 +93,8 @@ struct Dialed {
   PeerEndpoint endpoint;
   std::unique_ptr<mqtt::Client> client;
   std::string peer;  // name once it said hello
-  bool connected_once = false;
+  bool connect_started = false;  // Connect() succeeded once
+  bool subscribed = false;       // the inbox on the peer's broker
 };
 
 }  // namespace
@@ -694,16 +695,24 @@ class Federation::Impl {
 
   void DialAndGreet() {
     for (auto& d : dialed_) {
-      if (!d->client->connected() && !d->connected_once) {
-        Status s = d->client->Connect(std::chrono::milliseconds(500));
+      // A first connect that timed out may still complete in the
+      // background; the inbox subscription follows whenever it does (and
+      // the client renews it after every reconnection).
+      if (!d->client->connected() && !d->connect_started) {
+        Status s = d->client->Connect(std::chrono::seconds(2));
         if (!s.ok()) {
           counters_.Add("peer_dial_failures");
-          continue;
+          spdlog::info("federation {}: dialing {}: {}", o_.name,
+                       d->endpoint.address, s.message());
+          if (s.code() == Status::Code::kUnauthenticated) continue;
         }
-        d->connected_once = true;
-        (void)d->client->Subscribe(InboxFilter(o_.name), 1);
+        d->connect_started = s.ok();
       }
-      if (d->peer.empty() && d->client->connected()) {
+      if (!d->subscribed && d->client->connected()) {
+        d->subscribed = d->client->Subscribe(InboxFilter(o_.name), 1).ok();
+        d->connect_started = true;
+      }
+      if (d->peer.empty() && d->subscribed && d->client->connected()) {
         (void)d->client->Publish(
             {.topic = HelloTopic(o_.name),
              .payload = BytesOf(EncodeHello({NowMs(), false})),

@@ -17,7 +17,12 @@ suite=federation
 source "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done; for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  [[ -n ${FOG_KEEP_TMP:-} ]] || rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 # up NAME [fog up flags...]: starts fog NAME in $tmp/NAME, waits for it.
 up() {
@@ -47,6 +52,8 @@ expect "links up: a-b" wait_for 20 linked a b
 expect "links up: a-c" wait_for 20 linked a c
 expect "links up: b-c (c dialed b)" wait_for 20 linked b c
 expect "links up: c-b (answered over b's broker)" wait_for 20 linked c b
+expect "links up: c-a" wait_for 20 linked c a
+[[ -n ${FOG_STOP_AFTER_LINKS:-} ]] && { tail -n 30 "$tmp"/c/logs/federation.log; curl -s "$(json "$(cat "$tmp/c/fog.json")" "j['metrics']['federation']")" | grep peer; finish; exit; }
 
 # --- pull-through of a video held only at A
 make_video "$tmp/src.mp4" 4 || { echo "ffmpeg failed"; exit 1; }
