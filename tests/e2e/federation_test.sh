@@ -86,13 +86,16 @@ probe_as "$(json "$(cat "$tmp/b/fog.json")" "j['credentials']['viewer']['usernam
   --client-id "$chan" sub "$chan" --qos 1 --count 1 --timeout 20 \
   --out "$tmp/seed.out" >"$tmp/seed.probe" &
 seed_pid=$!
-wait_for 10 grep -q suback "$tmp/seed.probe"
+wait_for 10 grep -qs suback "$tmp/seed.probe"
 probe_as "$(json "$(cat "$tmp/b/fog.json")" "j['credentials']['viewer']['username']")" \
   "$(json "$(cat "$tmp/b/fog.json")" "j['credentials']['viewer']['password']")" \
   --client-id "$chan-pub" pub packet-request \
   --message "{\"video_id\":\"$vid\",\"packet_number\":2,\"channel_uuid\":\"$chan\"}" >/dev/null
 wait $seed_pid
 expect "packet-request at b answered with a's packet" grep -q "$vid" "$tmp/seed.out"
+if [[ -n ${FOG_DEBUG:-} ]]; then
+  for f in a b; do curl -s "$(json "$(cat "$tmp/$f/fog.json")" "j['metrics']['federation']")" | grep -v "^#" | grep -v peer_; done
+fi
 
 # --- the ring, a video nobody holds
 before_req=$(($(fed a fog_federation_requests_forwarded_total) + $(fed b fog_federation_requests_forwarded_total) + $(fed c fog_federation_requests_forwarded_total)))
