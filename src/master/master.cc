@@ -104,7 +104,6 @@ Status Master::Start() {
                                             topics::kHeartbeatFilter,
                                             topics::kPolicy,
                                             topics::kAckFilter,
-                                            topics::kSeedEndOfStream,
                                             copies.c_str()};
   for (const char* filter : control) {
     Status s = client_.Subscribe(filter, 1);
@@ -116,8 +115,12 @@ Status Master::Start() {
     for (const char* filter : control) (void)intake_.Unsubscribe(filter);
     (void)intake_.Unsubscribe(topics::kSeedPacketRequest);
   }
-  if (Status s = intake_.Subscribe(topics::kStreamFilter, 1); !s.ok()) {
-    return s;
+  // The seed client's end of stream follows its last packet on the same
+  // connection, so the broker delivers it after that packet only to the
+  // session that takes the packets: on the control connection it could
+  // overtake packets still queued for the intake, and end the video short.
+  for (const char* filter : {topics::kStreamFilter, topics::kSeedEndOfStream}) {
+    if (Status s = intake_.Subscribe(filter, 1); !s.ok()) return s;
   }
   // What the broker holds counts in the backlog: without it a master that
   // takes packets slower than they arrive would see a small backlog while

@@ -28,7 +28,8 @@
 // counts and logs it and sends it to a worker holding the number, whose
 // verification and store give the verdict (docs/durability.md, "Conflicts").
 //
-// Two MQTT connections: stream packets arrive on the intake connection,
+// Two MQTT connections: stream packets (and the seed client's end of
+// stream, which must not overtake them) arrive on the intake connection,
 // whose callback waits for each packet's journal sync (Paho C acknowledges
 // a QoS 1 message when its handler returns), and everything else (workers'
 // acks, heartbeats and status, the dispatches and their PUBACKs, the

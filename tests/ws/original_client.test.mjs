@@ -11,7 +11,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,16 @@ async function waitFor(what, seconds, check) {
     if (Date.now() > deadline) throw new Error(`${what}: not after ${seconds} s (${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+// The last lines of every component's log, for a failure's message.
+function logTails(lines = 15) {
+  const logs = path.join(dir, 'logs');
+  if (!existsSync(logs)) return '(no logs)';
+  return readdirSync(logs).map((name) => {
+    const text = readFileSync(path.join(logs, name), 'utf8').trimEnd().split('\n');
+    return `--- ${name}\n${text.slice(-lines).join('\n')}`;
+  }).join('\n');
 }
 
 async function video() {
@@ -158,15 +168,20 @@ before(async () => {
   } finally {
     pub.end(true);
   }
-  await waitFor('the seed video completes', 20, async () => {
-    const v = await video();
-    return v.status === 'complete' && v.total_packets === 4 || v;
-  });
-  // Every packet on both workers: the master then routes each request to one holder.
-  await waitFor('every packet has 2 copies', 20, async () => {
-    const v = await video();
-    return v.copies === 8 || v;
-  });
+  try {
+    await waitFor('the seed video completes', 20, async () => {
+      const v = await video();
+      return v.status === 'complete' && v.total_packets === 4 || v;
+    });
+    // Every packet on both workers: the master then routes each request to one holder.
+    await waitFor('every packet has 2 copies', 20, async () => {
+      const v = await video();
+      return v.copies === 8 || v;
+    });
+  } catch (e) {
+    e.message += `\n${logTails()}`;
+    throw e;
+  }
 });
 
 after(async () => {
