@@ -92,14 +92,50 @@ struct Peer {
 struct Dialed {
   PeerEndpoint endpoint;
   std::unique_ptr<mqtt::Client> client;
-  std::string peer;  // name once it said hello
+  std::string peer;              // name once it said hello
   bool connect_started = false;  // Connect() succeeded once
   bool subscribed = false;       // the inbox on the peer's broker
+  // The client's connected(), read on the ticker outside mu_: asking the
+  // client takes the MQTT library's lock (see Federation::Impl::Section).
+  std::atomic<bool> up{false};
 };
+
+// Messages decided under the lock and published after it (Section).
+struct Outgoing {
+  mqtt::Client* client;
+  mqtt::Message message;
+  std::string kind;  // a peer message's kind; empty for a local one
+};
+// Beyond this many, a message is dropped and counted (outbox_full): the
+// clients' own queues bound what waits for the brokers.
+constexpr size_t kMaxOutbox = 65536;
 
 }  // namespace
 
 class Federation::Impl {
+  // Holds mu_ and, when it ends, publishes what was decided under it.
+  //
+  // No MQTT call is made while mu_ is held. The MQTT library delivers
+  // messages holding its own lock, and OnMessage() then takes mu_; a thread
+  // that held mu_ while publishing (which takes the library's lock) would
+  // deadlock with it, and the whole federation process would stop: links,
+  // keep-alives, status and metrics. So sends go to outbox_ under mu_, and
+  // one thread at a time (sending_) publishes them in order with mu_
+  // released around each publish; a thread that finds another one sending
+  // leaves its messages to it and never waits.
+  class Section {
+   public:
+    explicit Section(Impl* impl) : impl_(impl), lock_(impl->mu_) {}
+    ~Section() { impl_->DrainOutbox(lock_); }
+    Section(const Section&) = delete;
+    Section& operator=(const Section&) = delete;
+    std::unique_lock<std::mutex>& lock() { return lock_; }
+
+   private:
+    Impl* impl_;
+    std::unique_lock<std::mutex> lock_;
+  };
+
  public:
   Impl(FederationOptions options, trust::TrustStore trust)
       : o_(std::move(options)),
@@ -256,8 +292,37 @@ class Federation::Impl {
   // REQUIRES: mu_ held.
   bool Up(const Peer& p, Clock::time_point now) const {
     if (!p.ever_heard || now - p.last_heard > o_.peer_down_after) return false;
-    if (p.dialed >= 0) return dialed_[p.dialed]->client->connected();
+    if (p.dialed >= 0) return dialed_[p.dialed]->up.load();
     return true;
+  }
+
+  // Queues a publish for the end of the current Section. REQUIRES: mu_ held.
+  void EnqueueLocked(mqtt::Client* client, mqtt::Message m,
+                     std::string kind = "") {
+    if (outbox_.size() >= kMaxOutbox) {
+      reject_.Reject(counters_, "outbox-full", m.topic,
+                     "message dropped: too many waiting to be published");
+      return;
+    }
+    outbox_.push_back({client, std::move(m), std::move(kind)});
+  }
+
+  // Publishes the outbox in order, mu_ released around each publish.
+  // REQUIRES: `lock` holds mu_; it holds it again on return.
+  void DrainOutbox(std::unique_lock<std::mutex>& lock) {
+    if (sending_) return;  // the sending thread takes ours too
+    sending_ = true;
+    while (!outbox_.empty()) {
+      Outgoing o = std::move(outbox_.front());
+      outbox_.pop_front();
+      lock.unlock();
+      const bool ok = o.client->Publish(o.message, /*wait=*/false).ok();
+      if (!o.kind.empty()) {
+        counters_.Add(ok ? "peer_messages_sent." + o.kind : "peer_send_errors");
+      }
+      lock.lock();
+    }
+    sending_ = false;
   }
 
   // REQUIRES: mu_ held.
@@ -280,10 +345,7 @@ class Federation::Impl {
     mqtt::Client* client = &local_;
     if (it->second.dialed >= 0)
       client = dialed_[it->second.dialed]->client.get();
-    if (!client->Publish(m, /*wait=*/false).ok()) {
-      counters_.Add("peer_send_errors");
-    }
-    counters_.Add("peer_messages_sent." + kind);
+    EnqueueLocked(client, std::move(m), kind);
   }
 
   void OnMessage(int via, const mqtt::Message& m) {
@@ -299,7 +361,8 @@ class Federation::Impl {
     if (t->from == o_.name) return;  // our own first hello, echoed
     if (!t->to.empty() && t->to != o_.name) return;
     counters_.Add("peer_messages_received." + t->kind);
-    std::unique_lock<std::mutex> lock(mu_);
+    Section section(this);
+    std::unique_lock<std::mutex>& lock = section.lock();
     Peer& p = peers_[t->from];
     const bool is_new = !p.ever_heard;
     p.ever_heard = true;
@@ -482,7 +545,7 @@ class Federation::Impl {
         m.correlation_data = sink.correlation;
         m.user_properties = {{"packet-number", std::to_string(n)},
                              {"worker", "federation/" + o_.name}};
-        (void)local_.Publish(m, false);
+        EnqueueLocked(&local_, std::move(m));
         counters_.Add("packets_served_local");
         break;
       }
@@ -497,10 +560,9 @@ class Federation::Impl {
         if (n != sink.seed_number) break;
         Result<wire::Envelope> e = wire::DecodeEnvelope(payload);
         if (!e.ok()) break;
-        (void)local_.Publish({.topic = sink.topic,
-                              .payload = wire::EncodeVideoPacket(e->packet),
-                              .qos = 1},
-                             false);
+        EnqueueLocked(&local_, {.topic = sink.topic,
+                                .payload = wire::EncodeVideoPacket(e->packet),
+                                .qos = 1});
         counters_.Add("seed_requests_answered");
         break;
       }
@@ -520,7 +582,7 @@ class Federation::Impl {
         if (count == 0) m.user_properties.push_back({"holds", "0"});
         if (next > 0)
           m.user_properties.push_back({"next", std::to_string(next)});
-        (void)local_.Publish(m, false);
+        EnqueueLocked(&local_, std::move(m));
         break;
       }
       case Sink::Kind::kPeer: {
@@ -556,7 +618,7 @@ class Federation::Impl {
     }
     Result<wire::GetRange> range = wire::DecodeGetRange(m.payload);
     if (!range.ok()) return;
-    std::unique_lock<std::mutex> lock(mu_);
+    Section section(this);
     if (local_ids_.contains(video_id)) return;
     counters_.Add("local_gets_forwarded");
     PeerRequest r{.id = RandomId(),
@@ -578,7 +640,7 @@ class Federation::Impl {
         !wire::ValidateVideoId(s->video_id).ok() || s->packet_number < 1) {
       return;  // the master refuses and counts it
     }
-    std::unique_lock<std::mutex> lock(mu_);
+    Section section(this);
     if (local_ids_.contains(s->video_id)) return;
     counters_.Add("seed_requests_forwarded");
     PeerRequest r{.id = RandomId(),
@@ -604,7 +666,7 @@ class Federation::Impl {
                          .quiet = o_.local_quiet,
                          .page_bytes = r.page_bytes,
                          .keep_payloads = true});
-    std::lock_guard<std::mutex> lock(mu_);
+    Section section(this);
     if (!f.ok()) {
       spdlog::warn("federation {}: local fetch of {}: {}", o_.name, r.video_id,
                    f.status().ToString());
@@ -664,6 +726,7 @@ class Federation::Impl {
     auto next_resend = Clock::now() + o_.catalog_resend;
     while (running_) {
       const auto now = Clock::now();
+      for (auto& d : dialed_) d->up = d->client->connected();
       if (now >= next_hello) {
         next_hello = now + o_.hello_period;
         DialAndGreet();
@@ -674,7 +737,7 @@ class Federation::Impl {
         PollCatalog();
       }
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        Section section(this);
         if (now >= next_resend) {
           next_resend = now + o_.catalog_resend;
           for (const auto& [name, p] : peers_) SendCatalogLocked(name);
@@ -720,7 +783,7 @@ class Federation::Impl {
             false);
       }
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    Section section(this);
     for (const auto& [name, p] : peers_) {
       SendLocked(name, "hello",
                  {.payload = BytesOf(EncodeHello({NowMs(), false}))});
@@ -734,21 +797,38 @@ class Federation::Impl {
     http.set_read_timeout(5);
     auto res = http.Get("/videos?limit=1000");
     if (!res || res->status != 200) {
-      counters_.Add("catalog_poll_errors");
+      PollFailed(!res ? "GET /videos: " + httplib::to_string(res.error())
+                      : "GET /videos: HTTP " + std::to_string(res->status));
       return;
     }
     Result<std::vector<CatalogEntry>> entries = CatalogFromRegistry(res->body);
     if (!entries.ok()) {
-      counters_.Add("catalog_poll_errors");
+      PollFailed("GET /videos: " + entries.status().message());
       return;
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    Section section(this);
     if (*entries == local_catalog_) return;
     local_catalog_ = std::move(*entries);
     local_ids_.clear();
     for (const CatalogEntry& e : local_catalog_) local_ids_.insert(e.video_id);
     ++local_seq_;
     for (const auto& [name, p] : peers_) SendCatalogLocked(name);
+  }
+
+  // Counts a failed catalog poll and logs it, at most once per
+  // kPollLogEvery with the number of failures since (the registry may be
+  // down for long; each poll would log otherwise). On the ticker only.
+  void PollFailed(const std::string& why) {
+    counters_.Add("catalog_poll_errors");
+    ++poll_failures_unlogged_;
+    const auto now = Clock::now();
+    if (now < next_poll_log_) return;
+    next_poll_log_ = now + kPollLogEvery;
+    spdlog::warn(
+        "federation {}: catalog poll of {} failed ({} time(s) since the last "
+        "report): {}; peers keep the last catalog sent",
+        o_.name, o_.api_url, poll_failures_unlogged_, why);
+    poll_failures_unlogged_ = 0;
   }
 
   // REQUIRES: mu_ held.
@@ -767,9 +847,14 @@ class Federation::Impl {
   RejectLog reject_;
   std::atomic<bool> running_{false};
   std::thread ticker_;
+  static constexpr std::chrono::seconds kPollLogEvery{30};
+  Clock::time_point next_poll_log_{};    // ticker only
+  uint64_t poll_failures_unlogged_ = 0;  // ticker only
   std::vector<std::thread> jobs_;
 
   std::mutex mu_;
+  std::deque<Outgoing> outbox_;  // guarded by mu_
+  bool sending_ = false;         // guarded by mu_: a thread drains outbox_
   std::condition_variable job_cv_;
   std::deque<std::function<void()>> job_queue_;
   std::map<std::string, Peer> peers_;
