@@ -35,15 +35,20 @@ up() {
 }
 peer_uri() { json "$(cat "$tmp/$1/fog.json")" "j['peer_uri']"; }
 # linked DIR PEER: GET /fog... read from the federation's metrics instead.
+# Bounded: a federation process that stopped answering fails it.
 linked() {
-  curl -sf "$(json "$(cat "$tmp/$1/fog.json")" "j['metrics']['federation']")" |
+  curl -sf -m 5 "$(json "$(cat "$tmp/$1/fog.json")" "j['metrics']['federation']")" |
     grep -q "^fog_federation_peer_connected{peer=\"$2\"} 1"
 }
 fed() { metric "$tmp/$1" federation "${@:2}"; }
 
 up a
+# B, C and E trust A's packets the documented way: A's certificate
+# authority (A's publisher packets carry a certificate it signed), and A's
+# bare publisher key for packets without one.
 for f in b c e; do
   mkdir -p "$tmp/$f/trust"
+  cp "$tmp/a/trust/fog-ca.authority" "$tmp/$f/trust/a.authority"
   cp "$tmp/a/keys/publisher.pub" "$tmp/$f/trust/a.pub"
 done
 up b --peer "$(peer_uri a)"
@@ -110,6 +115,13 @@ expect "ring: at most 2 requests per page ($((after_req - before_req)))" \
   test $((after_req - before_req)) -le 2 -a $((after_req - before_req)) -ge 1
 expect "ring: as many ends as requests ($((after_end - before_end)))" \
   test $((after_end - before_end)) = $((after_req - before_req))
+
+# The links stayed up through all of it: every federation process still
+# answers its metrics and hears its peers (a process that deadlocked
+# between its MQTT clients and its own lock failed here).
+for l in "a b" "a c" "b a" "b c" "c a" "c b"; do
+  expect "links still up: ${l/ /-}" wait_for 10 linked $l
+done
 
 # --- a hostile peer: E holds a video signed with A's key and alters it
 up e --peer "$(peer_uri b)"
