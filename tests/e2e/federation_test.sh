@@ -44,8 +44,9 @@ fed() { metric "$tmp/$1" federation "${@:2}"; }
 
 up a
 # B, C and E trust A's packets the documented way: A's certificate
-# authority (A's publisher packets carry a certificate it signed), and A's
-# bare publisher key for packets without one.
+# authority (for A's registered publishers, whose packets carry a
+# certificate), and A's own publisher key (what `fog stream --dir a` signs
+# with, no certificate).
 for f in b c e; do
   mkdir -p "$tmp/$f/trust"
   cp "$tmp/a/trust/fog-ca.authority" "$tmp/$f/trust/a.authority"
