@@ -16,6 +16,8 @@
 // (`max_jobs`; beyond, busy), remembered request ids (`dedup_capacity`).
 //
 // Thread-safety: Start() and Stop() from one thread; the rest from any.
+// No MQTT call is made under the node's lock (the MQTT library delivers
+// holding its own lock): what is decided under it is published after it.
 
 #ifndef FOG_FEDERATION_FEDERATION_H_
 #define FOG_FEDERATION_FEDERATION_H_
