@@ -11,6 +11,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::string_view kStatus = "fog/status/";
+constexpr std::string_view kFederationStatus = "fog/status/federation";
 constexpr std::string_view kWorkerStatus = "fog/status/worker/";
 constexpr std::string_view kStats = "fog/stats/";
 constexpr std::string_view kPolicy = wire::topics::kPolicy;
@@ -32,6 +33,15 @@ void FogView::OnMessage(std::string_view topic,
   } else if (topic.starts_with(kStatus)) {
     roles_[std::string(topic.substr(kStatus.size()))] =
         wire::topics::IsOnlineStatus(payload);
+    // The federation's peers and catalog (docs/federation.md).
+    if (topic == kFederationStatus) {
+      json j = ParseObject(payload);
+      if (j.is_null()) {
+        ++rejected_;
+        return;
+      }
+      federation_ = j.dump();
+    }
   } else if (topic.starts_with(kStats) || topic == kPolicy) {
     json j = ParseObject(payload);
     if (j.is_null()) {
@@ -85,11 +95,18 @@ std::string FogView::FogJson(bool mqtt_connected) const {
         {"state", up ? "online" : "offline"},
         {"stats", stats == stats_.end() ? json() : json::parse(stats->second)}};
   }
-  return json{{"status", health.ok ? "ok" : "unavailable"},
-              {"components", std::move(components)},
-              {"workers", std::move(workers)},
-              {"policy", policy_.empty() ? json() : json::parse(policy_)}}
+  return json{
+      {"status", health.ok ? "ok" : "unavailable"},
+      {"components", std::move(components)},
+      {"workers", std::move(workers)},
+      {"policy", policy_.empty() ? json() : json::parse(policy_)},
+      {"federation", federation_.empty() ? json() : json::parse(federation_)}}
       .dump();
+}
+
+std::string FogView::FederationJson() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return federation_;
 }
 
 uint64_t FogView::rejected_payloads() const {

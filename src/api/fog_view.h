@@ -38,8 +38,12 @@ class FogView {
   HealthReport Health(bool mqtt_connected) const;
 
   // GET /fog: {"status", "components": [...], "workers": {name: {"state",
-  // "stats": {...} | null}}, "policy": {...} | null}.
+  // "stats": {...} | null}}, "policy": {...} | null, "federation": {...} |
+  // null}; "federation" is the federation component's retained status
+  // (its peers and the federation's videos, docs/federation.md).
   std::string FogJson(bool mqtt_connected) const;
+  // That federation status alone; empty before one arrived.
+  std::string FederationJson() const;
 
   uint64_t rejected_payloads() const;
 
@@ -50,6 +54,7 @@ class FogView {
   std::map<std::string, bool> workers_;       // name -> online
   std::map<std::string, std::string> stats_;  // name -> latest stats JSON
   std::string policy_;                        // latest policy JSON
+  std::string federation_;  // latest fog/status/federation JSON
   uint64_t rejected_ = 0;
 };
 

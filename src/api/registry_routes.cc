@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "api/internal/http_errors.h"
 #include "api/internal/server_impl.h"
@@ -72,6 +73,37 @@ Result<registry::ListOptions> ApiServer::Impl::ParseListQuery(
 }
 
 void ApiServer::Impl::HandleList(const Request& req, Response& res) {
+  // ?scope=federation: every video of the federation and the fogs holding
+  // it, from the federation component's status in GET /fog
+  // (docs/federation.md); ?scope=local (the default): this registry.
+  if (req.has_param("scope")) {
+    const std::string scope = req.get_param_value("scope");
+    if (scope == "federation") {
+      const std::function<std::string()> provider = Provider(fog_);
+      nlohmann::json fog =
+          provider ? nlohmann::json::parse(provider(), nullptr, false)
+                   : nlohmann::json();
+      if (!fog.is_object() || !fog.contains("federation") ||
+          !fog["federation"].is_object()) {
+        SendStatus(req, res,
+                   Status::Unavailable("no federation status has arrived"),
+                   Rejection::kUnavailable);
+        return;
+      }
+      res.set_header("Cache-Control", "no-store");
+      res.set_content(
+          fog["federation"].value("videos", nlohmann::json::array()).dump(),
+          kJson);
+      return;
+    }
+    if (scope != "local") {
+      SendStatus(req, res,
+                 Status::InvalidArgument(
+                     "query parameter \"scope\" must be local or federation"),
+                 Rejection::kBadRequest);
+      return;
+    }
+  }
   Result<registry::ListOptions> options = ParseListQuery(req);
   if (!options.ok()) {
     SendStatus(req, res, options.status(), Rejection::kBadRequest);

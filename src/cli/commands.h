@@ -33,6 +33,7 @@ void AddWsBridgeCommand(CLI::App& app, int* exit_code);
 void AddPublisherCommands(CLI::App& app, int* exit_code);  // add/list/revoke
 void AddTlsCommands(CLI::App& app, int* exit_code);  // tls ca|server|client
 void AddExperimentCommands(CLI::App& app, int* exit_code);  // run, plot
+void AddFederationCommand(CLI::App& app, int* exit_code);
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/revocation_publisher.h"
 #include "cli/signals.h"
+#include "federation/peer_uri.h"
 #include "up/fog_up.h"
 
 namespace fog::cli {
@@ -105,11 +106,24 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--tls-mutual", o->tls_mutual,
                 "With --tls: every client presents a certificate of the fog "
                 "CA (mutual TLS)");
+  cmd->add_option("--name", o->name,
+                  "This fog's name among its peers (default: the host name)");
+  cmd->add_option("--peer", o->peers,
+                  "A peer fog's broker, mqtt://USER:PASSWORD@HOST:PORT, with "
+                  "the peer's `peer_uri` login from its fog.json (repeatable)");
   cmd->callback([o, exit_code] {
     if ((o->tls_mutual || !o->tls_sans.empty()) && !o->tls) {
       ReportError("--tls-san and --tls-mutual need --tls");
       *exit_code = kExitUsage;
       return;
+    }
+    for (const std::string& p : o->peers) {
+      Result<federation::PeerEndpoint> e = federation::ParsePeerUri(p);
+      if (!e.ok()) {
+        ReportError("--peer: " + e.status().message());
+        *exit_code = kExitUsage;
+        return;
+      }
     }
     *exit_code = RunUp(*o);
   });

@@ -227,12 +227,54 @@ int RunGet(const GetArgs& args) {
   return all_valid ? kExitOk : kExitInvalid;
 }
 
-int RunVideos(const std::string& dir, bool json) {
+// Every video of the federation and the fogs that hold it
+// (GET /videos?scope=federation, docs/federation.md).
+int RunFederationVideos(const config::FogDescriptor& fog, bool json) {
+  httplib::Client http(fog.http_url);
+  auto res = http.Get("/videos?scope=federation");
+  if (!res || res->status != 200) {
+    ReportError("GET " + fog.http_url + "/videos?scope=federation failed" +
+                (res ? ": " + res->body : std::string()));
+    return kExitUsage;
+  }
+  if (json) {
+    std::printf("%s\n", res->body.c_str());
+    return kExitOk;
+  }
+  nlohmann::json videos = nlohmann::json::parse(res->body, nullptr, false);
+  if (!videos.is_array()) {
+    ReportError("unexpected answer from the API");
+    return kExitUsage;
+  }
+  std::printf("%-38s %-9s %9s  %s\n", "VIDEO", "STATUS", "PACKETS", "FOGS");
+  for (const auto& v : videos) {
+    if (!v.is_object()) continue;
+    std::string fogs;
+    for (const auto& f : v.value("fogs", nlohmann::json::array())) {
+      if (f.is_string())
+        fogs += (fogs.empty() ? "" : ",") + f.get<std::string>();
+    }
+    const nlohmann::json packets = v.value("packets", nlohmann::json(0));
+    const nlohmann::json status = v.value("status", nlohmann::json(""));
+    const nlohmann::json id = v.value("video_id", nlohmann::json(""));
+    std::printf("%-38s %-9s %9lld  %s\n",
+                id.is_string() ? id.get<std::string>().c_str() : "",
+                status.is_string() ? status.get<std::string>().c_str() : "",
+                packets.is_number_integer()
+                    ? static_cast<long long>(packets.get<int64_t>())
+                    : 0LL,
+                fogs.c_str());
+  }
+  return kExitOk;
+}
+
+int RunVideos(const std::string& dir, bool json, bool federation) {
   Result<config::FogDescriptor> fog = config::LoadFogDescriptor(dir);
   if (!fog.ok()) {
     ReportError(fog.status().ToString());
     return kExitUsage;
   }
+  if (federation) return RunFederationVideos(*fog, json);
   std::unique_ptr<httplib::Client> http = tls::MakeHttpClient(
       fog->http_url, {fog->ca_file, fog->client_cert, fog->client_key});
   auto res = http->Get("/videos?limit=1000");
@@ -291,8 +333,12 @@ void AddViewerCommands(CLI::App& app, int* exit_code) {
   videos->add_option("--dir", *dir, "Fog directory (fog.json)")
       ->capture_default_str();
   videos->add_flag("--json", *json, "Print the API's JSON");
-  videos->callback(
-      [dir, json, exit_code] { *exit_code = RunVideos(*dir, *json); });
+  auto federation = std::make_shared<bool>(false);
+  videos->add_flag("--federation", *federation,
+                   "Every video of the federation and which fogs hold it");
+  videos->callback([dir, json, federation, exit_code] {
+    *exit_code = RunVideos(*dir, *json, *federation);
+  });
 }
 
 }  // namespace fog::cli

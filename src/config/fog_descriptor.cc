@@ -43,6 +43,8 @@ Result<FogDescriptor> LoadFogDescriptor(const std::string& dir) {
     fog.ca_file = j.value("ca_file", "");
     fog.client_cert = j.value("client_cert", "");
     fog.client_key = j.value("client_key", "");
+    fog.name = j.value("name", "");
+    fog.peer_uri = j.value("peer_uri", "");
     return fog;
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(PathOf(dir) + ": " + e.what());
@@ -63,6 +65,8 @@ Status WriteFogDescriptor(const std::string& dir, const FogDescriptor& fog) {
       {"trust_dir", fog.trust_dir},
       {"max_packet_bytes", fog.max_packet_bytes},
       {"metrics", fog.metrics},
+      {"name", fog.name},
+      {"peer_uri", fog.peer_uri},
   };
   // Only a TLS fog names a CA: a plaintext fog's file stays as it was.
   if (!fog.ca_file.empty()) j["ca_file"] = fog.ca_file;

@@ -42,6 +42,11 @@ struct FogDescriptor {
   std::string ca_file;
   std::string client_cert;
   std::string client_key;
+  // This fog's name among its peers, and the URI a peer fog dials to link
+  // to it (mqtt://peer:PASSWORD@HOST:PORT; docs/federation.md). Empty in a
+  // descriptor written before federation.
+  std::string name;
+  std::string peer_uri;
 };
 
 // Reads <dir>/fog.json. NotFound with a hint to run `fog up` if absent.

@@ -22,8 +22,8 @@ namespace fog::up {
 
 // The components that get one login each at every start (besides the
 // workers, worker-1..worker-N). The publisher is fog up's default one.
-inline const std::vector<std::string> kRoles = {"publisher", "master",
-                                                "balancer", "api", "viewer"};
+inline const std::vector<std::string> kRoles = {
+    "publisher", "master", "balancer", "api", "viewer", "federation", "peer"};
 
 struct BrokerSetup {
   std::string dir;  // where the files go (created)

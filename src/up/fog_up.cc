@@ -1,6 +1,7 @@
 #include "up/fog_up.h"
 
 #include <httplib.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +21,12 @@ namespace fog::up {
 namespace fs = std::filesystem;
 
 namespace {
+
+std::string HostName() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "fog";
+  return buf;
+}
 
 std::string Endpoint(const std::string& scheme, const std::string& host,
                      int port) {
@@ -89,13 +96,22 @@ Status FogUp::Prepare() {
   descriptor_.trust_dir = dir_ + "/trust";
   descriptor_.max_packet_bytes = options_.max_packet_bytes;
   if (tls_) TlsDescriptor();
+  descriptor_.name = options_.name.empty() ? HostName() : options_.name;
+  {
+    const config::Credentials& peer = credentials_["peer"];
+    const std::string host =
+        options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
+    descriptor_.peer_uri = "mqtt://" + peer.username + ":" + peer.password +
+                           "@" + host + ":" +
+                           std::to_string(options_.mqtt_port);
+  }
   s = PickMetricsPorts();
   if (!s.ok()) return s;
   return config::WriteFogDescriptor(dir_, descriptor_);
 }
 
 Status FogUp::PickMetricsPorts() {
-  std::vector<std::string> roles = {"master"};
+  std::vector<std::string> roles = {"master", "federation"};
   for (int i = 1; i <= options_.workers; ++i) {
     roles.push_back("worker-" + std::to_string(i));
   }
@@ -268,6 +284,26 @@ Status FogUp::StartChildren() {
                     {"model", options_.balancer_model},
                     {"period-ms", std::to_string(options_.balancer_period_ms)},
                     {"metrics-listen", metrics_listen_["balancer"]}});
+  }
+  // The federation: links to peer fogs, and this fog's answers to them.
+  const config::Credentials& federation = credentials_["federation"];
+  if (s.ok()) {
+    RoleConfig config = {{"mqtt", mqtt},
+                         {"username", federation.username},
+                         {"password", federation.password},
+                         {"name", descriptor_.name},
+                         {"api", descriptor_.http_url},
+                         {"trust", dir_ + "/trust"},
+                         {"metrics-listen", metrics_listen_["federation"]}};
+    // One comma-separated line: the config parser takes only the first of
+    // repeated keys.
+    std::string peers;
+    for (const std::string& p : options_.peers) {
+      if (!peers.empty()) peers += ',';
+      peers += p;
+    }
+    if (!peers.empty()) config.push_back({"peer", peers});
+    s = start_role("federation", "federation", std::move(config));
   }
   return s;
 }

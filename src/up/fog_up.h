@@ -44,6 +44,10 @@ struct UpOptions {
   bool balancer = true;
   std::string balancer_model = "exact";
   int balancer_period_ms = 2000;
+  // Federation (docs/federation.md): this fog's name (empty: the host name)
+  // and the brokers of peer fogs it dials, mqtt://USER:PASSWORD@HOST:PORT.
+  std::string name;
+  std::vector<std::string> peers;
   std::string self_exe;  // the fog binary the children run
   // TLS on every listener (docs/security.md#tls): MQTT over TLS, HTTPS for
   // the API, no plaintext listener; the MQTT-over-WebSockets bridge is not

@@ -11,8 +11,9 @@ namespace fog::up {
 
 namespace {
 
-constexpr Role kAllRoles[] = {Role::kPublisher, Role::kMaster, Role::kWorker,
-                              Role::kBalancer,  Role::kApi,    Role::kViewer};
+constexpr Role kAllRoles[] = {Role::kPublisher, Role::kMaster,     Role::kWorker,
+                              Role::kBalancer,  Role::kApi,        Role::kViewer,
+                              Role::kFederation, Role::kPeer};
 
 // The topics the pattern rules below give every login under its own name.
 // Logins that must never hold them (viewers, publishers: the least trusted
@@ -73,6 +74,20 @@ std::string RoleRules(Role role) {
              "topic write fog/get/#\n"
              "# The web UI's chat: one topic per video, chat/<video id>.\n"
              "topic readwrite chat/+\n";
+    case Role::kFederation:
+      // Peer messages, and answers to local viewers for videos held by
+      // other fogs (docs/federation.md).
+      return "topic readwrite fog/peer/#\n"
+             "topic readwrite fog/status/federation\n"
+             "topic read fog/get/+\n"
+             "topic write fog/get/#\n"
+             "topic write reply/#\n"
+             "topic read packet-request\n"
+             "topic write +\n";
+    case Role::kPeer:
+      // Other fogs request and answer on fog/peer/#, nothing else (never
+      // video/stream/#, never other roles' topics).
+      return "topic readwrite fog/peer/#\n";
   }
   return "";
 }
@@ -125,6 +140,10 @@ std::string_view RoleName(Role role) {
       return "api";
     case Role::kViewer:
       return "viewer";
+    case Role::kFederation:
+      return "federation";
+    case Role::kPeer:
+      return "peer";
   }
   return "";
 }
@@ -135,7 +154,7 @@ Result<Role> ParseRole(std::string_view name) {
   }
   return Status::InvalidArgument("unknown role '" + std::string(name) +
                                  "' (publisher, master, worker, balancer, "
-                                 "api or viewer)");
+                                 "api, viewer, federation or peer)");
 }
 
 Status ValidateIdentityName(std::string_view name) {
@@ -216,7 +235,8 @@ std::string AclText(const Identities& identities) {
     if (id.revoked) continue;
     acl += "\n# " + std::string(RoleName(id.role)) + " " + name + "\n";
     acl += "user " + id.credentials.username + "\n";
-    if (id.role == Role::kViewer || id.role == Role::kPublisher) {
+    if (id.role == Role::kViewer || id.role == Role::kPublisher ||
+        id.role == Role::kPeer) {
       for (const char* t : kDeniedToOutsiders)
         acl += std::string("topic deny ") + t + "\n";
     }

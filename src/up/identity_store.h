@@ -30,9 +30,19 @@
 
 namespace fog::up {
 
-enum class Role { kPublisher, kMaster, kWorker, kBalancer, kApi, kViewer };
+enum class Role {
+  kPublisher,
+  kMaster,
+  kWorker,
+  kBalancer,
+  kApi,
+  kViewer,
+  kFederation,  // this fog's federation component (docs/federation.md)
+  kPeer,        // other fogs' federation components dialing in
+};
 
-// "publisher", "master", "worker", "balancer", "api", "viewer".
+// "publisher", "master", "worker", "balancer", "api", "viewer",
+// "federation", "peer".
 std::string_view RoleName(Role role);
 // The role named `name`; InvalidArgument for any other name.
 Result<Role> ParseRole(std::string_view name);

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Several fogs as one (docs/federation.md), three real fogs on one machine,
+# each with its own directory, broker and ports, linked in a ring (A-B, B-C,
+# C-A: C dials both, B dials A). A video streamed only into A:
+# - `fog get` at B fetches it through the federation, verified, byte-equal
+#   to `fog get` at A;
+# - the seed's packet-request at B is answered with A's packet;
+# - B and C list it in GET /fog's federation status, with A as its holder;
+# a video nobody holds ends with "not found" at once, and the three fogs
+# together sent at most 2 requests and 2 ends for it (their metrics);
+# a hostile fog E that alters the packets it sends is caught by B: counted
+# as forged, and nothing of it reaches B's viewer.
+# Usage: federation_test.sh FOG_BINARY
+set -uo pipefail
+fog=$1
+suite=federation
+source "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  [[ -n ${FOG_KEEP_TMP:-} ]] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# up NAME [fog up flags...]: starts fog NAME in $tmp/NAME, waits for it.
+up() {
+  local name=$1
+  shift
+  start_fog "$tmp/$name" --name "$name" --workers 2 --no-balancer "$@" || exit 1
+  pids+=("$fog_pid")
+  eval "http_$name=$http port_$name=$mqtt_port"
+  fog_pid=
+}
+peer_uri() { json "$(cat "$tmp/$1/fog.json")" "j['peer_uri']"; }
+# linked DIR PEER: GET /fog... read from the federation's metrics instead.
+# Bounded: a federation process that stopped answering fails it.
+linked() {
+  curl -sf -m 5 "$(json "$(cat "$tmp/$1/fog.json")" "j['metrics']['federation']")" |
+    grep -q "^fog_federation_peer_connected{peer=\"$2\"} 1"
+}
+fed() { metric "$tmp/$1" federation "${@:2}"; }
+
+up a
+# B, C and E trust A's packets the documented way: A's certificate
+# authority (for A's registered publishers, whose packets carry a
+# certificate), and A's own publisher key (what `fog stream --dir a` signs
+# with, no certificate).
+for f in b c e; do
+  mkdir -p "$tmp/$f/trust"
+  cp "$tmp/a/trust/fog-ca.authority" "$tmp/$f/trust/a.authority"
+  cp "$tmp/a/keys/publisher.pub" "$tmp/$f/trust/a.pub"
+done
+up b --peer "$(peer_uri a)"
+up c --peer "$(peer_uri a)" --peer "$(peer_uri b)"
+expect "links up: a-b" wait_for 20 linked a b
+expect "links up: a-c" wait_for 20 linked a c
+expect "links up: b-c (c dialed b)" wait_for 20 linked b c
+expect "links up: c-b (answered over b's broker)" wait_for 20 linked c b
+expect "links up: c-a" wait_for 20 linked c a
+
+# --- pull-through of a video held only at A
+# ffmpeg reads its stdin for commands: give it none.
+make_video "$tmp/src.mp4" 4 </dev/null || { echo "ffmpeg failed"; exit 1; }
+vid=$("$fog" stream "$tmp/src.mp4" --dir "$tmp/a" 2>"$tmp/stream.err")
+expect "streamed into a" test -n "$vid"
+"$fog" get "$vid" -o "$tmp/at_a.mp4" --dir "$tmp/a" >"$tmp/get_a.json" 2>&1
+expect "fog get at a" test -s "$tmp/at_a.mp4"
+# B learns A holds it from A's catalog (a signal in B's status).
+in_catalog() {
+  curl -sf "$http_b/fog" >/dev/null
+  mosquitto_sub -V 5 -p "$port_b" -u federation \
+    -P "$(role_password "$tmp/b" federation)" -t fog/status/federation -C 1 \
+    -W 3 2>/dev/null | grep -q "\"$vid\""
+}
+expect "b's federation status lists a's video" wait_for 20 in_catalog
+"$fog" get "$vid" -o "$tmp/at_b.mp4" --dir "$tmp/b" >"$tmp/get_b.json" 2>"$tmp/get_b.err"
+rc=$?
+expect "fog get at b exits 0 ($(tail -c 300 "$tmp/get_b.err"))" test $rc = 0
+expect "fog get at b is byte-equal to a's copy" cmp -s "$tmp/at_a.mp4" "$tmp/at_b.mp4"
+expect "b verified the packets it pulled" \
+  metric_at_least "$tmp/b" federation 1 fog_federation_packets_verified_total
+expect "b counted nothing forged from a" \
+  test "$(fed b fog_federation_forged_packets_total)" = 0
+
+# --- the seed's packet-request at B for A's video
+chan=$(python3 -c 'import uuid; print(uuid.uuid4())')
+mqtt_port=$port_b
+probe_as "$(json "$(cat "$tmp/b/fog.json")" "j['credentials']['viewer']['username']")" \
+  "$(json "$(cat "$tmp/b/fog.json")" "j['credentials']['viewer']['password']")" \
+  --client-id "$chan" sub "$chan" --qos 1 --count 1 --timeout 20 \
+  --out "$tmp/seed.out" >"$tmp/seed.probe" &
+seed_pid=$!
+wait_for 10 grep -qs suback "$tmp/seed.probe"
+probe_as "$(json "$(cat "$tmp/b/fog.json")" "j['credentials']['viewer']['username']")" \
+  "$(json "$(cat "$tmp/b/fog.json")" "j['credentials']['viewer']['password']")" \
+  --client-id "$chan-pub" pub packet-request \
+  --message "{\"video_id\":\"$vid\",\"packet_number\":2,\"channel_uuid\":\"$chan\"}" >/dev/null
+wait $seed_pid
+expect "packet-request at b answered with a's packet" grep -q "$vid" "$tmp/seed.out"
+
+# --- the ring, a video nobody holds
+before_req=$(($(fed a fog_federation_requests_forwarded_total) + $(fed b fog_federation_requests_forwarded_total) + $(fed c fog_federation_requests_forwarded_total)))
+before_end=$(($(fed a 'fog_federation_peer_messages_sent_total{kind="end"}') + $(fed b 'fog_federation_peer_messages_sent_total{kind="end"}') + $(fed c 'fog_federation_peer_messages_sent_total{kind="end"}')))
+start=$(date +%s)
+"$fog" get nobody-has-this -o "$tmp/none.mp4" --dir "$tmp/b" --timeout 10 >/dev/null 2>&1
+took=$(($(date +%s) - start))
+expect "ring: fog get of a video nobody holds fails" test ! -s "$tmp/none.mp4"
+expect "ring: not found within seconds (${took}s)" test "$took" -le 8
+expect "ring: b counted not-found" \
+  metric_at_least "$tmp/b" federation 1 fog_federation_requests_not_found_total
+after_req=$(($(fed a fog_federation_requests_forwarded_total) + $(fed b fog_federation_requests_forwarded_total) + $(fed c fog_federation_requests_forwarded_total)))
+after_end=$(($(fed a 'fog_federation_peer_messages_sent_total{kind="end"}') + $(fed b 'fog_federation_peer_messages_sent_total{kind="end"}') + $(fed c 'fog_federation_peer_messages_sent_total{kind="end"}')))
+expect "ring: at most 2 requests per page ($((after_req - before_req)))" \
+  test $((after_req - before_req)) -le 2 -a $((after_req - before_req)) -ge 1
+expect "ring: as many ends as requests ($((after_end - before_end)))" \
+  test $((after_end - before_end)) = $((after_req - before_req))
+
+# The links stayed up through all of it: every federation process still
+# answers its metrics and hears its peers (a process that deadlocked
+# between its MQTT clients and its own lock failed here).
+for l in "a b" "a c" "b a" "b c" "c a" "c b"; do
+  expect "links still up: ${l/ /-}" wait_for 10 linked $l
+done
+
+# --- a hostile peer: E holds a video signed with A's key and alters it
+up e --peer "$(peer_uri b)"
+cp "$tmp/a/keys/publisher.pub" "$tmp/e/trust/a.pub"
+vid2=$("$fog" stream "$tmp/src.mp4" --dir "$tmp/e" --key "$tmp/a/keys/publisher.key" \
+  --video-id hostile-video 2>"$tmp/stream_e.err")
+expect "streamed into e" test "$vid2" = hostile-video
+echo "tamper-for-test = true" >>"$tmp/e/roles/federation.conf"
+fed_pid=$(pgrep -f -- "federation --config $tmp/e/roles/federation.conf")
+kill -TERM $fed_pid  # the supervisor restarts it with the flag
+expect "links up: b-e after e's federation restarted" wait_for 20 linked b e
+# B learns from E's catalog that E holds it (E's registry first); each try
+# is one fetch through E.
+hostile_caught() {
+  "$fog" get hostile-video -o "$tmp/hostile.mp4" --dir "$tmp/b" --timeout 5 \
+    >"$tmp/hostile.json" 2>/dev/null
+  metric_at_least "$tmp/b" federation 1 fog_federation_forged_packets_total
+}
+expect "hostile: b counted forged packets" wait_for 40 hostile_caught
+expect "hostile: b served no packet of it" \
+  test "$(json "$(cat "$tmp/hostile.json")" "j['valid']")" = 0
+
+finish
