@@ -189,13 +189,18 @@ Status KillOtherConnections(const std::string& url) {
   }
   return WithSession(*parsed, [&](soci::session& sql) -> Status {
     for (const std::string& id : OtherConnections(sql, parsed->backend)) {
-      // The id is a number from the server's own catalogue.
-      if (parsed->backend == Backend::kMysql) {
-        sql << "KILL CONNECTION " + id;
-      } else {
-        std::string pid = id;
-        sql << "SELECT pg_terminate_backend(CAST(:p AS INTEGER))",
-            soci::use(pid);
+      // The id is a number from the server's own catalogue. A connection
+      // may end between the listing and its kill (MySQL then answers
+      // "Unknown thread id"): the loop below checks that all are gone.
+      try {
+        if (parsed->backend == Backend::kMysql) {
+          sql << "KILL CONNECTION " + id;
+        } else {
+          std::string pid = id;
+          sql << "SELECT pg_terminate_backend(CAST(:p AS INTEGER))",
+              soci::use(pid);
+        }
+      } catch (const soci::soci_error&) {
       }
     }
     for (int i = 0; i < 100; ++i) {
