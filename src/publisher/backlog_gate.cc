@@ -17,30 +17,30 @@ std::string MiB(uint64_t bytes) {
 }  // namespace
 
 BacklogGate::BacklogGate(mqtt::Client& client) : client_(client) {
-  client_.OnMessage([this](const mqtt::Message& m) {
-    if (m.topic == wire::topics::kBacklog) OnMessage(m.payload);
+  client_.OnMessage([state = state_](const mqtt::Message& m) {
+    if (m.topic == wire::topics::kBacklog) Take(*state, m.payload);
   });
 }
 
-void BacklogGate::OnMessage(const std::vector<uint8_t>& payload) {
+void BacklogGate::Take(State& state, const std::vector<uint8_t>& payload) {
   // An empty retained message clears the report: no master says anything.
   Result<wire::BacklogReport> r =
       payload.empty() ? Result<wire::BacklogReport>(wire::BacklogReport{})
                       : wire::DecodeBacklog(payload);
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(state.mu);
   if (!r.ok()) {
-    if (bad_reports_++ == 0) {
+    if (state.bad_reports++ == 0) {
       spdlog::warn("{}: ignoring a report that cannot be read: {}",
                    wire::topics::kBacklog, r.status().message());
     }
     return;
   }
   if (payload.empty()) {
-    last_.reset();
+    state.last.reset();
   } else {
-    last_ = *r;
+    state.last = *r;
   }
-  cv_.notify_all();
+  state.cv.notify_all();
 }
 
 Status BacklogGate::Subscribe() {
@@ -60,21 +60,22 @@ Status BacklogGate::WaitWhileOver(
     const std::function<void(const wire::BacklogReport&)>& on_held,
     double* held_seconds) {
   if (held_seconds != nullptr) *held_seconds = 0;
-  std::unique_lock<std::mutex> lock(mu_);
-  auto over = [this] { return last_ && last_->over; };
+  State& st = *state_;
+  std::unique_lock<std::mutex> lock(st.mu);
+  auto over = [&st] { return st.last && st.last->over; };
   if (!over()) return Status::OK();
-  const wire::BacklogReport report = *last_;
+  const wire::BacklogReport report = *st.last;
   lock.unlock();
   if (on_held) on_held(report);
   lock.lock();
   const auto start = std::chrono::steady_clock::now();
-  const bool drained = cv_.wait_for(lock, max_wait, [&] { return !over(); });
+  const bool drained = st.cv.wait_for(lock, max_wait, [&] { return !over(); });
   const double waited =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   if (held_seconds != nullptr) *held_seconds = waited;
   if (drained) return Status::OK();
-  const wire::BacklogReport now = last_ ? *last_ : report;
+  const wire::BacklogReport now = st.last ? *st.last : report;
   return Status::Unavailable(fmt::format(
       "the fog's backlog stayed over its limit for {:.0f} s ({} in {} "
       "packets, limit {}; --backlog-wait-max): the fog stores less than is "
@@ -83,13 +84,13 @@ Status BacklogGate::WaitWhileOver(
 }
 
 std::optional<wire::BacklogReport> BacklogGate::last() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return last_;
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->last;
 }
 
 uint64_t BacklogGate::bad_reports() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return bad_reports_;
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->bad_reports;
 }
 
 }  // namespace fog::publisher

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -32,7 +33,9 @@ namespace fog::publisher {
 class BacklogGate {
  public:
   // Installs the message handler on `client`. REQUIRES: called before
-  // client.Connect(); `client` outlives this, and has no other handler.
+  // client.Connect(); `client` has no other handler. The handler shares
+  // the gate's state, so `client` may deliver a report after the gate is
+  // gone (in either order of destruction).
   explicit BacklogGate(mqtt::Client& client);
   BacklogGate(const BacklogGate&) = delete;
   BacklogGate& operator=(const BacklogGate&) = delete;
@@ -56,13 +59,16 @@ class BacklogGate {
   uint64_t bad_reports() const;
 
  private:
-  void OnMessage(const std::vector<uint8_t>& payload);
+  struct State {
+    mutable std::mutex mu;
+    std::condition_variable cv;
+    std::optional<wire::BacklogReport> last;
+    uint64_t bad_reports = 0;
+  };
+  static void Take(State& state, const std::vector<uint8_t>& payload);
 
   mqtt::Client& client_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::optional<wire::BacklogReport> last_;
-  uint64_t bad_reports_ = 0;
+  const std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 }  // namespace fog::publisher
