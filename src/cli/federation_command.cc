@@ -29,7 +29,7 @@ struct FederationArgs {
   int max_hops = 3;
   int request_timeout_ms = 8000;
   int peer_down_after_ms = 5000;
-  std::string metrics_listen;
+  MetricsFlags metrics;  // --metrics-listen and its TLS files
   bool tamper_for_test = false;
 };
 
@@ -120,7 +120,7 @@ int RunFederation(FederationArgs args) {
       std::move(*trust));
   metrics::Exporter exporter("federation");
   AddFederationMetrics(exporter, node, nullptr);
-  Status s = StartMetrics(exporter, args.metrics_listen);
+  Status s = StartMetrics(exporter, args.metrics);
   if (s.ok()) s = node.Start();
   if (!s.ok()) {
     ReportError(s.ToString());
@@ -171,7 +171,7 @@ void AddFederationCommand(CLI::App& app, int* exit_code) {
                 "Tests only: alter every packet sent to peers (a hostile "
                 "peer)")
       ->group("");
-  AddMetricsFlag(cmd, &args->metrics_listen);
+  AddMetricsFlags(cmd, &args->metrics);
   cmd->callback([args, exit_code] { *exit_code = RunFederation(*args); });
 }
 

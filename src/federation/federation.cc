@@ -18,6 +18,7 @@
 #include "federation/hop_rule.h"
 #include "federation/messages.h"
 #include "federation/page_verifier.h"
+#include "tls/http_client.h"
 #include "viewer/packet_fetcher.h"
 #include "wire/envelope.h"
 #include "wire/get_range.h"
@@ -792,10 +793,13 @@ class Federation::Impl {
 
   void PollCatalog() {
     if (o_.api_url.empty()) return;
-    httplib::Client http(o_.api_url);
-    http.set_connection_timeout(1);
-    http.set_read_timeout(5);
-    auto res = http.Get("/videos?limit=1000");
+    // Over HTTPS when the fog runs TLS, checked against the same CA as the
+    // broker (and with the same client certificate).
+    std::unique_ptr<httplib::Client> http = tls::MakeHttpClient(
+        o_.api_url, {o_.local.ca_file, o_.local.cert_file, o_.local.key_file});
+    http->set_connection_timeout(1);
+    http->set_read_timeout(5);
+    auto res = http->Get("/videos?limit=1000");
     if (!res || res->status != 200) {
       PollFailed(!res ? "GET /videos: " + httplib::to_string(res.error())
                       : "GET /videos: HTTP " + std::to_string(res->status));

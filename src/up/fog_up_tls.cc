@@ -19,8 +19,8 @@ std::string DialHost(const std::string& bind) {
 }  // namespace
 
 Status FogUp::PrepareTls() {
-  std::vector<std::string> clients = {"master", "api", "balancer", "fog",
-                                      "ws-bridge"};
+  std::vector<std::string> clients = {"master", "api",       "balancer",
+                                      "fog",    "ws-bridge", "federation"};
   for (int i = 1; i <= options_.workers; ++i)
     clients.push_back("worker-" + std::to_string(i));
   Result<TlsFiles> files = up::PrepareTls({.dir = dir_,
@@ -51,7 +51,8 @@ void FogUp::TlsDescriptor() {
 void FogUp::AddTls(const std::string& name, const std::string& command,
                    RoleConfig* config) const {
   AddClientTls(*tls_, name, config);
-  if (command == "master" || command == "worker" || command == "balancer") {
+  if (command == "master" || command == "worker" || command == "balancer" ||
+      command == "federation") {
     config->push_back({"metrics-tls-cert", tls_->metrics.cert});
     config->push_back({"metrics-tls-key", tls_->metrics.key});
   }

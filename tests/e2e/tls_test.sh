@@ -48,9 +48,9 @@ expect "fog up's summary names the wss:// URI" grep -q "WebSockets  $ws" "$tmp/f
 expect "s_client verifies the wss listener against the fog CA" s_client "$ws_port" "$ca"
 metrics_urls=$(json "$(cat "$tmp/fog/fog.json")" \
   "' '.join(u for c, u in sorted(j['metrics'].items()) if c != 'api')")
-expect "fog.json lists 4 metrics listeners (master, 2 workers, balancer), all https://" \
-  test "$(echo "$metrics_urls" | grep -o 'https://127.0.0.1:[0-9]*/metrics' | wc -l)" = 4 -a \
-  "$(echo "$metrics_urls" | wc -w)" = 4
+expect "fog.json lists 5 metrics listeners (master, 2 workers, balancer, federation), all https://" \
+  test "$(echo "$metrics_urls" | grep -o 'https://127.0.0.1:[0-9]*/metrics' | wc -l)" = 5 -a \
+  "$(echo "$metrics_urls" | wc -w)" = 5
 for url in $metrics_urls; do
   port=${url##*:}
   port=${port%%/*}
