@@ -120,6 +120,7 @@ int RunFederation(FederationArgs args) {
       std::move(*trust));
   metrics::Exporter exporter("federation");
   AddFederationMetrics(exporter, node, nullptr);
+  AddMqttMetrics(exporter, "federation", node.local_client());
   Status s = StartMetrics(exporter, args.metrics);
   if (s.ok()) s = node.Start();
   if (!s.ok()) {

@@ -228,6 +228,7 @@ class Federation::Impl {
   }
 
   const Counters& counters() const { return counters_; }
+  const mqtt::Client& local_client() const { return local_; }
 
   std::string StatusJson() {
     nlohmann::json peers = nlohmann::json::array();
@@ -878,6 +879,9 @@ Status Federation::Start() { return impl_->Start(); }
 void Federation::Stop() { impl_->Stop(); }
 std::vector<PeerState> Federation::Peers() const { return impl_->Peers(); }
 const Counters& Federation::counters() const { return impl_->counters(); }
+const mqtt::Client& Federation::local_client() const {
+  return impl_->local_client();
+}
 std::string Federation::StatusJson() const { return impl_->StatusJson(); }
 
 }  // namespace fog::federation

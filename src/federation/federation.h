@@ -82,6 +82,9 @@ class Federation {
 
   std::vector<PeerState> Peers() const;
   const Counters& counters() const;
+  // The connection to this fog's broker (its reconnections and publish
+  // queue are metrics like every component's).
+  const mqtt::Client& local_client() const;
   // The status document published retained on fog/status/federation.
   std::string StatusJson() const;
 

@@ -159,8 +159,8 @@ for child in $children; do
     fi
   done
 done
-[[ ${#roles[@]} == 4 ]] && pass ||
-  fail "expected api, master, worker, balancer children; saw: ${roles[*]:-none}"
+[[ ${#roles[@]} == 5 ]] && pass ||
+  fail "expected api, master, worker, balancer, federation children; saw: ${roles[*]:-none}"
 
 # --- fog stream: fog.json is its config file, so it beats MQTT_USERNAME and
 # MQTT_PASSWORD (a stray master's, say); the flags beat fog.json.

@@ -22,8 +22,8 @@ desc="$tmp/fog/fog.json"
 
 # --- the endpoints: fog.json and the startup listing
 components=$(json "$(cat "$desc")" "' '.join(sorted(j['metrics']))")
-expect "fog.json lists metrics of api, balancer, master, 3 workers (got $components)" \
-  test "$components" = "api balancer master worker-1 worker-2 worker-3"
+expect "fog.json lists metrics of api, balancer, federation, master, 3 workers (got $components)" \
+  test "$components" = "api balancer federation master worker-1 worker-2 worker-3"
 expect "the API's metrics are on its HTTP port" \
   test "$(json "$(cat "$desc")" "j['metrics']['api']")" = "$http/metrics"
 for c in $components; do
