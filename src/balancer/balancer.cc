@@ -67,7 +67,10 @@ void Balancer::Stop() {
   }
   answered_.notify_all();
   loop_.join();
-  (void)client_.Publish(StatusMessage(false));
+  // Bounded: with the broker gone a publish would wait for its return
+  // (the broker's copy of our will says the same when it notices).
+  (void)client_.Publish(StatusMessage(false), /*wait=*/false);
+  (void)client_.Flush(std::chrono::seconds(2));
 }
 
 std::string Balancer::policy() const {

@@ -196,7 +196,10 @@ class Federation::Impl {
     jobs_.clear();
     if (ticker_.joinable()) ticker_.join();
     for (auto& d : dialed_) d->client->Disconnect();
-    (void)local_.Publish(StatusMessage(false), true);
+    // Bounded: with the broker gone a publish would wait for its return
+    // (the broker's copy of our will says the same when it notices).
+    (void)local_.Publish(StatusMessage(false), /*wait=*/false);
+    (void)local_.Flush(std::chrono::seconds(2));
     fetcher_.reset();
     local_.Disconnect();
   }

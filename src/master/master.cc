@@ -100,11 +100,9 @@ Status Master::Open() {
 
 Status Master::Start() {
   const std::string copies = CopyTopic();
-  const std::vector<const char*> control = {topics::kWorkerStatusFilter,
-                                            topics::kHeartbeatFilter,
-                                            topics::kPolicy,
-                                            topics::kAckFilter,
-                                            copies.c_str()};
+  const std::vector<const char*> control = {
+      topics::kWorkerStatusFilter, topics::kHeartbeatFilter, topics::kPolicy,
+      topics::kAckFilter, copies.c_str()};
   for (const char* filter : control) {
     Status s = client_.Subscribe(filter, 1);
     if (!s.ok()) return s;
@@ -178,7 +176,10 @@ void Master::Stop() {
   }
   ticker_.join();
   backlog_.Stop();
-  (void)client_.Publish(StatusMessage(false));
+  // Bounded: with the broker gone a publish would wait for its return
+  // (the broker's copy of our will says the same when it notices).
+  (void)client_.Publish(StatusMessage(false), /*wait=*/false);
+  (void)client_.Flush(std::chrono::seconds(2));
 }
 
 void Master::Tick() {

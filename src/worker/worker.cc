@@ -105,7 +105,11 @@ void Worker::Stop() {
   }
   acks_cv_.notify_all();
   ack_sender_.join();  // publishes the acks still queued
-  (void)client_.Publish(StatusMessage(options_.name, false));
+  // Bounded: with the broker gone a publish would wait for its return (the
+  // broker's copy of our will says the same when it notices; an ack that
+  // never left makes the master send the copy again).
+  (void)client_.Publish(StatusMessage(options_.name, false), /*wait=*/false);
+  (void)client_.Flush(std::chrono::seconds(2));
 }
 
 void Worker::Heartbeat() {

@@ -25,9 +25,19 @@ br=fogbr$tag
 hosts=(broker master worker1 worker2 api)
 declare -A ip=([broker]=${net}1 [master]=${net}2 [worker1]=${net}3 [worker2]=${net}4 [api]=${net}5)
 pids=()
+# Each host's processes are the namespace's own: `ip netns exec` runs them
+# beside the background shell whose pid is in pids.
+netns_pids() {
+  for h in "${hosts[@]}"; do ip netns pids "fog$tag-$h" 2>/dev/null; done
+}
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}" $(netns_pids); do kill "$p" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  for _ in $(seq 50); do
+    [[ -z $(netns_pids) ]] && break
+    sleep 0.2  # polls until every host's process has exited
+  done
+  for p in $(netns_pids); do kill -KILL "$p" 2>/dev/null; done
   for h in "${hosts[@]}"; do ip netns del "fog$tag-$h" 2>/dev/null; done
   ip link del "$br" 2>/dev/null
   rm -rf "$tmp"
