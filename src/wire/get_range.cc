@@ -24,6 +24,13 @@ Result<GetRange> DecodeGetRange(const Bytes& body) {
   if (body.empty()) return range;
   try {
     const nlohmann::json j = nlohmann::json::parse(body.begin(), body.end());
+    // Integers only: a float (even a huge one) is refused, never converted.
+    for (const char* key : {"first", "last", "max_bytes"}) {
+      if (j.is_object() && j.contains(key) && !j[key].is_number_integer()) {
+        return Status::InvalidArgument(std::string(key) +
+                                       " must be an integer");
+      }
+    }
     range.first = j.value("first", range.first);
     range.last = j.value("last", range.last);
     range.max_bytes = j.value("max_bytes", range.max_bytes);

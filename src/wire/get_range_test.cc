@@ -61,5 +61,14 @@ TEST(GetRangeTest, RefusesWhatIsNotJson) {
   EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
 }
 
+TEST(GetRangeTest, RefusesANumberThatIsNotAnInteger) {
+  for (const char* body :
+       {R"({"first": 2.5})", R"({"last": 1e300})", R"({"max_bytes": "9"})"}) {
+    const std::string text = body;
+    Result<GetRange> r = DecodeGetRange(Bytes(text.begin(), text.end()));
+    EXPECT_FALSE(r.ok()) << body;
+  }
+}
+
 }  // namespace
 }  // namespace fog::wire
