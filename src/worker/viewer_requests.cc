@@ -137,7 +137,9 @@ void Worker::OnSeedEnd(const mqtt::Message& m) {
     nlohmann::json j =
         nlohmann::json::parse(m.payload.begin(), m.payload.end());
     video_id = j.at("video_id").get<std::string>();
-    total = j.at("total_packets").get<int64_t>();
+    // A float is refused: converting one out of range is undefined.
+    const nlohmann::json& t = j.at("total_packets");
+    if (t.is_number_integer()) total = t.get<int64_t>();
   } catch (const nlohmann::json::exception& e) {
     reject_log_.Reject(counters_, "bad-request", "",
                        std::string("seed end: ") + e.what());
