@@ -19,9 +19,10 @@ void ApiServer::Impl::HandleMedia(const Request& req, Response& res,
                Rejection::kNotFound);
     return;
   }
-  // Only videos the registry knows are fetched: an unknown id costs no MQTT
-  // round trip, and the holders tell the fetch how many answers to expect.
-  Result<registry::VideoRecord> video = registry_.GetVideo(path->video_id);
+  // Only videos the registry or the federation knows are fetched: an
+  // unknown id costs no MQTT round trip, and the holders tell the fetch how
+  // many answers to expect.
+  Result<registry::VideoRecord> video = FetchableVideo(path->video_id);
   if (!video.ok()) {
     SendStatus(req, res, video.status(), Rejection::kBadRequest);
     return;

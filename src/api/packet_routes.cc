@@ -52,7 +52,7 @@ Result<int64_t> ParsePacketNumber(std::string_view text) {
 Result<registry::VideoRecord> ApiServer::Impl::KnownVideo(
     const Request& req, Response& res, const std::string& id) {
   if (!ValidId(req, res, id)) return Status::InvalidArgument("bad id");
-  Result<registry::VideoRecord> video = registry_.GetVideo(id);
+  Result<registry::VideoRecord> video = FetchableVideo(id);
   if (!video.ok()) SendStatus(req, res, video.status(), Rejection::kBadRequest);
   return video;
 }

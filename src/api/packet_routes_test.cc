@@ -121,6 +121,51 @@ TEST_F(PacketRoutesTest, RefusalsAreClearAndCounted) {
               "POST");
 }
 
+// A video the registry does not know but the federation status lists at
+// another fog is fetched with the federation as its one holder; one listed
+// only at this fog, or nowhere, is 404 without a fetch, and a status of the
+// wrong shape never throws.
+TEST_F(PacketRoutesTest, PullsThroughVideosHeldElsewhereInTheFederation) {
+  ServePackets();
+  std::atomic<int> which{0};
+  server_->SetFogProvider([&which] {
+    switch (which.load()) {
+      case 0:
+        return json{{"federation",
+                     {{"name", "b"},
+                      {"videos",
+                       {{{"video_id", "far"},
+                         {"status", "complete"},
+                         {"total_packets", 3},
+                         {"fogs", {"a"}}},
+                        {{"video_id", "mine"}, {"fogs", {"b"}}}}}}}}
+            .dump();
+      case 1:
+        return json{{"federation", {{"name", 7}, {"videos", "x"}}}}.dump();
+      default:
+        return std::string("not json");
+    }
+  });
+  last_holders_ = -1;
+  auto far = client_->Get("/videos/far/packets/2");
+  ASSERT_TRUE(far);
+  EXPECT_EQ(far->status, 200);
+  EXPECT_EQ(far->body, "envelope far 2");
+  EXPECT_EQ(far->get_header_value("X-Fog-Holders"), "federation/b");
+  EXPECT_EQ(last_holders_, 1);
+  last_holders_ = -1;
+  ExpectError(client_->Get("/videos/mine/packets/1"), 404, "only here");
+  ExpectError(client_->Get("/videos/nope/packets/1"), 404, "nowhere");
+  EXPECT_EQ(last_holders_, -1);
+  // A registry video still comes from the registry's holders.
+  ASSERT_TRUE(client_->Get("/videos/cam/packets/2"));
+  EXPECT_EQ(last_holders_, 2);
+  for (int shape : {1, 2}) {
+    which = shape;
+    ExpectError(client_->Get("/videos/far/packets/2"), 404, "odd status");
+  }
+}
+
 TEST_F(PacketRoutesTest, PosterIsMadeOnceThenCached) {
   ExpectError(client_->Get("/videos/cam/poster.jpg"), 404, "no maker");
   std::atomic<bool> published{false};

@@ -29,6 +29,7 @@ struct FederationArgs {
   int max_hops = 3;
   int request_timeout_ms = 8000;
   int peer_down_after_ms = 5000;
+  size_t cache_mb = 64;
   MetricsFlags metrics;  // --metrics-listen and its TLS files
   bool tamper_for_test = false;
 };
@@ -55,6 +56,31 @@ void AddFederationMetrics(metrics::Exporter& exporter,
       return out;
     };
   };
+  const federation::PulledPacketCache& cache = node.cache();
+  auto one = [&cache](auto value) {
+    return [&cache, value] {
+      return std::vector<metrics::Sample>{
+          {{}, static_cast<double>(value(cache))}};
+    };
+  };
+  using Cache = federation::PulledPacketCache;
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_cache_hits_total",
+      "Local requests answered from the cache of pulled packets",
+      metrics::Kind::kCounter, one([](const Cache& c) { return c.hits(); })));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_cache_misses_total",
+      "Local requests the cache could not answer whole (asked of the peers)",
+      metrics::Kind::kCounter, one([](const Cache& c) { return c.misses(); })));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_cache_evictions_total",
+      "Packets evicted from the cache to stay within its bound",
+      metrics::Kind::kCounter,
+      one([](const Cache& c) { return c.evictions(); })));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_cache_bytes",
+      "Bytes of verified pulled packets in the cache (never a durable copy)",
+      metrics::Kind::kGauge, one([](const Cache& c) { return c.bytes(); })));
   exporter.Add(std::make_shared<metrics::CallbackCollector>(
       "fog_federation_peer_connected",
       "1 while the peer answered within the down timeout",
@@ -116,6 +142,7 @@ int RunFederation(FederationArgs args) {
        .max_hops = args.max_hops,
        .request_timeout = std::chrono::milliseconds(args.request_timeout_ms),
        .peer_down_after = std::chrono::milliseconds(args.peer_down_after_ms),
+       .cache_bytes = args.cache_mb << 20,
        .tamper_for_test = args.tamper_for_test},
       std::move(*trust));
   metrics::Exporter exporter("federation");
@@ -168,6 +195,11 @@ void AddFederationCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--peer-down-after-ms", args->peer_down_after_ms,
                   "A peer silent this long is down")
       ->capture_default_str();
+  cmd->add_option("--cache-mb", args->cache_mb,
+                  "Bound of the cache of verified packets pulled from peers "
+                  "(0: no cache); never counted as a durable copy")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
   cmd->add_flag("--tamper-for-test", args->tamper_for_test,
                 "Tests only: alter every packet sent to peers (a hostile "
                 "peer)")

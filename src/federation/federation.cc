@@ -142,7 +142,8 @@ class Federation::Impl {
       : o_(std::move(options)),
         trust_(std::move(trust)),
         local_(WithWill(o_.local)),
-        dedup_(o_.dedup_capacity) {}
+        dedup_(o_.dedup_capacity),
+        cache_(o_.cache_bytes) {}
 
   ~Impl() { Stop(); }
 
@@ -232,6 +233,7 @@ class Federation::Impl {
 
   const Counters& counters() const { return counters_; }
   const mqtt::Client& local_client() const { return local_; }
+  const PulledPacketCache& cache() const { return cache_; }
 
   std::string StatusJson() {
     nlohmann::json peers = nlohmann::json::array();
@@ -513,6 +515,9 @@ class Federation::Impl {
       counters_.Add("unverifiable_packets", page.unverifiable);
     }
     counters_.Add("packets_verified", page.valid.size());
+    // A page with a forged packet is not cached at all: that peer's answer
+    // is not trusted for later requests.
+    if (page.forged == 0) cache_.InsertPage(p.request.video_id, page.valid);
     for (const auto& [n, payload] : page.valid) {
       if (p.sent.insert(n).second) RelayLocked(p.sink, n, payload);
     }
@@ -625,6 +630,7 @@ class Federation::Impl {
     if (!range.ok()) return;
     Section section(this);
     if (local_ids_.contains(video_id)) return;
+    if (AnswerFromCacheLocked(video_id, *range, m)) return;
     counters_.Add("local_gets_forwarded");
     PeerRequest r{.id = RandomId(),
                   .video_id = video_id,
@@ -637,6 +643,26 @@ class Federation::Impl {
                       .topic = m.response_topic,
                       .correlation = m.correlation_data,
                       .request_id = r.id});
+  }
+
+  // A local get answered from the cache when it holds the whole page asked
+  // (an open range is bounded by the total a catalog announced). REQUIRES:
+  // mu_ held.
+  bool AnswerFromCacheLocked(const std::string& video_id,
+                             const wire::GetRange& range,
+                             const mqtt::Message& m) {
+    std::optional<CachedPage> page = cache_.LookupRange(
+        video_id, range.first, range.last, KnownTotal(catalogs_, video_id),
+        wire::PageBytes(range));
+    if (!page) return false;
+    const Sink sink{.kind = Sink::Kind::kLocalGet,
+                    .topic = m.response_topic,
+                    .correlation = m.correlation_data};
+    for (const auto& [n, payload] : page->packets)
+      RelayLocked(sink, n, payload);
+    FinishLocked(sink, EndResult::kFound,
+                 static_cast<int64_t>(page->packets.size()), page->next);
+    return true;
   }
 
   void OnSeedRequest(const mqtt::Message& m) {
@@ -871,6 +897,7 @@ class Federation::Impl {
   std::set<std::string> local_ids_;
   int64_t local_seq_ = 0;
   RequestDedup dedup_;
+  PulledPacketCache cache_;  // its own lock; used under mu_ too
   std::map<std::string, Pending> pending_;
   size_t pending_bytes_ = 0;
 };
@@ -885,6 +912,7 @@ const Counters& Federation::counters() const { return impl_->counters(); }
 const mqtt::Client& Federation::local_client() const {
   return impl_->local_client();
 }
+const PulledPacketCache& Federation::cache() const { return impl_->cache(); }
 std::string Federation::StatusJson() const { return impl_->StatusJson(); }
 
 }  // namespace fog::federation

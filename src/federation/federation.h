@@ -29,6 +29,7 @@
 
 #include "common/counters.h"
 #include "common/status.h"
+#include "federation/packet_cache.h"
 #include "federation/peer_uri.h"
 #include "mqtt/client.h"
 #include "trust/trust_store.h"
@@ -53,6 +54,9 @@ struct FederationOptions {
   size_t max_pending_bytes = size_t{256} << 20;
   size_t max_jobs = 64;
   size_t dedup_capacity = 8192;
+  // Verified packets pulled from peers kept for later local requests
+  // (PulledPacketCache); 0 disables it. Never a durable copy.
+  size_t cache_bytes = size_t{64} << 20;
   // Fault injection for tests only: this fog alters the data of every packet
   // it sends to a peer (its signature then fails), as a hostile peer would.
   bool tamper_for_test = false;
@@ -85,6 +89,8 @@ class Federation {
   // The connection to this fog's broker (its reconnections and publish
   // queue are metrics like every component's).
   const mqtt::Client& local_client() const;
+  // The cache of verified pulled packets (its size and counters).
+  const PulledPacketCache& cache() const;
   // The status document published retained on fog/status/federation.
   std::string StatusJson() const;
 

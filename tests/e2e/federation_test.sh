@@ -4,6 +4,9 @@
 # C-A: C dials both, B dials A). A video streamed only into A:
 # - `fog get` at B fetches it through the federation, verified, byte-equal
 #   to `fog get` at A;
+# - B's API serves it as HLS (ffmpeg's framemd5 equal to the source's), its
+#   packet 2 (the same bytes as at A) and its poster; a second `fog get` at
+#   B is answered from B's cache of verified pulled packets;
 # - the seed's packet-request at B is answered with A's packet;
 # - B and C list it in GET /fog's federation status, with A as its holder;
 # a video nobody holds ends with "not found" at once, and the three fogs
@@ -83,6 +86,37 @@ expect "b verified the packets it pulled" \
   metric_at_least "$tmp/b" federation 1 fog_federation_packets_verified_total
 expect "b counted nothing forged from a" \
   test "$(fed b fog_federation_forged_packets_total)" = 0
+
+# --- the API at B pulls through: HLS, the packet endpoint, the poster
+hls_b=$http_b/videos/$vid/index.m3u8
+code=$(curl -s -o "$tmp/b.m3u8" -w '%{http_code}' "$hls_b")
+expect "hls at b: playlist answered ($code)" test "$code" = 200
+expect "hls at b: the playlist is complete" grep -qxF '#EXT-X-ENDLIST' "$tmp/b.m3u8"
+stream_hashes "$tmp/src.mp4" >"$tmp/src.hashes" </dev/null
+stream_hashes "$hls_b" >"$tmp/hls_b.hashes" </dev/null
+expect "hls at b: ffmpeg through b's playlist, per-stream hashes equal the source" \
+  test -s "$tmp/hls_b.hashes" -a "$(cat "$tmp/src.hashes")" = "$(cat "$tmp/hls_b.hashes")"
+curl -s -o "$tmp/p2_a" "$http_a/videos/$vid/packets/2"
+code=$(curl -s -o "$tmp/p2_b" -w '%{http_code}' "$http_b/videos/$vid/packets/2")
+expect "packet 2 at b answered ($code)" test "$code" = 200
+expect "packet 2 at b: the same bytes as at a" cmp -s "$tmp/p2_a" "$tmp/p2_b"
+code=$(curl -s -o "$tmp/poster_b.jpg" -w '%{http_code}' "$http_b/videos/$vid/poster.jpg")
+expect "poster at b answered ($code)" test "$code" = 200
+for path in index.m3u8 packets/2 poster.jpg; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$http_b/videos/nobody-has-this/$path")
+  expect "unknown everywhere: $path at b is 404 ($code)" test "$code" = 404
+done
+# A second `fog get` at B: every packet is in B's cache of verified pulled
+# packets, so the federation answers without asking A.
+hits=$(fed b fog_federation_cache_hits_total)
+fwd=$(fed b fog_federation_requests_forwarded_total)
+"$fog" get "$vid" -o "$tmp/at_b2.mp4" --dir "$tmp/b" >/dev/null 2>"$tmp/get_b2.err"
+expect "second fog get at b is byte-equal to a's copy" cmp -s "$tmp/at_a.mp4" "$tmp/at_b2.mp4"
+expect "second fog get at b: served from the cache" \
+  test "$(fed b fog_federation_cache_hits_total)" -gt "$hits"
+expect "second fog get at b: nothing asked of the peers" \
+  test "$(fed b fog_federation_requests_forwarded_total)" = "$fwd"
+expect "b's cache holds bytes" metric_at_least "$tmp/b" federation 1 fog_federation_cache_bytes
 
 # --- the seed's packet-request at B for A's video
 chan=$(python3 -c 'import uuid; print(uuid.uuid4())')

@@ -4,7 +4,8 @@
 // http_errors.cc (error answers and counters), registry_routes.cc
 // (/videos, /create), media_routes.cc (HLS), packet_routes.cc (signed
 // packets, posters), ui_routes.cc (the web UI, /keys, /ui-config),
-// status_routes.cc (/health,
+// pull_through.cc (videos held elsewhere in
+// the federation), status_routes.cc (/health,
 // /fog, /metrics, /openapi.json), peer_metrics_routes.cc (/metrics/{name}).
 //
 // Only the fog_api sources include this header: it pulls in httplib.h,
@@ -22,6 +23,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -86,9 +88,19 @@ class ApiServer::Impl {
   // packet_routes.cc
   void HandlePacket(const Request& req, Response& res, const std::string& rest);
   void HandlePoster(const Request& req, Response& res, const std::string& rest);
-  // The registry's video and its workers holding packet `number` (0: any).
+  // FetchableVideo(id), answering the error itself (400 for a bad id).
   Result<registry::VideoRecord> KnownVideo(const Request& req, Response& res,
                                            const std::string& id);
+
+  // pull_through.cc: the registry's record of `id`, or, for a video the
+  // registry does not know and this fog's federation status lists as held by
+  // another fog, a record naming the federation as its one holder (the
+  // fetch goes through fog/get, which the federation answers). Otherwise
+  // the registry's NotFound.
+  Result<registry::VideoRecord> FetchableVideo(const std::string& id);
+  Result<registry::VideoRecord> FromFederation(
+      const std::string& id, const nlohmann::json& federation,
+      const Result<registry::VideoRecord>& local);
 
   // ui_routes.cc
   void HandleUi(const Request& req, Response& res);
