@@ -71,6 +71,9 @@ describe('federation in the web UI', { timeout: 120000 }, () => {
     const row = `[data-federation="online"] [data-federation-video="${id}"]`;
     await page.waitForSelector(`${row}[data-fogs="a"]`, { timeout: 20000 });
     assert.equal(await page.getAttribute(`${row} a`, 'href'), `/watch/${id}`);
+    if (process.env.FOG_SCREENSHOT_DIR) {
+      await page.locator('[data-federation]').screenshot({ path: path.join(process.env.FOG_SCREENSHOT_DIR, 'federation.png') });
+    }
     console.log(`b's dashboard: peer a ${await page.textContent(`${peer} [data-field="rtt"]`)}, ` +
       `last heard ${await page.textContent(`${peer} [data-field="last-heard"]`)}`);
     await page.context().close();
