@@ -46,13 +46,14 @@ export async function waitFor(what, seconds, check) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
 }
 
-// Starts `fog up` in `dir`; resolves once it says it is up.
-export async function startFog(dir, { workers = 3, balancerPeriodMs = 1000 } = {}) {
+// Starts `fog up` in `dir`; resolves once it says it is up. `args`: more
+// flags of `fog up` (e.g. --name, --peer, --no-balancer).
+export async function startFog(dir, { workers = 3, balancerPeriodMs = 1000, args = [] } = {}) {
   const [mqtt, ws, http] = [await freePort(), await freePort(), await freePort()];
   const up = spawn(
     fog,
     ['up', '--dir', dir, '--workers', `${workers}`, '--mqtt-port', `${mqtt}`, '--ws-port', `${ws}`,
-      '--http-port', `${http}`, '--balancer-period-ms', `${balancerPeriodMs}`],
+      '--http-port', `${http}`, '--balancer-period-ms', `${balancerPeriodMs}`, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';

@@ -44,6 +44,42 @@ export interface WorkerStats {
   [k: string]: unknown;
 }
 
+/** One linked fog, as `fog federation` sees it (docs/federation.md). */
+export interface FederationPeer {
+  name: string;
+  /** host:port of the peer's broker. */
+  address: string;
+  connected: boolean;
+  /** Round trip of the last ping; -1 (or absent) before the first answer. */
+  rtt_ms?: number;
+  /** -1 (or absent) when never heard. */
+  last_heard_ms_ago?: number;
+  /** Videos in its catalog. */
+  videos?: number;
+}
+
+/** One video of the federation and the fogs that hold it. */
+export interface FederationVideo {
+  video_id: string;
+  status: string;
+  packets: number;
+  total_packets: number;
+  publisher_key: string;
+  fogs: string[];
+}
+
+/**
+ * The federation component's retained status. An offline one (its last
+ * will) carries only role, state and name.
+ */
+export interface FederationView {
+  role?: string;
+  state?: string;
+  name?: string;
+  peers?: FederationPeer[];
+  videos?: FederationVideo[];
+}
+
 export interface FogView {
   status: string;
   components: Component[];
@@ -55,6 +91,8 @@ export interface FogView {
     period_ms?: number;
     [k: string]: unknown;
   } | null;
+  /** Null or absent: no federation component (or an older fog). */
+  federation?: FederationView | null;
 }
 
 export interface KeyInfo {
@@ -100,6 +138,11 @@ export const videoPath = (id: string) => `/videos/${encodeURIComponent(id)}`;
 
 export function listVideos(limit: number, offset: number, signal?: AbortSignal) {
   return getJson<Video[]>(`/videos?limit=${limit}&offset=${offset}`, signal);
+}
+
+/** GET /videos?scope=federation: 503 until the federation's first status. */
+export function listFederationVideos(signal?: AbortSignal) {
+  return getJson<FederationVideo[]>('/videos?scope=federation', signal);
 }
 
 export const getVideo = (id: string, signal?: AbortSignal) => getJson<Video>(videoPath(id), signal);

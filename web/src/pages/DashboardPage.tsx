@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Chart } from '../components/Chart';
+import { FederationPanel } from '../components/Federation';
 import { WorkerTable } from '../components/WorkerTable';
 import { getFog, HttpError, getText, type FogView } from '../lib/api';
+import { federationOf } from '../lib/federation';
 import { bytes } from '../lib/format';
 import {
   byLabel,
@@ -191,6 +193,7 @@ export default function DashboardPage() {
   const last = points[points.length - 1];
   const masterFeed = metrics.master;
   const ingestFromMaster = !!masterFeed?.samples;
+  const federation = view ? federationOf(view.federation) : undefined;
   return (
     <div className="dashboard">
       <h1>Fog dashboard</h1>
@@ -224,6 +227,7 @@ export default function DashboardPage() {
       <section aria-label="Workers">
         <WorkerTable rows={rows} />
       </section>
+      <FederationPanel federation={federation} />
       <section aria-labelledby="rates-title">
         <h2 id="rates-title">Ingest and latency</h2>
         <ul className="stats">
