@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/federation_bench.sh end to end, small: one round with 6 s videos on
+# bench/federation_bench.sh end to end, small: one round with 4 s videos on
 # two real linked fogs. Asserted: it exits 0 and prints its result lines
 # (per video, the medians of the local and through-peer fetches and their
 # ratio). The numbers themselves are not judged here (docs/performance.md).
@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-SECONDS_OF_VIDEO=6 bash "$root/bench/federation_bench.sh" "$fog" 1 >"$out" 2>&1
+SECONDS_OF_VIDEO=4 bash "$root/bench/federation_bench.sh" "$fog" 1 >"$out" 2>&1
 rc=$?
 expect "the bench exits 0 ($rc; $(tail -c 400 "$out"))" test $rc = 0
 for kind in small large; do
