@@ -16,11 +16,12 @@
 # uses its own copy of the video (streamed under its own id), so every
 # cold fetch is cold. Without a cache every fetch at B goes to A.
 # Prints a table per round, the medians and the peer / local ratios.
-# Usage: bench/federation_bench.sh FOG [ROUNDS]   (ROUNDS: 5). Env: SECONDS_OF_VIDEO (30).
+# Usage: bench/federation_bench.sh FOG [ROUNDS]   (ROUNDS: 5). Env: SECONDS_OF_VIDEO (10).
+# Exit 3 when a fetch at B got no packet at all (counted as "missed").
 set -uo pipefail
 fog=$(realpath "${1:?usage: federation_bench.sh FOG [ROUNDS]}")
 rounds=${2:-5}
-length=${SECONDS_OF_VIDEO:-30}
+length=${SECONDS_OF_VIDEO:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 [[ -x $fog ]] || { echo "missing $fog: build it first"; exit 2; }
 ((rounds >= 1)) || { echo "ROUNDS must be at least 1"; exit 2; }
@@ -100,6 +101,7 @@ done
 
 results=$tmp/results.tsv
 : >"$results"
+: >"$tmp/misses.tsv"
 # fetch KIND ROUND WHAT DIR: one `fog get`, every packet valid, its numbers
 # appended to $results and printed as a table row.
 fetch() {
@@ -110,8 +112,19 @@ fetch() {
   "$fog" get "$id" -o "$tmp/out.mp4" --dir "$dir" --timeout 60 >"$tmp/get.json" 2>"$tmp/get.err"
   local rc=$?
   t1=$(date +%s%N)
+  # Nothing at all at B: `fog get` stops 2 s after B's own workers said
+  # they hold nothing, and B's federation relays a page only once it has
+  # all of it from A, verified. Counted, and the rounds go on.
+  if [[ $rc != 0 && $what == peer-* ]] &&
+    [[ $(json "$(cat "$tmp/get.json")" "j['packets']") == 0 ]]; then
+    printf '  %-10s no packet before fog get gave up (%.0f ms)\n' "$what" \
+      "$(json "$(cat "$tmp/get.json")" "j['elapsed_ms']")"
+    printf '%s\t%s\t%s\n' "$kind" "$round" "$what" >>"$tmp/misses.tsv"
+    return 1
+  fi
   if [[ $rc != 0 ]]; then
     echo "fog get $id at $(basename "$dir") ($what) failed ($rc):"
+    tail -c 600 "$tmp/get.json"
     tail -5 "$tmp/get.err"
     exit 1
   fi
@@ -138,7 +151,7 @@ for r in $(seq "$rounds"); do
     printf '  %-10s %14s %11s %8s %10s %8s\n' fetch "first pkt ms" "elapsed ms" "MB/s" "packets/s" "wall ms"
     verified_before=$(metric "$tmp/b" federation fog_federation_packets_verified_total)
     peer() {
-      fetch "$k" "$r" peer-cold "$tmp/b"
+      fetch "$k" "$r" peer-cold "$tmp/b" || return 0
       # A cold fetch at B went through A: B verified what A sent.
       metric_at_least "$tmp/b" federation $((verified_before + 1)) \
         fog_federation_packets_verified_total ||
@@ -157,9 +170,11 @@ for r in $(seq "$rounds"); do
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "$results" <<'EOF'
+python3 - "$results" "$tmp/misses.tsv" "$rounds" <<'EOF'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+misses = [l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if l.strip()]
+rounds = int(sys.argv[3])
 by = {}
 for kind, rnd, what, first, elapsed, mbs, pps, wall, packets, nbytes in rows:
     by.setdefault((kind, what), []).append(
@@ -169,6 +184,10 @@ for kind in ("small", "large"):
     some = by[(kind, "local")][0]
     print(f"{kind}: {some[4]} packets, {some[5] / 1e6:.1f} MB of video "
           f"({some[5] / some[4] / 1e3:.0f} kB a packet)")
+    for what in ("peer-cold", "peer-warm"):
+        missed = sum(1 for m in misses if m[0] == kind and m[2] == what)
+        if missed:
+            print(f"missed {kind} {what}: {missed} of {rounds} fetches got no packet")
     for what in ("local", "peer-cold", "peer-warm"):
         if (kind, what) not in med:
             continue
@@ -183,3 +202,5 @@ for kind in ("small", "large"):
         print(f"ratio {kind} {what}/local: first packet {f / lf:.2f}, "
               f"elapsed {e / le:.2f}, MB/s {m / lm:.2f}, packets/s {p / lp:.2f}")
 EOF
+# A fetch at B that got nothing is a failure of the path measured.
+[[ ! -s $tmp/misses.tsv ]] || exit 3
