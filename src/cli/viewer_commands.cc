@@ -5,9 +5,10 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/commands.h"
 #include "config/fog_descriptor.h"
@@ -44,10 +45,28 @@ struct LegacyVerdict {
 // and covers only the first 1537 bytes of the packet (docs/legacy.md).
 constexpr char kLegacyValidReason[] = "unauthenticated, 1537 bytes covered";
 
+// How long the fetch took, for the summary (bench/federation_bench.sh reads
+// it): from the request to the first packet reply (null when none came) and
+// to the fetch's end, in milliseconds. Neither counts connecting nor
+// verifying.
+nlohmann::json FetchTiming(std::chrono::steady_clock::time_point start,
+                           std::chrono::steady_clock::time_point end,
+                           const viewer::FetchResult& fetched) {
+  auto ms = [start](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(t - start).count();
+  };
+  nlohmann::json first = nullptr;
+  if (fetched.first_packet_at != std::chrono::steady_clock::time_point{}) {
+    first = ms(fetched.first_packet_at);
+  }
+  return {{"first_packet_ms", first}, {"elapsed_ms", ms(end)}};
+}
+
 // fog get for a video published in the seed's format: each packet is
 // checked as the seed's worker did, never authenticated; the bytes of the
 // valid packets are written in order.
-int RunLegacyGet(const GetArgs& args, const viewer::FetchResult& fetched) {
+int RunLegacyGet(const GetArgs& args, const viewer::FetchResult& fetched,
+                 const nlohmann::json& timing) {
   std::map<int64_t, std::pair<LegacyVerdict, wire::VideoPacket>> got;
   int64_t total = 0;
   for (const Bytes& payload : fetched.legacy) {
@@ -125,6 +144,7 @@ int RunLegacyGet(const GetArgs& args, const viewer::FetchResult& fetched) {
       {"missing", counts["missing"]},   {"unchecked", counts["unchecked"]},
       {"conflict", counts["conflict"]}, {"bytes", bytes},
       {"output", args.output},          {"statuses", statuses}};
+  summary.update(timing);
   std::printf("%s\n", summary.dump().c_str());
   return last > 0 && counts["valid"] == last ? kExitOk : kExitInvalid;
 }
@@ -155,12 +175,14 @@ int RunGet(const GetArgs& args) {
     ReportError(fetcher.status().ToString());
     return kExitUsage;
   }
+  const auto fetch_start = std::chrono::steady_clock::now();
   Result<viewer::FetchResult> fetched =
       (*fetcher)->Fetch({.video_id = args.video_id,
                          .timeout = std::chrono::milliseconds(
                              static_cast<int64_t>(args.timeout_s * 1000)),
                          .page_bytes = wire::kMaxPageBytes,
                          .all_pages = true});
+  const auto fetch_end = std::chrono::steady_clock::now();
   fetcher->reset();
   if (!fetched.ok()) {
     ReportError(fetched.status().ToString());
@@ -170,8 +192,9 @@ int RunGet(const GetArgs& args) {
     spdlog::warn("{} answers were not packets of this video",
                  fetched->undecodable);
   }
+  const nlohmann::json timing = FetchTiming(fetch_start, fetch_end, *fetched);
   if (fetched->envelopes.empty() && !fetched->legacy.empty()) {
-    return RunLegacyGet(args, *fetched);
+    return RunLegacyGet(args, *fetched, timing);
   }
   const viewer::VerifiedPackets verified =
       viewer::VerifyPackets(std::move(fetched->envelopes), *trust);
@@ -221,6 +244,7 @@ int RunGet(const GetArgs& args) {
       {"bytes", bytes},
       {"publishers", publishers},
       {"output", args.output}};
+  summary.update(timing);
   std::printf("%s\n", summary.dump().c_str());
   const bool all_valid =
       !reports.empty() && counts["valid"] == reports.back().last;

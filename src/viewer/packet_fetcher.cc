@@ -91,6 +91,7 @@ class Collector {
       AddEnd(m);
     } else {
       ++received_;  // kept or not: it is no longer on its way
+      if (received_ == 1) result_.first_packet_at = last_activity_;
       AddPacket(m);
     }
     cv_.notify_all();

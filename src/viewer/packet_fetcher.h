@@ -91,6 +91,9 @@ struct FetchResult {
   // for its page budget, 0 when every worker sent all it holds in range.
   int64_t next = 0;
   size_t bytes = 0;  // bytes of packets kept
+  // When the first packet reply of this fetch arrived (kept or not); the
+  // epoch (a default time point) when none did. For timing only.
+  std::chrono::steady_clock::time_point first_packet_at{};
   // Holds `bytes` against FetcherLimits::max_total_bytes until the result
   // is destroyed.
   std::shared_ptr<void> reservation;

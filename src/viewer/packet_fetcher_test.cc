@@ -161,8 +161,12 @@ class PacketFetcherTest : public ::testing::Test {
 TEST_F(PacketFetcherTest, KeepsOneCopyOfEachPacket) {
   StartWorkers(3, 20);
   auto fetcher = Connect();
+  const auto before = std::chrono::steady_clock::now();
   Result<FetchResult> r = fetcher->Fetch(Request(3));
   ASSERT_TRUE(r.ok());
+  // When the first packet came: during the fetch.
+  EXPECT_GE(r->first_packet_at, before);
+  EXPECT_LE(r->first_packet_at, std::chrono::steady_clock::now());
   EXPECT_EQ(r->envelopes.size(), 20u);
   EXPECT_EQ(Numbers(*r).size(), 20u);
   EXPECT_EQ(r->duplicates, 40);
@@ -242,6 +246,8 @@ TEST_F(PacketFetcherTest, CountsBusyWorkers) {
   Result<FetchResult> r = fetcher->Fetch(Request(2));
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->envelopes.empty());
+  // No packet came: no time for the first.
+  EXPECT_EQ(r->first_packet_at, std::chrono::steady_clock::time_point{});
   EXPECT_EQ(r->busy, 2);
   EXPECT_EQ(r->ends, 2);
 }
