@@ -48,8 +48,10 @@ struct DatapathBenchOptions {
   // fog is measured as it is (its fog.json says whether it has TLS).
   bool tls = false;
   // Also runs the raw path with Debian's libmosquitto for both clients
-  // (bench/mosquitto_client.h), right after Paho's on each size, and
-  // reports their ratios.
+  // (bench/mosquitto_client.h), right after Paho's on each size, twice:
+  // with the Paho wrapper's in-flight byte budget ("raw_mosquitto") and
+  // paced by the window alone ("raw_mosquitto_window"); reports their
+  // ratios to Paho's.
   bool mosquitto_raw = true;
 };
 
@@ -59,9 +61,11 @@ struct DatapathBenchOptions {
 // acks arrive. Messages/s, MB/s, latency p50/p99 for 64 KiB and 1 MiB
 // payloads, the CPU each path cost by process role, the fog/raw throughput
 // ratio, and the ratio their CPU costs allow. With `mosquitto_raw`, the raw
-// path once more with libmosquitto clients ("raw_mosquitto") and its ratios
-// to Paho's ("ratio_mosquitto_to_paho"). `*ok` (if given) is set to
-// false when no measurement could be made (the JSON then has "error").
+// path with libmosquitto clients as well ("raw_mosquitto",
+// "raw_mosquitto_window") and their ratios to Paho's
+// ("ratio_mosquitto_to_paho", "ratio_mosquitto_window_to_paho"). `*ok` (if
+// given) is set to false when no measurement could be made (the JSON then has
+// "error").
 std::string DatapathBenchJson(const DatapathBenchOptions& options,
                               bool* ok = nullptr);
 

@@ -414,11 +414,13 @@ void ParseRaw(std::string_view topic, std::string_view received_topic,
 
 // The raw path again, with Debian's libmosquitto for both clients instead of
 // Paho (src/mqtt/): the same broker, topic scheme, QoS 1, window and
-// receipts, so the two differ only in the client library.
+// receipts, so the two differ only in the client library and in
+// `max_inflight`, the publishes the publisher leaves unacknowledged.
 json MeasureMosquitto(const Endpoint& ep, const std::string& fog_dir,
                       const std::string& topic,
                       const std::vector<mqtt::Message>& messages,
-                      size_t payload_bytes, int window, Budget& budget) {
+                      size_t payload_bytes, int window, int max_inflight,
+                      Budget& budget) {
   Tracker tracker(static_cast<int>(messages.size()), window);
   MosquittoClient sub({.uri = ep.uri,
                        .client_id = ep.subscriber_client_id,
@@ -433,7 +435,7 @@ json MeasureMosquitto(const Endpoint& ep, const std::string& fog_dir,
   MosquittoClient pub({.uri = ep.uri,
                        .username = ep.publisher.username,
                        .password = ep.publisher.password,
-                       .max_inflight = std::max(4 * window, 256),
+                       .max_inflight = max_inflight,
                        .ca_file = ep.ca_file,
                        .cert_file = ep.cert_file,
                        .key_file = ep.key_file},
@@ -456,6 +458,7 @@ json MeasureMosquitto(const Endpoint& ep, const std::string& fog_dir,
   j["incomplete"] = !complete;
   j["cpu"] = CpuJson(cpu, j.value("completed", 0));
   j["refused_by_broker"] = pub.refused();
+  j["max_inflight"] = max_inflight;
   pub.Disconnect();
   sub.Disconnect();
   return j;
@@ -518,14 +521,35 @@ json RunRaw(const Paths& p, const Case& c, Budget& budget,
                  });
 }
 
+// libmosquitto's raw path. With `wrapper_budget`, the publisher leaves as
+// many publishes unacknowledged as the Paho wrapper's byte budget lets
+// through (ConnectOptions::max_inflight_bytes: 16 of 64 KiB, 1 of 1 MiB),
+// so that the two paths share their flow control too; without, only the
+// window paces it (up to max(4 x window, 256) unacknowledged, as Paho's own
+// limit on the Paho path).
 json RunRawMosquitto(const Paths& p, const Case& c, Budget& budget,
-                     std::mt19937_64& rng) {
+                     std::mt19937_64& rng, bool wrapper_budget) {
   if (budget.exhausted()) return Budget::Skipped();
   const std::string topic =
       std::string("reply/") + kRawClientId + "/" + RandomHex(rng);
   const std::vector<mqtt::Message> messages = RawMessages(topic, c, rng);
+  const size_t budget_bytes = mqtt::ConnectOptions{}.max_inflight_bytes;
+  const int max_inflight =
+      wrapper_budget
+          ? static_cast<int>(std::max<size_t>(1, budget_bytes / c.bytes))
+          : std::max(4 * c.window, 256);
   return MeasureMosquitto(p.raw, p.fog_dir, topic, messages, c.bytes, c.window,
-                          budget);
+                          max_inflight, budget);
+}
+
+json RunRawMosquittoBudget(const Paths& p, const Case& c, Budget& budget,
+                           std::mt19937_64& rng) {
+  return RunRawMosquitto(p, c, budget, rng, /*wrapper_budget=*/true);
+}
+
+json RunRawMosquittoWindow(const Paths& p, const Case& c, Budget& budget,
+                           std::mt19937_64& rng) {
+  return RunRawMosquitto(p, c, budget, rng, /*wrapper_budget=*/false);
 }
 
 // libmosquitto's raw run against Paho's, as ratios (libmosquitto / Paho):
@@ -591,9 +615,11 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
     Budget budget(options.timeout_seconds);
     for (const auto& [path, run] :
          {std::pair{"raw", &RunRaw},
-          std::pair{"raw_mosquitto", &RunRawMosquitto},
+          std::pair{"raw_mosquitto", &RunRawMosquittoBudget},
+          std::pair{"raw_mosquitto_window", &RunRawMosquittoWindow},
           std::pair{"fog", &RunFog}}) {
-      if (!options.mosquitto_raw && path == std::string("raw_mosquitto"))
+      if (!options.mosquitto_raw &&
+          std::string_view(path).starts_with("raw_mosquitto"))
         continue;
       const json j = run(paths, warmup, budget, rng);
       out["warmup_64KiB"][path] = {{"completed", j.value("completed", 0)},
@@ -607,10 +633,13 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
   for (const Case& c : cases) {
     const json r = RunRaw(paths, c, budget, rng);
     if (options.mosquitto_raw) {
-      const json m = RunRawMosquitto(paths, c, budget, rng);
-      incomplete |= m.value("incomplete", true);
+      const json m = RunRawMosquittoBudget(paths, c, budget, rng);
+      const json w = RunRawMosquittoWindow(paths, c, budget, rng);
+      incomplete |= m.value("incomplete", true) || w.value("incomplete", true);
       out["raw_mosquitto"][c.label] = m;
+      out["raw_mosquitto_window"][c.label] = w;
       out["ratio_mosquitto_to_paho"][c.label] = ClientRatios(r, m);
+      out["ratio_mosquitto_window_to_paho"][c.label] = ClientRatios(r, w);
     }
     const json f = RunFog(paths, c, budget, rng);
     incomplete |= r.value("incomplete", true) || f.value("incomplete", true);
