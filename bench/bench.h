@@ -47,6 +47,12 @@ struct DatapathBenchOptions {
   // A fog the benchmark starts runs with TLS (`fog up --tls`); a running
   // fog is measured as it is (its fog.json says whether it has TLS).
   bool tls = false;
+  // Also runs the raw path with Debian's libmosquitto for both clients
+  // (bench/mosquitto_client.h), right after Paho's on each size, twice:
+  // with the Paho wrapper's in-flight byte budget ("raw_mosquitto") and
+  // paced by the window alone ("raw_mosquitto_window"); reports their
+  // ratios to Paho's.
+  bool mosquitto_raw = true;
 };
 
 // The data path against the raw broker, in one run: a publisher client to a
@@ -54,8 +60,12 @@ struct DatapathBenchOptions {
 // signed packets published to video/stream/<id> until the workers' "stored"
 // acks arrive. Messages/s, MB/s, latency p50/p99 for 64 KiB and 1 MiB
 // payloads, the CPU each path cost by process role, the fog/raw throughput
-// ratio, and the ratio their CPU costs allow. `*ok` (if given) is set to
-// false when no measurement could be made (the JSON then has "error").
+// ratio, and the ratio their CPU costs allow. With `mosquitto_raw`, the raw
+// path with libmosquitto clients as well ("raw_mosquitto",
+// "raw_mosquitto_window") and their ratios to Paho's
+// ("ratio_mosquitto_to_paho", "ratio_mosquitto_window_to_paho"). `*ok` (if
+// given) is set to false when no measurement could be made (the JSON then has
+// "error").
 std::string DatapathBenchJson(const DatapathBenchOptions& options,
                               bool* ok = nullptr);
 

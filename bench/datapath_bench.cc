@@ -28,6 +28,7 @@
 
 #include "bench/bench.h"
 #include "bench/fog_roles.h"
+#include "bench/mosquitto_client.h"
 #include "bench/process_cpu.h"
 #include "common/bytes.h"
 #include "config/fog_descriptor.h"
@@ -248,16 +249,15 @@ json Tracker::Summary(const std::string& unit, size_t payload_bytes) const {
                                                          sorted.end(), 900.0)}};
 }
 
-// Publishes `messages` through `client` within the window; true when every
-// one got its receipt before the deadline.
-bool Drive(mqtt::Client& client, const std::vector<mqtt::Message>& messages,
+// Publishes `count` messages through `publish` (which must not wait for the
+// PUBACK: the window, not the PUBACK, paces the publisher) within the window;
+// true when every one got its receipt before the deadline.
+bool Drive(size_t count, const std::function<Status(size_t)>& publish,
            Tracker& tracker, Clock::time_point deadline) {
-  for (size_t i = 0; i < messages.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     if (!tracker.Acquire(deadline)) return false;
     tracker.MarkSent(i);
-    // wait=false: the window, not the PUBACK, paces the publisher.
-    if (!client.Publish(messages[i], /*wait=*/false).ok())
-      tracker.Receive(i, false);
+    if (!publish(i).ok()) tracker.Receive(i, false);
   }
   return tracker.WaitAll(deadline);
 }
@@ -377,7 +377,10 @@ json Measure(const Endpoint& ep, const std::string& fog_dir,
   if (!s.ok()) return {{"error", s.ToString()}, {"incomplete", true}};
   const auto cpu_before = CpuSecondsByRole(fog_dir);
   const bool complete = budget.Spend([&](Clock::time_point deadline) {
-    return Drive(pub, messages, tracker, deadline);
+    return Drive(
+        messages.size(),
+        [&](size_t i) { return pub.Publish(messages[i], /*wait=*/false); },
+        tracker, deadline);
   });
   const auto cpu = CpuSpent(cpu_before, CpuSecondsByRole(fog_dir));
   json j = tracker.Summary(unit, payload_bytes);
@@ -401,11 +404,64 @@ std::vector<mqtt::Message> RawMessages(const std::string& topic, const Case& c,
   return messages;
 }
 
-void ParseRaw(const std::string& topic, const mqtt::Message& m, Tracker& t) {
-  if (m.topic != topic || m.payload.size() < 4) return;
+void ParseRaw(std::string_view topic, std::string_view received_topic,
+              ByteView payload, Tracker& t) {
+  if (received_topic != topic || payload.size() < 4) return;
   uint32_t index = 0;
-  for (int b = 0; b < 4; ++b) index |= uint32_t{m.payload[b]} << (8 * b);
+  for (int b = 0; b < 4; ++b) index |= uint32_t{payload[b]} << (8 * b);
   t.Receive(index, true);
+}
+
+// The raw path again, with Debian's libmosquitto for both clients instead of
+// Paho (src/mqtt/): the same broker, topic scheme, QoS 1, window and
+// receipts, so the two differ only in the client library and in
+// `max_inflight`, the publishes the publisher leaves unacknowledged.
+json MeasureMosquitto(const Endpoint& ep, const std::string& fog_dir,
+                      const std::string& topic,
+                      const std::vector<mqtt::Message>& messages,
+                      size_t payload_bytes, int window, int max_inflight,
+                      Budget& budget) {
+  Tracker tracker(static_cast<int>(messages.size()), window);
+  MosquittoClient sub({.uri = ep.uri,
+                       .client_id = ep.subscriber_client_id,
+                       .username = ep.subscriber.username,
+                       .password = ep.subscriber.password,
+                       .ca_file = ep.ca_file,
+                       .cert_file = ep.cert_file,
+                       .key_file = ep.key_file},
+                      [&](std::string_view t, ByteView payload) {
+                        ParseRaw(topic, t, payload, tracker);
+                      });
+  MosquittoClient pub({.uri = ep.uri,
+                       .username = ep.publisher.username,
+                       .password = ep.publisher.password,
+                       .max_inflight = max_inflight,
+                       .ca_file = ep.ca_file,
+                       .cert_file = ep.cert_file,
+                       .key_file = ep.key_file},
+                      nullptr);
+  Status s = sub.Connect(kConnectTimeout);
+  if (s.ok()) s = sub.Subscribe(topic, 1, kConnectTimeout);
+  if (s.ok()) s = pub.Connect(kConnectTimeout);
+  if (!s.ok()) return {{"error", s.ToString()}, {"incomplete", true}};
+  const auto cpu_before = CpuSecondsByRole(fog_dir);
+  const bool complete = budget.Spend([&](Clock::time_point deadline) {
+    return Drive(
+        messages.size(),
+        [&](size_t i) {
+          return pub.Publish(messages[i].topic, messages[i].payload, 1);
+        },
+        tracker, deadline);
+  });
+  const auto cpu = CpuSpent(cpu_before, CpuSecondsByRole(fog_dir));
+  json j = tracker.Summary("messages", payload_bytes);
+  j["incomplete"] = !complete;
+  j["cpu"] = CpuJson(cpu, j.value("completed", 0));
+  j["refused_by_broker"] = pub.refused();
+  j["max_inflight"] = max_inflight;
+  pub.Disconnect();
+  sub.Disconnect();
+  return j;
 }
 
 // Signs `count` packets of random data for a new video, per-packet mode.
@@ -458,9 +514,71 @@ json RunRaw(const Paths& p, const Case& c, Budget& budget,
   const std::string topic =
       std::string("reply/") + kRawClientId + "/" + RandomHex(rng);
   const std::vector<mqtt::Message> messages = RawMessages(topic, c, rng);
-  return Measure(
-      p.raw, p.fog_dir, topic, messages, "messages", c.bytes, c.window, budget,
-      [&topic](const mqtt::Message& m, Tracker& t) { ParseRaw(topic, m, t); });
+  return Measure(p.raw, p.fog_dir, topic, messages, "messages", c.bytes,
+                 c.window, budget,
+                 [&topic](const mqtt::Message& m, Tracker& t) {
+                   ParseRaw(topic, m.topic, m.payload, t);
+                 });
+}
+
+// libmosquitto's raw path. With `wrapper_budget`, the publisher leaves as
+// many publishes unacknowledged as the Paho wrapper's byte budget lets
+// through (ConnectOptions::max_inflight_bytes: 16 of 64 KiB, 1 of 1 MiB),
+// so that the two paths share their flow control too; without, only the
+// window paces it (up to max(4 x window, 256) unacknowledged, as Paho's own
+// limit on the Paho path).
+json RunRawMosquitto(const Paths& p, const Case& c, Budget& budget,
+                     std::mt19937_64& rng, bool wrapper_budget) {
+  if (budget.exhausted()) return Budget::Skipped();
+  const std::string topic =
+      std::string("reply/") + kRawClientId + "/" + RandomHex(rng);
+  const std::vector<mqtt::Message> messages = RawMessages(topic, c, rng);
+  const size_t budget_bytes = mqtt::ConnectOptions{}.max_inflight_bytes;
+  const int max_inflight =
+      wrapper_budget
+          ? static_cast<int>(std::max<size_t>(1, budget_bytes / c.bytes))
+          : std::max(4 * c.window, 256);
+  return MeasureMosquitto(p.raw, p.fog_dir, topic, messages, c.bytes, c.window,
+                          max_inflight, budget);
+}
+
+json RunRawMosquittoBudget(const Paths& p, const Case& c, Budget& budget,
+                           std::mt19937_64& rng) {
+  return RunRawMosquitto(p, c, budget, rng, /*wrapper_budget=*/true);
+}
+
+json RunRawMosquittoWindow(const Paths& p, const Case& c, Budget& budget,
+                           std::mt19937_64& rng) {
+  return RunRawMosquitto(p, c, budget, rng, /*wrapper_budget=*/false);
+}
+
+// libmosquitto's raw run against Paho's, as ratios (libmosquitto / Paho):
+// throughput, and CPU per message in all and by role.
+json ClientRatios(const json& paho, const json& mosq) {
+  auto ratio = [](const json& a, const json& b) {
+    return a.is_number() && b.is_number() && b.get<double>() > 0
+               ? json(Round(a.get<double>() / b.get<double>(), 3))
+               : json();
+  };
+  auto at = [](const json& j, const char* pointer) {
+    return j.value(json::json_pointer(pointer), json());
+  };
+  json cpu_by_role = json::object();
+  const double paho_n = paho.value("completed", 0);
+  const double mosq_n = mosq.value("completed", 0);
+  for (const char* role : {"bench", "broker"}) {
+    const json p = at(paho, (std::string("/cpu/seconds/") + role).c_str());
+    const json m = at(mosq, (std::string("/cpu/seconds/") + role).c_str());
+    cpu_by_role[role] =
+        p.is_number() && m.is_number() && paho_n > 0 && mosq_n > 0
+            ? ratio(json(m.get<double>() / mosq_n),
+                    json(p.get<double>() / paho_n))
+            : json();
+  }
+  return {{"mb_per_s", ratio(at(mosq, "/mb_per_s"), at(paho, "/mb_per_s"))},
+          {"cpu_ms_per_message", ratio(at(mosq, "/cpu/ms_per_message"),
+                                       at(paho, "/cpu/ms_per_message"))},
+          {"cpu_per_message_by_role", cpu_by_role}};
 }
 
 json RunFog(const Paths& p, const Case& c, Budget& budget,
@@ -496,7 +614,13 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
                       options.window_64k};
     Budget budget(options.timeout_seconds);
     for (const auto& [path, run] :
-         {std::pair{"raw", &RunRaw}, std::pair{"fog", &RunFog}}) {
+         {std::pair{"raw", &RunRaw},
+          std::pair{"raw_mosquitto", &RunRawMosquittoBudget},
+          std::pair{"raw_mosquitto_window", &RunRawMosquittoWindow},
+          std::pair{"fog", &RunFog}}) {
+      if (!options.mosquitto_raw &&
+          std::string_view(path).starts_with("raw_mosquitto"))
+        continue;
       const json j = run(paths, warmup, budget, rng);
       out["warmup_64KiB"][path] = {{"completed", j.value("completed", 0)},
                                    {"incomplete", j.value("incomplete", true)}};
@@ -508,6 +632,15 @@ bool RunCases(const Paths& paths, const DatapathBenchOptions& options,
   // both sides of a ratio alike.
   for (const Case& c : cases) {
     const json r = RunRaw(paths, c, budget, rng);
+    if (options.mosquitto_raw) {
+      const json m = RunRawMosquittoBudget(paths, c, budget, rng);
+      const json w = RunRawMosquittoWindow(paths, c, budget, rng);
+      incomplete |= m.value("incomplete", true) || w.value("incomplete", true);
+      out["raw_mosquitto"][c.label] = m;
+      out["raw_mosquitto_window"][c.label] = w;
+      out["ratio_mosquitto_to_paho"][c.label] = ClientRatios(r, m);
+      out["ratio_mosquitto_window_to_paho"][c.label] = ClientRatios(r, w);
+    }
     const json f = RunFog(paths, c, budget, rng);
     incomplete |= r.value("incomplete", true) || f.value("incomplete", true);
     out["raw"][c.label] = r;

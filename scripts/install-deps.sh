@@ -16,6 +16,8 @@ packages=(
   mosquitto mosquitto-clients ffmpeg curl
   # the broker plugin that holds a publisher to its video-id prefix
   mosquitto-dev
+  # libmosquitto, measured against Paho by fog bench datapath
+  libmosquitto-dev
   # TLS tests (openssl s_client) and the multi-host test (ip netns)
   openssl iproute2
   # tests and benchmarks; the registry's tests start their own database servers;

@@ -47,6 +47,9 @@ void AddDatapathCommand(CLI::App& bench, int* exit_code) {
   cmd->add_flag("--tls", o->tls,
                 "The fog the benchmark starts runs with TLS (fog up --tls); "
                 "bench/tls_overhead.sh compares both");
+  cmd->add_flag("--mosquitto-raw,!--no-mosquitto-raw", o->mosquitto_raw,
+                "Also run the raw path with libmosquitto clients and compare "
+                "them with Paho's (on by default)");
   cmd->callback([o, exit_code] {
     bool ok = true;
     std::printf("%s\n", bench::DatapathBenchJson(*o, &ok).c_str());
