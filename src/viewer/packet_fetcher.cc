@@ -81,6 +81,8 @@ class Collector {
     page_empty_ends_ = 0;
     page_busy_ = 0;
     page_next_ = 0;
+    page_working_.clear();
+    page_ended_.clear();
     last_activity_ = std::chrono::steady_clock::now();
   }
 
@@ -89,6 +91,10 @@ class Collector {
     last_activity_ = std::chrono::steady_clock::now();
     if (!m.UserProperty("end").empty()) {
       AddEnd(m);
+    } else if (m.UserProperty("working") == "1") {
+      // A responder that must fetch first (the federation, from other
+      // fogs): its end will come, so the quiet period waits for it.
+      page_working_.insert(m.UserProperty("worker"));
     } else {
       ++received_;  // kept or not: it is no longer on its way
       if (received_ == 1) result_.first_packet_at = last_activity_;
@@ -140,6 +146,7 @@ class Collector {
   // REQUIRES: mu_ held.
   void AddEnd(const mqtt::Message& m) {
     ++result_.ends;
+    page_ended_.insert(m.UserProperty("worker"));
     // A worker holding nothing of the video is not one of the holders the
     // caller expects; its end still starts the quiet period.
     if (m.UserProperty("holds") == "0") {
@@ -260,6 +267,9 @@ class Collector {
     if (request_.expected_ends > 0 && page_ends_ >= request_.expected_ends &&
         received_ >= announced_)
       return true;
+    for (const std::string& w : page_working_) {
+      if (!page_ended_.contains(w)) return false;  // its end is to come
+    }
     return page_ends_ + page_empty_ends_ > 0 &&
            std::chrono::steady_clock::now() - last_activity_ > request_.quiet;
   }
@@ -280,6 +290,10 @@ class Collector {
   int page_empty_ends_ = 0;  // from workers holding none of it
   int page_busy_ = 0;
   int64_t page_next_ = 0;
+  // Responders that said they are working on this page, and those that
+  // ended it (by their "worker" property).
+  std::set<std::string> page_working_;
+  std::set<std::string> page_ended_;
   std::chrono::steady_clock::time_point last_activity_ =
       std::chrono::steady_clock::now();
 };

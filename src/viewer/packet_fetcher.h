@@ -41,8 +41,10 @@ struct FetchRequest {
   // The fetch ends when every packet first..last (or first..total, once a
   // packet carries the total) is here, or when `expected_ends` workers (0:
   // unknown) sent their end reply and every packet the end replies counted
-  // has arrived, or answers stopped for `quiet` after at least one end, or
-  // at `timeout`.
+  // has arrived, or answers stopped for `quiet` after at least one end and
+  // every responder that announced it is working (a reply with the user
+  // property "working" = "1": the federation, fetching from other fogs)
+  // sent its end, or at `timeout`.
   int expected_ends = 0;
   // Each applies to one page.
   std::chrono::milliseconds timeout{30000};

@@ -64,6 +64,13 @@ class PagingWorker {
   // reply of the latter goes out at once, the packets 300 ms later (from
   // another thread: the client library's callback thread stays free).
   void AnswerAfterANonHolder() { after_non_holder_ = true; }
+  // As above, but first says it is working (as the federation does) and
+  // answers `delay` later, past the fetch's quiet period.
+  void AnswerWorkingAfterANonHolder(std::chrono::milliseconds delay) {
+    after_non_holder_ = true;
+    working_ = true;
+    delay_ = delay;
+  }
 
  private:
   void Answer(const mqtt::Message& m) {
@@ -73,8 +80,14 @@ class PagingWorker {
     empty.correlation_data = m.correlation_data;
     empty.user_properties = {{"end", "0"}, {"holds", "0"}};
     (void)client_.Publish(empty, /*wait=*/false);
+    if (working_) {
+      mqtt::Message working{.topic = m.response_topic};
+      working.correlation_data = m.correlation_data;
+      working.user_properties = {{"working", "1"}, {"worker", kLateName}};
+      (void)client_.Publish(working, /*wait=*/false);
+    }
     late_ = std::thread([this, m] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      std::this_thread::sleep_for(delay_);
       AnswerNow(m);
     });
   }
@@ -106,6 +119,7 @@ class PagingWorker {
       ++sent;
     }
     end.user_properties = {{"end", std::to_string(sent + lost_)}};
+    if (working_) end.user_properties.push_back({"worker", kLateName});
     if (next > 0) end.user_properties.push_back({"next", std::to_string(next)});
     (void)client_.Publish(end, /*wait=*/false);
   }
@@ -116,7 +130,10 @@ class PagingWorker {
   std::atomic<bool> legacy_{false};
   const int lost_;
   std::atomic<int64_t> conflict_{0};
+  static constexpr char kLateName[] = "federation/b";
   std::atomic<bool> after_non_holder_{false};
+  std::atomic<bool> working_{false};
+  std::chrono::milliseconds delay_{300};
   std::thread late_;
   std::atomic<int> requests_{0};
 };
@@ -336,6 +353,20 @@ TEST_F(PacketFetcherTest, AnEndFromAWorkerHoldingNoneDoesNotEndThePage) {
   EXPECT_EQ(Numbers(*r).size(), 10u);
   EXPECT_EQ(r->ends, 2);
   EXPECT_EQ(r->lost, 0);
+}
+
+TEST_F(PacketFetcherTest, AResponderThatSaidWorkingIsWaitedForPastTheQuiet) {
+  // Holders unknown (fog get): a worker holding none ends at once; the
+  // federation says it is working and answers after twice the quiet period.
+  StartWorkers(1, 10);
+  workers_.back()->AnswerWorkingAfterANonHolder(std::chrono::milliseconds(600));
+  auto fetcher = Connect();
+  FetchRequest request = Request(0);
+  request.quiet = std::chrono::milliseconds(200);
+  Result<FetchResult> r = fetcher->Fetch(request);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Numbers(*r).size(), 10u);
+  EXPECT_EQ(r->ends, 2);
 }
 
 }  // namespace
