@@ -1,7 +1,7 @@
 // fog master: the dispatching node, alone (fog up runs it as a child).
 // Run alone as the seed's masters were, it also links to peer fogs
 // (--peer, or the seed's OTHER_EDGES): the federation then runs in this
-// process (docs/federation.md#fog-master---peer).
+// process (docs/federation.md, "A master run alone").
 
 #include <spdlog/spdlog.h>
 
