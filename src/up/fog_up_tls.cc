@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "federation/peer_uri.h"
 #include "up/fog_up.h"
 
 namespace fog::up {
