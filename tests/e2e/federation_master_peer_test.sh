@@ -61,6 +61,7 @@ port_s=$(free_port)
 pw=$(openssl rand -hex 12)
 mosquitto_passwd -c -b "$tmp/seed/passwd" edge "$pw" 2>/dev/null
 cat >"$tmp/seed/mosquitto.conf" <<EOF
+user $(id -un)
 listener $port_s 127.0.0.1
 allow_anonymous false
 password_file $tmp/seed/passwd
@@ -68,7 +69,8 @@ persistence false
 EOF
 mosquitto -c "$tmp/seed/mosquitto.conf" >"$tmp/seed/mosquitto.log" 2>&1 &
 pids+=($!)
-expect "the seed's broker listens" wait_for 10 bash -c "echo >/dev/tcp/127.0.0.1/$port_s" 2>/dev/null
+listens() { (echo >"/dev/tcp/127.0.0.1/$port_s") 2>/dev/null; }
+expect "the seed's broker listens" wait_for 10 listens
 trusts seed a
 metrics_s=$(free_port)
 OTHER_EDGES="[\"$(field a peer_uri)\"]" "$fog" master --mqtt "tcp://127.0.0.1:$port_s" \
