@@ -156,18 +156,20 @@ Result<PeerEndpoint> ParsePeerUri(std::string_view uri) {
 }
 
 std::string FormatPeerUri(const PeerEndpoint& p) {
-  std::string out = (p.tls ? "mqtts://" : "mqtt://") + p.username + ":" +
-                    p.password + "@" + p.address;
-  std::string query;
-  auto add = [&query](const char* key, const std::string& value) {
+  std::string out = p.tls ? "mqtts://" : "mqtt://";
+  out.append(p.username).append(":").append(p.password);
+  out.append("@").append(p.address);
+  char separator = '?';
+  auto add = [&](const char* key, const std::string& value) {
     if (value.empty()) return;
-    query += (query.empty() ? "?" : "&") + std::string(key) + "=" +
-             PercentEncode(value);
+    out.push_back(separator);
+    out.append(key).append("=").append(PercentEncode(value));
+    separator = '&';
   };
   add("ca", p.ca_file);
   add("cert", p.cert_file);
   add("key", p.key_file);
-  return out + query;
+  return out;
 }
 
 Status CheckPeerFiles(const PeerEndpoint& p) {
