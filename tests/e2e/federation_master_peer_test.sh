@@ -8,8 +8,9 @@
 #    peer_uri names its CA and the certificate issued for the peer role; B
 #    dials it, and `fog get` at B pulls A's video through, byte-equal;
 #    `fog videos --federation` reads B's API over HTTPS; a federation that
-#    dials A with the wrong CA is refused: the link stays down, its dial
-#    failures are counted and logged, and A never hears from it.
+#    dials A with the wrong CA, or with A's CA and no client certificate,
+#    is refused: the link stays down, its dial failures are counted and
+#    logged, and A never hears from it.
 # Usage: federation_master_peer_test.sh FOG_BINARY
 set -uo pipefail
 fog=$1
@@ -137,20 +138,35 @@ expect "tls: fog get at tb is byte-equal to ta's copy" cmp -s "$tmp/at_ta.mp4" "
 # certificate does not chain to it.
 wrong=${ta_uri/ca=*ta\/tls\/ca.crt/ca=$ca_tb}
 expect "the wrong-CA URI names tb's CA" sh -c "echo '$wrong' | grep -qF 'ca=$ca_tb'"
-metrics_x=$(free_port)
-"$fog" federation --config "$tmp/tb/roles/federation.conf" --name x --peer "$wrong" \
-  --metrics-listen "127.0.0.1:$metrics_x" >"$tmp/x.log" 2>&1 &
-pids+=($!)
+expect "wrong CA: the handshake itself fails verification" \
+  sh -c "openssl s_client -connect 127.0.0.1:$port_ta -CAfile '$ca_tb' -verify_return_error </dev/null 2>&1 | grep -q 'verify error'"
+# And one with the right CA but no client certificate: ta asks for one.
+nocert=${ta_uri%%&cert=*}
+expect "the no-certificate URI names ta's CA only" \
+  sh -c "echo '$nocert' | grep -q 'ca=.*ta/tls/ca.crt$'"
+declare -A metrics_x
+for x in x y; do
+  metrics_x[$x]=$(free_port)
+  uri=$wrong
+  [[ $x == y ]] && uri=$nocert
+  "$fog" federation --config "$tmp/tb/roles/federation.conf" --name $x --peer "$uri" \
+    --metrics-listen "127.0.0.1:${metrics_x[$x]}" >"$tmp/$x.log" 2>&1 &
+  pids+=($!)
+done
 xstat() {
-  curl -sf --cacert "$ca_tb" "https://127.0.0.1:$metrics_x/metrics" |
-    awk -v n="$1" '$1 == n { s += $2 } END { print s + 0 }'
+  curl -sf --cacert "$ca_tb" "https://127.0.0.1:${metrics_x[$1]}/metrics" |
+    awk -v n="$2" '$1 == n { s += $2 } END { print s + 0 }'
 }
-dial_failed() { (($(xstat fog_federation_peer_dial_failures_total) >= 2)); }
-expect "wrong CA: dial failures counted" wait_for 20 dial_failed
-expect "wrong CA: the link stays down" \
-  test "$(xstat fog_federation_peer_connected)" = 0
-expect "wrong CA: logged" grep -q "federation x: dialing 127.0.0.1:$port_ta" "$tmp/x.log"
-expect "wrong CA: ta never heard x" \
-  sh -c "! curl -sf --cacert '$ca_ta' '$(fed_metrics ta)' | grep -q 'peer=\"x\"'"
+dial_failed() { (($(xstat $1 fog_federation_peer_dial_failures_total) >= 2)); }
+for x in x y; do
+  what="wrong CA"
+  [[ $x == y ]] && what="no client certificate"
+  expect "$what: dial failures counted" wait_for 30 dial_failed $x
+  expect "$what: the link stays down" \
+    test "$(xstat $x fog_federation_peer_connected)" = 0
+  expect "$what: logged" grep -q "federation $x: dialing 127.0.0.1:$port_ta" "$tmp/$x.log"
+  expect "$what: ta never heard $x" \
+    sh -c "! curl -sf --cacert '$ca_ta' '$(fed_metrics ta)' | grep -q 'peer=\"$x\"'"
+done
 
 finish
