@@ -2,19 +2,15 @@
 // child; docs/federation.md).
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/federation_flags.h"
 #include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
 #include "federation/federation.h"
-#include "federation/peer_uri.h"
-#include "metrics/callback_collector.h"
-#include "metrics/counters_collector.h"
 
 namespace fog::cli {
 
@@ -22,140 +18,38 @@ namespace {
 
 struct FederationArgs {
   MqttFlags mqtt;
-  std::string name;
-  std::vector<std::string> peers;
+  FederationFlags federation;
   std::string api;
-  std::string trust_dir;
-  int max_hops = 3;
-  int request_timeout_ms = 8000;
-  int peer_down_after_ms = 5000;
-  size_t cache_mb = 64;
   MetricsFlags metrics;  // --metrics-listen and its TLS files
-  bool tamper_for_test = false;
 };
-
-std::string HostName() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof(buf) - 1) != 0) return "fog";
-  return buf;
-}
-
-void AddFederationMetrics(metrics::Exporter& exporter,
-                          federation::Federation& node,
-                          const mqtt::Client* none) {
-  (void)none;
-  exporter.Add(std::make_shared<metrics::CountersCollector>("federation",
-                                                            node.counters()));
-  auto per_peer = [&node](auto value) {
-    return [&node, value] {
-      std::vector<metrics::Sample> out;
-      for (const federation::PeerState& p : node.Peers()) {
-        const std::string label = p.name.empty() ? p.address : p.name;
-        out.push_back({{{"peer", label}}, value(p)});
-      }
-      return out;
-    };
-  };
-  const federation::PulledPacketCache& cache = node.cache();
-  auto one = [&cache](auto value) {
-    return [&cache, value] {
-      return std::vector<metrics::Sample>{
-          {{}, static_cast<double>(value(cache))}};
-    };
-  };
-  using Cache = federation::PulledPacketCache;
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_federation_cache_hits_total",
-      "Local requests answered from the cache of pulled packets",
-      metrics::Kind::kCounter, one([](const Cache& c) { return c.hits(); })));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_federation_cache_misses_total",
-      "Local requests the cache could not answer whole (asked of the peers)",
-      metrics::Kind::kCounter, one([](const Cache& c) { return c.misses(); })));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_federation_cache_evictions_total",
-      "Packets evicted from the cache to stay within its bound",
-      metrics::Kind::kCounter,
-      one([](const Cache& c) { return c.evictions(); })));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_federation_cache_bytes",
-      "Bytes of verified pulled packets in the cache (never a durable copy)",
-      metrics::Kind::kGauge, one([](const Cache& c) { return c.bytes(); })));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_federation_peer_connected",
-      "1 while the peer answered within the down timeout",
-      metrics::Kind::kGauge, per_peer([](const federation::PeerState& p) {
-        return p.connected ? 1.0 : 0.0;
-      })));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_federation_peer_rtt_seconds", "The last hello round trip",
-      metrics::Kind::kGauge, per_peer([](const federation::PeerState& p) {
-        return p.rtt_ms / 1000.0;
-      })));
-  exporter.Add(std::make_shared<metrics::CallbackCollector>(
-      "fog_federation_peer_last_heard_seconds",
-      "Seconds since the peer was last heard from (-1: never)",
-      metrics::Kind::kGauge, per_peer([](const federation::PeerState& p) {
-        return p.last_heard_ms_ago < 0 ? -1.0 : p.last_heard_ms_ago / 1000.0;
-      })));
-}
 
 int RunFederation(FederationArgs args) {
   BlockTerminationSignals();
-  if (args.name.empty()) args.name = HostName();
-  std::vector<federation::PeerEndpoint> peers;
-  for (const std::string& uri : args.peers) {
-    Result<federation::PeerEndpoint> p = federation::ParsePeerUri(uri);
-    if (!p.ok()) {
-      ReportError("--peer: " + p.status().message());
-      return kExitUsage;
-    }
-    peers.push_back(std::move(*p));
-  }
-  // The seed's variable, when no --peer was given.
-  if (const char* edges = std::getenv("OTHER_EDGES");
-      args.peers.empty() && edges != nullptr && *edges != '\0') {
-    Result<std::vector<federation::PeerEndpoint>> list =
-        federation::ParseOtherEdges(edges);
-    if (!list.ok()) {
-      ReportError("OTHER_EDGES: " + list.status().message());
-      return kExitUsage;
-    }
-    peers = std::move(*list);
-  }
-  std::vector<std::string> rejected;
-  Result<trust::TrustStore> trust =
-      trust::TrustStore::LoadDir(args.trust_dir, &rejected);
-  if (!trust.ok()) {
-    ReportError("--trust: " + trust.status().ToString());
+  Result<std::vector<federation::PeerEndpoint>> peers =
+      ResolvePeers(args.federation);
+  if (!peers.ok()) {
+    ReportError(peers.status().message());
     return kExitUsage;
   }
   ResolveMqttUri(&args.mqtt, "federation");
-  if (args.mqtt.client_id.empty()) {
-    args.mqtt.client_id = "fog-federation-" + args.name;
+  Result<std::unique_ptr<federation::Federation>> node = MakeFederation(
+      args.federation,
+      ToFederationOptions(args.federation, std::move(*peers),
+                          ToConnectOptions(args.mqtt), args.api));
+  if (!node.ok()) {
+    ReportError(node.status().message());
+    return kExitUsage;
   }
-  federation::Federation node(
-      {.name = args.name,
-       .local = ToConnectOptions(args.mqtt),
-       .peers = std::move(peers),
-       .api_url = args.api,
-       .max_hops = args.max_hops,
-       .request_timeout = std::chrono::milliseconds(args.request_timeout_ms),
-       .peer_down_after = std::chrono::milliseconds(args.peer_down_after_ms),
-       .cache_bytes = args.cache_mb << 20,
-       .tamper_for_test = args.tamper_for_test},
-      std::move(*trust));
   metrics::Exporter exporter("federation");
-  AddFederationMetrics(exporter, node, nullptr);
-  AddMqttMetrics(exporter, "federation", node.local_client());
+  AddFederationMetrics(exporter, **node);
   Status s = StartMetrics(exporter, args.metrics);
-  if (s.ok()) s = node.Start();
+  if (s.ok()) s = (*node)->Start();
   if (!s.ok()) {
     ReportError(s.ToString());
     return kExitUsage;
   }
   WaitForTerminationSignal();
-  node.Stop();
+  (*node)->Stop();
   exporter.Stop();
   return kExitOk;
 }
@@ -171,39 +65,11 @@ void AddFederationCommand(CLI::App& app, int* exit_code) {
   cmd->footer(
       "--config FILE reads \"key = value\" lines of these long option names. "
       "Without --peer, the seed's OTHER_EDGES (a JSON list of URIs) names "
-      "the peers.");
+      "the peers. --trust is required.");
   AddMqttFlags(cmd, &args->mqtt, "");
-  cmd->add_option("--name", args->name,
-                  "This fog's name among its peers (default: the host name)");
-  cmd->add_option("--peer", args->peers,
-                  "A peer's broker, mqtt://USER:PASSWORD@HOST:PORT "
-                  "(repeatable; comma-separated in a config file)")
-      ->delimiter(',');
+  AddFederationFlags(cmd, &args->federation);
   cmd->add_option("--api", args->api,
                   "This fog's registry API, read for the catalog");
-  cmd->add_option("--trust", args->trust_dir,
-                  "Trusted publisher keys: every packet from a peer is "
-                  "verified against them")
-      ->required();
-  cmd->add_option("--max-hops", args->max_hops,
-                  "Hops a request started here may take")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 8));
-  cmd->add_option("--request-timeout-ms", args->request_timeout_ms,
-                  "A forwarded request ends (with what came) after this")
-      ->capture_default_str();
-  cmd->add_option("--peer-down-after-ms", args->peer_down_after_ms,
-                  "A peer silent this long is down")
-      ->capture_default_str();
-  cmd->add_option("--cache-mb", args->cache_mb,
-                  "Bound of the cache of verified packets pulled from peers "
-                  "(0: no cache); never counted as a durable copy")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1 << 20));
-  cmd->add_flag("--tamper-for-test", args->tamper_for_test,
-                "Tests only: alter every packet sent to peers (a hostile "
-                "peer)")
-      ->group("");
   AddMetricsFlags(cmd, &args->metrics);
   cmd->callback([args, exit_code] { *exit_code = RunFederation(*args); });
 }

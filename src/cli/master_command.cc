@@ -1,8 +1,14 @@
 // fog master: the dispatching node, alone (fog up runs it as a child).
+// Run alone as the seed's masters were, it also links to peer fogs
+// (--peer, or the seed's OTHER_EDGES): the federation then runs in this
+// process (docs/federation.md, "A master run alone").
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
+
 #include "cli/commands.h"
+#include "cli/federation_flags.h"
 #include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
@@ -32,6 +38,11 @@ struct MasterArgs {
   size_t memory_budget = master::MasterOptions{}.memory_budget;
   uint64_t backlog_limit = uint64_t{512} << 20;
   MetricsFlags metrics;  // --metrics-listen and its TLS files
+  // The federation in this process: its flags and its login on this fog's
+  // broker (empty: the master's own).
+  FederationFlags federation;
+  std::string federation_username;
+  std::string federation_password;
 };
 
 // What the master counts, the dispatch latency, the policy it applies.
@@ -104,9 +115,39 @@ void AddMasterMetrics(metrics::Exporter& exporter, master::Master& node,
   AddMqttMetrics(exporter, "master", client);
 }
 
+// The federation of a master run alone: when it has peers (--peer or
+// OTHER_EDGES) or a --name. Null with OK when it has neither.
+Result<std::unique_ptr<federation::Federation>> MasterFederation(
+    const MasterArgs& args) {
+  Result<std::vector<federation::PeerEndpoint>> peers =
+      ResolvePeers(args.federation);
+  if (!peers.ok()) return peers.status();
+  if (peers->empty() && args.federation.name_option->count() == 0) {
+    return std::unique_ptr<federation::Federation>();
+  }
+  // Its own connection to this fog's broker, under the federation login
+  // when one is given (a fog with per-role ACLs), else the master's (a
+  // broker with one login for all, as the seed's were).
+  mqtt::ConnectOptions local = ToConnectOptions(args.mqtt);
+  local.client_id.clear();  // fog-federation-NAME
+  if (!args.federation_username.empty()) {
+    local.username = args.federation_username;
+    local.password = args.federation_password;
+  }
+  return MakeFederation(args.federation,
+                        ToFederationOptions(args.federation, std::move(*peers),
+                                            std::move(local), args.api_url));
+}
+
 int RunMaster(MasterArgs args) {
   BlockTerminationSignals();
   ResolveMqttUri(&args.mqtt, "master");
+  Result<std::unique_ptr<federation::Federation>> federation =
+      MasterFederation(args);
+  if (!federation.ok()) {
+    ReportError(federation.status().message());
+    return kExitUsage;
+  }
   if (args.mqtt.client_id.empty()) args.mqtt.client_id = "fog-master";
   // Two connections (master/master.h): the intake, a persistent session in
   // which the broker keeps QoS 1 stream packets for us while we restart,
@@ -152,17 +193,21 @@ int RunMaster(MasterArgs args) {
       client, &intake);
   metrics::Exporter exporter("master");
   AddMasterMetrics(exporter, node, client);
+  if (*federation) AddFederationMetrics(exporter, **federation);
   Status s = StartMetrics(exporter, args.metrics);
   if (s.ok()) s = node.Open();
   if (s.ok()) s = client.Connect(std::chrono::seconds(10));
   if (s.ok()) s = intake.Connect(std::chrono::seconds(10));
   if (s.ok()) s = node.Start();
+  if (s.ok() && *federation) s = (*federation)->Start();
   if (!s.ok()) {
     ReportError(s.ToString());
+    if (*federation) (*federation)->Stop();
     return kExitUsage;
   }
   spdlog::info("master: connected to {}", args.mqtt.uri);
   WaitForTerminationSignal();
+  if (*federation) (*federation)->Stop();
   node.Stop();
   exporter.Stop();
   intake.Disconnect();
@@ -178,7 +223,10 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<MasterArgs>();
   auto* cmd = app.add_subcommand("master", "Run the master node");
   cmd->footer(
-      "--config FILE reads \"key = value\" lines of these long option names.");
+      "--config FILE reads \"key = value\" lines of these long option names. "
+      "With --peer (or, without it, the seed's OTHER_EDGES: a JSON list of "
+      "URIs) or --name, the master links to peer fogs itself; --trust is "
+      "then required.");
   AddMqttFlags(cmd, &args->mqtt, "MQTT_BROKER_URI");
   cmd->add_option("--max-packet-bytes", args->max_packet_bytes,
                   "Refuse larger stream packets")
@@ -218,6 +266,16 @@ void AddMasterCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 50))
       ->capture_default_str();
   AddMetricsFlags(cmd, &args->metrics);
+  // Federation (docs/federation.md): for a master run alone; `fog up` runs
+  // `fog federation` beside its master instead.
+  AddFederationFlags(cmd, &args->federation);
+  cmd->add_option("--federation-username", args->federation_username,
+                  "With --peer: the federation's login on this fog's broker "
+                  "(default: the master's)")
+      ->envname("FOG_FEDERATION_USERNAME");
+  cmd->add_option("--federation-password", args->federation_password,
+                  "Its password (prefer FOG_FEDERATION_PASSWORD or --config)")
+      ->envname("FOG_FEDERATION_PASSWORD");
   cmd->callback([args, exit_code] { *exit_code = RunMaster(*args); });
 }
 

@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/revocation_publisher.h"
@@ -109,18 +110,30 @@ void AddUpCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--name", o->name,
                   "This fog's name among its peers (default: the host name)");
   cmd->add_option("--peer", o->peers,
-                  "A peer fog's broker, mqtt://USER:PASSWORD@HOST:PORT, with "
-                  "the peer's `peer_uri` login from its fog.json (repeatable)");
+                  "A peer fog's broker, mqtt://USER:PASSWORD@HOST:PORT or "
+                  "mqtts://USER:PASSWORD@HOST:PORT?ca=FILE[&cert=FILE&key="
+                  "FILE]: the peer's `peer_uri` from its fog.json "
+                  "(repeatable)");
   cmd->callback([o, exit_code] {
     if ((o->tls_mutual || !o->tls_sans.empty()) && !o->tls) {
       ReportError("--tls-san and --tls-mutual need --tls");
       *exit_code = kExitUsage;
       return;
     }
-    for (const std::string& p : o->peers) {
+    for (std::string& p : o->peers) {
       Result<federation::PeerEndpoint> e = federation::ParsePeerUri(p);
-      if (!e.ok()) {
-        ReportError("--peer: " + e.status().message());
+      Status s = e.ok() ? Status::OK() : e.status();
+      if (e.ok()) {
+        // The federation child runs from elsewhere: its TLS files by
+        // absolute path.
+        for (std::string* f : {&e->ca_file, &e->cert_file, &e->key_file}) {
+          if (!f->empty()) *f = std::filesystem::absolute(*f).string();
+        }
+        s = federation::CheckPeerFiles(*e);
+        p = federation::FormatPeerUri(*e);
+      }
+      if (!s.ok()) {
+        ReportError("--peer: " + s.message());
         *exit_code = kExitUsage;
         return;
       }

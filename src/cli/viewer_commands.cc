@@ -254,8 +254,11 @@ int RunGet(const GetArgs& args) {
 // Every video of the federation and the fogs that hold it
 // (GET /videos?scope=federation, docs/federation.md).
 int RunFederationVideos(const config::FogDescriptor& fog, bool json) {
-  httplib::Client http(fog.http_url);
-  auto res = http.Get("/videos?scope=federation");
+  // Over HTTPS on a TLS fog, checked against its CA (with the client
+  // certificate under mutual TLS), as every other API read.
+  std::unique_ptr<httplib::Client> http = tls::MakeHttpClient(
+      fog.http_url, {fog.ca_file, fog.client_cert, fog.client_key});
+  auto res = http->Get("/videos?scope=federation");
   if (!res || res->status != 200) {
     ReportError("GET " + fog.http_url + "/videos?scope=federation failed" +
                 (res ? ": " + res->body : std::string()));

@@ -47,7 +47,8 @@ const std::vector<std::string>& ComponentEnvironmentVariables() {
   static const std::vector<std::string> kNames = {
       // Ours.
       "FOG_MQTT_URI", "FOG_API_TOKEN", "FOG_API_ADMIN_TOKEN", "FOG_DB",
-      "FOG_VIEWER_PASSWORD",
+      "FOG_VIEWER_PASSWORD", "FOG_FEDERATION_USERNAME",
+      "FOG_FEDERATION_PASSWORD",
       // The seed's master, workers and API.
       "MQTT_BROKER_URI", "BROKER_URI", "MQTT_USERNAME", "MQTT_PASSWORD",
       "MQTT_CLIENT_ID", "API_HOST", "MASTERNODE_URI", "OTHER_EDGES",

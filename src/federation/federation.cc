@@ -174,7 +174,10 @@ class Federation::Impl {
       mqtt::ConnectOptions c{.uri = d->endpoint.uri,
                              .client_id = "fog-peer-" + o_.name,
                              .username = d->endpoint.username,
-                             .password = d->endpoint.password};
+                             .password = d->endpoint.password,
+                             .ca_file = d->endpoint.ca_file,
+                             .cert_file = d->endpoint.cert_file,
+                             .key_file = d->endpoint.key_file};
       d->client = std::make_unique<mqtt::Client>(c);
       const int index = static_cast<int>(i);
       d->client->OnMessage(

@@ -10,6 +10,7 @@
 #include "common/bytes.h"
 #include "common/heap_tuning.h"
 #include "config/precedence.h"
+#include "federation/peer_uri.h"
 #include "tls/http_client.h"
 #include "trust/certificate_authority.h"
 #include "trust/keys.h"
@@ -101,9 +102,14 @@ Status FogUp::Prepare() {
     const config::Credentials& peer = credentials_["peer"];
     const std::string host =
         options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
-    descriptor_.peer_uri = "mqtt://" + peer.username + ":" + peer.password +
-                           "@" + host + ":" +
-                           std::to_string(options_.mqtt_port);
+    federation::PeerEndpoint self{
+        .username = peer.username,
+        .password = peer.password,
+        .address = host + ":" + std::to_string(options_.mqtt_port)};
+    // Under TLS peers dial the TLS listener, checked against this fog's CA
+    // (fog_up_tls.cc); the URI names the files.
+    if (tls_) PeerTls(&self);
+    descriptor_.peer_uri = federation::FormatPeerUri(self);
   }
   s = PickMetricsPorts();
   if (!s.ok()) return s;

@@ -20,6 +20,10 @@
 #include "up/supervisor.h"
 #include "up/tls_setup.h"
 
+namespace fog::federation {
+struct PeerEndpoint;
+}  // namespace fog::federation
+
 namespace fog::up {
 
 struct UpOptions {
@@ -94,6 +98,9 @@ class FogUp {
   void TlsDescriptor();
   void AddTls(const std::string& name, const std::string& command,
               RoleConfig* config) const;
+  // The TLS files a peer fog dialing this one uses: this fog's CA, and
+  // with mutual TLS the certificate issued for the peer role.
+  void PeerTls(federation::PeerEndpoint* self) const;
   // The ws-bridge flags for wss:// and TLS to the broker.
   std::vector<std::string> WsBridgeTlsArgs() const;
   // Where the per-component metrics listeners bind: loopback with TLS

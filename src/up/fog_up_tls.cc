@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "federation/peer_uri.h"
 #include "up/fog_up.h"
 
 namespace fog::up {
@@ -19,8 +20,10 @@ std::string DialHost(const std::string& bind) {
 }  // namespace
 
 Status FogUp::PrepareTls() {
-  std::vector<std::string> clients = {"master", "api",       "balancer",
-                                      "fog",    "ws-bridge", "federation"};
+  // "peer": the certificate a peer fog presents when it dials this one
+  // (PeerTls).
+  std::vector<std::string> clients = {
+      "master", "api", "balancer", "fog", "ws-bridge", "federation", "peer"};
   for (int i = 1; i <= options_.workers; ++i)
     clients.push_back("worker-" + std::to_string(i));
   Result<TlsFiles> files = up::PrepareTls({.dir = dir_,
@@ -45,6 +48,18 @@ void FogUp::TlsDescriptor() {
     // The commands run from this fog's directory (fog stream, fog get).
     descriptor_.client_cert = tls_->clients.at("fog").cert;
     descriptor_.client_key = tls_->clients.at("fog").key;
+  }
+}
+
+void FogUp::PeerTls(federation::PeerEndpoint* self) const {
+  self->tls = true;
+  self->ca_file = tls_->ca.cert;
+  // Under mutual TLS the broker asks every client for a certificate of
+  // this fog's CA; a peer fog presents the one issued for the peer role
+  // (its login still decides what it may do).
+  if (tls_->mutual) {
+    self->cert_file = tls_->clients.at("peer").cert;
+    self->key_file = tls_->clients.at("peer").key;
   }
 }
 

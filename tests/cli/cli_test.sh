@@ -112,5 +112,49 @@ for case in neg-tamper-covered-data neg-a-truncated neg-v-trailing-bytes; do
   contains "legacy $case" '"valid":false'
 done
 
+# --- peer URIs (fog master --peer, OTHER_EDGES, fog federation, fog up):
+# refused before anything connects, with the password kept out of the
+# message.
+err_contains() {  # err_contains DESCRIPTION TEXT: the last stderr has TEXT
+  checks=$((checks + 1))
+  if ! grep -qF -- "$2" "$tmp/err"; then
+    failures=$((failures + 1))
+    echo "FAIL: $1: stderr lacks '$2'"
+    sed 's/^/  | /' "$tmp/err" | head -n 5
+  fi
+}
+no_secret() {
+  checks=$((checks + 1))
+  if grep -q s3cret "$tmp/err" "$tmp/out"; then
+    failures=$((failures + 1))
+    echo "FAIL: $1: the password was printed"
+  fi
+}
+mkdir -p "$tmp/fedtrust"
+cp "$tmp/pub.pub" "$tmp/fedtrust/"
+check "master --peer with a bad scheme" 2 "$fog" master --peer "http://p:s3cret@h:1" --trust "$tmp/fedtrust"
+err_contains "master --peer with a bad scheme" "--peer: peer URI must be"
+no_secret "master --peer with a bad scheme"
+check "master --peer without --trust" 2 "$fog" master --peer "mqtt://p:s3cret@h:1"
+err_contains "master --peer without --trust" "--trust DIR is needed"
+check "master with OTHER_EDGES not a list" 2 env OTHER_EDGES='{}' "$fog" master --trust "$tmp/fedtrust"
+err_contains "master with OTHER_EDGES not a list" "OTHER_EDGES: "
+check "master with a bad URI in OTHER_EDGES" 2 env OTHER_EDGES='["mqtt://p:s3cret@h"]' "$fog" master --trust "$tmp/fedtrust"
+err_contains "master with a bad URI in OTHER_EDGES" "OTHER_EDGES: peer URI needs HOST:PORT"
+no_secret "master with a bad URI in OTHER_EDGES"
+check "master --peer with a missing CA" 2 "$fog" master --peer "mqtts://p:s3cret@h:1?ca=$tmp/none.crt" --trust "$tmp/fedtrust"
+err_contains "master --peer with a missing CA" "cannot read $tmp/none.crt"
+no_secret "master --peer with a missing CA"
+check "master --peer, a CA on a plaintext link" 2 "$fog" master --peer "mqtt://p:s3cret@h:1?ca=$tmp/pub.pub" --trust "$tmp/fedtrust"
+err_contains "master --peer, a CA on a plaintext link" "needs mqtts://"
+check "master --peer, a cert without its key" 2 "$fog" master --peer "mqtts://p:s3cret@h:1?cert=$tmp/pub.pub" --trust "$tmp/fedtrust"
+err_contains "master --peer, a cert without its key" "both cert= and key="
+check "federation --peer with an unknown query key" 2 "$fog" federation --peer "mqtts://p:s3cret@h:1?cafile=/x" --trust "$tmp/fedtrust"
+err_contains "federation --peer with an unknown query key" "'cafile' is unknown"
+check "up --peer with a missing CA" 2 "$fog" up --dir "$tmp/upx" --peer "mqtts://p:s3cret@h:1?ca=nowhere/ca.crt"
+err_contains "up --peer with a missing CA" "nowhere/ca.crt"
+no_secret "up --peer with a missing CA"
+[[ ! -e $tmp/upx ]] || { echo "FAIL: up with a bad --peer made its directory"; failures=$((failures + 1)); }
+
 echo "cli: $((checks - failures)) passed, $failures failed"
 ((failures == 0))
