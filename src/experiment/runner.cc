@@ -557,7 +557,6 @@ json BalancerJson(const FogSpec& fog, const std::vector<Sample>& samples) {
           {"dispatched_by_worker", dispatched}};
 }
 
-
 // One fog of the run: its declaration, directory, host (with `network`) and
 // the things the run holds on it.
 struct FogRun {
@@ -581,7 +580,7 @@ struct FogRun {
   }
 };
 
-// A declared link: `a` dials `b` (a's peers name b).
+// A declared link: `b` dials `a` (b's peers name a, declared before it).
 struct Link {
   std::string a, b;
   std::string Name() const { return a + "-" + b; }
@@ -676,7 +675,8 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     f.spec = spec.fogs[i];
     f.dir = several ? o.out_dir + "/fogs/" + f.spec.name : o.out_dir + "/fog";
     by_name[f.spec.name] = &f;
-    for (const std::string& p : f.spec.peers) links.push_back({f.spec.name, p});
+    // Named earlier fog first ("a-b" when b dials a).
+    for (const std::string& p : f.spec.peers) links.push_back({p, f.spec.name});
   }
   Status s;
   std::map<std::string, trust::SecretKey> keys;

@@ -160,9 +160,10 @@ Status ParseNetwork(const MapReader& r, NetworkSpec* n) {
   if (r.node()["hosts"]) {
     return r.Error(r.node()["hosts"],
                    r.Path("hosts") +
-                       ": placing components on hosts of their own is not "
-                       "built yet; without it the fog is one host behind "
-                       "one link (bandwidth_mbit)");
+                       ": placing single components of a fog on hosts of "
+                       "their own is not built; each fog is one host "
+                       "behind one link (bandwidth_mbit), and with several "
+                       "fogs (fogs:) each fog is a host of its own");
   }
   FOG_TRY(r.Require("bandwidth_mbit"));
   FOG_TRY(r.Get("bandwidth_mbit", &n->bandwidth_mbit, 0.1, 100000));
@@ -475,7 +476,8 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
       if (index < 1 || index > fog.workers || std::to_string(index) != n) {
         return Status::InvalidArgument(
             origin + ":" + std::to_string(f.line) + ": faults: target '" +
-            f.target + "' names no worker of fog " + fog.name +
+            f.target + "' names no worker of " +
+            (spec->fogs.size() > 1 ? "fog " + fog.name : "the fog") +
             " (worker-1..worker-" + std::to_string(fog.workers) + ")");
       }
     }
