@@ -858,11 +858,11 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   for (const ViewerSpec& v : spec.viewers) {
     const auto interval = std::chrono::milliseconds(
         static_cast<int64_t>(1000.0 * v.count / v.rate_per_s));
-    const config::FogDescriptor& desc = by_name[v.fog]->desc;
+    const config::FogDescriptor* desc = &by_name[v.fog]->desc;
     for (int i = 0; i < v.count; ++i) {
-      viewers.emplace_back([&, v, interval, seed = ++viewer_seed] {
-        View(desc.http_url, v, desc.ca_file, interval, seed, start, publish_end,
-             &rec);
+      viewers.emplace_back([&, v, interval, desc, seed = ++viewer_seed] {
+        View(desc->http_url, v, desc->ca_file, interval, seed, start,
+             publish_end, &rec);
       });
     }
   }

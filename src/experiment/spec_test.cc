@@ -214,7 +214,7 @@ TEST(ParseSpec, SeveralFogsRefusals) {
             "x.yaml:17: faults[0].target: a and b are not linked (neither "
             "names the other in peers)");
   EXPECT_EQ(ErrorOf(TwoFogsWith("network: {bandwidth_mbit: 50}\n", "")),
-            "x.yaml:17: faults[0]: cut-link needs network (each fog in a "
+            "x.yaml:16: faults[0]: cut-link needs network (each fog in a "
             "namespace of its own, so the link between two can be cut)");
   EXPECT_EQ(ErrorOf(TwoFogsWith("target: worker-3, fog: b",
                                 "target: worker-3, fog: a")),
