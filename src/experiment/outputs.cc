@@ -39,7 +39,8 @@ json SpecJson(const Spec& spec) {
     viewers.push_back({{"kind", v.kind},
                        {"rate_per_s", v.rate_per_s},
                        {"count", v.count},
-                       {"fog", v.fog}});
+                       {"fog", v.fog},
+                       {"videos_from", v.videos_from}});
   }
   for (const FaultSpec& f : spec.faults) {
     json j = {{"at_s", f.at_s}, {"action", f.action}, {"target", f.target}};

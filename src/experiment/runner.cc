@@ -71,7 +71,9 @@ class Recorder {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_)
         .count();
   }
-  void Expect(const std::string& video) { videos_.insert(video); }
+  void Expect(const std::string& video, const std::string& fog) {
+    videos_[video] = fog;
+  }
 
   size_t AddPacket(PacketEvent e) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -98,6 +100,8 @@ class Recorder {
           holders.size() == static_cast<size_t>(replicas_)) {
         ++complete_;
         complete_list_.push_back({a.video_id, a.packet_number});
+        complete_by_fog_[videos_.at(a.video_id)].push_back(
+            {a.video_id, a.packet_number});
       }
     }
   }
@@ -110,10 +114,13 @@ class Recorder {
     events_.faults.push_back(std::move(f));
   }
   // A packet that has its R copies, chosen by `rng`; false when none has.
-  bool PickComplete(std::mt19937_64& rng, std::string* video, int64_t* n) {
+  // Of the streams published into `fog`.
+  bool PickComplete(std::mt19937_64& rng, const std::string& fog,
+                    std::string* video, int64_t* n) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (complete_list_.empty()) return false;
-    const auto& p = complete_list_[rng() % complete_list_.size()];
+    const auto& list = complete_by_fog_[fog];
+    if (list.empty()) return false;
+    const auto& p = list[rng() % list.size()];
     *video = p.first;
     *n = p.second;
     return true;
@@ -152,11 +159,14 @@ class Recorder {
  private:
   Clock::time_point start_;
   const int replicas_;
-  std::set<std::string> videos_;  // filled before any thread starts
+  // video -> the fog it is published into; filled before any thread starts
+  std::map<std::string, std::string> videos_;
   mutable std::mutex mu_;
   Events events_;
   std::map<std::pair<std::string, int64_t>, std::set<std::string>> holders_;
   std::vector<std::pair<std::string, int64_t>> complete_list_;
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>>
+      complete_by_fog_;
   int64_t acked_ = 0, complete_ = 0;
 };
 
@@ -294,7 +304,8 @@ void Publish(mqtt::Client* client, const Stream& stream,
   }
 }
 
-// One viewer: a request every `interval` for a packet that has its copies.
+// One viewer: a request every `interval` for a packet that has its copies,
+// of a stream published into `spec.videos_from`.
 void View(const std::string& http_url, const ViewerSpec& spec,
           const std::string& ca_file, std::chrono::milliseconds interval,
           uint64_t seed, Clock::time_point start, Clock::time_point stop,
@@ -309,7 +320,7 @@ void View(const std::string& http_url, const ViewerSpec& spec,
     std::this_thread::sleep_until(next);
     std::string video;
     int64_t n = 0;
-    if (!rec->PickComplete(rng, &video, &n)) continue;
+    if (!rec->PickComplete(rng, spec.videos_from, &video, &n)) continue;
     const std::string path =
         spec.kind == "hls"
             ? "/videos/" + video + "/index.m3u8"
@@ -802,7 +813,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     }
   }
   Recorder rec(spec.fog.replicas);
-  for (const Stream& st : *streams) rec.Expect(st.video);
+  for (const Stream& st : *streams) rec.Expect(st.video, st.fog);
   FogRun& first = fogs.front();
   StoreFaults store_faults{.key = &keys.at(first.spec.name),
                            .fog_dir = first.dir,

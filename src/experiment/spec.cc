@@ -203,8 +203,9 @@ Status ParsePublisher(const MapReader& r, PublisherSpec* p) {
 }
 
 Status ParseViewer(const MapReader& r, ViewerSpec* v) {
-  FOG_TRY(r.CheckKeys({"kind", "rate_per_s", "count", "fog"}));
+  FOG_TRY(r.CheckKeys({"kind", "rate_per_s", "count", "fog", "videos_from"}));
   FOG_TRY(r.GetString("fog", &v->fog));
+  FOG_TRY(r.GetString("videos_from", &v->videos_from));
   FOG_TRY(r.GetString("kind", &v->kind, {"packet", "hls"}));
   FOG_TRY(r.Get("rate_per_s", &v->rate_per_s, 0.1, 1000));
   FOG_TRY(r.Get("count", &v->count, 1, 100));
@@ -350,9 +351,16 @@ Status PlaceOnFogs(const std::string& origin, const YAML::Node& root,
   for (size_t i = 0; i < spec->publishers.size(); ++i)
     FOG_TRY(place(&spec->publishers[i].fog, root["publishers"][i],
                   "publishers[" + std::to_string(i) + "]"));
-  for (size_t i = 0; i < spec->viewers.size(); ++i)
-    FOG_TRY(place(&spec->viewers[i].fog, root["viewers"][i],
-                  "viewers[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < spec->viewers.size(); ++i) {
+    ViewerSpec& v = spec->viewers[i];
+    const std::string where = "viewers[" + std::to_string(i) + "]";
+    FOG_TRY(place(&v.fog, root["viewers"][i], where));
+    if (v.videos_from.empty()) v.videos_from = v.fog;
+    if (!FindFog(*spec, v.videos_from))
+      return LineError(origin, root["viewers"][i].Mark().line + 1,
+                       where + ".videos_from: '" + v.videos_from +
+                           "' is not one of the fogs");
+  }
   for (size_t i = 0; i < spec->faults.size(); ++i) {
     FaultSpec& f = spec->faults[i];
     const std::string where = "faults[" + std::to_string(i) + "]";

@@ -56,6 +56,9 @@ struct ViewerSpec {
   double rate_per_s = 1;        // requests per second, all viewers together
   int count = 1;
   std::string fog;  // the fog whose API is asked; default the first
+  // The fog whose streams it asks for; default `fog` (another fog's videos
+  // are served through the federation).
+  std::string videos_from;
 };
 
 struct FaultSpec {

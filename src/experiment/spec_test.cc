@@ -133,7 +133,7 @@ publishers:
   - {count: 2}
   - {count: 1, fog: b}
 viewers:
-  - {kind: packet, fog: b}
+  - {kind: packet, fog: b, videos_from: a}
   - {kind: hls}
 faults:
   - {at_s: 2, action: cut-link, target: a-b}
@@ -156,6 +156,8 @@ TEST(ParseSpec, SeveralFogs) {
   EXPECT_EQ(r->publishers[1].fog, "b");
   EXPECT_EQ(r->viewers[0].fog, "b");
   EXPECT_EQ(r->viewers[1].fog, "a");
+  EXPECT_EQ(r->viewers[0].videos_from, "a");
+  EXPECT_EQ(r->viewers[1].videos_from, "a");  // its own fog's
   EXPECT_EQ(r->faults[0].target, "a-b");
   EXPECT_EQ(r->faults[0].fog, "");
   EXPECT_EQ(r->faults[2].fog, "b");
@@ -198,8 +200,10 @@ TEST(ParseSpec, SeveralFogsRefusals) {
             "experiment has the same R");
   EXPECT_EQ(ErrorOf(TwoFogsWith("fog: b}", "fog: c}")),
             "x.yaml:12: publishers[1].fog: 'c' is not one of the fogs");
-  EXPECT_EQ(ErrorOf(TwoFogsWith("{kind: packet, fog: b}", "{fog: z}")),
+  EXPECT_EQ(ErrorOf(TwoFogsWith("fog: b, videos_from: a}", "fog: z}")),
             "x.yaml:14: viewers[0].fog: 'z' is not one of the fogs");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("videos_from: a}", "videos_from: q}")),
+            "x.yaml:14: viewers[0].videos_from: 'q' is not one of the fogs");
   EXPECT_EQ(ErrorOf(TwoFogsWith("target: a-b", "target: a-c")),
             "x.yaml:17: faults[0].target: 'a-c' does not name two of the fogs");
   EXPECT_EQ(ErrorOf(TwoFogsWith("target: a-b", "target: a-a")),
