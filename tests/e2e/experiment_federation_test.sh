@@ -53,6 +53,7 @@ publishers:
   - {count: 1, bitrate_kbps: 500, gop_s: 1, fog: b}
 viewers:
   - {kind: packet, rate_per_s: 2, fog: a}
+  - {kind: packet, rate_per_s: 1, fog: b}
 faults:
   - {at_s: 3, action: cut-link, target: a-b}
   - {at_s: 10, action: restore-link, target: a-b}
@@ -87,8 +88,16 @@ check("the figures over all fogs add up",
       s["packets_published"] == sum(f["packets_published"] for f in s["fogs"].values()))
 check("nothing lost at a", s["fogs"]["a"]["packets_lost"] == 0
       and s["fogs"]["a"]["stores"]["packets_lost"] == 0)
-check("viewers at a answered", s["fogs"]["a"]["viewers"]["requests"] > 0
-      and s["fogs"]["b"]["viewers"]["requests"] == 0)
+views = [e for e in events if e["kind"] == "view"]
+for name in ("a", "b"):
+    mine = [v for v in views if v["worker"] == name]
+    v = s["fogs"][name]["viewers"]
+    check(name + ": viewers asked it, counted per fog", len(mine) > 0
+          and v["requests"] == len(mine)
+          and v["ok"] == sum(1 for x in mine if x["status"] == "200"))
+    check(name + ": its viewers asked for its own videos",
+          all(x["video"].startswith("exp-5-" + name + "-") for x in mine))
+check("viewers at a answered", s["fogs"]["a"]["viewers"]["availability"] >= 0.75)
 packets = [e for e in events if e["kind"] == "packet"]
 check("each packet's video names its fog",
       all(p["video"].startswith(("exp-5-a-", "exp-5-b-")) for p in packets))
