@@ -1083,10 +1083,11 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
           "bridge; the experiment's publishers and viewers outside";
     emulation["links"] = json::array();
     for (const Link& l : links) emulation["links"].push_back(l.Name());
-    emulation["cut_link"] =
-        net.enabled ? "blackhole routes between the two fogs' addresses, one "
-                      "in each namespace"
-                    : nullptr;
+    emulation["cut_link"] = net.enabled
+                                ? json(
+                                      "blackhole routes between the two fogs' "
+                                      "addresses, one in each namespace")
+                                : json(nullptr);
   }
   json resolved = {{"experiment", SpecJson(spec)},
                    {"seed", spec.seed},
