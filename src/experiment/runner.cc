@@ -1024,13 +1024,13 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   json stores = nullptr;
   json per_fog = json::object();
   for (FogRun& f : fogs) {
+    // Each fog's stores hold its own streams only: count them alone.
+    const Events mine =
+        several ? FogEvents(events, f.spec.name, video_fog) : Events{};
+    const Events& counted = several ? mine : events;
     json st = StoreCopies(o.self_exe, f.dir, f.spec.workers, f.spec.replicas,
-                          events.packets, events.faults);
+                          counted.packets, counted.faults);
     if (several) {
-      // Each fog's stores hold its own streams only: count them alone.
-      Events mine = FogEvents(events, f.spec.name, video_fog);
-      st = StoreCopies(o.self_exe, f.dir, f.spec.workers, f.spec.replicas,
-                       mine.packets, mine.faults);
       json fs_summary = Summarize(mine, f.spec.replicas, spec.duration_s);
       fs_summary["stores"] = st;
       per_fog[f.spec.name] = fs_summary;
