@@ -41,7 +41,8 @@ struct ViewEvent {
   std::string kind;  // packet or hls
   double at_ms = 0;
   double latency_ms = 0;
-  int status = 0;  // HTTP status; 0: no answer
+  int status = 0;   // HTTP status; 0: no answer
+  std::string fog;  // the fog whose API was asked
 };
 
 struct FaultEvent {
@@ -53,6 +54,7 @@ struct FaultEvent {
   // video (fill-quota, packet 0); empty otherwise.
   std::string video;
   int64_t packet = 0;
+  std::string fog;  // the fog of a process target; empty for a link
 };
 
 struct Events {

@@ -57,11 +57,12 @@ void RemoveStale() {
        std::filesystem::directory_iterator("/var/run/netns", ec)) {
     const std::string name = e.path().filename().string();
     if (name.rfind("fog-exp-", 0) != 0) continue;
-    const std::string pid = name.substr(8);
+    const std::string pid = name.substr(8, name.find('-', 8) - 8);
     if (pid.empty() ||
         pid.find_first_not_of("0123456789") != std::string::npos ||
         std::filesystem::exists("/proc/" + pid))
       continue;
+    // The host ends of the veth pairs go with the namespaces.
     (void)std::system(("ip link del fgh" + pid + " >/dev/null 2>&1").c_str());
     (void)std::system(("ip link del fgb" + pid + " >/dev/null 2>&1").c_str());
     (void)std::system(("ip netns del " + name + " >/dev/null 2>&1").c_str());
@@ -72,17 +73,20 @@ void RemoveStale() {
 
 Result<std::unique_ptr<FogHost>> FogHost::Create(double bandwidth_mbit,
                                                  double delay_ms,
-                                                 double loss_pct) {
-  RemoveStale();
+                                                 double loss_pct, int index) {
+  if (index == 0) RemoveStale();
+  if (index < 0 || index > 200)
+    return Status::InvalidArgument("network: at most 201 fog hosts");
   std::unique_ptr<FogHost> h(new FogHost());
   const std::string id = std::to_string(::getpid());
-  h->ns_ = "fog-exp-" + id;
+  const std::string suffix = index == 0 ? "" : "x" + std::to_string(index);
+  h->ns_ = "fog-exp-" + id + (index == 0 ? "" : "-" + std::to_string(index));
   h->bridge_ = "fgb" + id;  // interface names: at most 15 characters
-  h->veth_host_ = "fgh" + id;
-  h->veth_fog_ = "fgf" + id;
+  h->veth_host_ = "fgh" + id + suffix;
+  h->veth_fog_ = "fgf" + id + suffix;
   const std::string net = "10.77." + std::to_string(::getpid() % 250) + ".";
   h->host_address_ = net + "1";
-  h->fog_address_ = net + "2";
+  h->fog_address_ = net + std::to_string(2 + index);
   h->bandwidth_mbit_ = bandwidth_mbit;
   h->delay_ms_ = delay_ms;
   h->loss_pct_ = loss_pct;
@@ -93,7 +97,7 @@ Result<std::unique_ptr<FogHost>> FogHost::Create(double bandwidth_mbit,
         std::strerror(errno));
   Status s = h->Run("ip netns add " + h->ns_);
   h->made_ns_ = s.ok();
-  if (s.ok()) {
+  if (s.ok() && index == 0) {
     s = h->Run("ip link add " + h->bridge_ + " type bridge");
     h->made_bridge_ = s.ok();
   }
@@ -105,13 +109,18 @@ Result<std::unique_ptr<FogHost>> FogHost::Create(double bandwidth_mbit,
   const std::string in_ns = "ip netns exec " + h->ns_ + " ";
   std::vector<std::string> commands = {
       "ip link set " + h->veth_fog_ + " netns " + h->ns_,
-      "ip link set " + h->veth_host_ + " master " + h->bridge_,
-      "ip addr add " + h->host_address_ + "/24 dev " + h->bridge_,
-      "ip link set " + h->bridge_ + " up",
-      "ip link set " + h->veth_host_ + " up",
-      in_ns + "ip addr add " + h->fog_address_ + "/24 dev " + h->veth_fog_,
-      in_ns + "ip link set " + h->veth_fog_ + " up",
-      in_ns + "ip link set lo up"};
+      "ip link set " + h->veth_host_ + " master " + h->bridge_};
+  if (index == 0) {
+    commands.push_back("ip addr add " + h->host_address_ + "/24 dev " +
+                       h->bridge_);
+    commands.push_back("ip link set " + h->bridge_ + " up");
+  }
+  commands.insert(
+      commands.end(),
+      {"ip link set " + h->veth_host_ + " up",
+       in_ns + "ip addr add " + h->fog_address_ + "/24 dev " + h->veth_fog_,
+       in_ns + "ip link set " + h->veth_fog_ + " up",
+       in_ns + "ip link set lo up"});
   // Toward the fog (publishes, requests) and back (answers, acks).
   for (const std::string& prefix : {std::string(), in_ns}) {
     for (std::string& c :
@@ -173,6 +182,18 @@ nlohmann::json FogHost::Describe() const {
       {"bandwidth_limit", RateText(bandwidth_mbit_)},
       {"delay_ms", delay_ms_ > 0 ? nlohmann::json(delay_ms_) : nullptr},
       {"loss_pct", loss_pct_ > 0 ? nlohmann::json(loss_pct_) : nullptr}};
+}
+
+Status FogHost::SetLink(FogHost& a, FogHost& b, bool cut) {
+  Status first = Status::OK();
+  for (auto [from, to] : {std::pair<FogHost*, FogHost*>{&a, &b}, {&b, &a}}) {
+    const std::string c = "ip netns exec " + from->ns_ + " ip route " +
+                          (cut ? "add" : "del") + " blackhole " +
+                          to->fog_address_ + "/32";
+    Status s = from->Run(c);
+    if (!s.ok() && first.ok() && cut) first = s;  // restoring twice is fine
+  }
+  return first;
 }
 
 bool NetemAvailable() {

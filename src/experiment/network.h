@@ -31,9 +31,13 @@ class FogHost {
   // qdisc above each tbf (REQUIRES: NetemAvailable()). Unavailable naming
   // the failed command (not root, no iproute2); whatever was made is
   // removed again.
+  // `index` > 0: one more fog's host (several fogs, each a host of its
+  // own): its own namespace and veth pair joined to the bridge that index 0
+  // made, at the next address; the index-0 host must outlive it.
   static Result<std::unique_ptr<FogHost>> Create(double bandwidth_mbit,
                                                  double delay_ms,
-                                                 double loss_pct);
+                                                 double loss_pct,
+                                                 int index = 0);
   ~FogHost();  // removes the namespace, the bridge and the veth pair
 
   FogHost(const FogHost&) = delete;
@@ -48,6 +52,13 @@ class FogHost {
 
   // For resolved.json's "emulation".
   nlohmann::json Describe() const;
+
+  // Cuts (`cut`) or restores the link between two hosts: a blackhole route
+  // to the other's address in each namespace, so neither reaches the other
+  // while both still reach the machine (their publishers and viewers).
+  // Restoring a link that is not cut is OK.
+  static Status SetLink(FogHost& a, FogHost& b, bool cut);
+  const std::string& ns() const { return ns_; }
 
  private:
   FogHost() = default;

@@ -32,15 +32,30 @@ json SpecJson(const Spec& spec) {
          {"source", p.source},
          {"path", p.path.empty() ? json(nullptr) : json(p.path)},
          {"bitrate_kbps", p.bitrate_kbps},
-         {"gop_s", p.gop_s}});
+         {"gop_s", p.gop_s},
+         {"fog", p.fog}});
   }
   for (const ViewerSpec& v : spec.viewers) {
-    viewers.push_back(
-        {{"kind", v.kind}, {"rate_per_s", v.rate_per_s}, {"count", v.count}});
+    viewers.push_back({{"kind", v.kind},
+                       {"rate_per_s", v.rate_per_s},
+                       {"count", v.count},
+                       {"fog", v.fog},
+                       {"videos_from", v.videos_from}});
   }
   for (const FaultSpec& f : spec.faults) {
-    faults.push_back(
-        {{"at_s", f.at_s}, {"action", f.action}, {"target", f.target}});
+    json j = {{"at_s", f.at_s}, {"action", f.action}, {"target", f.target}};
+    if (!f.fog.empty()) j["fog"] = f.fog;
+    faults.push_back(j);
+  }
+  json fogs = json::array();
+  for (const FogSpec& f : spec.fogs) {
+    fogs.push_back({{"name", f.name},
+                    {"workers", f.workers},
+                    {"replicas", f.replicas},
+                    {"balancer", f.balancer},
+                    {"balancer_period_ms", f.balancer_period_ms},
+                    {"store_quota_bytes", f.store_quota_bytes},
+                    {"peers", f.peers}});
   }
   for (const AssertionSpec& a : spec.assertions) {
     json j = {{"metric", a.metric}, {"name", a.Name()}};
@@ -58,6 +73,7 @@ json SpecJson(const Spec& spec) {
             {"balancer", spec.fog.balancer},
             {"balancer_period_ms", spec.fog.balancer_period_ms},
             {"store_quota_bytes", spec.fog.store_quota_bytes}}},
+          {"fogs", fogs},
           {"publishers", publishers},
           {"viewers", viewers},
           {"faults", faults},
@@ -135,14 +151,16 @@ Status WriteEvents(const std::string& path, const Events& events,
             c.reason});
   }
   for (const ViewEvent& v : events.views) {
-    w->Row({"view", v.video, std::to_string(v.packet), none, CsvNumber(v.at_ms),
-            none, none, none, none, none, none, v.kind, CsvNumber(v.latency_ms),
-            std::to_string(v.status)});
+    // With several fogs, `worker` names the fog whose API was asked.
+    w->Row({"view", v.video, std::to_string(v.packet), v.fog,
+            CsvNumber(v.at_ms), none, none, none, none, none, none, v.kind,
+            CsvNumber(v.latency_ms), std::to_string(v.status)});
   }
   for (const FaultEvent& f : events.faults) {
     w->Row({"fault", f.video, f.packet > 0 ? std::to_string(f.packet) : none,
-            f.target, CsvNumber(f.at_ms), none, none, none, none, none, none,
-            f.action, none, f.result});
+            f.fog.empty() ? f.target : f.fog + "/" + f.target,
+            CsvNumber(f.at_ms), none, none, none, none, none, none, f.action,
+            none, f.result});
   }
   return w->Close();
 }

@@ -90,7 +90,8 @@ def main(out):
     series = defaultdict(lambda: ([], []))
     for s in samples:
         if s["metric"] in ("dispatched_per_s", "policy_weight") or (
-                s["metric"] == "cpu_pct" and s["label"].startswith("worker")):
+                s["metric"] == "cpu_pct"
+                and s["label"].split("/")[-1].startswith("worker")):
             xs, ys = series[(s["metric"], s["label"])]
             xs.append(float(s["t_s"]))
             ys.append(float(s["value"]))
@@ -110,6 +111,29 @@ def main(out):
     fig.tight_layout()
     fig.savefig(os.path.join(out, drawn[-1][0]), dpi=100)
     plt.close(fig)
+
+    # Several fogs: each link between two fogs, up (1) or not (0).
+    links = defaultdict(lambda: ([], []))
+    for s in samples:
+        if s["metric"] == "link_up":
+            xs, ys = links[s["label"]]
+            xs.append(float(s["t_s"]))
+            ys.append(float(s["value"]))
+    if links:
+        fig, ax = plt.subplots(figsize=(8, 3))
+        for link, (xs, ys) in sorted(links.items()):
+            ax.step(xs, ys, where="post", label=link)
+        ax.set_ylim(-0.1, 1.1)
+        ax.set_yticks([0, 1])
+        ax.set_ylabel("link up")
+        ax.set_xlabel("time (s)")
+        ax.set_title(f"{name}: links between fogs")
+        mark_faults(ax, faults)
+        ax.legend(loc="lower right", fontsize=7)
+        drawn.append(("links.png", "Links between fogs"))
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, drawn[-1][0]), dpi=100)
+        plt.close(fig)
 
     # Workers' verdicts per second.
     fig, ax = plt.subplots(figsize=(8, 3.5))

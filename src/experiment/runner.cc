@@ -30,6 +30,7 @@
 #include "experiment/store_faults.h"
 #include "experiment/summary.h"
 #include "mqtt/client.h"
+#include "tls/http_client.h"
 #include "trust/keys.h"
 #include "trust/packet_signer.h"
 #include "up/fog_up.h"
@@ -52,6 +53,7 @@ constexpr uint64_t kMaxPresignedBytes = uint64_t{1} << 30;
 
 struct Stream {
   std::string video;
+  std::string fog;  // published into
   double gop_ms = 1000;
   double offset_ms = 0;  // streams start staggered over one GOP
   std::vector<Bytes> payloads;
@@ -69,7 +71,9 @@ class Recorder {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_)
         .count();
   }
-  void Expect(const std::string& video) { videos_.insert(video); }
+  void Expect(const std::string& video, const std::string& fog) {
+    videos_[video] = fog;
+  }
 
   size_t AddPacket(PacketEvent e) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -96,6 +100,8 @@ class Recorder {
           holders.size() == static_cast<size_t>(replicas_)) {
         ++complete_;
         complete_list_.push_back({a.video_id, a.packet_number});
+        complete_by_fog_[videos_.at(a.video_id)].push_back(
+            {a.video_id, a.packet_number});
       }
     }
   }
@@ -108,10 +114,13 @@ class Recorder {
     events_.faults.push_back(std::move(f));
   }
   // A packet that has its R copies, chosen by `rng`; false when none has.
-  bool PickComplete(std::mt19937_64& rng, std::string* video, int64_t* n) {
+  // Of the streams published into `fog`.
+  bool PickComplete(std::mt19937_64& rng, const std::string& fog,
+                    std::string* video, int64_t* n) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (complete_list_.empty()) return false;
-    const auto& p = complete_list_[rng() % complete_list_.size()];
+    const auto& list = complete_by_fog_[fog];
+    if (list.empty()) return false;
+    const auto& p = list[rng() % list.size()];
     *video = p.first;
     *n = p.second;
     return true;
@@ -150,11 +159,14 @@ class Recorder {
  private:
   Clock::time_point start_;
   const int replicas_;
-  std::set<std::string> videos_;  // filled before any thread starts
+  // video -> the fog it is published into; filled before any thread starts
+  std::map<std::string, std::string> videos_;
   mutable std::mutex mu_;
   Events events_;
   std::map<std::pair<std::string, int64_t>, std::set<std::string>> holders_;
   std::vector<std::pair<std::string, int64_t>> complete_list_;
+  std::map<std::string, std::vector<std::pair<std::string, int64_t>>>
+      complete_by_fog_;
   int64_t acked_ = 0, complete_ = 0;
 };
 
@@ -201,8 +213,9 @@ Result<std::vector<std::vector<Bytes>>> PrepareMedia(
   return media;
 }
 
+// Each stream is signed with the key of the fog it is published into.
 Result<std::vector<Stream>> SignStreams(
-    const Spec& spec, const trust::SecretKey& key,
+    const Spec& spec, const std::map<std::string, trust::SecretKey>& keys,
     const std::vector<std::vector<Bytes>>& media) {
   std::mt19937_64 rng(spec.seed);
   uint64_t total = 0;
@@ -229,7 +242,11 @@ Result<std::vector<Stream>> SignStreams(
         64, static_cast<size_t>(p.bitrate_kbps * 125 * p.gop_s));
     for (int i = 0; i < p.count; ++i) {
       Stream s;
-      s.video = "exp-" + std::to_string(spec.seed) + "-s" +
+      s.fog = p.fog;
+      // With several fogs the id names its fog, so events.csv tells them
+      // apart.
+      s.video = "exp-" + std::to_string(spec.seed) +
+                (spec.fogs.size() > 1 ? "-" + p.fog : "") + "-s" +
                 std::to_string(streams.size());
       s.gop_ms = p.gop_s * 1000;
       s.offset_ms = p.start_every_s > 0 ? p.start_every_s * 1000 * i
@@ -241,7 +258,7 @@ Result<std::vector<Stream>> SignStreams(
       // the slots.
       if (p.source != "synthetic")
         packets = std::min<int64_t>(packets, media[g].size());
-      trust::PacketSigner signer(key.Clone(), {});
+      trust::PacketSigner signer(keys.at(p.fog).Clone(), {});
       Bytes data(p.source == "synthetic" ? bytes : 0);
       for (int64_t n = 1; n <= packets; ++n) {
         if (p.source == "synthetic") {
@@ -287,19 +304,23 @@ void Publish(mqtt::Client* client, const Stream& stream,
   }
 }
 
-// One viewer: a request every `interval` for a packet that has its copies.
+// One viewer: a request every `interval` for a packet that has its copies,
+// of a stream published into `spec.videos_from`.
 void View(const std::string& http_url, const ViewerSpec& spec,
-          std::chrono::milliseconds interval, uint64_t seed,
-          Clock::time_point start, Clock::time_point stop, Recorder* rec) {
+          const std::string& ca_file, std::chrono::milliseconds interval,
+          uint64_t seed, Clock::time_point start, Clock::time_point stop,
+          Recorder* rec) {
   std::mt19937_64 rng(seed);
-  httplib::Client http(http_url);
+  std::unique_ptr<httplib::Client> client =
+      tls::MakeHttpClient(http_url, {ca_file, "", ""});
+  httplib::Client& http = *client;
   http.set_connection_timeout(2);
   http.set_read_timeout(5);
   for (auto next = start + interval; next < stop; next += interval) {
     std::this_thread::sleep_until(next);
     std::string video;
     int64_t n = 0;
-    if (!rec->PickComplete(rng, &video, &n)) continue;
+    if (!rec->PickComplete(rng, spec.videos_from, &video, &n)) continue;
     const std::string path =
         spec.kind == "hls"
             ? "/videos/" + video + "/index.m3u8"
@@ -311,7 +332,8 @@ void View(const std::string& http_url, const ViewerSpec& spec,
                   .kind = spec.kind,
                   .at_ms = at,
                   .latency_ms = rec->Now() - at,
-                  .status = res ? res->status : 0});
+                  .status = res ? res->status : 0,
+                  .fog = spec.fog});
   }
 }
 
@@ -394,7 +416,8 @@ void ApplyStoreFault(const FaultSpec& f, const Spec& spec, StoreFaults* sf,
                      Recorder* rec) {
   const double at = rec->Now();
   if (f.action == "fill-quota") {
-    sf->fills.emplace_back([f, at, sf, rec, seed = spec.seed] {
+    const std::string fog = spec.fogs.size() > 1 ? spec.fogs.front().name : "";
+    sf->fills.emplace_back([f, at, sf, rec, fog, seed = spec.seed] {
       FillResult r =
           FillQuota(sf->client.get(), &sf->acks, *sf->key, f.target,
                     "exp-" + std::to_string(seed) + "-fill-" + f.target,
@@ -405,7 +428,7 @@ void ApplyStoreFault(const FaultSpec& f, const Spec& spec, StoreFaults* sf,
                    f.target.c_str(), static_cast<long long>(r.stored),
                    static_cast<unsigned long long>(r.bytes),
                    r.status == "ok" ? "refused: store-full" : r.status.c_str());
-      rec->AddFault({at, f.action, f.target, r.status, r.video, 0});
+      rec->AddFault({at, f.action, f.target, r.status, r.video, 0, fog});
     });
     return;
   }
@@ -425,7 +448,8 @@ void ApplyStoreFault(const FaultSpec& f, const Spec& spec, StoreFaults* sf,
   std::fprintf(stderr, "experiment: corrupt-packet %s: %s/%lld: %s\n",
                f.target.c_str(), video.c_str(), static_cast<long long>(n),
                result.c_str());
-  rec->AddFault({at, f.action, f.target, result, video, n});
+  rec->AddFault({at, f.action, f.target, result, video, n,
+                 spec.fogs.size() > 1 ? spec.fogs.front().name : ""});
 }
 
 std::string ApplyFault(const FaultSpec& f, up::FogUp& fog,
@@ -453,11 +477,12 @@ std::string ApplyFault(const FaultSpec& f, up::FogUp& fog,
   return "ok";
 }
 
-std::map<std::string, pid_t> Processes(const Spec& spec, up::FogUp& fog) {
+std::map<std::string, pid_t> Processes(const FogSpec& spec, up::FogUp& fog) {
   std::map<std::string, pid_t> out;
-  std::vector<std::string> names = {"mosquitto", "ws-bridge", "api", "master"};
-  if (spec.fog.balancer != "none") names.push_back("balancer");
-  for (int i = 1; i <= spec.fog.workers; ++i)
+  std::vector<std::string> names = {"mosquitto", "ws-bridge", "api", "master",
+                                    "federation"};
+  if (spec.balancer != "none") names.push_back("balancer");
+  for (int i = 1; i <= spec.workers; ++i)
     names.push_back("worker-" + std::to_string(i));
   for (const std::string& n : names) out[n] = fog.pid(n);
   return out;
@@ -529,7 +554,7 @@ json StoreCopies(const std::string& self_exe, const std::string& fog_dir,
           {"corrupted_repaired", static_cast<int64_t>(repaired.size())}};
 }
 
-json BalancerJson(const Spec& spec, const std::vector<Sample>& samples) {
+json BalancerJson(const FogSpec& fog, const std::vector<Sample>& samples) {
   json weights = json::object(), dispatched = json::object();
   for (const Sample& s : samples) {
     if (s.metric == "policy_weight") weights[s.label] = s.value;
@@ -538,9 +563,95 @@ json BalancerJson(const Spec& spec, const std::vector<Sample>& samples) {
       dispatched[s.label] = prev + s.value;  // per-second rates over 1 s
     }
   }
-  return {{"model", spec.fog.balancer},
+  return {{"model", fog.balancer},
           {"policy_weight_last", weights},
           {"dispatched_by_worker", dispatched}};
+}
+
+// One fog of the run: its declaration, directory, host (with `network`) and
+// the things the run holds on it.
+struct FogRun {
+  FogSpec spec;
+  std::string dir;
+  std::unique_ptr<FogHost> host;
+  std::unique_ptr<up::FogUp> up;
+  config::FogDescriptor desc;
+  std::map<std::string, config::Credentials> roles;
+  std::unique_ptr<mqtt::Client> watch;
+  std::unique_ptr<Sampler> sampler;
+  std::set<pid_t> stopped;
+
+  // Runs `call` with this thread in the fog's namespace, so a process it
+  // starts is placed there and its loopback listeners are reachable.
+  template <typename F>
+  void In(F&& call) {
+    if (host) (void)host->Enter();
+    call();
+    if (host) (void)host->Leave();
+  }
+};
+
+// A declared link: `b` dials `a` (b's peers name a, declared before it).
+struct Link {
+  std::string a, b;
+  std::string Name() const { return a + "-" + b; }
+};
+
+// fog_federation_peer_connected{peer="PEER"} on `fog`'s federation metrics;
+// -1 when they cannot be read.
+int PeerConnected(FogRun& fog, const std::string& peer) {
+  auto it = fog.desc.metrics.find("federation");
+  if (it == fog.desc.metrics.end()) return -1;
+  const std::string& url = it->second;
+  const size_t path = url.find('/', url.find("//") + 2);
+  int value = -1;
+  fog.In([&] {
+    std::unique_ptr<httplib::Client> http =
+        tls::MakeHttpClient(url.substr(0, path), {fog.desc.ca_file, "", ""});
+    http->set_connection_timeout(0, 300000);
+    http->set_read_timeout(0, 500000);
+    auto res = http->Get(url.substr(path));
+    if (!res || res->status != 200) return;
+    value = 0;
+    for (const PromLine& p : ParsePrometheus(res->body)) {
+      if (p.name == "fog_federation_peer_connected" &&
+          LabelValue(p.labels, "peer") == peer)
+        value = p.value > 0 ? 1 : 0;
+    }
+  });
+  return value;
+}
+
+void StopAll(std::vector<FogRun>& fogs) {
+  for (auto it = fogs.rbegin(); it != fogs.rend(); ++it) {
+    if (it->watch) it->watch->Disconnect();
+    if (it->up) it->up->Stop();
+  }
+}
+
+// The events of one fog: its streams' packets and copies, the views asked
+// of it, the faults on its processes and on its links.
+Events FogEvents(const Events& all, const std::string& fog,
+                 const std::map<std::string, std::string>& video_fog) {
+  Events out;
+  auto mine = [&](const std::string& video) {
+    auto it = video_fog.find(video);
+    return it != video_fog.end() && it->second == fog;
+  };
+  for (const PacketEvent& p : all.packets)
+    if (mine(p.video)) out.packets.push_back(p);
+  for (const CopyEvent& c : all.copies)
+    if (mine(c.video)) out.copies.push_back(c);
+  for (const ViewEvent& v : all.views)
+    if (v.fog == fog) out.views.push_back(v);
+  for (const FaultEvent& f : all.faults) {
+    const size_t dash = f.target.find('-');
+    const bool link =
+        (f.action == "cut-link" || f.action == "restore-link") &&
+        (f.target.substr(0, dash) == fog || f.target.substr(dash + 1) == fog);
+    if (link || f.fog == fog) out.faults.push_back(f);
+  }
+  return out;
 }
 
 }  // namespace
@@ -549,116 +660,195 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) return Status::IoError("cannot create " + o.out_dir);
-  const std::string fog_dir = o.out_dir + "/fog";
-  fs::remove_all(fog_dir, ec);  // a fresh fog: no packets of an earlier run
+  const bool several = spec.fogs.size() > 1;
+  // One fog stays in DIR/fog as before; several in DIR/fogs/NAME.
+  fs::remove_all(o.out_dir + "/fog", ec);  // fresh: no packets of a past run
+  fs::remove_all(o.out_dir + "/fogs", ec);
   Result<std::vector<std::vector<Bytes>>> media =
       PrepareMedia(spec, o.out_dir + "/media");
   if (!media.ok()) return media.status();
-  std::unique_ptr<FogHost> host;
   const NetworkSpec& net = spec.network;
-  if (net.enabled) {
-    if ((net.delay_ms > 0 || net.loss_pct > 0) && !NetemAvailable()) {
-      return Status::InvalidArgument(
-          "network (line " + std::to_string(net.line) +
-          "): delay_ms and loss_pct need the kernel's netem qdisc, which "
-          "this kernel does not have (tc qdisc add ... netem: unknown qdisc "
-          "kind); remove them to emulate bandwidth alone");
-    }
-    Result<std::unique_ptr<FogHost>> made =
-        FogHost::Create(net.bandwidth_mbit, net.delay_ms, net.loss_pct);
-    if (!made.ok()) return made.status();
-    host = std::move(*made);
+  if (net.enabled && (net.delay_ms > 0 || net.loss_pct > 0) &&
+      !NetemAvailable()) {
+    return Status::InvalidArgument(
+        "network (line " + std::to_string(net.line) +
+        "): delay_ms and loss_pct need the kernel's netem qdisc, which "
+        "this kernel does not have (tc qdisc add ... netem: unknown qdisc "
+        "kind); remove them to emulate bandwidth alone");
   }
-  // Every call that may start one of the fog's processes runs with this
-  // thread in the fog's namespace, so the process is placed there.
-  auto in_fog = [&](auto&& call) {
-    if (host) (void)host->Enter();
-    call();
-    if (host) (void)host->Leave();
-  };
-
-  Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
-  if (!ports.ok()) return ports.status();
-  up::UpOptions up{.dir = fog_dir,
-                   .workers = spec.fog.workers,
-                   .mqtt_port = (*ports)[0],
-                   .ws_port = (*ports)[1],
-                   .http_port = (*ports)[2],
-                   .replicas = spec.fog.replicas,
-                   .balancer = spec.fog.balancer != "none",
-                   .balancer_model = spec.fog.balancer == "none"
-                                         ? "exact"
-                                         : spec.fog.balancer,
-                   .balancer_period_ms = spec.fog.balancer_period_ms,
-                   .self_exe = o.self_exe,
-                   .worker_store_quota = spec.fog.store_quota_bytes};
-  if (host) up.bind = host->address();
-  up::FogUp fog(up);
-  std::fprintf(stderr, "experiment %s: starting a fog in %s\n",
-               spec.name.c_str(), fog_dir.c_str());
+  // Each fog's host outlives its processes: StopAll runs on every path
+  // before the vector (and with it the hosts) is destroyed.
+  std::vector<FogRun> fogs(spec.fogs.size());
+  std::map<std::string, FogRun*> by_name;
+  std::vector<Link> links;
+  for (size_t i = 0; i < spec.fogs.size(); ++i) {
+    FogRun& f = fogs[i];
+    f.spec = spec.fogs[i];
+    f.dir = several ? o.out_dir + "/fogs/" + f.spec.name : o.out_dir + "/fog";
+    by_name[f.spec.name] = &f;
+    // Named earlier fog first ("a-b" when b dials a).
+    for (const std::string& p : f.spec.peers) links.push_back({p, f.spec.name});
+  }
   Status s;
-  in_fog([&] { s = fog.Start(); });
-  if (!s.ok()) return s;
-  const config::FogDescriptor& desc = fog.descriptor();
-  auto roles = bench::LoadRoles(fog_dir, {"master"});
-  Result<trust::SecretKey> key = trust::LoadSecretKey(desc.publisher_key);
-  if (!roles.ok() || !key.ok()) {
-    fog.Stop();
-    return !roles.ok() ? roles.status() : key.status();
+  std::map<std::string, trust::SecretKey> keys;
+  for (size_t i = 0; i < fogs.size() && s.ok(); ++i) {
+    FogRun& f = fogs[i];
+    if (net.enabled) {
+      Result<std::unique_ptr<FogHost>> made = FogHost::Create(
+          net.bandwidth_mbit, net.delay_ms, net.loss_pct, static_cast<int>(i));
+      if (!made.ok()) {
+        s = made.status();
+        break;
+      }
+      f.host = std::move(*made);
+    }
+    Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
+    if (!ports.ok()) {
+      s = ports.status();
+      break;
+    }
+    up::UpOptions up{
+        .dir = f.dir,
+        .workers = f.spec.workers,
+        .mqtt_port = (*ports)[0],
+        .ws_port = (*ports)[1],
+        .http_port = (*ports)[2],
+        .replicas = f.spec.replicas,
+        .balancer = f.spec.balancer != "none",
+        .balancer_model = f.spec.balancer == "none" ? "exact" : f.spec.balancer,
+        .balancer_period_ms = f.spec.balancer_period_ms,
+        .self_exe = o.self_exe,
+        .worker_store_quota = f.spec.store_quota_bytes};
+    if (f.host) up.bind = f.host->address();
+    up.name = f.spec.name;
+    // The peers' packets are trusted the documented way (docs/federation.md):
+    // each peer's certificate authority and publisher key in this fog's
+    // trust directory, before it starts; and this fog's in each peer's.
+    fs::create_directories(f.dir + "/trust", ec);
+    for (const std::string& p : f.spec.peers) {
+      FogRun& peer = *by_name.at(p);
+      up.peers.push_back(peer.desc.peer_uri);
+      fs::copy_file(peer.dir + "/trust/fog-ca.authority",
+                    f.dir + "/trust/" + p + ".authority",
+                    fs::copy_options::overwrite_existing, ec);
+      fs::copy_file(peer.dir + "/keys/publisher.pub",
+                    f.dir + "/trust/" + p + ".pub",
+                    fs::copy_options::overwrite_existing, ec);
+    }
+    f.up = std::make_unique<up::FogUp>(up);
+    std::fprintf(stderr, "experiment %s: starting fog %s in %s\n",
+                 spec.name.c_str(), f.spec.name.c_str(), f.dir.c_str());
+    f.In([&] { s = f.up->Start(); });
+    if (!s.ok()) break;
+    f.desc = f.up->descriptor();
+    for (const std::string& p : f.spec.peers) {
+      FogRun& peer = *by_name.at(p);
+      fs::copy_file(f.dir + "/trust/fog-ca.authority",
+                    peer.dir + "/trust/" + f.spec.name + ".authority",
+                    fs::copy_options::overwrite_existing, ec);
+      fs::copy_file(f.dir + "/keys/publisher.pub",
+                    peer.dir + "/trust/" + f.spec.name + ".pub",
+                    fs::copy_options::overwrite_existing, ec);
+    }
+    auto roles = bench::LoadRoles(f.dir, {"master"});
+    Result<trust::SecretKey> key = trust::LoadSecretKey(f.desc.publisher_key);
+    if (!roles.ok() || !key.ok()) {
+      s = !roles.ok() ? roles.status() : key.status();
+      break;
+    }
+    f.roles = std::move(*roles);
+    keys.emplace(f.spec.name, std::move(*key));
+    f.sampler = std::make_unique<Sampler>(
+        f.desc.metrics.count("master") ? f.desc.metrics.at("master") : "",
+        f.desc.ca_file);
   }
-  Result<std::vector<Stream>> streams = SignStreams(spec, *key, *media);
+  if (!s.ok()) {
+    StopAll(fogs);
+    return s;
+  }
+  // Every declared link is up, seen from both sides, before the clock
+  // starts (the federation's metrics).
+  if (!links.empty()) {
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      bool all = true;
+      for (const Link& l : links)
+        all = all && PeerConnected(*by_name[l.a], l.b) == 1 &&
+              PeerConnected(*by_name[l.b], l.a) == 1;
+      if (all) break;
+      if (Clock::now() > deadline) {
+        StopAll(fogs);
+        return Status::Unavailable(
+            "the fogs' links did not come up within 30 s "
+            "(fog_federation_peer_connected)");
+      }
+      for (FogRun& f : fogs) f.In([&] { f.up->Poll(); });
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    std::fprintf(stderr, "experiment %s: %zu link(s) up\n", spec.name.c_str(),
+                 links.size());
+  }
+  Result<std::vector<Stream>> streams = SignStreams(spec, keys, *media);
   if (!streams.ok()) {
-    fog.Stop();
+    StopAll(fogs);
     return streams.status();
   }
+  std::map<std::string, std::string> video_fog;
+  for (const Stream& st : *streams) video_fog[st.video] = st.fog;
 
   // Every publisher connects before the clock starts, so the first slots
   // are not late by a connection's set-up.
   std::vector<std::unique_ptr<mqtt::Client>> clients;
-  const config::Credentials& creds = desc.credentials.at("publisher");
   for (const Stream& st : *streams) {
+    const config::FogDescriptor& desc = by_name[st.fog]->desc;
+    const config::Credentials& creds = desc.credentials.at("publisher");
     clients.push_back(std::make_unique<mqtt::Client>(
         mqtt::ConnectOptions{.uri = desc.mqtt_uri,
                              .client_id = "fog-exp-" + st.video,
                              .username = creds.username,
                              .password = creds.password}));
     if (s = clients.back()->Connect(std::chrono::seconds(10)); !s.ok()) {
-      fog.Stop();
+      StopAll(fogs);
       return s;
     }
   }
   Recorder rec(spec.fog.replicas);
-  for (const Stream& st : *streams) rec.Expect(st.video);
-  // A persistent session: acks the workers publish while the broker
-  // restarts, or while this client reconnects, are kept for it.
-  mqtt::Client watch({.uri = desc.mqtt_uri,
-                      .client_id = "fog-exp-watch",
-                      .username = (*roles)["master"].username,
-                      .password = (*roles)["master"].password,
-                      .clean_start = false,
-                      .session_expiry_seconds = 600});
-  StoreFaults store_faults{.key = &*key,
-                           .fog_dir = fog_dir,
-                           .quota_bytes = spec.fog.store_quota_bytes,
+  for (const Stream& st : *streams) rec.Expect(st.video, st.fog);
+  FogRun& first = fogs.front();
+  StoreFaults store_faults{.key = &keys.at(first.spec.name),
+                           .fog_dir = first.dir,
+                           .quota_bytes = first.spec.store_quota_bytes,
                            .filler_bytes = FillerBytes(spec)};
-  watch.OnMessage([&](const mqtt::Message& m) {
-    rec.OnAck(m);
-    store_faults.acks.Offer(m);
-  });
-  s = watch.Connect(std::chrono::seconds(10));
-  if (s.ok()) s = watch.Subscribe(wire::topics::kAckFilter, 1);
-  if (!s.ok()) {
-    fog.Stop();
-    return s;
+  for (FogRun& f : fogs) {
+    // A persistent session: acks the workers publish while the broker
+    // restarts, or while this client reconnects, are kept for it.
+    f.watch = std::make_unique<mqtt::Client>(
+        mqtt::ConnectOptions{.uri = f.desc.mqtt_uri,
+                             .client_id = "fog-exp-watch",
+                             .username = f.roles["master"].username,
+                             .password = f.roles["master"].password,
+                             .clean_start = false,
+                             .session_expiry_seconds = 600});
+    const bool is_first = &f == &first;
+    f.watch->OnMessage([&rec, &store_faults, is_first](const mqtt::Message& m) {
+      rec.OnAck(m);
+      if (is_first) store_faults.acks.Offer(m);
+    });
+    s = f.watch->Connect(std::chrono::seconds(10));
+    if (s.ok()) s = f.watch->Subscribe(wire::topics::kAckFilter, 1);
+    if (!s.ok()) {
+      StopAll(fogs);
+      return s;
+    }
   }
   if (std::any_of(spec.faults.begin(), spec.faults.end(), IsStoreFault)) {
     store_faults.client = std::make_unique<mqtt::Client>(
-        mqtt::ConnectOptions{.uri = desc.mqtt_uri,
+        mqtt::ConnectOptions{.uri = first.desc.mqtt_uri,
                              .client_id = "fog-exp-faults",
-                             .username = (*roles)["master"].username,
-                             .password = (*roles)["master"].password});
+                             .username = first.roles["master"].username,
+                             .password = first.roles["master"].password});
     if (s = store_faults.client->Connect(std::chrono::seconds(10)); !s.ok()) {
-      fog.Stop();
+      StopAll(fogs);
       return s;
     }
   }
@@ -679,17 +869,16 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   for (const ViewerSpec& v : spec.viewers) {
     const auto interval = std::chrono::milliseconds(
         static_cast<int64_t>(1000.0 * v.count / v.rate_per_s));
+    const config::FogDescriptor* desc = &by_name[v.fog]->desc;
     for (int i = 0; i < v.count; ++i) {
-      viewers.emplace_back([&, v, interval, seed = ++viewer_seed] {
-        View(desc.http_url, v, interval, seed, start, publish_end, &rec);
+      viewers.emplace_back([&, v, interval, desc, seed = ++viewer_seed] {
+        View(desc->http_url, v, desc->ca_file, interval, seed, start,
+             publish_end, &rec);
       });
     }
   }
 
-  Sampler sampler(desc.metrics.count("master") ? desc.metrics.at("master") : "",
-                  desc.ca_file);
   std::vector<Sample> samples;
-  std::set<pid_t> stopped;
   pid_t hog = -1;
   size_t next_fault = 0;
   std::vector<FaultSpec> faults = spec.faults;
@@ -700,6 +889,15 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                                      static_cast<int64_t>(spec.drain_s * 1000));
   int64_t last_published = 0, last_complete = 0;
   bool publishers_joined = false;
+  // Each link's state once a second: 1 when both sides report it connected.
+  auto sample_links = [&](double t) {
+    for (const Link& l : links) {
+      const int ab = PeerConnected(*by_name[l.a], l.b);
+      const int ba = PeerConnected(*by_name[l.b], l.a);
+      samples.push_back(
+          {t, "link_up", l.Name(), (ab == 1 && ba == 1) ? 1.0 : 0.0});
+    }
+  };
   for (int second = 1;; ++second) {
     const auto tick = start + std::chrono::seconds(second);
     while (Clock::now() < tick) {
@@ -710,18 +908,48 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
           ApplyStoreFault(f, spec, &store_faults, &rec);
           continue;
         }
-        const std::string result =
-            ApplyFault(f, fog, Processes(spec, fog), &stopped, &hog);
-        std::fprintf(stderr, "experiment: t=%.1f s %s %s: %s\n", now_s,
-                     f.action.c_str(), f.target.c_str(), result.c_str());
-        rec.AddFault({rec.Now(), f.action, f.target, result});
+        std::string result;
+        std::string fog_name = f.fog;
+        if (f.action == "cut-link" || f.action == "restore-link") {
+          const size_t dash = f.target.find('-');
+          FogRun& a = *by_name.at(f.target.substr(0, dash));
+          FogRun& b = *by_name.at(f.target.substr(dash + 1));
+          Status ls =
+              FogHost::SetLink(*a.host, *b.host, f.action == "cut-link");
+          result = ls.ok() ? "ok" : ls.message();
+          fog_name.clear();
+        } else {
+          FogRun& fr = *by_name.at(f.fog);
+          result = ApplyFault(f, *fr.up, Processes(fr.spec, *fr.up),
+                              &fr.stopped, &hog);
+          if (!several) fog_name.clear();  // one fog: targets as before
+        }
+        std::fprintf(stderr, "experiment: t=%.1f s %s %s%s%s: %s\n", now_s,
+                     f.action.c_str(), several ? fog_name.c_str() : "",
+                     several && !fog_name.empty() ? "/" : "", f.target.c_str(),
+                     result.c_str());
+        rec.AddFault({.at_ms = rec.Now(),
+                      .action = f.action,
+                      .target = f.target,
+                      .result = result,
+                      .fog = fog_name});
       }
-      in_fog([&] { fog.Poll(); });
+      for (FogRun& f : fogs) f.In([&] { f.up->Poll(); });
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     const double t = second;
-    // The master's /metrics listens on the fog's loopback.
-    in_fog([&] { sampler.Take(t, Processes(spec, fog), &samples); });
+    // The masters' /metrics listen on each fog's loopback. With several
+    // fogs every label names its fog ("a/worker-1"; "a" for a fog-wide one).
+    for (FogRun& f : fogs) {
+      std::vector<Sample> mine;
+      f.In([&] { f.sampler->Take(t, Processes(f.spec, *f.up), &mine); });
+      for (Sample& m : mine) {
+        if (several)
+          m.label = f.spec.name + (m.label.empty() ? "" : "/" + m.label);
+        samples.push_back(std::move(m));
+      }
+    }
+    sample_links(t);
     const int64_t published = rec.published(), complete = rec.complete();
     samples.push_back(
         {t, "published_per_s", "", double(published - last_published)});
@@ -736,24 +964,92 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     if (publishers_joined && rec.complete() >= rec.acked()) break;
     if (Clock::now() >= end && publishers_joined) break;
   }
+  // Links: whether each is up again after the run, waiting at most 30 s
+  // (a peer marked down is retried on its own schedule).
+  json links_json = json::object();
   for (std::thread& th : viewers) th.join();
   for (std::thread& th : store_faults.fills) th.join();
   if (store_faults.client) store_faults.client->Disconnect();
   for (auto& c : clients) c->Disconnect();
-  for (pid_t pid : stopped) ::kill(pid, SIGCONT);  // or they linger stopped
+  Events events = rec.Take();
+  if (!several)
+    for (ViewEvent& v : events.views) v.fog.clear();  // one fog: as before
+  for (const Link& l : links) {
+    double last_change = -1;
+    for (const FaultEvent& f : events.faults)
+      if ((f.action == "cut-link" || f.action == "restore-link") &&
+          (f.target == l.Name() || f.target == l.b + "-" + l.a))
+        last_change = std::max(last_change, f.at_ms);
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    bool up_now = false;
+    for (;;) {
+      up_now = PeerConnected(*by_name[l.a], l.b) == 1 &&
+               PeerConnected(*by_name[l.b], l.a) == 1;
+      if (up_now || Clock::now() > deadline) break;
+      for (FogRun& f : fogs) f.In([&] { f.up->Poll(); });
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const double now_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    // When the link was first seen up again after its last cut or restore:
+    // the first one-second sample after it, or now.
+    json back = nullptr;
+    if (last_change >= 0 && up_now) {
+      double seen = now_ms;
+      for (const Sample& smp : samples)
+        if (smp.metric == "link_up" && smp.label == l.Name() &&
+            smp.value == 1 && smp.t_s * 1000 > last_change) {
+          seen = std::min(seen, smp.t_s * 1000);
+        }
+      back = seen - last_change;
+    }
+    int seconds_down = 0;
+    for (const Sample& smp : samples)
+      if (smp.metric == "link_up" && smp.label == l.Name() && smp.value == 0)
+        ++seconds_down;
+    links_json[l.Name()] = {{"up_at_end", up_now ? 1 : 0},
+                            {"seconds_down", seconds_down},
+                            {"up_after_last_change_ms", back}};
+  }
+  for (FogRun& f : fogs)
+    for (pid_t pid : f.stopped) ::kill(pid, SIGCONT);  // or they linger
   if (hog > 0) {
     ::kill(hog, SIGKILL);
     ::waitpid(hog, nullptr, 0);
   }
-  watch.Disconnect();
-  fog.Stop();
+  StopAll(fogs);
 
-  Events events = rec.Take();
   json summary = Summarize(events, spec.fog.replicas, spec.duration_s);
-  summary["balancer"] = BalancerJson(spec, samples);
-  summary["stores"] =
-      StoreCopies(o.self_exe, fog_dir, spec.fog.workers, spec.fog.replicas,
-                  events.packets, events.faults);
+  summary["balancer"] = BalancerJson(spec.fog, samples);
+  json stores = nullptr;
+  json per_fog = json::object();
+  for (FogRun& f : fogs) {
+    // Each fog's stores hold its own streams only: count them alone.
+    const Events mine =
+        several ? FogEvents(events, f.spec.name, video_fog) : Events{};
+    const Events& counted = several ? mine : events;
+    json st = StoreCopies(o.self_exe, f.dir, f.spec.workers, f.spec.replicas,
+                          counted.packets, counted.faults);
+    if (several) {
+      json fs_summary = Summarize(mine, f.spec.replicas, spec.duration_s);
+      fs_summary["stores"] = st;
+      per_fog[f.spec.name] = fs_summary;
+    }
+    if (stores.is_null()) {
+      stores = st;
+    } else {
+      stores["checked"] =
+          stores["checked"].get<bool>() && st["checked"].get<bool>();
+      for (const char* k : {"packets_under_replicated", "packets_lost",
+                            "corrupted_packets", "corrupted_repaired"})
+        stores[k] = stores[k].get<int64_t>() + st[k].get<int64_t>();
+    }
+  }
+  summary["stores"] = stores;
+  if (several) {
+    summary["fogs"] = per_fog;
+    summary["links"] = links_json;
+  }
   RunResult result;
   json checked = json::array();
   for (const AssertionSpec& a : spec.assertions) {
@@ -768,18 +1064,39 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   }
   summary["assertions"] = checked;
 
-  json resolved = {
-      {"experiment", SpecJson(spec)},
-      {"seed", spec.seed},
-      {"machine", MachineJson(o.source_dir)},
-      {"emulation",
-       host ? host->Describe()
-            : json{{"network", "none: every process on the loopback interface"},
-                   {"bandwidth_limit", nullptr},
-                   {"delay_ms", nullptr},
-                   {"loss_pct", nullptr}}},
-      {"fog",
-       {{"mqtt", desc.mqtt_uri}, {"http", desc.http_url}, {"dir", fog_dir}}}};
+  json emulation = {
+      {"network", "none: every process on the loopback interface"},
+      {"bandwidth_limit", nullptr},
+      {"delay_ms", nullptr},
+      {"loss_pct", nullptr}};
+  if (first.host) emulation = first.host->Describe();
+  json fogs_json = json::object();
+  for (FogRun& f : fogs) {
+    fogs_json[f.spec.name] = {
+        {"mqtt", f.desc.mqtt_uri}, {"http", f.desc.http_url}, {"dir", f.dir}};
+    if (several && f.host) emulation["hosts"][f.spec.name] = f.host->Describe();
+  }
+  if (several) {
+    if (net.enabled)
+      emulation["network"] =
+          "each fog in a network namespace of its own, joined through one "
+          "bridge; the experiment's publishers and viewers outside";
+    emulation["links"] = json::array();
+    for (const Link& l : links) emulation["links"].push_back(l.Name());
+    emulation["cut_link"] = net.enabled
+                                ? json(
+                                      "blackhole routes between the two fogs' "
+                                      "addresses, one in each namespace")
+                                : json(nullptr);
+  }
+  json resolved = {{"experiment", SpecJson(spec)},
+                   {"seed", spec.seed},
+                   {"machine", MachineJson(o.source_dir)},
+                   {"emulation", emulation}};
+  if (several)
+    resolved["fogs"] = fogs_json;
+  else
+    resolved["fog"] = fogs_json.begin().value();
   s = WriteJson(o.out_dir + "/resolved.json", resolved);
   if (s.ok())
     s = WriteEvents(o.out_dir + "/events.csv", events, spec.fog.replicas);

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -101,9 +103,41 @@ class MapReader {
     if (!_s.ok()) return _s; \
   } while (0)
 
-Status ParseFog(const MapReader& r, FogSpec* fog) {
-  FOG_TRY(r.CheckKeys({"workers", "replicas", "balancer", "balancer_period_ms",
-                       "store_quota_bytes"}));
+bool ValidFogName(const std::string& n) {
+  if (n.empty() || n.size() > 32 || !std::isalpha((unsigned char)n[0]))
+    return false;
+  for (char c : n)
+    if (!std::isalnum((unsigned char)c) && c != '_') return false;
+  return true;
+}
+
+// `in_list`: an entry of `fogs:`, which has a name and peers.
+Status ParseFog(const MapReader& r, FogSpec* fog, bool in_list = false) {
+  std::set<std::string> keys = {"workers", "replicas", "balancer",
+                                "balancer_period_ms", "store_quota_bytes"};
+  if (in_list) keys.insert({"name", "peers"});
+  FOG_TRY(r.CheckKeys(keys));
+  fog->line = r.node().Mark().line + 1;
+  if (in_list) {
+    FOG_TRY(r.Require("name"));
+    FOG_TRY(r.GetString("name", &fog->name));
+    if (!ValidFogName(fog->name))
+      return r.Error(r.node()["name"],
+                     r.Path("name") + ": '" + fog->name +
+                         "' is not a fog name (a letter, then letters, "
+                         "digits or '_', at most 32)");
+    const YAML::Node peers = r.node()["peers"];
+    if (peers) {
+      if (!peers.IsSequence())
+        return r.Error(peers, r.Path("peers") + " must be a list of names");
+      for (size_t i = 0; i < peers.size(); ++i) {
+        if (!peers[i].IsScalar())
+          return r.Error(peers[i],
+                         r.Path("peers") + " must be a list of names");
+        fog->peers.push_back(peers[i].Scalar());
+      }
+    }
+  }
   FOG_TRY(r.Get("workers", &fog->workers, 1, 64));
   FOG_TRY(r.Get("replicas", &fog->replicas, 1, 16));
   FOG_TRY(
@@ -126,9 +160,10 @@ Status ParseNetwork(const MapReader& r, NetworkSpec* n) {
   if (r.node()["hosts"]) {
     return r.Error(r.node()["hosts"],
                    r.Path("hosts") +
-                       ": placing components on hosts of their own is not "
-                       "built yet; without it the fog is one host behind "
-                       "one link (bandwidth_mbit)");
+                       ": placing single components of a fog on hosts of "
+                       "their own is not built; each fog is one host "
+                       "behind one link (bandwidth_mbit), and with several "
+                       "fogs (fogs:) each fog is a host of its own");
   }
   FOG_TRY(r.Require("bandwidth_mbit"));
   FOG_TRY(r.Get("bandwidth_mbit", &n->bandwidth_mbit, 0.1, 100000));
@@ -140,8 +175,9 @@ Status ParseNetwork(const MapReader& r, NetworkSpec* n) {
 }
 
 Status ParsePublisher(const MapReader& r, PublisherSpec* p) {
-  FOG_TRY(r.CheckKeys(
-      {"count", "source", "path", "bitrate_kbps", "gop_s", "start_every_s"}));
+  FOG_TRY(r.CheckKeys({"count", "source", "path", "bitrate_kbps", "gop_s",
+                       "start_every_s", "fog"}));
+  FOG_TRY(r.GetString("fog", &p->fog));
   FOG_TRY(r.Get("count", &p->count, 1, 1000));
   FOG_TRY(r.GetString("source", &p->source, {"synthetic", "pattern", "file"}));
   FOG_TRY(r.GetString("path", &p->path));
@@ -167,7 +203,9 @@ Status ParsePublisher(const MapReader& r, PublisherSpec* p) {
 }
 
 Status ParseViewer(const MapReader& r, ViewerSpec* v) {
-  FOG_TRY(r.CheckKeys({"kind", "rate_per_s", "count"}));
+  FOG_TRY(r.CheckKeys({"kind", "rate_per_s", "count", "fog", "videos_from"}));
+  FOG_TRY(r.GetString("fog", &v->fog));
+  FOG_TRY(r.GetString("videos_from", &v->videos_from));
   FOG_TRY(r.GetString("kind", &v->kind, {"packet", "hls"}));
   FOG_TRY(r.Get("rate_per_s", &v->rate_per_s, 0.1, 1000));
   FOG_TRY(r.Get("count", &v->count, 1, 100));
@@ -175,30 +213,39 @@ Status ParseViewer(const MapReader& r, ViewerSpec* v) {
 }
 
 Status ParseFault(const MapReader& r, double duration, FaultSpec* f) {
-  FOG_TRY(r.CheckKeys({"at_s", "action", "target"}));
+  FOG_TRY(r.CheckKeys({"at_s", "action", "target", "fog"}));
+  FOG_TRY(r.GetString("fog", &f->fog));
   FOG_TRY(r.Require("at_s"));
   FOG_TRY(r.Require("action"));
   FOG_TRY(r.Get("at_s", &f->at_s, 0, duration));
   const YAML::Node action = r.node()["action"];
   FOG_TRY(r.GetString("action", &f->action));
   static const std::set<std::string> kBuilt = {
-      "kill", "stop",  "continue",   "restart-broker",
-      "hog",  "unhog", "fill-quota", "corrupt-packet"};
+      "kill",     "stop",        "continue",   "restart-broker",
+      "hog",      "unhog",       "fill-quota", "corrupt-packet",
+      "cut-link", "restore-link"};
   static const char kBuiltList[] =
-      "continue, corrupt-packet, fill-quota, hog, kill, restart-broker, "
-      "stop, unhog";
-  if (f->action == "cut-link") {
-    return r.Error(action, r.Path("action") +
-                               ": 'cut-link' needs several fogs, which an "
-                               "experiment does not start yet (built: " +
-                               kBuiltList + ")");
-  }
+      "continue, corrupt-packet, cut-link, fill-quota, hog, kill, "
+      "restart-broker, restore-link, stop, unhog";
   if (!kBuilt.count(f->action)) {
     return r.Error(action, r.Path("action") + ": '" + f->action +
                                "' is not one of " + kBuiltList);
   }
   FOG_TRY(r.GetString("target", &f->target));
-  if (f->action == "restart-broker" || f->action == "unhog") {
+  if (f->action == "cut-link" || f->action == "restore-link") {
+    FOG_TRY(r.Require("target"));
+    if (r.node()["fog"])
+      return r.Error(r.node()["fog"], r.Path("fog") + ": " + f->action +
+                                          " names its fogs in target (A-B)");
+    const size_t dash = f->target.find('-');
+    if (dash == std::string::npos ||
+        f->target.find('-', dash + 1) != std::string::npos ||
+        !ValidFogName(f->target.substr(0, dash)) ||
+        !ValidFogName(f->target.substr(dash + 1)))
+      return r.Error(r.node()["target"],
+                     r.Path("target") + ": '" + f->target +
+                         "' is not a link between two fogs (A-B)");
+  } else if (f->action == "restart-broker" || f->action == "unhog") {
     if (!f->target.empty())
       return r.Error(r.node()["target"],
                      r.Path("target") + ": " + f->action + " takes no target");
@@ -250,18 +297,137 @@ Status ParseList(const MapReader& top, const std::string& key,
   return Status::OK();
 }
 
+Status LineError(const std::string& origin, int line, const std::string& what) {
+  return Status::InvalidArgument(origin + ":" + std::to_string(line) + ": " +
+                                 what);
+}
+
+const FogSpec* FindFog(const Spec& spec, const std::string& name) {
+  for (const FogSpec& f : spec.fogs)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+// Names unique, peers declared earlier (a fog dials peers already started),
+// one R for all (the summary counts copies against it).
+Status CheckFogs(const std::string& origin, const std::vector<FogSpec>& fogs) {
+  std::set<std::string> seen;
+  for (const FogSpec& f : fogs) {
+    if (seen.count(f.name))
+      return LineError(origin, f.line, "fogs: name '" + f.name + "' twice");
+    for (const std::string& p : f.peers) {
+      if (p == f.name)
+        return LineError(origin, f.line,
+                         "fogs: " + f.name + " names itself as a peer");
+      if (!seen.count(p))
+        return LineError(origin, f.line,
+                         "fogs: peer '" + p + "' of " + f.name +
+                             " is not a fog declared before it (a fog dials "
+                             "peers that are already running)");
+    }
+    if (f.replicas != fogs.front().replicas)
+      return LineError(origin, f.line,
+                       "fogs: " + f.name + "'s replicas differ from " +
+                           fogs.front().name +
+                           "'s; every fog of an experiment has the same R");
+    seen.insert(f.name);
+  }
+  return Status::OK();
+}
+
+// Publishers, viewers and process faults default to the first fog; a name
+// must be one of the fogs; a link names two linked fogs and needs `network`.
+Status PlaceOnFogs(const std::string& origin, const YAML::Node& root,
+                   Spec* spec) {
+  const std::string first = spec->fogs.front().name;
+  auto place = [&](std::string* fog, const YAML::Node& item,
+                   const std::string& where) -> Status {
+    if (fog->empty()) *fog = first;
+    if (!FindFog(*spec, *fog))
+      return LineError(origin, item.Mark().line + 1,
+                       where + ".fog: '" + *fog + "' is not one of the fogs");
+    return Status::OK();
+  };
+  for (size_t i = 0; i < spec->publishers.size(); ++i)
+    FOG_TRY(place(&spec->publishers[i].fog, root["publishers"][i],
+                  "publishers[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < spec->viewers.size(); ++i) {
+    ViewerSpec& v = spec->viewers[i];
+    const std::string where = "viewers[" + std::to_string(i) + "]";
+    FOG_TRY(place(&v.fog, root["viewers"][i], where));
+    if (v.videos_from.empty()) v.videos_from = v.fog;
+    if (!FindFog(*spec, v.videos_from))
+      return LineError(origin, root["viewers"][i].Mark().line + 1,
+                       where + ".videos_from: '" + v.videos_from +
+                           "' is not one of the fogs");
+  }
+  for (size_t i = 0; i < spec->faults.size(); ++i) {
+    FaultSpec& f = spec->faults[i];
+    const std::string where = "faults[" + std::to_string(i) + "]";
+    if (f.action != "cut-link" && f.action != "restore-link") {
+      FOG_TRY(place(&f.fog, root["faults"][i], where));
+      const bool first_only = f.action == "hog" || f.action == "unhog" ||
+                              f.action == "fill-quota" ||
+                              f.action == "corrupt-packet";
+      if (first_only && f.fog != first)
+        return LineError(origin, f.line,
+                         where + ".fog: " + f.action +
+                             " applies to the first fog (" + first + ") only");
+      continue;
+    }
+    const size_t dash = f.target.find('-');
+    const std::string a = f.target.substr(0, dash),
+                      b = f.target.substr(dash + 1);
+    if (!FindFog(*spec, a) || !FindFog(*spec, b) || a == b)
+      return LineError(
+          origin, f.line,
+          where + ".target: '" + f.target + "' does not name two of the fogs");
+    const FogSpec &fa = *FindFog(*spec, a), &fb = *FindFog(*spec, b);
+    const bool linked = std::count(fa.peers.begin(), fa.peers.end(), b) ||
+                        std::count(fb.peers.begin(), fb.peers.end(), a);
+    if (!linked)
+      return LineError(origin, f.line,
+                       where + ".target: " + a + " and " + b +
+                           " are not linked (neither names the other in "
+                           "peers)");
+    if (!spec->network.enabled)
+      return LineError(origin, f.line,
+                       where + ": " + f.action +
+                           " needs network (each fog in a namespace of its "
+                           "own, so the link between two can be cut)");
+  }
+  return Status::OK();
+}
+
 Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
   MapReader r(origin, root, "");
-  FOG_TRY(
-      r.CheckKeys({"name", "duration_s", "drain_s", "seed", "fog", "network",
-                   "publishers", "viewers", "faults", "assertions"}));
+  FOG_TRY(r.CheckKeys({"name", "duration_s", "drain_s", "seed", "fog", "fogs",
+                       "network", "publishers", "viewers", "faults",
+                       "assertions"}));
   FOG_TRY(r.Require("name"));
   FOG_TRY(r.GetString("name", &spec->name));
   FOG_TRY(r.Get("duration_s", &spec->duration_s, 1, 86400));
   FOG_TRY(r.Get("drain_s", &spec->drain_s, 0, 3600));
   FOG_TRY(r.Get("seed", &spec->seed, 0, 1.8e19));
+  if (root["fog"] && root["fogs"])
+    return r.Error(root["fogs"],
+                   "fogs: declare either fog (one fog) or fogs (several), "
+                   "not both");
   if (root["fog"])
     FOG_TRY(ParseFog(MapReader(origin, root["fog"], "fog"), &spec->fog));
+  if (root["fogs"]) {
+    FOG_TRY(
+        ParseList(r, "fogs", &spec->fogs,
+                  [&](const YAML::Node& n, const std::string& w, FogSpec* f) {
+                    return ParseFog(MapReader(origin, n, w), f, true);
+                  }));
+    if (spec->fogs.empty())
+      return r.Error(root["fogs"], "fogs: at least one is required");
+    spec->fog = spec->fogs.front();
+  } else {
+    spec->fogs = {spec->fog};
+  }
+  FOG_TRY(CheckFogs(origin, spec->fogs));
   if (root["network"])
     FOG_TRY(ParseNetwork(MapReader(origin, root["network"], "network"),
                          &spec->network));
@@ -299,8 +465,10 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
       [&](const YAML::Node& n, const std::string& w, AssertionSpec* a) {
         return ParseAssertion(reader(n, w), a);
       }));
+  FOG_TRY(PlaceOnFogs(origin, root, spec));
   for (const FaultSpec& f : spec->faults) {
-    if (f.action == "fill-quota" && spec->fog.store_quota_bytes == 0) {
+    const FogSpec& fog = *FindFog(*spec, f.fog);
+    if (f.action == "fill-quota" && fog.store_quota_bytes == 0) {
       return Status::InvalidArgument(
           origin + ":" + std::to_string(f.line) +
           ": faults: fill-quota needs fog.store_quota_bytes (the workers run "
@@ -313,12 +481,12 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
         index = std::stoi(n);
       } catch (const std::exception&) {
       }
-      if (index < 1 || index > spec->fog.workers ||
-          std::to_string(index) != n) {
+      if (index < 1 || index > fog.workers || std::to_string(index) != n) {
         return Status::InvalidArgument(
             origin + ":" + std::to_string(f.line) + ": faults: target '" +
-            f.target + "' names no worker of the fog (worker-1..worker-" +
-            std::to_string(spec->fog.workers) + ")");
+            f.target + "' names no worker of " +
+            (spec->fogs.size() > 1 ? "fog " + fog.name : "the fog") +
+            " (worker-1..worker-" + std::to_string(fog.workers) + ")");
       }
     }
   }

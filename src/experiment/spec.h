@@ -20,11 +20,18 @@
 namespace fog::experiment {
 
 struct FogSpec {
+  // Its name among the experiment's fogs ("fog" for the single `fog:`): a
+  // letter, then letters, digits or '_' (no '-': a link is named "A-B").
+  std::string name = "fog";
   int workers = 3;
   int replicas = 2;
   std::string balancer = "exact";  // exact, heuristic or none (round-robin)
   int balancer_period_ms = 2000;
   uint64_t store_quota_bytes = 0;  // per worker; 0: none
+  // Fogs this one dials (`fog up --peer`); each names a fog declared before
+  // it, which is started first. A link works in both directions.
+  std::vector<std::string> peers;
+  int line = 0;
 };
 
 // Streams of pre-cut, pre-signed packets replayed at their real-time pace,
@@ -41,12 +48,17 @@ struct PublisherSpec {
   // > 0: the group's streams start one by one this many seconds apart (a
   // capacity ramp) instead of staggered over one GOP.
   double start_every_s = 0;
+  std::string fog;  // the fog published into; default the first
 };
 
 struct ViewerSpec {
   std::string kind = "packet";  // packet: GET /videos/ID/packets/N; hls
   double rate_per_s = 1;        // requests per second, all viewers together
   int count = 1;
+  std::string fog;  // the fog whose API is asked; default the first
+  // The fog whose streams it asks for; default `fog` (another fog's videos
+  // are served through the federation).
+  std::string videos_from;
 };
 
 struct FaultSpec {
@@ -55,7 +67,10 @@ struct FaultSpec {
   // (SIGCONT), restart-broker (SIGTERM to Mosquitto, restarted), hog (a
   // busy process on the CPU of worker `target`, pinned alone there), unhog.
   std::string action;
-  std::string target;  // a process: master, worker-N, balancer, api
+  // cut-link and restore-link: the link between two fogs, "A-B" (blackhole
+  // routes between their namespaces, experiment/network.h).
+  std::string target;  // a process: master, worker-N, balancer, api; A-B
+  std::string fog;     // the fog of a process target; default the first
   int line = 0;        // in the file, for messages
 };
 
@@ -85,6 +100,9 @@ struct Spec {
   // After publishing: how long to wait for every packet's R copies.
   double drain_s = 20;
   uint64_t seed = 1;
+  // The fogs, in start order; one for `fog:`. `fog` is the first, for the
+  // figures that need one fog (the summary's R, which every fog shares).
+  std::vector<FogSpec> fogs;
   FogSpec fog;
   NetworkSpec network;
   std::vector<PublisherSpec> publishers;
@@ -96,7 +114,7 @@ struct Spec {
 // Parses YAML text; `origin` (the file name) prefixes every error.
 // InvalidArgument "<origin>:<line>: <what>" for an unknown key, a bad or
 // out-of-range value, a missing required key, or a declared feature that is
-// not built (network hosts other than the fog's own, cut-link).
+// not built (network hosts other than each fog's own).
 Result<Spec> ParseSpec(const std::string& yaml, const std::string& origin);
 
 // Reads and parses a file.

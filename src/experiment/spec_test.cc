@@ -115,14 +115,125 @@ TEST(ParseSpec, Network) {
 TEST(ParseSpec, RefusesWhatIsNotBuilt) {
   EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
                     "bandwidth_mbit: 20\n  hosts: [a]\n")
-                .find("x.yaml:5: network.hosts: placing components on hosts "
-                      "of their own is not built yet"),
+                .find("x.yaml:5: network.hosts: placing single components "
+                      "of a fog on hosts of their own is not built"),
             std::string::npos);
-  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
-                    "1, action: cut-link, target: master}\n")
-                .find("x.yaml:4: faults[0].action: 'cut-link' needs several "
-                      "fogs"),
-            std::string::npos);
+}
+
+const char kTwoFogs[] = R"(name: t
+fogs:
+  - {name: a, workers: 2, replicas: 2}
+  - name: b
+    workers: 3
+    replicas: 2
+    balancer: none
+    peers: [a]
+network: {bandwidth_mbit: 50}
+publishers:
+  - {count: 2}
+  - {count: 1, fog: b}
+viewers:
+  - {kind: packet, fog: b, videos_from: a}
+  - {kind: hls}
+faults:
+  - {at_s: 2, action: cut-link, target: a-b}
+  - {at_s: 3, action: restore-link, target: b-a}
+  - {at_s: 4, action: kill, target: worker-3, fog: b}
+  - {at_s: 5, action: kill, target: worker-1}
+)";
+
+TEST(ParseSpec, SeveralFogs) {
+  Result<Spec> r = ParseSpec(kTwoFogs, "x.yaml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->fogs.size(), 2u);
+  EXPECT_EQ(r->fogs[0].name, "a");
+  EXPECT_EQ(r->fogs[1].name, "b");
+  EXPECT_EQ(r->fogs[1].workers, 3);
+  EXPECT_EQ(r->fogs[1].balancer, "none");
+  EXPECT_EQ(r->fogs[1].peers, std::vector<std::string>{"a"});
+  EXPECT_EQ(r->fog.name, "a");  // the first fog
+  EXPECT_EQ(r->publishers[0].fog, "a");
+  EXPECT_EQ(r->publishers[1].fog, "b");
+  EXPECT_EQ(r->viewers[0].fog, "b");
+  EXPECT_EQ(r->viewers[1].fog, "a");
+  EXPECT_EQ(r->viewers[0].videos_from, "a");
+  EXPECT_EQ(r->viewers[1].videos_from, "a");  // its own fog's
+  EXPECT_EQ(r->faults[0].target, "a-b");
+  EXPECT_EQ(r->faults[0].fog, "");
+  EXPECT_EQ(r->faults[2].fog, "b");
+  EXPECT_EQ(r->faults[3].fog, "a");
+  // One `fog:` is one fog named "fog".
+  Result<Spec> one = ParseSpec(kGood, "x.yaml");
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->fogs.size(), 1u);
+  EXPECT_EQ(one->fogs[0].name, "fog");
+  EXPECT_EQ(one->fogs[0].balancer, "heuristic");
+  EXPECT_EQ(one->publishers[0].fog, "fog");
+}
+
+// `kTwoFogs` with `from` replaced by `to`.
+std::string TwoFogsWith(const std::string& from, const std::string& to) {
+  std::string s = kTwoFogs;
+  const size_t at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+TEST(ParseSpec, SeveralFogsRefusals) {
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfog: {workers: 2}\n"
+                    "fogs: [{name: a}]\n"),
+            "x.yaml:4: fogs: declare either fog (one fog) or fogs "
+            "(several), not both");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("name: b", "name: a")),
+            "x.yaml:4: fogs: name 'a' twice");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("name: b", "name: b-c")),
+            "x.yaml:4: fogs[1].name: 'b-c' is not a fog name (a letter, then "
+            "letters, digits or '_', at most 32)");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("{name: a,", "{name: a, peers: [b],")),
+            "x.yaml:3: fogs: peer 'b' of a is not a fog declared before it (a "
+            "fog dials peers that are already running)");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("peers: [a]", "peers: [b]")),
+            "x.yaml:4: fogs: b names itself as a peer");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("    replicas: 2\n", "    replicas: 1\n")),
+            "x.yaml:4: fogs: b's replicas differ from a's; every fog of an "
+            "experiment has the same R");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("fog: b}", "fog: c}")),
+            "x.yaml:12: publishers[1].fog: 'c' is not one of the fogs");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("fog: b, videos_from: a}", "fog: z}")),
+            "x.yaml:14: viewers[0].fog: 'z' is not one of the fogs");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("videos_from: a}", "videos_from: q}")),
+            "x.yaml:14: viewers[0].videos_from: 'q' is not one of the fogs");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("target: a-b", "target: a-c")),
+            "x.yaml:17: faults[0].target: 'a-c' does not name two of the fogs");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("target: a-b", "target: a-a")),
+            "x.yaml:17: faults[0].target: 'a-a' does not name two of the fogs");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("target: a-b", "target: master")),
+            "x.yaml:17: faults[0].target: 'master' is not a link between two "
+            "fogs (A-B)");
+  EXPECT_EQ(
+      ErrorOf(TwoFogsWith("target: a-b}", "target: a-b, fog: a}")),
+      "x.yaml:17: faults[0].fog: cut-link names its fogs in target (A-B)");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("peers: [a]", "peers: []")),
+            "x.yaml:17: faults[0].target: a and b are not linked (neither "
+            "names the other in peers)");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("network: {bandwidth_mbit: 50}\n", "")),
+            "x.yaml:16: faults[0]: cut-link needs network (each fog in a "
+            "namespace of its own, so the link between two can be cut)");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("target: worker-3, fog: b",
+                                "target: worker-3, fog: a")),
+            "x.yaml:19: faults: target 'worker-3' names no worker of fog a "
+            "(worker-1..worker-2)");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("action: kill, target: worker-3, fog: b",
+                                "action: hog, target: worker-3, fog: b")),
+            "x.yaml:19: faults[2].fog: hog applies to the first fog (a) only");
+  EXPECT_EQ(ErrorOf(TwoFogsWith("workers: 2,", "workerz: 2,")),
+            "x.yaml:3: unknown key 'fogs[0].workerz' (known: balancer, "
+            "balancer_period_ms, name, peers, replicas, store_quota_bytes, "
+            "workers)");
+  EXPECT_EQ(ErrorOf("name: t\npublishers: [{count: 1}]\nfog: {name: x}\n"),
+            "x.yaml:3: unknown key 'fog.name' (known: balancer, "
+            "balancer_period_ms, replicas, store_quota_bytes, workers)");
 }
 
 TEST(ParseSpec, VideoSources) {
@@ -187,7 +298,7 @@ TEST(ParseSpec, StoreFaults) {
   EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nfaults:\n  - {at_s: "
                     "1, action: fill, target: worker-1}\n")
                 .find("'fill' is not one of continue, corrupt-packet, "
-                      "fill-quota"),
+                      "cut-link, fill-quota"),
             std::string::npos);
 }
 
