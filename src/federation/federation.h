@@ -15,6 +15,14 @@
 // replies are dropped and counted), jobs waiting for a local fetch
 // (`max_jobs`; beyond, busy), remembered request ids (`dedup_capacity`).
 //
+// Partitions: a peer not heard from for `peer_down_after` (or whose dialed
+// link is lost) is down. No request goes to it; a request whose known
+// holders are all down ends at once as `unreachable`, naming them, and one
+// already sent to a peer that goes down stops waiting for it. Nothing is
+// queued for a down peer (catalogs are held back, hellos too on a lost
+// dialed link); the first message heard from it again brings it back and
+// sends it this fog's catalog at once.
+//
 // Thread-safety: Start() and Stop() from one thread; the rest from any.
 // No MQTT call is made under the node's lock (the MQTT library delivers
 // holding its own lock): what is decided under it is published after it.
