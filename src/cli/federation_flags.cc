@@ -143,6 +143,37 @@ void AddFederationMetrics(metrics::Exporter& exporter,
       metrics::Kind::kGauge, per_peer([](const federation::PeerState& p) {
         return p.last_heard_ms_ago < 0 ? -1.0 : p.last_heard_ms_ago / 1000.0;
       })));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_peer_send_queue",
+      "Publishes waiting on the connection that carries the peer's link",
+      metrics::Kind::kGauge, per_peer([](const federation::PeerState& p) {
+        return static_cast<double>(p.send_queue);
+      })));
+  // What waits inside the component, each under its documented bound.
+  auto load = [&node](auto value) {
+    return [&node, value] {
+      return std::vector<metrics::Sample>{
+          {{}, static_cast<double>(value(node.Load()))}};
+    };
+  };
+  using Load = federation::FederationLoad;
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_outbox_messages",
+      "Messages decided and waiting to be published", metrics::Kind::kGauge,
+      load([](const Load& l) { return l.outbox; })));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_pending_requests", "Forwarded requests in flight",
+      metrics::Kind::kGauge,
+      load([](const Load& l) { return l.pending_requests; })));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_pending_bytes",
+      "Bytes of peers' replies buffered for requests in flight",
+      metrics::Kind::kGauge,
+      load([](const Load& l) { return l.pending_bytes; })));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_jobs_waiting", "Local fetches queued for peers",
+      metrics::Kind::kGauge,
+      load([](const Load& l) { return l.jobs_waiting; })));
   const federation::PulledPacketCache& cache = node.cache();
   auto one = [&cache](auto value) {
     return [&cache, value] {

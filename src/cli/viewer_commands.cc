@@ -196,6 +196,17 @@ int RunGet(const GetArgs& args) {
   if (fetched->envelopes.empty() && !fetched->legacy.empty()) {
     return RunLegacyGet(args, *fetched, timing);
   }
+  if (fetched->envelopes.empty() && !fetched->unreachable.empty()) {
+    // Fail fast with the reason: the federation knows who holds it.
+    std::string fogs;
+    for (const std::string& f : fetched->unreachable) {
+      fogs += (fogs.empty() ? "" : ", ") + f;
+    }
+    ReportError(args.video_id + " is held by " + fogs + ", which " +
+                (fetched->unreachable.size() == 1 ? "is" : "are") +
+                " down (unreachable); try again when the link is back");
+    return kExitInvalid;
+  }
   const viewer::VerifiedPackets verified =
       viewer::VerifyPackets(std::move(fetched->envelopes), *trust);
   const std::vector<trust::PacketReport>& reports = verified.reports;

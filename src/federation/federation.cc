@@ -78,6 +78,10 @@ struct Pending {
   std::set<int64_t> sent;
   int64_t next = 0;
   Clock::time_point deadline;
+  // Holders that were down when it was forwarded, went down while asked,
+  // or that a peer named as down: the end says `unreachable` when nothing
+  // was found.
+  std::set<std::string> unreachable;
 };
 
 struct Peer {
@@ -88,6 +92,7 @@ struct Peer {
   Clock::time_point last_heard{};
   bool ever_heard = false;
   double rtt_ms = -1;
+  bool marked_down = false;  // the ticker logged it down; cleared when heard
 };
 
 struct Dialed {
@@ -209,10 +214,37 @@ class Federation::Impl {
   }
 
   std::vector<PeerState> Peers() {
+    std::vector<PeerState> out;
+    std::vector<const mqtt::Client*> links;  // the link's client, per entry
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      out = PeersLocked(links);
+    }
+    // Asked outside mu_: the client takes its own lock (see Section).
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (links[i] != nullptr) {
+        out[i].send_queue =
+            static_cast<int64_t>(links[i]->publish_queue().waiting);
+      }
+    }
+    return out;
+  }
+
+  FederationLoad Load() {
     std::lock_guard<std::mutex> lock(mu_);
+    return {.outbox = outbox_.size(),
+            .pending_requests = pending_.size(),
+            .pending_bytes = pending_bytes_,
+            .jobs_waiting = job_queue_.size()};
+  }
+
+  // REQUIRES: mu_ held. `links` gets the client carrying each entry's link.
+  std::vector<PeerState> PeersLocked(std::vector<const mqtt::Client*>& links) {
     std::vector<PeerState> out;
     const auto now = Clock::now();
     for (const auto& [name, p] : peers_) {
+      links.push_back(p.dialed >= 0 ? dialed_[p.dialed]->client.get()
+                                    : &local_);
       PeerState s{.name = name, .address = p.address};
       s.connected = Up(p, now);
       s.rtt_ms = p.rtt_ms;
@@ -228,6 +260,7 @@ class Federation::Impl {
     }
     for (const auto& d : dialed_) {
       if (d->peer.empty()) {
+        links.push_back(d->client.get());
         out.push_back({.address = d->endpoint.address, .connected = false});
       }
     }
@@ -299,9 +332,14 @@ class Federation::Impl {
     return m;
   }
 
+  // Not heard from within the down timeout. REQUIRES: mu_ held.
+  bool Silent(const Peer& p, Clock::time_point now) const {
+    return !p.ever_heard || now - p.last_heard > o_.peer_down_after;
+  }
+
   // REQUIRES: mu_ held.
   bool Up(const Peer& p, Clock::time_point now) const {
-    if (!p.ever_heard || now - p.last_heard > o_.peer_down_after) return false;
+    if (Silent(p, now)) return false;
     if (p.dialed >= 0) return dialed_[p.dialed]->up.load();
     return true;
   }
@@ -350,11 +388,19 @@ class Federation::Impl {
                   mqtt::Message m) {
     auto it = peers_.find(peer);
     if (it == peers_.end()) return;
+    // While a peer is away nothing piles up for it: its catalog is sent
+    // again when it is heard from, and hellos wait for the link's client to
+    // reconnect instead of filling its offline buffer.
+    const Peer& p = it->second;
+    if ((kind == "catalog" && Silent(p, Clock::now())) ||
+        (kind == "hello" && p.dialed >= 0 && !dialed_[p.dialed]->up)) {
+      counters_.Add("peer_messages_held_back." + kind);
+      return;
+    }
     m.topic = PeerTopic(peer, o_.name, kind);
     if (m.qos == 0) m.qos = 1;
     mqtt::Client* client = &local_;
-    if (it->second.dialed >= 0)
-      client = dialed_[it->second.dialed]->client.get();
+    if (p.dialed >= 0) client = dialed_[p.dialed]->client.get();
     EnqueueLocked(client, std::move(m), kind);
   }
 
@@ -375,8 +421,17 @@ class Federation::Impl {
     std::unique_lock<std::mutex>& lock = section.lock();
     Peer& p = peers_[t->from];
     const bool is_new = !p.ever_heard;
+    const auto now = Clock::now();
+    // Back after a partition: it gets our catalog at once (catch-up).
+    const bool back = p.ever_heard && (p.marked_down || Silent(p, now));
+    if (back) {
+      counters_.Add("peer_returns");
+      spdlog::info("federation {}: {} is back after {:.1f} s", o_.name, t->from,
+                   std::chrono::duration<double>(now - p.last_heard).count());
+    }
+    p.marked_down = false;
     p.ever_heard = true;
-    p.last_heard = Clock::now();
+    p.last_heard = now;
     if (via >= 0) {
       p.dialed = via;
       p.address = dialed_[via]->endpoint.address;
@@ -390,7 +445,7 @@ class Federation::Impl {
       spdlog::info("federation {}: {} linked in through our broker", o_.name,
                    t->from);
     }
-    if (is_new) SendCatalogLocked(t->from);
+    if (is_new || back) SendCatalogLocked(t->from);
     if (t->kind == "hello") {
       Result<Hello> h = DecodeHello(m.payload);
       if (!h.ok()) {
@@ -449,9 +504,16 @@ class Federation::Impl {
 
   // REQUIRES: mu_ held.
   void ForwardLocked(const PeerRequest& r, const Sink& sink) {
-    const HopDecision d =
-        NextHop(r, o_.name, UpPeers(), catalogs_.Holders(r.video_id));
+    const std::set<std::string> holders = catalogs_.Holders(r.video_id);
+    const HopDecision d = NextHop(r, o_.name, UpPeers(), holders);
+    std::set<std::string> down = DownHoldersLocked(r, holders);
     if (d.targets.empty()) {
+      if (!down.empty()) {
+        // Fail fast: the holders are known and down; waiting cannot help.
+        counters_.Add("requests_unreachable");
+        FinishLocked(sink, EndResult::kUnreachable, 0, 0, down);
+        return;
+      }
       counters_.Add("requests_not_found");
       FinishLocked(sink, EndResult::kNotFound, 0, 0);
       return;
@@ -469,12 +531,29 @@ class Federation::Impl {
     p.request = r;
     p.sink = sink;
     p.deadline = Clock::now() + o_.request_timeout;
+    p.unreachable = std::move(down);
     const std::string body = EncodeRequest(fwd);
     for (const std::string& t : d.targets) {
       p.awaiting.insert(t);
       SendLocked(t, "request", {.payload = BytesOf(body)});
       counters_.Add("requests_forwarded");
     }
+  }
+
+  // The holders of a video that `r` could go to but that are down now.
+  // REQUIRES: mu_ held.
+  std::set<std::string> DownHoldersLocked(
+      const PeerRequest& r, const std::set<std::string>& holders) {
+    std::set<std::string> down;
+    if (r.hops <= 0) return down;
+    const std::set<std::string> visited(r.visited.begin(), r.visited.end());
+    const auto now = Clock::now();
+    for (const std::string& h : holders) {
+      auto it = peers_.find(h);
+      if (h == o_.name || visited.contains(h)) continue;
+      if (it == peers_.end() || !Up(it->second, now)) down.insert(h);
+    }
+    return down;
   }
 
   // REQUIRES: mu_ held.
@@ -505,6 +584,9 @@ class Federation::Impl {
     Pending& p = it->second;
     p.awaiting.erase(from);
     counters_.Add(std::string("peer_ends.") + m.UserProperty(kPropResult));
+    if (m.UserProperty(kPropResult) == EndResultName(EndResult::kUnreachable)) {
+      p.unreachable.merge(DecodeFogList(m.UserProperty(kPropUnreachable)));
+    }
     const VerifiedPage page =
         VerifyPage(p.request.video_id, p.buffers[from], trust_);
     if (page.forged > 0) {
@@ -543,10 +625,14 @@ class Federation::Impl {
   void CompleteLocked(std::map<std::string, Pending>::iterator it) {
     Pending& p = it->second;
     pending_bytes_ -= p.bytes;
-    const EndResult r =
-        p.sent.empty() ? EndResult::kNotFound : EndResult::kFound;
+    const EndResult r = !p.sent.empty()         ? EndResult::kFound
+                        : p.unreachable.empty() ? EndResult::kNotFound
+                                                : EndResult::kUnreachable;
     if (r == EndResult::kNotFound) counters_.Add("requests_not_found");
-    FinishLocked(p.sink, r, static_cast<int64_t>(p.sent.size()), p.next);
+    if (r == EndResult::kUnreachable) counters_.Add("requests_unreachable");
+    FinishLocked(
+        p.sink, r, static_cast<int64_t>(p.sent.size()), p.next,
+        r == EndResult::kUnreachable ? p.unreachable : std::set<std::string>{});
     pending_.erase(it);
   }
 
@@ -583,8 +669,10 @@ class Federation::Impl {
   }
 
   // REQUIRES: mu_ held.
-  void FinishLocked(const Sink& sink, EndResult r, int64_t count,
-                    int64_t next) {
+  // `unreachable`: the holders that were down (result kUnreachable).
+  void FinishLocked(const Sink& sink, EndResult r, int64_t count, int64_t next,
+                    const std::set<std::string>& unreachable = {}) {
+    const std::string down = EncodeFogList(unreachable);
     switch (sink.kind) {
       case Sink::Kind::kLocalGet: {
         mqtt::Message m{.topic = sink.topic, .qos = 1};
@@ -595,6 +683,7 @@ class Federation::Impl {
         if (count == 0) m.user_properties.push_back({"holds", "0"});
         if (next > 0)
           m.user_properties.push_back({"next", std::to_string(next)});
+        if (!down.empty()) m.user_properties.push_back({"unreachable", down});
         EnqueueLocked(&local_, std::move(m));
         break;
       }
@@ -605,6 +694,8 @@ class Federation::Impl {
                              {kPropResult, EndResultName(r)}};
         if (next > 0)
           m.user_properties.push_back({kPropNext, std::to_string(next)});
+        if (!down.empty())
+          m.user_properties.push_back({kPropUnreachable, down});
         SendLocked(sink.peer, "end", std::move(m));
         break;
       }
@@ -613,8 +704,9 @@ class Federation::Impl {
           counters_.Add("seed_requests_unanswered");
           spdlog::info(
               "federation {}: packet-request {} not found in the "
-              "federation ({})",
-              o_.name, sink.seed_number, EndResultName(r));
+              "federation ({}{}{})",
+              o_.name, sink.seed_number, EndResultName(r),
+              down.empty() ? "" : ": held by ", down);
         }
         break;
     }
@@ -776,8 +868,13 @@ class Federation::Impl {
           next_resend = now + o_.catalog_resend;
           for (const auto& [name, p] : peers_) SendCatalogLocked(name);
         }
+        MarkDownLocked(now);
         for (auto it = pending_.begin(); it != pending_.end();) {
           auto cur = it++;
+          if (DropLostPeersLocked(cur->second, now)) {
+            CompleteLocked(cur);
+            continue;
+          }
           if (now >= cur->second.deadline) {
             counters_.Add("requests_timed_out");
             spdlog::warn("federation {}: request {} for {} timed out", o_.name,
@@ -788,6 +885,48 @@ class Federation::Impl {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+  }
+
+  // Logs each peer once when it goes down (Up() is what decides).
+  // REQUIRES: mu_ held.
+  void MarkDownLocked(Clock::time_point now) {
+    for (auto& [name, p] : peers_) {
+      if (!p.ever_heard || p.marked_down || Up(p, now)) continue;
+      p.marked_down = true;
+      counters_.Add("peer_downs");
+      spdlog::warn(
+          "federation {}: {} is down (last heard {:.1f} s ago, link {}): no "
+          "request goes to it until it is heard again",
+          o_.name, name,
+          std::chrono::duration<double>(now - p.last_heard).count(),
+          p.dialed >= 0 && !dialed_[p.dialed]->up ? "lost" : "open");
+    }
+  }
+
+  // A request stops waiting for peers that went down while asked (their
+  // partial answers, unverified, are dropped): it ends when the down
+  // timeout says so, not at its own deadline. Returns whether nobody is
+  // left to wait for. REQUIRES: mu_ held.
+  bool DropLostPeersLocked(Pending& p, Clock::time_point now) {
+    bool dropped = false;
+    for (auto a = p.awaiting.begin(); a != p.awaiting.end();) {
+      auto peer = peers_.find(*a);
+      if (peer != peers_.end() && Up(peer->second, now)) {
+        ++a;
+        continue;
+      }
+      size_t bytes = 0;
+      for (const Bytes& b : p.buffers[*a]) bytes += b.size();
+      p.buffers.erase(*a);
+      bytes = std::min(bytes, p.bytes);
+      p.bytes -= bytes;
+      pending_bytes_ -= bytes;
+      p.unreachable.insert(*a);
+      counters_.Add("requests_peer_lost");
+      a = p.awaiting.erase(a);
+      dropped = true;
+    }
+    return dropped && p.awaiting.empty();
   }
 
   void DialAndGreet() {
@@ -911,6 +1050,7 @@ Federation::~Federation() = default;
 Status Federation::Start() { return impl_->Start(); }
 void Federation::Stop() { impl_->Stop(); }
 std::vector<PeerState> Federation::Peers() const { return impl_->Peers(); }
+FederationLoad Federation::Load() const { return impl_->Load(); }
 const Counters& Federation::counters() const { return impl_->counters(); }
 const mqtt::Client& Federation::local_client() const {
   return impl_->local_client();

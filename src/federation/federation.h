@@ -15,6 +15,14 @@
 // replies are dropped and counted), jobs waiting for a local fetch
 // (`max_jobs`; beyond, busy), remembered request ids (`dedup_capacity`).
 //
+// Partitions: a peer not heard from for `peer_down_after` (or whose dialed
+// link is lost) is down. No request goes to it; a request whose known
+// holders are all down ends at once as `unreachable`, naming them, and one
+// already sent to a peer that goes down stops waiting for it. Nothing is
+// queued for a down peer (catalogs are held back, hellos too on a lost
+// dialed link); the first message heard from it again brings it back and
+// sends it this fog's catalog at once.
+//
 // Thread-safety: Start() and Stop() from one thread; the rest from any.
 // No MQTT call is made under the node's lock (the MQTT library delivers
 // holding its own lock): what is decided under it is published after it.
@@ -69,6 +77,19 @@ struct PeerState {
   double rtt_ms = -1;             // last hello round trip, -1: none yet
   double last_heard_ms_ago = -1;  // -1: never
   int64_t videos = 0;             // in its latest catalog
+  // Publishes waiting on the connection that carries the link (this fog's
+  // own broker connection for a peer that dialed in, shared with the
+  // fog's local answers); bounded by the MQTT client.
+  int64_t send_queue = 0;
+};
+
+// What waits inside the component now, each under its bound
+// (FederationOptions and docs/federation.md, "Bounds").
+struct FederationLoad {
+  size_t outbox = 0;            // messages decided, not yet published
+  size_t pending_requests = 0;  // forwarded requests in flight
+  size_t pending_bytes = 0;     // peers' replies buffered for them
+  size_t jobs_waiting = 0;      // local fetches queued for peers
 };
 
 class Federation {
@@ -85,6 +106,7 @@ class Federation {
   void Stop();
 
   std::vector<PeerState> Peers() const;
+  FederationLoad Load() const;
   const Counters& counters() const;
   // The connection to this fog's broker (its reconnections and publish
   // queue are metrics like every component's).

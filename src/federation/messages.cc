@@ -247,6 +247,8 @@ const char* EndResultName(EndResult r) {
       return "busy";
     case EndResult::kTimeout:
       return "timeout";
+    case EndResult::kUnreachable:
+      return "unreachable";
   }
   return "not-found";
 }
@@ -254,10 +256,31 @@ const char* EndResultName(EndResult r) {
 std::optional<EndResult> ParseEndResult(std::string_view s) {
   for (EndResult r :
        {EndResult::kFound, EndResult::kNotFound, EndResult::kDuplicate,
-        EndResult::kBusy, EndResult::kTimeout}) {
+        EndResult::kBusy, EndResult::kTimeout, EndResult::kUnreachable}) {
     if (s == EndResultName(r)) return r;
   }
   return std::nullopt;
+}
+
+std::string EncodeFogList(const std::set<std::string>& fogs) {
+  std::string out;
+  for (const std::string& f : fogs) {
+    if (!out.empty()) out += ',';
+    out += f;
+  }
+  return out;
+}
+
+std::set<std::string> DecodeFogList(std::string_view value) {
+  std::set<std::string> out;
+  while (!value.empty() && out.size() < kMaxVisited) {
+    const size_t comma = value.find(',');
+    const std::string_view name = value.substr(0, comma);
+    if (ValidateFogName(name).ok()) out.emplace(name);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return out;
 }
 
 }  // namespace fog::federation

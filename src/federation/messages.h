@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,10 +93,28 @@ inline constexpr char kPropPacketNumber[] = "packet-number";
 inline constexpr char kPropEnd[] = "end";        // packets sent
 inline constexpr char kPropResult[] = "result";  // see EndResult
 inline constexpr char kPropNext[] = "next";      // where the page was cut
+// With result `unreachable`: the fogs that hold the video and are down.
+inline constexpr char kPropUnreachable[] = "unreachable";
 
-enum class EndResult { kFound, kNotFound, kDuplicate, kBusy, kTimeout };
+// kUnreachable: nothing found, and some fog whose catalog lists the video
+// was down (not heard from within the down timeout) or went down while
+// asked.
+enum class EndResult {
+  kFound,
+  kNotFound,
+  kDuplicate,
+  kBusy,
+  kTimeout,
+  kUnreachable
+};
 const char* EndResultName(EndResult r);
 std::optional<EndResult> ParseEndResult(std::string_view s);
+
+// A list of fog names as one property value, "a,b". Decoding keeps the
+// valid names only, at most kMaxVisited of them (a peer's list is not
+// trusted).
+std::string EncodeFogList(const std::set<std::string>& fogs);
+std::set<std::string> DecodeFogList(std::string_view value);
 
 }  // namespace fog::federation
 

@@ -100,6 +100,18 @@ TEST(Hello, RoundTrips) {
 TEST(EndResult, Names) {
   EXPECT_EQ(ParseEndResult("not-found"), EndResult::kNotFound);
   EXPECT_FALSE(ParseEndResult("maybe").has_value());
+  EXPECT_EQ(ParseEndResult("unreachable"), EndResult::kUnreachable);
+  EXPECT_STREQ(EndResultName(EndResult::kUnreachable), "unreachable");
+}
+
+TEST(FogList, RoundTripsAndDropsBadNames) {
+  EXPECT_EQ(EncodeFogList({"c", "b"}), "b,c");
+  EXPECT_EQ(DecodeFogList("b,c"), (std::set<std::string>{"b", "c"}));
+  EXPECT_EQ(DecodeFogList(""), std::set<std::string>{});
+  EXPECT_EQ(DecodeFogList("c,,_bad,a/b,d"), (std::set<std::string>{"c", "d"}));
+  std::string many;
+  for (int i = 0; i < 100; ++i) many += "f" + std::to_string(i) + ",";
+  EXPECT_EQ(DecodeFogList(many).size(), kMaxVisited);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -158,6 +159,7 @@ class Collector {
       ++result_.busy;
       ++page_busy_;
     }
+    AddUnreachable(m.UserProperty("unreachable"));
     try {
       // Packets this worker sent before its end: the same connection
       // delivers them first, unless they were lost or sent again after a
@@ -173,6 +175,27 @@ class Collector {
       if (n > from_ && (page_next_ == 0 || n < page_next_)) page_next_ = n;
     } catch (const std::exception&) {
       ++result_.undecodable;  // a worker's bug; the page just ends here
+    }
+  }
+
+  // "c,d": fog names kept for the caller's message, a bounded number of
+  // bounded plain names (the property is not trusted; the caller prints
+  // it). REQUIRES: mu_ held.
+  void AddUnreachable(std::string_view names) {
+    constexpr size_t kMaxNames = 16;
+    constexpr size_t kMaxName = 64;
+    while (!names.empty() && result_.unreachable.size() < kMaxNames) {
+      const size_t comma = names.find(',');
+      const std::string_view name = names.substr(0, comma);
+      const bool plain =
+          std::all_of(name.begin(), name.end(), [](unsigned char c) {
+            return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+          });
+      if (!name.empty() && name.size() <= kMaxName && plain) {
+        result_.unreachable.emplace(name);
+      }
+      if (comma == std::string_view::npos) break;
+      names.remove_prefix(comma + 1);
     }
   }
 

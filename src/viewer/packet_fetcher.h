@@ -83,6 +83,10 @@ struct FetchResult {
   int undecodable = 0;
   int duplicates = 0;  // replies for a packet number already kept
   int busy = 0;        // end replies saying the worker's queue was full
+  // Fogs that hold the video and were down when the federation asked
+  // (its end reply's `unreachable`, docs/federation.md): why a video of
+  // the federation came back empty.
+  std::set<std::string> unreachable;
   // Replies dropped because this fetch's or the fetcher's cap was reached.
   int over_budget = 0;
   // Packet replies the workers' end replies counted ("end" = packets sent)
