@@ -29,6 +29,8 @@ struct FederationArgs {
   int max_hops = 3;
   int request_timeout_ms = 8000;
   int peer_down_after_ms = 5000;
+  std::string pins_file;
+  size_t max_pins = 16;
   MetricsFlags metrics;  // --metrics-listen and its TLS files
   bool tamper_for_test = false;
 };
@@ -43,6 +45,13 @@ void AddFederationMetrics(metrics::Exporter& exporter,
                           federation::Federation& node,
                           const mqtt::Client* none) {
   (void)none;
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_pins_active",
+      "Videos pinned here by peers and not yet complete", metrics::Kind::kGauge,
+      [&node] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(node.PinsActive())}};
+      }));
   exporter.Add(std::make_shared<metrics::CountersCollector>("federation",
                                                             node.counters()));
   auto per_peer = [&node](auto value) {
@@ -116,6 +125,8 @@ int RunFederation(FederationArgs args) {
        .max_hops = args.max_hops,
        .request_timeout = std::chrono::milliseconds(args.request_timeout_ms),
        .peer_down_after = std::chrono::milliseconds(args.peer_down_after_ms),
+       .pins_file = args.pins_file,
+       .max_pins = args.max_pins,
        .tamper_for_test = args.tamper_for_test},
       std::move(*trust));
   metrics::Exporter exporter("federation");
@@ -168,6 +179,13 @@ void AddFederationCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--peer-down-after-ms", args->peer_down_after_ms,
                   "A peer silent this long is down")
       ->capture_default_str();
+  cmd->add_option("--pins-file", args->pins_file,
+                  "Where the pins this fog holds for its peers are kept "
+                  "(empty: not kept across restarts)");
+  cmd->add_option("--max-pins", args->max_pins,
+                  "Pins followed at once; beyond, a pin is refused")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   cmd->add_flag("--tamper-for-test", args->tamper_for_test,
                 "Tests only: alter every packet sent to peers (a hostile "
                 "peer)")

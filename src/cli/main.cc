@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   fog::cli::AddApiCommand(app, &exit_code);
   fog::cli::AddBalancerCommand(app, &exit_code);
   fog::cli::AddFederationCommand(app, &exit_code);
+  fog::cli::AddPinCommand(app, &exit_code);
   fog::cli::AddViewerCommands(app, &exit_code);
   fog::cli::AddBalanceCommands(app, &exit_code);
   fog::cli::AddWsBridgeCommand(app, &exit_code);

@@ -53,6 +53,11 @@ struct FederationOptions {
   size_t max_pending_bytes = size_t{256} << 20;
   size_t max_jobs = 64;
   size_t dedup_capacity = 8192;
+  // Pins this fog holds for its peers (docs/federation.md, "Pinning"):
+  // kept in this file (empty: not kept across restarts), at most this many
+  // incomplete at once.
+  std::string pins_file;
+  size_t max_pins = 16;
   // Fault injection for tests only: this fog alters the data of every packet
   // it sends to a peer (its signature then fails), as a hostile peer would.
   bool tamper_for_test = false;
@@ -87,6 +92,8 @@ class Federation {
   const mqtt::Client& local_client() const;
   // The status document published retained on fog/status/federation.
   std::string StatusJson() const;
+  // Pins this fog follows and has not completed (pins.h).
+  size_t PinsActive() const;
 
  private:
   class Impl;
