@@ -144,7 +144,8 @@ class Federation::Impl {
       : o_(std::move(options)),
         trust_(std::move(trust)),
         local_(WithWill(o_.local)),
-        dedup_(o_.dedup_capacity) {}
+        dedup_(o_.dedup_capacity),
+        pinner_(MakePinner()) {}
 
   ~Impl() { Stop(); }
 
@@ -193,7 +194,7 @@ class Federation::Impl {
   }
 
   void Stop() {
-    if (pinner_) pinner_->Stop();
+    pinner_->Stop();
     if (!running_.exchange(false)) return;
     job_cv_.notify_all();
     for (std::thread& t : jobs_) t.join();
@@ -236,7 +237,7 @@ class Federation::Impl {
 
   const Counters& counters() const { return counters_; }
   const mqtt::Client& local_client() const { return local_; }
-  size_t PinsActive() const { return pinner_ ? pinner_->active() : 0; }
+  size_t PinsActive() const { return pinner_->active(); }
 
   std::string StatusJson() {
     nlohmann::json peers = nlohmann::json::array();
@@ -917,11 +918,13 @@ class Federation::Impl {
   // --- Pinning (docs/federation.md, "Pinning"; pins.h) ---
 
  public:
-  Status StartPinner() {
+  // Made with the node, started by Start(): pinner_ is never reassigned, so
+  // the message and metrics threads may read it from the first message on.
+  std::unique_ptr<Pinner> MakePinner() {
     mqtt::ConnectOptions c = o_.local;
     c.client_id = o_.local.client_id + "-pin";
     c.will.reset();
-    pinner_ = std::make_unique<Pinner>(
+    return std::make_unique<Pinner>(
         PinnerOptions{
             .name = o_.name,
             .local = c,
@@ -933,8 +936,9 @@ class Federation::Impl {
           FetchForPin(id, first, page_bytes, std::move(done));
         },
         counters_);
-    return pinner_->Start();
   }
+
+  Status StartPinner() { return pinner_->Start(); }
 
  private:
   // One page for the pinner, through the same verified path as a viewer's.
