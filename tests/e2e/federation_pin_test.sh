@@ -74,6 +74,18 @@ expect "pin to the fog itself: 409" \
 expect "pin with a bad fog name: 400" \
   python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["status"]!=400)' "$tmp/pin_bad.json"
 
+# The API's route asks the same federation (administration token).
+admin=$(cat "$tmp/a/roles/api-admin-token")
+api_pin() {  # api_pin VIDEO TO [TOKEN]: prints the HTTP status
+  curl -s -o "$tmp/api_pin.json" -w '%{http_code}' -X POST \
+    -H "Authorization: Bearer ${3:-$admin}" -H 'Content-Type: application/json' \
+    -d "{\"to\":\"$2\"}" "$http_a/videos/$1/pin"
+}
+code=$(api_pin "$vid" nosuch)
+expect "POST /videos/ID/pin to an unknown fog: 404 ($code $(cat "$tmp/api_pin.json"))" \
+  test "$code" = 404
+expect "POST /videos/ID/pin without the token: 401" test "$(api_pin "$vid" b wrong)" = 401
+
 # --- the pin
 "$fog" pin "$vid" --to b --dir "$tmp/a" >"$tmp/pin.json" 2>"$tmp/pin.err"
 rc=$?
@@ -94,7 +106,8 @@ expect "no pin active at b any more" \
 # --- fog a stopped entirely
 kill -TERM "$pid_a"
 wait "$pid_a" 2>/dev/null
-expect "fog a is gone" test -z "$(pgrep -f -- "--dir $tmp/a ")"
+# fog up stops its children before it exits: nothing of a runs any more.
+expect "fog a is gone, all its processes" test -z "$(pgrep -f -- "$tmp/a/")"
 "$fog" get "$vid" -o "$tmp/at_b.mp4" --dir "$tmp/b" >"$tmp/get_b.json" 2>"$tmp/get_b.err"
 rc=$?
 expect "fog get at b with a stopped exits 0 ($(tail -c 300 "$tmp/get_b.err"))" test $rc = 0
