@@ -34,7 +34,6 @@ void AddPublisherCommands(CLI::App& app, int* exit_code);  // add/list/revoke
 void AddTlsCommands(CLI::App& app, int* exit_code);  // tls ca|server|client
 void AddExperimentCommands(CLI::App& app, int* exit_code);  // run, plot
 void AddFederationCommand(CLI::App& app, int* exit_code);
-void AddPinCommand(CLI::App& app, int* exit_code);  // fog pin ID --to NAME
 
 // Prints "fog: <message>" to stderr through the logger.
 void ReportError(const std::string& message);

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_file.h"
+#include "cli/pin_command.h"
 #include "cli/stream_command.h"
 #include "common/heap_tuning.h"
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/pin_command.h"
 #include "config/fog_descriptor.h"
 #include "federation/pin_client.h"
 
