@@ -94,7 +94,11 @@ Result<PinReply> DecodePinReply(ByteView body) {
   if (!j.ok()) return j.status();
   PinReply r;
   Result<std::string> id = StringField(*j, "id", false, 64);
-  Result<std::string> video = VideoIdField(*j);
+  // Empty in the refusal of a command that could not be read.
+  Result<std::string> video = StringField(*j, "video_id", false);
+  if (video.ok() && !video->empty()) {
+    if (Status v = wire::ValidateVideoId(*video); !v.ok()) return v;
+  }
   Result<std::string> to = StringField(*j, "to", false, 64);
   Result<std::string> result = StringField(*j, "result", true, 32);
   Result<std::string> reason = StringField(*j, "reason", false);

@@ -61,7 +61,7 @@ std::string EncodePinCommand(const PinCommand& c);
 // video, 409 conflict, 429 too many pins, 503 peer down, 504 no answer.
 struct PinReply {
   std::string id;  // the pin's id (peer answers); empty in a command answer
-  std::string video_id;
+  std::string video_id;  // empty only when the command could not be read
   std::string to;
   int status = 200;
   std::string result;  // "accepted", "refused"

@@ -49,6 +49,16 @@ TEST(PinMessages, AskAndReplyRoundTrip) {
   EXPECT_EQ(back->reason, "too many pins");
 }
 
+TEST(PinMessages, RefusalOfAnUnreadableCommandHasNoVideo) {
+  Result<PinReply> r = DecodePinReply(View(EncodePinReply(
+      {.status = 400, .result = "refused", .reason = "bad field to"})));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->video_id, "");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_FALSE(
+      DecodePinReply(View(R"({"video_id":"../x","result":"refused"})")).ok());
+}
+
 TEST(PinMessages, AskAndReplyRefuseBadInput) {
   EXPECT_FALSE(DecodePinAsk(View(R"({"id":"","video_id":"v"})")).ok());
   EXPECT_FALSE(DecodePinAsk(View(R"({"id":"x"})")).ok());
