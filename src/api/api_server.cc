@@ -58,6 +58,11 @@ void ApiServer::Impl::SetPacketProvider(PacketProvider provider) {
   packets_ = std::move(provider);
 }
 
+void ApiServer::Impl::SetPinProvider(PinProvider provider) {
+  std::lock_guard<std::mutex> lock(providers_mu_);
+  pin_ = std::move(provider);
+}
+
 void ApiServer::Impl::SetPosterMaker(PosterMaker maker) {
   std::lock_guard<std::mutex> lock(providers_mu_);
   poster_maker_ = std::move(maker);
@@ -207,6 +212,10 @@ void ApiServer::SetMediaProvider(MediaProvider provider) {
 
 void ApiServer::SetPacketProvider(PacketProvider provider) {
   impl_->SetPacketProvider(std::move(provider));
+}
+
+void ApiServer::SetPinProvider(PinProvider provider) {
+  impl_->SetPinProvider(std::move(provider));
 }
 
 void ApiServer::SetPosterMaker(PosterMaker maker) {

@@ -114,6 +114,18 @@ struct PublishedTrust {
 using PacketProvider = std::function<Result<Bytes>(
     const std::string& video_id, int64_t number, int holders)>;
 
+// POST /videos/{id}/pin {"to": NAME}: asks this fog's federation to pin the
+// video to peer fog NAME (docs/federation.md, "Pinning"). The answer: an
+// HTTP status (200 accepted; 400, 404, 409, 429, 503, 504 refused) and a
+// reason for a refusal. Errors: Unavailable (503: the federation did not
+// answer).
+struct PinOutcome {
+  int status = 200;
+  std::string reason;
+};
+using PinProvider = std::function<Result<PinOutcome>(
+    const std::string& video_id, const std::string& to)>;
+
 // Makes the JPEG poster of a video from its init segment and first
 // fragment. Errors: Unavailable (the frame cannot be made now),
 // InvalidArgument (the media does not decode).
@@ -214,6 +226,9 @@ class ApiServer {
   // Serves GET /videos/{id}/packets/{n}; without a provider it answers 404.
   // Runs on server threads, several at once: must be thread-safe.
   void SetPacketProvider(PacketProvider provider);
+  // Serves POST /videos/{id}/pin (administration token); without a provider
+  // it answers 503. Runs on server threads: must be thread-safe.
+  void SetPinProvider(PinProvider provider);
   // GET /videos/{id}/poster.jpg: made once per video by `maker` from the
   // media provider's init segment and packet 2, then cached (poster_cache.h
   // bounds). Without a maker or a media provider it answers 404.

@@ -264,6 +264,25 @@ std::string_view OpenApiJson() {
         }
       }
     },
+    "/videos/{id}/pin": {
+      "parameters": [{"$ref": "#/components/parameters/VideoId"}],
+      "post": {
+        "summary": "Pin the video to a peer fog: it fetches, verifies and stores the whole video with its own copies, and follows it while live (docs/federation.md)",
+        "security": [{"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "description": "the peer fog's name"}}}}}},
+        "responses": {
+          "200": {"description": "accepted by the peer: {video_id, to, result: \"accepted\"}", "content": {"application/json": {}}},
+          "400": {"$ref": "#/components/responses/Error"},
+          "401": {"$ref": "#/components/responses/Error"},
+          "403": {"$ref": "#/components/responses/Error"},
+          "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"},
+          "429": {"$ref": "#/components/responses/Error"},
+          "503": {"$ref": "#/components/responses/Error"},
+          "504": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
     "/keys": {
       "get": {
         "summary": "The trusted publisher keys, the fog keys that certify publishers, and the signed revocation lists",

@@ -23,6 +23,7 @@ Route MediaRoute(std::string_view rest) {
   const std::string_view file = rest.substr(rest.find('/') + 1);
   if (file.starts_with("packets/")) return Route::kPacket;
   if (file == "poster.jpg") return Route::kPoster;
+  if (file == "pin") return Route::kPin;
   return Route::kMedia;
 }
 
@@ -71,6 +72,8 @@ const char* AllowedMethods(Route route) {
       return "GET, HEAD, POST, OPTIONS";
     case Route::kVideo:
       return "GET, HEAD, DELETE, OPTIONS";
+    case Route::kPin:
+      return "POST, OPTIONS";
     case Route::kMedia:
     case Route::kCreate:
     case Route::kHealth:
@@ -90,6 +93,7 @@ const char* AllowedMethods(Route route) {
 }
 
 bool MethodAllowed(Route route, const std::string& method) {
+  if (route == Route::kPin) return method == "POST" || method == "OPTIONS";
   if (method == "GET" || method == "HEAD" || method == "OPTIONS") return true;
   if (route == Route::kVideos) return method == "POST";
   if (route == Route::kVideo) return method == "DELETE";
@@ -102,6 +106,8 @@ bool WritesRegistry(Route route, const std::string& method) {
       return method == "POST";
     case Route::kVideo:
       return method == "DELETE";
+    case Route::kPin:  // another fog stores the video: administration
+      return method == "POST";
     case Route::kCreate:
       // HEAD runs the GET handler: it creates too.
       return method == "GET" || method == "HEAD";
@@ -111,6 +117,7 @@ bool WritesRegistry(Route route, const std::string& method) {
 }
 
 Scope RequiredScope(Route route, const std::string& method) {
+  if (route == Route::kPin) return Scope::kAdministration;
   return route == Route::kVideo && method == "DELETE" ? Scope::kAdministration
                                                       : Scope::kReporting;
 }
@@ -223,6 +230,9 @@ void ApiServer::Impl::Dispatch(const Request& req, Response& res) {
       return;
     case Route::kPeerMetrics:
       HandlePeerMetrics(req, res, match.id);
+      return;
+    case Route::kPin:
+      HandlePin(req, res, match.id);
       return;
     case Route::kNone:
       break;

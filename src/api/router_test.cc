@@ -46,6 +46,7 @@ TEST_P(ApiRouterTest, OpenApiDocumentMatchesTheRoutes) {
       {"/metrics/{name}", "/metrics/master"},
       {"/videos/{id}/packets/{n}", "/videos/cam/packets/1"},
       {"/videos/{id}/poster.jpg", "/videos/cam/poster.jpg"},
+      {"/videos/{id}/pin", "/videos/cam/pin"},
       {"/keys", "/keys"},
       {"/ui-config", "/ui-config"}};
   ASSERT_EQ(doc["paths"].size(), concrete.size());

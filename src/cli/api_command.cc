@@ -20,6 +20,7 @@
 #include "cli/metrics_flags.h"
 #include "cli/mqtt_flags.h"
 #include "cli/signals.h"
+#include "federation/pin_client.h"
 #include "metrics/callback_collector.h"
 #include "registry/registry.h"
 #include "trust/trust_store.h"
@@ -331,6 +332,16 @@ int RunApi(ApiArgs args) {
   metrics::Exporter exporter("api");
   AddApiMetrics(exporter, server, client);
   server.SetMetricsProvider([&exporter] { return exporter.Scrape(); });
+  // POST /videos/{id}/pin: asked of this fog's federation on the broker,
+  // with the API's login, one connection per pin (rare, operator-driven).
+  server.SetPinProvider([login = ToConnectOptions(args.mqtt)](
+                            const std::string& id,
+                            const std::string& to) -> Result<api::PinOutcome> {
+    Result<federation::PinReply> r = federation::RequestPin(
+        login, {.video_id = id, .to = to}, std::chrono::seconds(12));
+    if (!r.ok()) return r.status();
+    return api::PinOutcome{.status = r->status, .reason = r->reason};
+  });
 
   std::unique_ptr<Hls> hls;
   if (!args.trust_dir.empty()) {

@@ -40,6 +40,13 @@ void AddFederationFlags(CLI::App* cmd, FederationFlags* flags) {
                   "(0: no cache); never counted as a durable copy")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 20));
+  cmd->add_option("--pins-file", flags->pins_file,
+                  "Where the pins this fog holds for its peers are kept "
+                  "(empty: not kept across restarts)");
+  cmd->add_option("--max-pins", flags->max_pins,
+                  "Pins followed at once; beyond, a pin is refused")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   cmd->add_flag("--tamper-for-test", flags->tamper_for_test,
                 "Tests only: alter every packet sent to peers (a hostile "
                 "peer)")
@@ -91,6 +98,8 @@ federation::FederationOptions ToFederationOptions(
   o.request_timeout = std::chrono::milliseconds(flags.request_timeout_ms);
   o.peer_down_after = std::chrono::milliseconds(flags.peer_down_after_ms);
   o.cache_bytes = flags.cache_mb << 20;
+  o.pins_file = flags.pins_file;
+  o.max_pins = flags.max_pins;
   o.tamper_for_test = flags.tamper_for_test;
   return o;
 }
@@ -116,6 +125,13 @@ void AddFederationMetrics(metrics::Exporter& exporter,
                           const federation::Federation& node) {
   exporter.Add(std::make_shared<metrics::CountersCollector>("federation",
                                                             node.counters()));
+  exporter.Add(std::make_shared<metrics::CallbackCollector>(
+      "fog_federation_pins_active",
+      "Videos pinned here by peers and not yet complete", metrics::Kind::kGauge,
+      [&node] {
+        return std::vector<metrics::Sample>{
+            {{}, static_cast<double>(node.PinsActive())}};
+      }));
   auto per_peer = [&node](auto value) {
     return [&node, value] {
       std::vector<metrics::Sample> out;

@@ -27,13 +27,15 @@ struct FederationFlags {
   int request_timeout_ms = 8000;
   int peer_down_after_ms = 5000;
   size_t cache_mb = 64;
+  std::string pins_file;  // empty: pins not kept across restarts
+  size_t max_pins = 16;
   bool tamper_for_test = false;
   const CLI::Option* name_option = nullptr;  // set by AddFederationFlags
 };
 
 // Adds --name, --peer (repeatable; comma-separated in a config file),
 // --trust, --max-hops, --request-timeout-ms, --peer-down-after-ms,
-// --cache-mb and the hidden --tamper-for-test.
+// --cache-mb, --pins-file, --max-pins and the hidden --tamper-for-test.
 void AddFederationFlags(CLI::App* cmd, FederationFlags* flags);
 
 // The peers: --peer when given, else the seed's OTHER_EDGES (a JSON list of

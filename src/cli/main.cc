@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_file.h"
+#include "cli/pin_command.h"
 #include "cli/stream_command.h"
 #include "common/heap_tuning.h"
 
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   fog::cli::AddApiCommand(app, &exit_code);
   fog::cli::AddBalancerCommand(app, &exit_code);
   fog::cli::AddFederationCommand(app, &exit_code);
+  fog::cli::AddPinCommand(app, &exit_code);
   fog::cli::AddViewerCommands(app, &exit_code);
   fog::cli::AddBalanceCommands(app, &exit_code);
   fog::cli::AddWsBridgeCommand(app, &exit_code);

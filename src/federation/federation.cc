@@ -18,6 +18,7 @@
 #include "federation/hop_rule.h"
 #include "federation/messages.h"
 #include "federation/page_verifier.h"
+#include "federation/pins.h"
 #include "tls/http_client.h"
 #include "viewer/packet_fetcher.h"
 #include "wire/envelope.h"
@@ -61,7 +62,8 @@ bool IsPlainReplyTopic(const std::string& t) {
 
 // Where the answers to one request go.
 struct Sink {
-  enum class Kind { kLocalGet, kPeer, kSeed } kind = Kind::kPeer;
+  // kPin: a page of a video pinned here (pins.h).
+  enum class Kind { kLocalGet, kPeer, kSeed, kPin } kind = Kind::kPeer;
   std::string topic;  // local get: response topic; seed: channel
   Bytes correlation;  // local get
   std::string peer;   // peer: who asked
@@ -148,7 +150,8 @@ class Federation::Impl {
         trust_(std::move(trust)),
         local_(WithWill(o_.local)),
         dedup_(o_.dedup_capacity),
-        cache_(o_.cache_bytes) {}
+        cache_(o_.cache_bytes),
+        pinner_(MakePinner()) {}
 
   ~Impl() { Stop(); }
 
@@ -159,7 +162,7 @@ class Federation::Impl {
     if (!s.ok()) return s;
     for (const std::string& f :
          {InboxFilter(o_.name), std::string(kHelloFilter),
-          std::string("fog/get/+"),
+          std::string("fog/get/+"), std::string(kPinCommandTopic),
           std::string(wire::topics::kSeedPacketRequest)}) {
       s = local_.Subscribe(f, f == wire::topics::kSeedPacketRequest ? 0 : 1);
       if (!s.ok()) return s;
@@ -189,6 +192,7 @@ class Federation::Impl {
           [this, index](const mqtt::Message& m) { OnMessage(index, m); });
       dialed_.push_back(std::move(d));
     }
+    if (Status p = StartPinner(); !p.ok()) return p;
     running_ = true;
     for (int i = 0; i < 2; ++i) jobs_.emplace_back([this] { JobLoop(); });
     ticker_ = std::thread([this] { TickLoop(); });
@@ -199,6 +203,7 @@ class Federation::Impl {
   }
 
   void Stop() {
+    pinner_->Stop();
     if (!running_.exchange(false)) return;
     job_cv_.notify_all();
     for (std::thread& t : jobs_) t.join();
@@ -270,6 +275,7 @@ class Federation::Impl {
   const Counters& counters() const { return counters_; }
   const mqtt::Client& local_client() const { return local_; }
   const PulledPacketCache& cache() const { return cache_; }
+  size_t PinsActive() const { return pinner_->active(); }
 
   std::string StatusJson() {
     nlohmann::json peers = nlohmann::json::array();
@@ -409,6 +415,7 @@ class Federation::Impl {
     if (via < 0 && m.topic == wire::topics::kSeedPacketRequest) {
       return OnSeedRequest(m);
     }
+    if (via < 0 && m.topic == kPinCommandTopic) return OnPinCommand(m);
     Result<PeerTopicParts> t = ParsePeerTopic(m.topic);
     if (!t.ok()) {
       reject_.Reject(counters_, "bad-topic", m.topic, t.status().message());
@@ -478,6 +485,10 @@ class Federation::Impl {
       OnPeerReplyLocked(t->from, m);
     } else if (t->kind == "end") {
       OnPeerEndLocked(t->from, m);
+    } else if (t->kind == "pin") {
+      OnPeerPinLocked(t->from, m);
+    } else if (t->kind == "pinned") {
+      OnPeerPinnedLocked(t->from, m);
     } else {
       reject_.Reject(counters_, "bad-kind", t->from, "kind " + t->kind);
     }
@@ -665,6 +676,12 @@ class Federation::Impl {
         counters_.Add("seed_requests_answered");
         break;
       }
+      case Sink::Kind::kPin:
+        if (auto it = pin_fetches_.find(sink.request_id);
+            it != pin_fetches_.end()) {
+          it->second.page.packets.emplace(n, payload);
+        }
+        break;
     }
   }
 
@@ -699,6 +716,14 @@ class Federation::Impl {
         SendLocked(sink.peer, "end", std::move(m));
         break;
       }
+      case Sink::Kind::kPin:
+        if (auto it = pin_fetches_.find(sink.request_id);
+            it != pin_fetches_.end()) {
+          it->second.page.found = count > 0;
+          it->second.done(std::move(it->second.page));
+          pin_fetches_.erase(it);
+        }
+        break;
       case Sink::Kind::kSeed:
         if (count == 0) {
           counters_.Add("seed_requests_unanswered");
@@ -869,6 +894,7 @@ class Federation::Impl {
           for (const auto& [name, p] : peers_) SendCatalogLocked(name);
         }
         MarkDownLocked(now);
+        ExpirePinWaitsLocked(now);
         for (auto it = pending_.begin(); it != pending_.end();) {
           auto cur = it++;
           if (DropLostPeersLocked(cur->second, now)) {
@@ -1042,6 +1068,192 @@ class Federation::Impl {
   PulledPacketCache cache_;  // its own lock; used under mu_ too
   std::map<std::string, Pending> pending_;
   size_t pending_bytes_ = 0;
+  // Pinning (pins.h, federation_pins.cc).
+  struct PinWait {  // a local pin command awaiting the peer's answer
+    std::string response_topic;
+    Bytes correlation;
+    PinReply reply;  // video_id and to filled in
+    Clock::time_point deadline;
+  };
+  struct PinFetch {  // a page fetched for the pinner
+    PinPage page;
+    std::function<void(PinPage)> done;
+  };
+  static constexpr size_t kMaxPinWaits = 256;
+  std::map<std::string, PinWait> pin_waits_;     // by pin id
+  std::map<std::string, PinFetch> pin_fetches_;  // by request id
+  std::unique_ptr<Pinner> pinner_;
+
+  // --- Pinning (docs/federation.md, "Pinning"; pins.h) ---
+
+ public:
+  // Made with the node, started by Start(): pinner_ is never reassigned, so
+  // the message and metrics threads may read it from the first message on.
+  std::unique_ptr<Pinner> MakePinner() {
+    mqtt::ConnectOptions c = o_.local;
+    c.client_id = o_.local.client_id + "-pin";
+    c.will.reset();
+    return std::make_unique<Pinner>(
+        PinnerOptions{
+            .name = o_.name,
+            .local = c,
+            .state_file = o_.pins_file,
+            .max_pins = o_.max_pins,
+            .page_timeout = o_.request_timeout + std::chrono::seconds(4)},
+        [this](const std::string& id, int64_t first, int64_t page_bytes,
+               std::function<void(PinPage)> done) {
+          FetchForPin(id, first, page_bytes, std::move(done));
+        },
+        counters_);
+  }
+
+  Status StartPinner() { return pinner_->Start(); }
+
+ private:
+  // One page for the pinner, through the same verified path as a viewer's.
+  void FetchForPin(const std::string& id, int64_t first, int64_t page_bytes,
+                   std::function<void(PinPage)> done) {
+    Section section(this);
+    PeerRequest r{.id = RandomId(),
+                  .video_id = id,
+                  .first = first,
+                  .page_bytes = page_bytes,
+                  .hops = o_.max_hops};
+    dedup_.FirstSeen(r.id);
+    pin_fetches_[r.id] = {.done = std::move(done)};
+    ForwardLocked(r, {.kind = Sink::Kind::kPin, .request_id = r.id});
+  }
+
+  // `fog pin` (or the API) on this fog's broker: checked here, then sent to
+  // the fog named; its answer goes back on the response topic.
+  void OnPinCommand(const mqtt::Message& m) {
+    if (!IsPlainReplyTopic(m.response_topic)) {
+      reject_.Reject(counters_, "bad-pin-command", m.response_topic,
+                     "pin command without a usable response topic");
+      return;
+    }
+    Section section(this);
+    Result<PinCommand> c = DecodePinCommand(m.payload);
+    PinReply reply{.video_id = c.ok() ? c->video_id : "",
+                   .to = c.ok() ? c->to : "",
+                   .status = 400,
+                   .result = "refused"};
+    if (!c.ok()) {
+      reject_.Reject(counters_, "bad-pin-command", "", c.status().message());
+      reply.reason = c.status().message();
+      return ReplyPinLocked(m.response_topic, m.correlation_data, reply);
+    }
+    auto peer = peers_.find(c->to);
+    const bool known = local_ids_.contains(c->video_id) ||
+                       !catalogs_.Holders(c->video_id).empty();
+    if (c->to == o_.name) {
+      reply.status = 409;
+      reply.reason = "fog " + o_.name + " is this fog: pin to a peer";
+    } else if (peer == peers_.end()) {
+      reply.status = 404;
+      reply.reason = "unknown fog '" + c->to + "': not a peer of " + o_.name;
+    } else if (!known) {
+      reply.status = 404;
+      reply.reason = "no fog of the federation holds video " + c->video_id;
+    } else if (!Up(peer->second, Clock::now())) {
+      reply.status = 503;
+      reply.reason = "fog " + c->to + " is down";
+    } else if (pin_waits_.size() >= kMaxPinWaits) {
+      reply.status = 503;
+      reply.reason = "too many pin commands waiting for an answer";
+    }
+    if (!reply.reason.empty()) {
+      counters_.Add("pin_commands_refused");
+      return ReplyPinLocked(m.response_topic, m.correlation_data, reply);
+    }
+    const std::string id = RandomId();
+    pin_waits_[id] = {.response_topic = m.response_topic,
+                      .correlation = m.correlation_data,
+                      .reply = reply,
+                      .deadline = Clock::now() + o_.request_timeout};
+    counters_.Add("pin_commands");
+    SendLocked(c->to, "pin",
+               {.payload = BytesOf(EncodePinAsk({id, c->video_id}))});
+  }
+
+  // A peer asks this fog to hold a video. REQUIRES: mu_ held.
+  void OnPeerPinLocked(const std::string& from, const mqtt::Message& m) {
+    Result<PinAsk> a = DecodePinAsk(m.payload);
+    if (!a.ok()) {
+      reject_.Reject(counters_, "bad-pin", from, a.status().message());
+      return;
+    }
+    PinReply reply{.id = a->id,
+                   .video_id = a->video_id,
+                   .to = o_.name,
+                   .status = 200,
+                   .result = "accepted"};
+    bool pinned_here = false;
+    for (const PinRecord& p : pinner_->pins()) {
+      pinned_here = pinned_here || p.video_id == a->video_id;
+    }
+    if (!pinned_here && local_ids_.contains(a->video_id)) {
+      reply.status = 409;
+      reply.reason = "fog " + o_.name + " holds video " + a->video_id +
+                     " already (its own, not a pin)";
+    } else if (!pinned_here && catalogs_.Holders(a->video_id).empty()) {
+      reply.status = 404;
+      reply.reason =
+          "no fog linked to " + o_.name + " holds video " + a->video_id;
+    } else if (Status s = pinner_->Accept(a->video_id, from); !s.ok()) {
+      reply.status = 429;
+      reply.reason = s.message();
+    }
+    if (reply.status != 200) {
+      reply.result = "refused";
+      spdlog::info("federation {}: pin of {} asked by {} refused: {}", o_.name,
+                   a->video_id, from, reply.reason);
+    }
+    SendLocked(from, "pinned", {.payload = BytesOf(EncodePinReply(reply))});
+  }
+
+  // The peer's answer to a pin this fog sent. REQUIRES: mu_ held.
+  void OnPeerPinnedLocked(const std::string& from, const mqtt::Message& m) {
+    Result<PinReply> r = DecodePinReply(m.payload);
+    if (!r.ok()) {
+      reject_.Reject(counters_, "bad-pinned", from, r.status().message());
+      return;
+    }
+    auto it = pin_waits_.find(r->id);
+    if (it == pin_waits_.end() || it->second.reply.to != from) {
+      counters_.Add("replies_late");
+      return;
+    }
+    PinReply out = *r;
+    out.id.clear();
+    out.to = from;
+    ReplyPinLocked(it->second.response_topic, it->second.correlation, out);
+    pin_waits_.erase(it);
+  }
+
+  // REQUIRES: mu_ held.
+  void ExpirePinWaitsLocked(Clock::time_point now) {
+    for (auto it = pin_waits_.begin(); it != pin_waits_.end();) {
+      if (now < it->second.deadline) {
+        ++it;
+        continue;
+      }
+      PinReply r = it->second.reply;
+      r.status = 504;
+      r.reason = "fog " + r.to + " did not answer the pin";
+      ReplyPinLocked(it->second.response_topic, it->second.correlation, r);
+      it = pin_waits_.erase(it);
+    }
+  }
+
+  // REQUIRES: mu_ held.
+  void ReplyPinLocked(const std::string& topic, const Bytes& correlation,
+                      const PinReply& r) {
+    mqtt::Message m{
+        .topic = topic, .payload = BytesOf(EncodePinReply(r)), .qos = 1};
+    m.correlation_data = correlation;
+    EnqueueLocked(&local_, std::move(m));
+  }
 };
 
 Federation::Federation(FederationOptions options, trust::TrustStore trust)
@@ -1057,5 +1269,6 @@ const mqtt::Client& Federation::local_client() const {
 }
 const PulledPacketCache& Federation::cache() const { return impl_->cache(); }
 std::string Federation::StatusJson() const { return impl_->StatusJson(); }
+size_t Federation::PinsActive() const { return impl_->PinsActive(); }
 
 }  // namespace fog::federation

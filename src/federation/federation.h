@@ -65,6 +65,11 @@ struct FederationOptions {
   // Verified packets pulled from peers kept for later local requests
   // (PulledPacketCache); 0 disables it. Never a durable copy.
   size_t cache_bytes = size_t{64} << 20;
+  // Pins this fog holds for its peers (docs/federation.md, "Pinning"):
+  // kept in this file (empty: not kept across restarts), at most this many
+  // incomplete at once.
+  std::string pins_file;
+  size_t max_pins = 16;
   // Fault injection for tests only: this fog alters the data of every packet
   // it sends to a peer (its signature then fails), as a hostile peer would.
   bool tamper_for_test = false;
@@ -115,6 +120,8 @@ class Federation {
   const PulledPacketCache& cache() const;
   // The status document published retained on fog/status/federation.
   std::string StatusJson() const;
+  // Pins this fog follows and has not completed (pins.h).
+  size_t PinsActive() const;
 
  private:
   class Impl;

@@ -300,6 +300,7 @@ Status FogUp::StartChildren() {
                          {"name", descriptor_.name},
                          {"api", descriptor_.http_url},
                          {"trust", dir_ + "/trust"},
+                         {"pins-file", dir_ + "/federation/pins.json"},
                          {"metrics-listen", metrics_listen_["federation"]}};
     // One comma-separated line: the config parser takes only the first of
     // repeated keys.

@@ -11,8 +11,8 @@ namespace fog::up {
 
 namespace {
 
-constexpr Role kAllRoles[] = {Role::kPublisher, Role::kMaster,     Role::kWorker,
-                              Role::kBalancer,  Role::kApi,        Role::kViewer,
+constexpr Role kAllRoles[] = {Role::kPublisher,  Role::kMaster, Role::kWorker,
+                              Role::kBalancer,   Role::kApi,    Role::kViewer,
                               Role::kFederation, Role::kPeer};
 
 // The topics the pattern rules below give every login under its own name.
@@ -29,7 +29,8 @@ std::string RoleRules(Role role) {
     case Role::kPublisher:
       return "topic write video/stream/#\n"
              "topic write go-streaming\n"
-             "topic read fog/backlog\n";
+             "topic read fog/backlog\n"
+             "topic write fog/federation/pin\n";
     case Role::kMaster:
       return "topic read video/stream/#\n"
              "topic read go-streaming\n"
@@ -66,6 +67,7 @@ std::string RoleRules(Role role) {
              "topic readwrite fog/policy\n";
     case Role::kApi:
       return "topic readwrite fog/status/api\n"
+             "topic write fog/federation/pin\n"
              "topic read fog/status/#\n"
              "topic read fog/stats/#\n"
              "topic read fog/policy\n";
@@ -77,8 +79,13 @@ std::string RoleRules(Role role) {
     case Role::kFederation:
       // Peer messages, and answers to local viewers for videos held by
       // other fogs (docs/federation.md).
+      // Pinning: the command from `fog pin` and the API, and the pinned
+      // video published into this fog's own ingest, paced by the backlog.
       return "topic readwrite fog/peer/#\n"
              "topic readwrite fog/status/federation\n"
+             "topic read fog/federation/pin\n"
+             "topic write video/stream/#\n"
+             "topic read fog/backlog\n"
              "topic read fog/get/+\n"
              "topic write fog/get/#\n"
              "topic write reply/#\n"

@@ -12,19 +12,20 @@ namespace fog::api {
 
 enum class Route {
   kNone,
-  kVideos,      // /videos
-  kVideo,       // /videos/{id}
-  kMedia,       // /videos/{id}/{file}
-  kCreate,      // /create (the seed's)
-  kHealth,      // /health
-  kFog,         // /fog
-  kOpenApi,     // /openapi.json
-  kMetrics,     // /metrics
-  kPacket,      // /videos/{id}/packets/{n}
-  kPoster,      // /videos/{id}/poster.jpg
-  kKeys,        // /keys
-  kUiConfig,    // /ui-config
-  kPeerMetrics  // /metrics/{name}
+  kVideos,       // /videos
+  kVideo,        // /videos/{id}
+  kMedia,        // /videos/{id}/{file}
+  kCreate,       // /create (the seed's)
+  kHealth,       // /health
+  kFog,          // /fog
+  kOpenApi,      // /openapi.json
+  kMetrics,      // /metrics
+  kPacket,       // /videos/{id}/packets/{n}
+  kPoster,       // /videos/{id}/poster.jpg
+  kKeys,         // /keys
+  kUiConfig,     // /ui-config
+  kPeerMetrics,  // /metrics/{name}
+  kPin           // /videos/{id}/pin
 };
 
 struct RouteMatch {

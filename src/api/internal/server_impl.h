@@ -50,6 +50,7 @@ class ApiServer::Impl {
   void SetHealthProvider(std::function<HealthReport()> provider);
   void SetMediaProvider(MediaProvider provider);
   void SetPacketProvider(PacketProvider provider);
+  void SetPinProvider(PinProvider provider);
   void SetPosterMaker(PosterMaker maker);
   void SetKeys(std::vector<PublishedKey> keys);
   void SetTrustProvider(std::function<PublishedTrust()> provider);
@@ -101,6 +102,8 @@ class ApiServer::Impl {
   Result<registry::VideoRecord> FromFederation(
       const std::string& id, const nlohmann::json& federation,
       const Result<registry::VideoRecord>& local);
+  // pin_routes.cc: POST /videos/{id}/pin
+  void HandlePin(const Request& req, Response& res, const std::string& rest);
 
   // ui_routes.cc
   void HandleUi(const Request& req, Response& res);
@@ -146,6 +149,7 @@ class ApiServer::Impl {
   std::function<std::string()> metrics_;   // guarded by providers_mu_
   MediaProvider media_;                    // guarded by providers_mu_
   PacketProvider packets_;                 // guarded by providers_mu_
+  PinProvider pin_;                        // guarded by providers_mu_
   PosterMaker poster_maker_;               // guarded by providers_mu_
   std::vector<PublishedKey> keys_;         // guarded by providers_mu_
   std::function<PublishedTrust()> trust_;  // guarded by providers_mu_
