@@ -148,7 +148,10 @@ void ApiServer::Impl::HandleVideo(const Request& req, Response& res,
     res.status = 204;
     return;
   }
-  Result<registry::VideoRecord> video = registry_.GetVideo(id);
+  // A video held only at other fogs is described from the federation's
+  // catalog, with the federation as its one holder, so a player at this
+  // fog opens it and fetches its packets through (pull_through.cc).
+  Result<registry::VideoRecord> video = FetchableVideo(id);
   if (!video.ok()) {
     SendStatus(req, res, video.status(), Rejection::kBadRequest);
     return;

@@ -752,11 +752,23 @@ class Federation::Impl {
     if (local_ids_.contains(video_id)) return;
     if (AnswerFromCacheLocked(video_id, *range, m)) return;
     counters_.Add("local_gets_forwarded");
+    // The viewer waits for this component's end past its quiet period: the
+    // peers' answer may take seconds (docs/topics.md, paging).
+    mqtt::Message working{.topic = m.response_topic, .qos = 1};
+    working.correlation_data = m.correlation_data;
+    working.user_properties = {{"working", "1"},
+                               {"worker", "federation/" + o_.name}};
+    EnqueueLocked(&local_, std::move(working));
+    // A page through the peers is at most the default page: a page is
+    // fetched whole at the holder and verified here before any of it is
+    // relayed, so a smaller page brings the first packet sooner; the viewer
+    // follows `next`.
     PeerRequest r{.id = RandomId(),
                   .video_id = video_id,
                   .first = range->first,
                   .last = range->last,
-                  .page_bytes = range->max_bytes,
+                  .page_bytes = std::min(wire::PageBytes(*range),
+                                         wire::kDefaultPageBytes),
                   .hops = o_.max_hops};
     dedup_.FirstSeen(r.id);
     ForwardLocked(r, {.kind = Sink::Kind::kLocalGet,
