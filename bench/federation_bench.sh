@@ -27,29 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 ((rounds >= 1)) || { echo "ROUNDS must be at least 1"; exit 2; }
 suite=federation_bench
 source "$root/tests/e2e/lib.sh"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  [[ -n ${FOG_KEEP_TMP:-} ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# up NAME [fog up flags...]: starts fog NAME in $tmp/NAME, waits for it.
-up() {
-  local name=$1
-  shift
-  start_fog "$tmp/$name" --name "$name" --workers 2 --no-balancer "$@" || exit 1
-  pids+=("$fog_pid")
-  eval "http_$name=$http"
-  fog_pid=
-}
-# linked DIR PEER: DIR's federation has PEER connected (its metrics).
-linked() {
-  curl -sf -m 5 "$(json "$(cat "$tmp/$1/fog.json")" "j['metrics']['federation']")" |
-    grep -q "^fog_federation_peer_connected{peer=\"$2\"} 1"
-}
+source "$root/tests/e2e/federation_lib.sh"
 # in_catalog_b ID: B's federation knows A holds ID (from A's catalog).
 in_catalog_b() {
   curl -sf "$http_b/videos?scope=federation" | grep -q "\"$1\""
@@ -72,10 +50,8 @@ cache=0
 echo "federation packet cache: $([[ $cache = 1 ]] && echo "yes (B fetches cold, then warm)" || echo "none (every fetch at B goes to A)")"
 
 up a
-mkdir -p "$tmp/b/trust"
-cp "$tmp/a/trust/fog-ca.authority" "$tmp/b/trust/a.authority"
-cp "$tmp/a/keys/publisher.pub" "$tmp/b/trust/a.pub"
-up b --peer "$(json "$(cat "$tmp/a/fog.json")" "j['peer_uri']")"
+trusts b a
+up b --peer "$(peer_uri a)"
 wait_for 30 linked b a || { echo "b did not link to a"; exit 1; }
 wait_for 30 linked a b || { echo "a did not see b"; exit 1; }
 

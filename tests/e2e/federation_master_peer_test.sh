@@ -16,31 +16,10 @@ set -uo pipefail
 fog=$1
 suite=federation_master_peer
 source "$(dirname "$0")/lib.sh"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  [[ -n ${FOG_KEEP_TMP:-} ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT
+fed_workers=1
+source "$(dirname "$0")/federation_lib.sh"
 
-# up NAME [fog up flags...]: starts fog NAME in $tmp/NAME, waits for it.
-up() {
-  local name=$1
-  shift
-  start_fog "$tmp/$name" --name "$name" --workers 1 --no-balancer "$@" || exit 1
-  pids+=("$fog_pid")
-  eval "port_$name=$mqtt_port"
-  fog_pid=
-}
 field() { json "$(cat "$tmp/$1/fog.json")" "j.get('$2', '')"; }
-# trusts DIR OF: DIR's trust directory holds OF's authority and key.
-trusts() {
-  mkdir -p "$tmp/$1/trust"
-  cp "$tmp/$2/trust/fog-ca.authority" "$tmp/$1/trust/$2.authority"
-  cp "$tmp/$2/keys/publisher.pub" "$tmp/$1/trust/$2.pub"
-}
 # connected URL CA PEER: the metrics at URL (checked against CA, if any)
 # say PEER's link is up.
 connected() {

@@ -11,30 +11,7 @@ set -uo pipefail
 fog=$1
 suite=federation_pin
 source "$(dirname "$0")/lib.sh"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  [[ -n ${FOG_KEEP_TMP:-} ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# up NAME [fog up flags...]: starts fog NAME in $tmp/NAME, waits for it.
-up() {
-  local name=$1
-  shift
-  start_fog "$tmp/$name" --name "$name" --workers 2 --no-balancer "$@" || exit 1
-  eval "http_$name=$http port_$name=$mqtt_port pid_$name=$fog_pid"
-  pids+=("$fog_pid")
-  fog_pid=
-}
-peer_uri() { json "$(cat "$tmp/$1/fog.json")" "j['peer_uri']"; }
-linked() {
-  curl -sf -m 5 "$(json "$(cat "$tmp/$1/fog.json")" "j['metrics']['federation']")" |
-    grep -q "^fog_federation_peer_connected{peer=\"$2\"} 1"
-}
-fed() { metric "$tmp/$1" federation "${@:2}"; }
+source "$(dirname "$0")/federation_lib.sh"
 # in_status DIR VIDEO: the federation status of fog DIR lists VIDEO.
 in_status() {
   mosquitto_sub -V 5 -p "$(eval echo \$port_$1)" -u federation \
@@ -43,9 +20,7 @@ in_status() {
 }
 
 up a
-mkdir -p "$tmp/b/trust"  # b trusts a's packets (docs/federation.md)
-cp "$tmp/a/trust/fog-ca.authority" "$tmp/b/trust/a.authority"
-cp "$tmp/a/keys/publisher.pub" "$tmp/b/trust/a.pub"
+trusts b a  # b trusts a's packets (docs/federation.md)
 up b --peer "$(peer_uri a)"
 expect "links up: a-b" wait_for 20 linked a b
 expect "links up: b-a" wait_for 20 linked b a

@@ -18,43 +18,14 @@ set -uo pipefail
 fog=$1
 suite=federation
 source "$(dirname "$0")/lib.sh"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  [[ -n ${FOG_KEEP_TMP:-} ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# up NAME [fog up flags...]: starts fog NAME in $tmp/NAME, waits for it.
-up() {
-  local name=$1
-  shift
-  start_fog "$tmp/$name" --name "$name" --workers 2 --no-balancer "$@" || exit 1
-  pids+=("$fog_pid")
-  eval "http_$name=$http port_$name=$mqtt_port"
-  fog_pid=
-}
-peer_uri() { json "$(cat "$tmp/$1/fog.json")" "j['peer_uri']"; }
-# linked DIR PEER: GET /fog... read from the federation's metrics instead.
-# Bounded: a federation process that stopped answering fails it.
-linked() {
-  curl -sf -m 5 "$(json "$(cat "$tmp/$1/fog.json")" "j['metrics']['federation']")" |
-    grep -q "^fog_federation_peer_connected{peer=\"$2\"} 1"
-}
-fed() { metric "$tmp/$1" federation "${@:2}"; }
+source "$(dirname "$0")/federation_lib.sh"
 
 up a
 # B, C and E trust A's packets the documented way: A's certificate
 # authority (for A's registered publishers, whose packets carry a
 # certificate), and A's own publisher key (what `fog stream --dir a` signs
 # with, no certificate).
-for f in b c e; do
-  mkdir -p "$tmp/$f/trust"
-  cp "$tmp/a/trust/fog-ca.authority" "$tmp/$f/trust/a.authority"
-  cp "$tmp/a/keys/publisher.pub" "$tmp/$f/trust/a.pub"
-done
+for f in b c e; do trusts $f a; done
 up b --peer "$(peer_uri a)"
 up c --peer "$(peer_uri a)" --peer "$(peer_uri b)"
 expect "links up: a-b" wait_for 20 linked a b
