@@ -23,23 +23,26 @@ int64_t CountOf(const PacketRanges& ranges) {
   return count;
 }
 
-int64_t UnionCount(const std::vector<PacketRanges>& sets) {
+PacketRanges UnionOf(const std::vector<PacketRanges>& sets) {
   PacketRanges all;
   for (const PacketRanges& s : sets) all.insert(all.end(), s.begin(), s.end());
   std::sort(all.begin(), all.end(),
             [](const PacketRange& a, const PacketRange& b) {
               return a.first < b.first;
             });
-  int64_t count = 0;
-  int64_t covered = 0;  // every number <= covered is counted
+  PacketRanges out;
   for (const PacketRange& r : all) {
-    const int64_t from = std::max(r.first, covered + 1);
-    if (r.last >= from) {
-      count += r.last - from + 1;
-      covered = r.last;
+    if (!out.empty() && r.first <= out.back().last + 1) {
+      out.back().last = std::max(out.back().last, r.last);
+    } else {
+      out.push_back(r);
     }
   }
-  return count;
+  return out;
+}
+
+int64_t UnionCount(const std::vector<PacketRanges>& sets) {
+  return CountOf(UnionOf(sets));
 }
 
 Status ValidateRanges(const PacketRanges& ranges, int64_t max_number,

@@ -33,6 +33,10 @@ int64_t CountOf(const PacketRanges& ranges);
 // How many distinct numbers the union of `sets` holds.
 int64_t UnionCount(const std::vector<PacketRanges>& sets);
 
+// The numbers in any of `sets` (each valid), as ascending ranges with gaps
+// between them.
+PacketRanges UnionOf(const std::vector<PacketRanges>& sets);
+
 // InvalidArgument unless every range has 1 <= first <= last <= max_number,
 // the ranges ascend with gaps between them, and there are at most
 // max_ranges of them.

@@ -15,6 +15,15 @@ TEST(PacketRangesTest, RangesOfNumbers) {
   EXPECT_EQ(CountOf(RangesOf({1, 2, 3, 5, 7, 8})), 6);
 }
 
+TEST(PacketRangesTest, UnionMergesOverlappingAndAdjacentRanges) {
+  EXPECT_EQ(UnionOf({}), PacketRanges{});
+  EXPECT_EQ(FormatRanges(UnionOf({{{1, 10}}, {{5, 12}}, {{20, 20}}})),
+            "1-12,20");
+  EXPECT_EQ(FormatRanges(UnionOf({{{3, 4}, {9, 9}}, {{1, 2}, {5, 5}}})),
+            "1-5,9");
+  EXPECT_EQ(FormatRanges(UnionOf({{{1, 10}}, {{2, 3}}})), "1-10");
+}
+
 TEST(PacketRangesTest, UnionCountsEachNumberOnce) {
   EXPECT_EQ(UnionCount({}), 0);
   EXPECT_EQ(UnionCount({{{1, 10}}, {{5, 12}}, {{20, 20}}}), 13);

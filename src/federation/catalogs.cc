@@ -2,11 +2,34 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/packet_ranges.h"
 #include "wire/envelope.h"
 
 namespace fog::federation {
 
 using nlohmann::json;
+
+namespace {
+
+// The packets any worker holds, from the workers' "ranges" (empty when a
+// worker reported none, since its holding is then unknown).
+std::string RangesHeld(const json& workers) {
+  if (!workers.is_array()) return "";
+  std::vector<PacketRanges> sets;
+  for (const json& w : workers) {
+    if (!w.is_object()) continue;
+    const json packets = w.value("packets", json());
+    if (!packets.is_number_integer() || packets.get<int64_t>() <= 0) continue;
+    const json text = w.value("ranges", json());
+    if (!text.is_string()) return "";
+    Result<PacketRanges> r = ParseRanges(text.get<std::string>());
+    if (!r.ok()) return "";
+    sets.push_back(std::move(*r));
+  }
+  return FormatRanges(UnionOf(sets));
+}
+
+}  // namespace
 
 Result<std::vector<CatalogEntry>> CatalogFromRegistry(std::string_view body) {
   json j = json::parse(body, nullptr, false);
@@ -31,6 +54,7 @@ Result<std::vector<CatalogEntry>> CatalogFromRegistry(std::string_view body) {
     if (status.is_string()) e.status = status.get<std::string>();
     const json key = v.value("publisher_key", json());
     if (key.is_string()) e.publisher_key = key.get<std::string>();
+    e.ranges = RangesHeld(v.value("workers", json()));
     out.push_back(std::move(e));
   }
   return out;

@@ -20,6 +20,24 @@ TEST(CatalogFromRegistry, KeepsVideosWithPackets) {
   EXPECT_FALSE(CatalogFromRegistry("nope").ok());
 }
 
+TEST(CatalogFromRegistry, RangesAreWhatAnyWorkerHolds) {
+  Result<std::vector<CatalogEntry>> c = CatalogFromRegistry(R"([
+    {"VideoID":"v1","packets":7,"workers":[
+      {"worker":"w1","packets":4,"ranges":"1-3,7"},
+      {"worker":"w2","packets":3,"ranges":"3-5"},
+      {"worker":"w3","packets":0}]},
+    {"VideoID":"v2","packets":2,"workers":[
+      {"worker":"w1","packets":2}]},
+    {"VideoID":"v3","packets":2,"workers":[
+      {"worker":"w1","packets":2,"ranges":"x"}]}])");
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->size(), 3u);
+  EXPECT_EQ((*c)[0].ranges, "1-5,7");
+  // A holder without ranges, or with bad ones: the holding is unknown.
+  EXPECT_EQ((*c)[1].ranges, "");
+  EXPECT_EQ((*c)[2].ranges, "");
+}
+
 TEST(PeerCatalogs, HoldersAndOrdering) {
   PeerCatalogs p;
   EXPECT_TRUE(p.Update({.fog = "a", .seq = 2, .videos = {{.video_id = "v"}}}));
