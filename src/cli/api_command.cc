@@ -340,6 +340,12 @@ int RunApi(ApiArgs args) {
     Result<federation::PinReply> r = federation::RequestPin(
         login, {.video_id = id, .to = to}, std::chrono::seconds(12));
     if (!r.ok()) return r.status();
+    // Accepted only when the answer says so, whatever its status.
+    if (r->status == 200 && r->result != "accepted") {
+      return api::PinOutcome{.status = 502,
+                             .reason = "the federation answered \"" +
+                                       r->result + "\" with status 200"};
+    }
     return api::PinOutcome{.status = r->status, .reason = r->reason};
   });
 

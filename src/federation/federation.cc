@@ -157,6 +157,28 @@ class Federation::Impl {
 
   Status Start() {
     if (Status s = ValidateFogName(o_.name); !s.ok()) return s;
+    // The pins this fog holds are loaded before any peer can ask for one
+    // (which rewrites the file).
+    if (Status p = StartPinner(); !p.ok()) return p;
+    Status s = Connect();
+    if (!s.ok()) {  // nothing may call back into this object any more
+      pinner_->Stop();
+      fetcher_.reset();
+      local_.Disconnect();
+      return s;
+    }
+    running_ = true;
+    for (int i = 0; i < 2; ++i) jobs_.emplace_back([this] { JobLoop(); });
+    ticker_ = std::thread([this] { TickLoop(); });
+    (void)local_.Publish(StatusMessage(true), false);
+    spdlog::info("federation {}: on {}, dialing {} peer(s)", o_.name,
+                 o_.local.uri, dialed_.size());
+    return Status::OK();
+  }
+
+  // This fog's broker (the inbox and local requests), the fetcher of local
+  // pages, and the peers' clients (dialed by the ticker).
+  Status Connect() {
     local_.OnMessage([this](const mqtt::Message& m) { OnMessage(-1, m); });
     Status s = local_.Connect(std::chrono::seconds(10));
     if (!s.ok()) return s;
@@ -192,13 +214,6 @@ class Federation::Impl {
           [this, index](const mqtt::Message& m) { OnMessage(index, m); });
       dialed_.push_back(std::move(d));
     }
-    if (Status p = StartPinner(); !p.ok()) return p;
-    running_ = true;
-    for (int i = 0; i < 2; ++i) jobs_.emplace_back([this] { JobLoop(); });
-    ticker_ = std::thread([this] { TickLoop(); });
-    (void)local_.Publish(StatusMessage(true), false);
-    spdlog::info("federation {}: on {}, dialing {} peer(s)", o_.name,
-                 o_.local.uri, dialed_.size());
     return Status::OK();
   }
 
@@ -398,7 +413,7 @@ class Federation::Impl {
     // again when it is heard from, and hellos wait for the link's client to
     // reconnect instead of filling its offline buffer.
     const Peer& p = it->second;
-    if ((kind == "catalog" && Silent(p, Clock::now())) ||
+    if ((kind == "catalog" && !Up(p, Clock::now())) ||
         (kind == "hello" && p.dialed >= 0 && !dialed_[p.dialed]->up)) {
       counters_.Add("peer_messages_held_back." + kind);
       return;
@@ -626,8 +641,10 @@ class Federation::Impl {
     } catch (const std::exception&) {
       counters_.Add("bad_next");
     }
-    pending_bytes_ -= p.bytes;
-    p.bytes = 0;
+    size_t bytes = 0;  // this peer's; others' stay buffered and counted
+    for (const Bytes& b : p.buffers[from]) bytes += b.size();
+    p.bytes -= bytes;
+    pending_bytes_ -= bytes;
     p.buffers.erase(from);
     if (p.awaiting.empty()) CompleteLocked(it);
   }
@@ -956,7 +973,6 @@ class Federation::Impl {
       size_t bytes = 0;
       for (const Bytes& b : p.buffers[*a]) bytes += b.size();
       p.buffers.erase(*a);
-      bytes = std::min(bytes, p.bytes);
       p.bytes -= bytes;
       pending_bytes_ -= bytes;
       p.unreachable.insert(*a);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "wire/envelope.h"
+
 namespace fog::federation {
 
 bool PulledPacketCache::Insert(const std::string& video_id, int64_t number,
@@ -38,7 +40,8 @@ void PulledPacketCache::EvictLocked(size_t needed) {
 
 std::optional<CachedPage> PulledPacketCache::Lookup(const std::string& video_id,
                                                     int64_t first, int64_t last,
-                                                    int64_t page_bytes) {
+                                                    int64_t page_bytes,
+                                                    bool last_is_total) {
   std::lock_guard<std::mutex> lock(mu_);
   CachedPage page;
   std::vector<std::map<Key, Entry>::iterator> used;
@@ -58,6 +61,14 @@ std::optional<CachedPage> PulledPacketCache::Lookup(const std::string& video_id,
     bytes += size;
     used.push_back(it);
   }
+  if (last_is_total && page.next == 0) {
+    Result<wire::Envelope> e =
+        wire::DecodeEnvelope(used.back()->second.payload);
+    if (!e.ok() || e->packet.total_packets != last) {
+      ++misses_;  // the video may go on: the peers know
+      return std::nullopt;
+    }
+  }
   for (auto it : used) {
     lru_.splice(lru_.end(), lru_, it->second.lru);
     page.packets.emplace_back(it->first.second, it->second.payload);
@@ -74,13 +85,14 @@ void PulledPacketCache::InsertPage(const std::string& video_id,
 std::optional<CachedPage> PulledPacketCache::LookupRange(
     const std::string& video_id, int64_t first, int64_t last, int64_t total,
     int64_t page_bytes) {
+  const bool open = last == std::numeric_limits<int64_t>::max();
   if (total > 0) last = std::min(last, total);
   if (max_bytes_ == 0 || first < 1 || first > last ||
       last == std::numeric_limits<int64_t>::max()) {
     ++misses_;
     return std::nullopt;
   }
-  return Lookup(video_id, first, last, page_bytes);
+  return Lookup(video_id, first, last, page_bytes, open && last == total);
 }
 
 size_t PulledPacketCache::bytes() const {

@@ -56,10 +56,14 @@ class PulledPacketCache {
   // past `page_bytes`, the first two always included. A hit only when every
   // packet up to the cut is held (each then counts as recently used);
   // otherwise nullopt, and the caller asks the peers. Counts one hit or one
-  // miss. REQUIRES: 1 <= first <= last; last is a real bound (the caller
-  // clamps an open range to the video's known total).
+  // miss. With `last_is_total`, a page that reaches `last` is a hit only
+  // when that packet's own envelope announces `last` as the video's total
+  // (a catalog's total is a peer's word). REQUIRES: 1 <= first <= last;
+  // last is a real bound (the caller clamps an open range to the video's
+  // known total).
   std::optional<CachedPage> Lookup(const std::string& video_id, int64_t first,
-                                   int64_t last, int64_t page_bytes);
+                                   int64_t last, int64_t page_bytes,
+                                   bool last_is_total = false);
 
   // Inserts every packet of a verified page (payloads by packet number).
   void InsertPage(const std::string& video_id,
@@ -67,8 +71,9 @@ class PulledPacketCache {
 
   // Lookup for a request as it came: `last` may be open
   // (std::numeric_limits<int64_t>::max()), then bounded by `total` (the
-  // video's packet count, 0: unknown). A range that stays open, or is
-  // empty, is a miss.
+  // video's packet count, 0: unknown, as a catalog claims it: a page up to
+  // it is a hit only when its last packet announces it). A range that stays
+  // open, or is empty, is a miss.
   std::optional<CachedPage> LookupRange(const std::string& video_id,
                                         int64_t first, int64_t last,
                                         int64_t total, int64_t page_bytes);

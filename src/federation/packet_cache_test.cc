@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "wire/envelope.h"
+
 namespace fog::federation {
 namespace {
 
@@ -96,9 +98,17 @@ TEST(PulledPacketCache, ZeroDisablesIt) {
   EXPECT_EQ(cache.oversize(), 0u);
 }
 
+// Packet n of video "v" as a publisher wraps it; `total` announced (0: the
+// video goes on).
+Bytes Packet(int64_t n, int64_t total) {
+  wire::Envelope e;
+  e.packet = {"v", n, total, Bytes(10, static_cast<uint8_t>(n))};
+  return wire::EncodeEnvelope(e);
+}
+
 TEST(PulledPacketCache, AnOpenRangeNeedsAKnownTotal) {
   PulledPacketCache cache(1000);
-  cache.InsertPage("v", {{1, Payload(10)}, {2, Payload(10)}});
+  cache.InsertPage("v", {{1, Packet(1, 0)}, {2, Packet(2, 2)}});
   constexpr int64_t kOpen = std::numeric_limits<int64_t>::max();
   EXPECT_FALSE(cache.LookupRange("v", 1, kOpen, 0, 1 << 20).has_value());
   std::optional<CachedPage> page = cache.LookupRange("v", 1, kOpen, 2, 1 << 20);
@@ -109,6 +119,17 @@ TEST(PulledPacketCache, AnOpenRangeNeedsAKnownTotal) {
   EXPECT_FALSE(cache.LookupRange("v", 3, kOpen, 2, 1 << 20).has_value());
   EXPECT_EQ(cache.hits(), 1u);
   EXPECT_EQ(cache.misses(), 3u);
+}
+
+TEST(PulledPacketCache, ACatalogsTotalEndsAnOpenRangeOnlyIfThePacketSaysSo) {
+  // A stale or lying catalog says 2 packets; packet 2 itself says the video
+  // goes on: the cache must not end the stream there.
+  PulledPacketCache cache(1000);
+  cache.InsertPage("v", {{1, Packet(1, 0)}, {2, Packet(2, 0)}});
+  constexpr int64_t kOpen = std::numeric_limits<int64_t>::max();
+  EXPECT_FALSE(cache.LookupRange("v", 1, kOpen, 2, 1 << 20).has_value());
+  // A bounded range asked as such is the viewer's own bound.
+  EXPECT_TRUE(cache.LookupRange("v", 1, 2, 0, 1 << 20).has_value());
 }
 
 TEST(KnownTotal, TheLargestAnyCatalogAnnounces) {

@@ -386,16 +386,7 @@ class Pinner::Impl {
          it = page.packets.find(++n)) {
       Result<wire::Envelope> e = wire::DecodeEnvelope(it->second);
       if (!e.ok()) break;  // the federation verified it: not expected
-      Status s = gate_.WaitWhileOver(
-          o_.backlog_wait,
-          [this, &id](const wire::BacklogReport&) {
-            counters_.Add("pin_backlog_waits");
-            spdlog::info(
-                "federation {}: pin of {} waits for the master's "
-                "backlog",
-                o_.name, id);
-          },
-          nullptr);
+      Status s = WaitForBacklog(id);
       if (s.ok()) {
         s = client_.Publish({.topic = wire::topics::Stream(id),
                              .payload = it->second,
@@ -445,6 +436,28 @@ class Pinner::Impl {
       counters_.Add("pins_completed");
       spdlog::info("federation {}: pin of {} complete: {} packet(s)", o_.name,
                    id, total);
+    }
+  }
+
+  // The master's backlog, waited for in slices so that Stop() is not held
+  // for the whole of o_.backlog_wait.
+  Status WaitForBacklog(const std::string& id) {
+    const auto deadline = std::chrono::steady_clock::now() + o_.backlog_wait;
+    bool said = false;
+    while (true) {
+      Status s = gate_.WaitWhileOver(
+          std::chrono::milliseconds(500),
+          [&](const wire::BacklogReport&) {
+            if (said) return;
+            said = true;
+            counters_.Add("pin_backlog_waits");
+            spdlog::info(
+                "federation {}: pin of {} waits for the master's backlog",
+                o_.name, id);
+          },
+          nullptr);
+      if (s.ok() || !running_ || std::chrono::steady_clock::now() >= deadline)
+        return running_ ? s : Status::Unavailable("stopping");
     }
   }
 

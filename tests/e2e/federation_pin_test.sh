@@ -4,8 +4,9 @@
 # --to b` at A; B fetches it through the federation, verifies it and
 # stores it with its own copies. Then fog A is stopped entirely, and at B
 # `fog get` is byte-equal to A's copy and the HLS playlist plays (ffmpeg
-# framemd5 equal to the source). A pin to a fog that is no peer, and of a
-# video no fog holds, is refused with the documented status.
+# framemd5 equal to the source). A video pinned while it is streamed live
+# into A is followed by B until it is complete. A pin to a fog that is no
+# peer, and of a video no fog holds, is refused with the documented status.
 # Usage: federation_pin_test.sh FOG_BINARY
 set -uo pipefail
 fog=$1
@@ -78,6 +79,24 @@ expect "b keeps its pin, complete, in federation/pins.json" \
 expect "no pin active at b any more" \
   test "$(fed b fog_federation_pins_active)" = 0
 
+# --- a live video: pinned while it is streamed into a (in real time), b
+# follows it until it is complete
+make_video "$tmp/live.mp4" 6 </dev/null || { echo "ffmpeg failed"; exit 1; }
+"$fog" stream "$tmp/live.mp4" --realtime --video-id live-1 --dir "$tmp/a" \
+  >"$tmp/live.out" 2>"$tmp/live.err" &
+live_pid=$!
+expect "b knows a holds the live video" wait_for 20 in_status b live-1
+"$fog" pin live-1 --to b --dir "$tmp/a" >"$tmp/pin_live.json" 2>&1
+expect "fog pin of the live video accepted" grep -q '"result":"accepted"' "$tmp/pin_live.json"
+wait "$live_pid"
+expect "the live stream into a ended" test $? = 0
+live_at_b() {
+  video_complete live-1 && (($(video_field live-1 "j['copies']") >= 2))
+}
+expect "b followed the live video to its end: complete, 2 copies" wait_for 40 live_at_b
+"$fog" get live-1 -o "$tmp/live_a.mp4" --dir "$tmp/a" >/dev/null 2>&1
+expect "fog get of the live video at a" test -s "$tmp/live_a.mp4"
+
 # --- fog a stopped entirely
 kill -TERM "$pid_a"
 wait "$pid_a" 2>/dev/null
@@ -87,6 +106,9 @@ expect "fog a is gone, all its processes" test -z "$(pgrep -f -- "$tmp/a/")"
 rc=$?
 expect "fog get at b with a stopped exits 0 ($(tail -c 300 "$tmp/get_b.err"))" test $rc = 0
 expect "fog get at b is byte-equal to a's copy" cmp -s "$tmp/at_a.mp4" "$tmp/at_b.mp4"
+"$fog" get live-1 -o "$tmp/live_b.mp4" --dir "$tmp/b" >/dev/null 2>&1
+expect "the live video at b is byte-equal to a's copy" \
+  cmp -s "$tmp/live_a.mp4" "$tmp/live_b.mp4"
 stream_hashes "$tmp/src.mp4" >"$tmp/src.hashes"
 stream_hashes "$http_b/videos/$vid/index.m3u8" >"$tmp/hls.hashes"
 expect "HLS at b plays: per-stream hashes equal the source's" \
