@@ -5,8 +5,10 @@
 # link is cut by setting C's end down (no netem here), then set up again:
 # (a) both fogs mark each other down within the down timeout (metrics, and
 #     GET /fog at A);
-# (b) `fog get` at A of a video held only at C fails at once, saying C holds
-#     it and is down, instead of waiting for the request timeout;
+# (b) `fog get` at A of a video held only at C that A pulled before is
+#     served from A's cache of pulled packets; of one it never pulled, fails
+#     at once, saying C holds it and is down, instead of waiting for the
+#     request timeout;
 # (c) while C is away, a video streamed into C and A's repeated asking
 #     leave nothing waiting for the other side: no request goes to C, none
 #     stays pending, catalogs are held back, and every queue's gauge stays
@@ -118,6 +120,12 @@ expect "streamed v1 into c" test -n "$v1"
 expect "a's federation catalog lists v1 at c" wait_for 20 held_by_c_at_a "$v1"
 "$fog" get "$v1" -o "$tmp/v1_at_a.mp4" --dir "$tmp/a" >/dev/null 2>"$tmp/v1_at_a.err"
 expect "before the cut: fog get at a of v1 exits 0 ($(tail -c 200 "$tmp/v1_at_a.err"))" test $? = 0
+# v3: held only at C and known to A, but never fetched there (not in A's
+# cache of pulled packets).
+v3=$(on_c "$fog" stream "$tmp/src.mp4" --dir "$tmp/c" --video-id never-pulled \
+  2>"$tmp/stream3.err")
+expect "streamed v3 into c" test "$v3" = never-pulled
+expect "a's federation catalog lists v3 at c" wait_for 20 held_by_c_at_a "$v3"
 
 phase() { echo "$suite: $* (at ${SECONDS} s)"; }
 phase "links up, v1 at c; cutting the link"
@@ -143,9 +151,15 @@ expect "cut: GET /fog at a shows c not connected" wait_for 5 status_says_down
 
 phase "both sides marked down"
 
-# --- (b) fail fast, with the reason
+# --- (b) served from what A pulled before, or fail fast with the reason
+hits_before=$(counter a fog_federation_cache_hits_total)
+"$fog" get "$v1" -o "$tmp/v1_cached.mp4" --dir "$tmp/a" --timeout 20 >/dev/null 2>"$tmp/v1_cached.err"
+expect "cut: v1, pulled before the cut, is served from a's cache ($(tail -c 200 "$tmp/v1_cached.err"))" \
+  cmp -s "$tmp/v1_at_a.mp4" "$tmp/v1_cached.mp4"
+expect "cut: a counted the cache hit" \
+  test "$(counter a fog_federation_cache_hits_total)" -gt "$hits_before"
 start=$(date +%s%N)
-"$fog" get "$v1" -o "$tmp/v1_cut.mp4" --dir "$tmp/a" --timeout 20 >/dev/null 2>"$tmp/v1_cut.err"
+"$fog" get "$v3" -o "$tmp/v1_cut.mp4" --dir "$tmp/a" --timeout 20 >/dev/null 2>"$tmp/v1_cut.err"
 rc=$?
 took_ms=$((($(date +%s%N) - start) / 1000000))
 echo "fog get of a video held by a down peer: ${took_ms} ms"
@@ -177,7 +191,7 @@ bounded() {  # every gauge of FOG under its documented bound
   return $fail
 }
 for i in 1 2; do
-  "$fog" get "$v1" -o "$tmp/ask.mp4" --dir "$tmp/a" --timeout 10 >/dev/null 2>"$tmp/ask.err"
+  "$fog" get "$v3" -o "$tmp/ask.mp4" --dir "$tmp/a" --timeout 10 >/dev/null 2>"$tmp/ask.err"
   expect "partition: ask $i at a ends with the reason" grep -q "which is down" "$tmp/ask.err"
   expect "partition: a's gauges under their bounds (ask $i)" bounded a
   expect "partition: c's gauges under their bounds (ask $i)" bounded c
