@@ -84,6 +84,7 @@ class Collector {
     page_next_ = 0;
     page_working_.clear();
     page_ended_.clear();
+    page_working_found_ = false;
     last_activity_ = std::chrono::steady_clock::now();
   }
 
@@ -164,7 +165,12 @@ class Collector {
       // Packets this worker sent before its end: the same connection
       // delivers them first, unless they were lost or sent again after a
       // reconnection.
-      announced_ += std::max<int64_t>(0, std::stoll(m.UserProperty("end")));
+      const int64_t sent =
+          std::max<int64_t>(0, std::stoll(m.UserProperty("end")));
+      announced_ += sent;
+      if (sent > 0 && page_working_.contains(m.UserProperty("worker"))) {
+        page_working_found_ = true;
+      }
     } catch (const std::exception&) {
       ++result_.undecodable;
     }
@@ -293,6 +299,10 @@ class Collector {
     for (const std::string& w : page_working_) {
       if (!page_ended_.contains(w)) return false;  // its end is to come
     }
+    // A responder says it is working only for a video this fog's own
+    // workers do not hold (the federation): once it ended having found the
+    // video and its replies are here, no quiet period can bring more.
+    if (page_working_found_ && received_ >= announced_) return true;
     return page_ends_ + page_empty_ends_ > 0 &&
            std::chrono::steady_clock::now() - last_activity_ > request_.quiet;
   }
@@ -317,6 +327,7 @@ class Collector {
   // ended it (by their "worker" property).
   std::set<std::string> page_working_;
   std::set<std::string> page_ended_;
+  bool page_working_found_ = false;  // one of them sent packets
   std::chrono::steady_clock::time_point last_activity_ =
       std::chrono::steady_clock::now();
 };

@@ -44,7 +44,8 @@ struct FetchRequest {
   // has arrived, or answers stopped for `quiet` after at least one end and
   // every responder that announced it is working (a reply with the user
   // property "working" = "1": the federation, fetching from other fogs)
-  // sent its end, or at `timeout`.
+  // sent its end (a page such a responder answered with packets ends at its
+  // end, once the replies it counted are here), or at `timeout`.
   int expected_ends = 0;
   // Each applies to one page.
   std::chrono::milliseconds timeout{30000};
