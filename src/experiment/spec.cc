@@ -467,7 +467,10 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
       }));
   FOG_TRY(PlaceOnFogs(origin, root, spec));
   for (const FaultSpec& f : spec->faults) {
-    const FogSpec& fog = *FindFog(*spec, f.fog);
+    // A link fault names two fogs, not one: nothing below applies to it.
+    const FogSpec* found = FindFog(*spec, f.fog);
+    if (found == nullptr) continue;
+    const FogSpec& fog = *found;
     if (f.action == "fill-quota" && fog.store_quota_bytes == 0) {
       return Status::InvalidArgument(
           origin + ":" + std::to_string(f.line) +
