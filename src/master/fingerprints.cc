@@ -1,12 +1,26 @@
 #include "master/fingerprints.h"
 
-#include "crypto/keccak.h"
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 namespace fog::master {
 
 Fingerprints::Digest Fingerprints::Of(ByteView payload) {
+  // SHA-256 rather than our SHAKE256: with the CPU's SHA extensions it is
+  // about four times faster (0.6 against 2.3 ms per MiB here), and this is
+  // the master's only pass over every payload (docs/performance.md).
+  uint8_t full[32];
+  unsigned int len = 0;
+  // Fails only when OpenSSL cannot allocate; a master without memory for
+  // a digest context cannot go on placing packets either.
+  if (EVP_Digest(payload.data(), payload.size(), full, &len, EVP_sha256(),
+                 nullptr) != 1) {
+    std::abort();
+  }
   Digest d{};
-  crypto::Shake256Hash(payload, d);
+  std::copy(full, full + d.size(), d.begin());
   return d;
 }
 

@@ -26,8 +26,8 @@ namespace fog::master {
 
 class Fingerprints {
  public:
-  // SHAKE256, 128 bits: telling two payloads apart must hold against a
-  // publisher who crafts them, so no CRC.
+  // SHA-256 cut to 128 bits: telling two payloads apart must hold against
+  // a publisher who crafts them, so no CRC.
   using Digest = std::array<uint8_t, 16>;
 
   explicit Fingerprints(size_t capacity) : capacity_(capacity) {}

@@ -11,6 +11,15 @@ TEST(FingerprintsTest, TellsDifferentPayloadsApart) {
   EXPECT_NE(Fingerprints::Of(a), Fingerprints::Of(b));
 }
 
+TEST(FingerprintsTest, IsTheFirstHalfOfSha256) {
+  // FIPS 180-2, appendix B.1: SHA-256("abc").
+  const Bytes abc = {'a', 'b', 'c'};
+  const Fingerprints::Digest want = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01,
+                                     0xcf, 0xea, 0x41, 0x41, 0x40, 0xde,
+                                     0x5d, 0xae, 0x22, 0x23};
+  EXPECT_EQ(Fingerprints::Of(abc), want);
+}
+
 TEST(FingerprintsTest, RemembersAndReplaces) {
   Fingerprints f(10);
   const PacketKey k{"v", 1};
