@@ -33,6 +33,12 @@ struct CopyEvent {
   double stored_ms = -1;  // when the ack reached the experiment
   std::string verdict;    // the ack's result
   std::string reason;     // the ack's reason, for "rejected" and "error"
+  // From the ack (wire/ack.h), on the machine's clock, -1 when the ack did
+  // not carry it: the master dispatched the copy, the worker received it,
+  // the worker's commit made it durable.
+  double dispatched_ms = -1;
+  double received_ms = -1;
+  double durable_ms = -1;
 };
 
 struct ViewEvent {

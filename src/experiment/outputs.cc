@@ -16,10 +16,11 @@ using nlohmann::json;
 
 const std::vector<std::string>& EventColumns() {
   static const std::vector<std::string> kColumns = {
-      "kind",       "video",        "packet",       "worker",
-      "at_ms",      "scheduled_ms", "published_ms", "broker_acked_ms",
-      "stored_ms",  "complete_ms",  "copies",       "verdict",
-      "latency_ms", "status"};
+      "kind",       "video",        "packet",        "worker",
+      "at_ms",      "scheduled_ms", "published_ms",  "broker_acked_ms",
+      "stored_ms",  "complete_ms",  "copies",        "verdict",
+      "latency_ms", "status",       "dispatched_ms", "received_ms",
+      "durable_ms"};
   return kColumns;
 }
 
@@ -143,24 +144,26 @@ Status WriteEvents(const std::string& path, const Events& events,
          CsvNumber(p.broker_acked_ms), none, CsvNumber(o.complete_ms),
          std::to_string(o.copies), o.verdict,
          o.complete_ms >= 0 ? CsvNumber(o.complete_ms - p.published_ms) : none,
-         none});
+         none, CsvNumber(o.dispatched_ms), none, none});
   }
   for (const CopyEvent& c : events.copies) {
     w->Row({"copy", c.video, std::to_string(c.packet), c.worker, none, none,
             none, none, CsvNumber(c.stored_ms), none, none, c.verdict, none,
-            c.reason});
+            c.reason, CsvNumber(c.dispatched_ms), CsvNumber(c.received_ms),
+            CsvNumber(c.durable_ms)});
   }
   for (const ViewEvent& v : events.views) {
     // With several fogs, `worker` names the fog whose API was asked.
     w->Row({"view", v.video, std::to_string(v.packet), v.fog,
             CsvNumber(v.at_ms), none, none, none, none, none, none, v.kind,
-            CsvNumber(v.latency_ms), std::to_string(v.status)});
+            CsvNumber(v.latency_ms), std::to_string(v.status), none, none,
+            none});
   }
   for (const FaultEvent& f : events.faults) {
     w->Row({"fault", f.video, f.packet > 0 ? std::to_string(f.packet) : none,
             f.fog.empty() ? f.target : f.fog + "/" + f.target,
             CsvNumber(f.at_ms), none, none, none, none, none, none, f.action,
-            none, f.result});
+            none, f.result, none, none, none});
   }
   return w->Close();
 }

@@ -26,6 +26,7 @@
 #include "experiment/media_source.h"
 #include "experiment/network.h"
 #include "experiment/outputs.h"
+#include "experiment/presigned.h"
 #include "experiment/sampler.h"
 #include "experiment/store_faults.h"
 #include "experiment/summary.h"
@@ -47,16 +48,19 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-// Pre-signed streams live in memory for the run: more than this is refused
-// rather than swapped.
-constexpr uint64_t kMaxPresignedBytes = uint64_t{1} << 30;
+// A source video is cut into memory once (each of its streams signs the
+// same packets): a larger one is refused rather than swapped.
+constexpr uint64_t kMaxMediaBytes = uint64_t{1} << 30;
+// The pre-signed packets go to a file in the output directory; this much of
+// its file system stays free for the fog's stores.
+constexpr uint64_t kPresignedReserveBytes = uint64_t{2} << 30;
 
 struct Stream {
   std::string video;
   std::string fog;  // published into
   double gop_ms = 1000;
   double offset_ms = 0;  // streams start staggered over one GOP
-  std::vector<Bytes> payloads;
+  std::vector<PresignedFile::Ref> packets;  // in the run's PresignedFile
 };
 
 // Everything observed, shared by the publisher, viewer and ack threads.
@@ -65,7 +69,14 @@ class Recorder {
   explicit Recorder(int replicas) : replicas_(replicas) {}
 
   // REQUIRES: before any other thread uses the recorder.
-  void set_start(Clock::time_point start) { start_ = start; }
+  void set_start(Clock::time_point start) {
+    start_ = start;
+    // The acks' times are on the machine's wall clock.
+    wall_start_us_ = wire::UnixMicrosNow() +
+                     std::chrono::duration_cast<std::chrono::microseconds>(
+                         start - Clock::now())
+                         .count();
+  }
 
   double Now() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_)
@@ -92,8 +103,15 @@ class Recorder {
     std::lock_guard<std::mutex> lock(mu_);
     for (const wire::WorkerAck& a : *acks) {
       if (!videos_.count(a.video_id)) continue;  // not ours
-      events_.copies.push_back(
-          {a.video_id, a.packet_number, a.worker, now, a.result, a.reason});
+      events_.copies.push_back({.video = a.video_id,
+                                .packet = a.packet_number,
+                                .worker = a.worker,
+                                .stored_ms = now,
+                                .verdict = a.result,
+                                .reason = a.reason,
+                                .dispatched_ms = FromWall(a.dispatched_at_us),
+                                .received_ms = FromWall(a.received_at_us),
+                                .durable_ms = FromWall(a.stored_at_us)});
       if (a.result != "stored" && a.result != "duplicate") continue;
       auto& holders = holders_[{a.video_id, a.packet_number}];
       if (holders.insert(a.worker).second &&
@@ -161,6 +179,12 @@ class Recorder {
   const int replicas_;
   // video -> the fog it is published into; filled before any thread starts
   std::map<std::string, std::string> videos_;
+  // Milliseconds since the start for a wall-clock time of an ack; -1 for 0.
+  double FromWall(int64_t unix_us) const {
+    return unix_us > 0 ? (unix_us - wall_start_us_) / 1000.0 : -1;
+  }
+
+  int64_t wall_start_us_ = 0;
   mutable std::mutex mu_;
   Events events_;
   std::map<std::pair<std::string, int64_t>, std::set<std::string>> holders_;
@@ -194,47 +218,54 @@ Result<std::vector<std::vector<Bytes>>> PrepareMedia(
                                spec.duration_s + p.gop_s);
       if (!s.ok()) return s;
     }
-    Result<std::vector<Bytes>> cut =
-        CutVideo("ffmpeg", path, kMaxPresignedBytes);
+    Result<std::vector<Bytes>> cut = CutVideo("ffmpeg", path, kMaxMediaBytes);
     if (p.source == "pattern") fs::remove(path);
     if (!cut.ok())
       return Status::InvalidArgument("publishers[" + std::to_string(g) +
                                      "]: " + cut.status().message());
-    for (const Bytes& b : *cut) total += b.size() * p.count;
+    for (const Bytes& b : *cut) total += b.size();
     media[g] = std::move(*cut);
   }
   std::error_code ec;
   fs::remove(tmp_dir, ec);  // only when empty: every pattern is removed
-  if (total > kMaxPresignedBytes) {
+  if (total > kMaxMediaBytes) {
     return Status::InvalidArgument(
         "publishers: " + std::to_string(total >> 20) +
-        " MiB of video packets exceed the 1024 MiB the run holds in memory");
+        " MiB of source video packets exceed the 1024 MiB the run holds in "
+        "memory");
   }
   return media;
 }
 
-// Each stream is signed with the key of the fog it is published into.
+// Each stream is signed with the key of the fog it is published into; the
+// packets go to `*file`, made at `path` for their total size.
 Result<std::vector<Stream>> SignStreams(
     const Spec& spec, const std::map<std::string, trust::SecretKey>& keys,
-    const std::vector<std::vector<Bytes>>& media) {
+    const std::vector<std::vector<Bytes>>& media, const std::string& path,
+    std::unique_ptr<PresignedFile>* file) {
   std::mt19937_64 rng(spec.seed);
   uint64_t total = 0;
-  for (const PublisherSpec& p : spec.publishers) {
-    if (p.source != "synthetic") continue;  // counted by PrepareMedia
+  for (size_t g = 0; g < spec.publishers.size(); ++g) {
+    const PublisherSpec& p = spec.publishers[g];
     const double bytes = p.bitrate_kbps * 125 * p.gop_s;
     for (int i = 0; i < p.count; ++i) {
       const double offset_s = p.start_every_s > 0 ? p.start_every_s * i : 0;
       const double packets =
           std::max(1.0, std::floor((spec.duration_s - offset_s) / p.gop_s));
-      total += static_cast<uint64_t>(bytes * packets);
+      if (p.source == "synthetic") {
+        total += static_cast<uint64_t>(bytes * packets);
+      } else {
+        for (size_t n = 0; n < media[g].size() && n < packets; ++n)
+          total += media[g][n].size();
+      }
     }
   }
-  if (total > kMaxPresignedBytes) {
-    return Status::InvalidArgument(
-        "publishers: " + std::to_string(total >> 20) +
-        " MiB of pre-signed packets exceed the 1024 MiB the run holds in "
-        "memory; shorten duration_s or lower the bitrate");
+  Result<std::unique_ptr<PresignedFile>> made =
+      PresignedFile::Create(path, total, kPresignedReserveBytes);
+  if (!made.ok()) {
+    return Status::InvalidArgument("publishers: " + made.status().message());
   }
+  *file = std::move(*made);
   std::vector<Stream> streams;
   for (size_t g = 0; g < spec.publishers.size(); ++g) {
     const PublisherSpec& p = spec.publishers[g];
@@ -276,22 +307,39 @@ Result<std::vector<Stream>> SignStreams(
              .data = p.source == "synthetic" ? data : media[g][n - 1]},
             last);
         if (!e.ok()) return e.status();
-        s.payloads.push_back(wire::EncodeEnvelope(*e));
+        Result<PresignedFile::Ref> ref =
+            (*file)->Append(wire::EncodeEnvelope(*e));
+        if (!ref.ok()) return ref.status();
+        s.packets.push_back(*ref);
       }
       streams.push_back(std::move(s));
     }
   }
+  if (Status flushed = (*file)->Flush(); !flushed.ok()) return flushed;
   return streams;
 }
 
 // Publishes one stream's packets in their real-time slots; a packet whose
 // slot has passed (the publish before it waited) goes at once, and the lag
-// is in its event.
+// is in its event. Each packet is read back from `file` before its slot.
 void Publish(mqtt::Client* client, const Stream& stream,
-             Clock::time_point start, Recorder* rec) {
+             const PresignedFile& file, Clock::time_point start,
+             Recorder* rec) {
   const std::string topic = wire::topics::Stream(stream.video);
-  for (size_t i = 0; i < stream.payloads.size(); ++i) {
+  for (size_t i = 0; i < stream.packets.size(); ++i) {
     const double slot = stream.offset_ms + stream.gop_ms * i;
+    Result<Bytes> payload = file.Read(stream.packets[i]);
+    if (!payload.ok()) {
+      // Not published, so its event says so (published_ms -1) and the
+      // summary counts it lost.
+      std::fprintf(stderr, "experiment: %s packet %zu: %s\n",
+                   stream.video.c_str(), i + 1,
+                   payload.status().ToString().c_str());
+      rec->AddPacket({.video = stream.video,
+                      .packet = static_cast<int64_t>(i + 1),
+                      .scheduled_ms = slot});
+      continue;
+    }
     std::this_thread::sleep_until(
         start + std::chrono::microseconds(static_cast<int64_t>(slot * 1000)));
     const size_t index = rec->AddPacket({.video = stream.video,
@@ -299,7 +347,7 @@ void Publish(mqtt::Client* client, const Stream& stream,
                                          .published_ms = rec->Now(),
                                          .scheduled_ms = slot});
     mqtt::Message m{.topic = topic, .qos = 1};
-    m.payload = stream.payloads[i];
+    m.payload = std::move(*payload);
     if (client->Publish(m, /*wait=*/true).ok()) rec->Acked(index, rec->Now());
   }
 }
@@ -788,7 +836,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     std::fprintf(stderr, "experiment %s: %zu link(s) up\n", spec.name.c_str(),
                  links.size());
   }
-  Result<std::vector<Stream>> streams = SignStreams(spec, keys, *media);
+  std::unique_ptr<PresignedFile> presigned;
+  Result<std::vector<Stream>> streams =
+      SignStreams(spec, keys, *media, o.out_dir + "/presigned.bin", &presigned);
   if (!streams.ok()) {
     StopAll(fogs);
     return streams.status();
@@ -797,7 +847,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   for (const Stream& st : *streams) video_fog[st.video] = st.fog;
 
   // Every publisher connects before the clock starts, so the first slots
-  // are not late by a connection's set-up.
+  // are not late by a connection's set-up. All at once: the MQTT library
+  // takes up to a second (its poll interval) to finish each connection, so
+  // a hundred in turn would take minutes.
   std::vector<std::unique_ptr<mqtt::Client>> clients;
   for (const Stream& st : *streams) {
     const config::FogDescriptor& desc = by_name[st.fog]->desc;
@@ -807,9 +859,21 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                              .client_id = "fog-exp-" + st.video,
                              .username = creds.username,
                              .password = creds.password}));
-    if (s = clients.back()->Connect(std::chrono::seconds(10)); !s.ok()) {
+  }
+  std::vector<Status> connected(clients.size());
+  {
+    std::vector<std::thread> connecting;
+    for (size_t i = 0; i < clients.size(); ++i) {
+      connecting.emplace_back([&, i] {
+        connected[i] = clients[i]->Connect(std::chrono::seconds(10));
+      });
+    }
+    for (std::thread& t : connecting) t.join();
+  }
+  for (const Status& c : connected) {
+    if (!c.ok()) {
       StopAll(fogs);
-      return s;
+      return c;
     }
   }
   Recorder rec(spec.fog.replicas);
@@ -858,8 +922,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
 
   std::vector<std::thread> threads;
   for (size_t i = 0; i < streams->size(); ++i) {
-    threads.emplace_back(
-        [&, i] { Publish(clients[i].get(), (*streams)[i], start, &rec); });
+    threads.emplace_back([&, i] {
+      Publish(clients[i].get(), (*streams)[i], *presigned, start, &rec);
+    });
   }
   const auto publish_end =
       start +

@@ -42,7 +42,13 @@ std::vector<PacketOutcome> Outcomes(const Events& events, int replicas) {
   // Ack times of each holder, in arrival order.
   std::map<Key, std::vector<double>> holder_times;
   std::map<Key, std::set<std::string>> holders;
+  std::map<Key, double> first_dispatch;
   for (const CopyEvent& c : events.copies) {
+    if (c.dispatched_ms >= 0) {
+      auto [at, added] =
+          first_dispatch.try_emplace({c.video, c.packet}, c.dispatched_ms);
+      if (!added) at->second = std::min(at->second, c.dispatched_ms);
+    }
     if (!Holds(c.verdict)) continue;
     const Key key{c.video, c.packet};
     if (holders[key].insert(c.worker).second) {
@@ -53,6 +59,10 @@ std::vector<PacketOutcome> Outcomes(const Events& events, int replicas) {
   out.reserve(events.packets.size());
   for (const PacketEvent& p : events.packets) {
     PacketOutcome o{.event = &p};
+    if (auto d = first_dispatch.find({p.video, p.packet});
+        d != first_dispatch.end()) {
+      o.dispatched_ms = d->second;
+    }
     auto it = holder_times.find({p.video, p.packet});
     if (it != holder_times.end()) {
       std::vector<double> times = it->second;

@@ -21,8 +21,9 @@ double Percentile(std::vector<double> values, double p);
 // One published packet's fate.
 struct PacketOutcome {
   const PacketEvent* event = nullptr;
-  int copies = 0;           // distinct workers that stored it
-  double complete_ms = -1;  // when the R-th copy's ack arrived
+  int copies = 0;             // distinct workers that stored it
+  double complete_ms = -1;    // when the R-th copy's ack arrived
+  double dispatched_ms = -1;  // its first copy's dispatch, when known
   // "complete" (R copies), "under-replicated" (1..R-1), "lost" (none), or
   // "unacknowledged" (the broker never acknowledged the publish: not the
   // fog's to keep).

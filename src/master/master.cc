@@ -483,7 +483,10 @@ void Master::Send(const PacketKey& key, const Payload& payload,
   mqtt::Message out{.topic = topics::Dispatch(worker), .qos = 1};
   out.shared_payload = payload.buffer();
   payload.Charge(payload.size());
-  out.user_properties = {{"video-id", key.first}, {"dispatch-id", dispatch_id}};
+  out.user_properties = {
+      {"video-id", key.first},
+      {"dispatch-id", dispatch_id},
+      {"dispatched-at", std::to_string(wire::UnixMicrosNow())}};
   outbox_.push_back(std::move(out));
   // A conflicting payload is never sent again (AbandonConflict); any other
   // is read back from the journal when it is there.

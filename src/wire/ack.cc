@@ -1,5 +1,6 @@
 #include "wire/ack.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 namespace fog::wire {
@@ -34,20 +35,39 @@ Result<WorkerAck> DecodeOne(const json& j) {
         "ack field \"packet_number\" is missing or not an integer");
   }
   ack.packet_number = n->get<int64_t>();
+  for (auto [name, field] :
+       {std::pair{"dispatched_at_us", &ack.dispatched_at_us},
+        std::pair{"received_at_us", &ack.received_at_us},
+        std::pair{"stored_at_us", &ack.stored_at_us}}) {
+    auto it = j.find(name);
+    if (it == j.end()) continue;
+    if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+      return Status::Corruption(std::string("ack field \"") + name +
+                                "\" is not a non-negative integer");
+    }
+    *field = it->get<int64_t>();
+  }
   return ack;
 }
 
 }  // namespace
 
+int64_t UnixMicrosNow() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 Bytes EncodeAcks(std::span<const WorkerAck> acks) {
   json array = json::array();
   for (const WorkerAck& a : acks) {
-    array.push_back({{"worker", a.worker},
-                     {"dispatch_id", a.dispatch_id},
-                     {"video_id", a.video_id},
-                     {"packet_number", a.packet_number},
-                     {"result", a.result},
-                     {"reason", a.reason}});
+    json one = {{"worker", a.worker},     {"dispatch_id", a.dispatch_id},
+                {"video_id", a.video_id}, {"packet_number", a.packet_number},
+                {"result", a.result},     {"reason", a.reason}};
+    if (a.dispatched_at_us > 0) one["dispatched_at_us"] = a.dispatched_at_us;
+    if (a.received_at_us > 0) one["received_at_us"] = a.received_at_us;
+    if (a.stored_at_us > 0) one["stored_at_us"] = a.stored_at_us;
+    array.push_back(std::move(one));
   }
   const std::string text =
       array.dump(-1, ' ', false, json::error_handler_t::replace);

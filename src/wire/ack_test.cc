@@ -57,6 +57,30 @@ TEST(AckTest, ReplacesInvalidUtf8InsteadOfFailing) {
   EXPECT_NE(back->front().reason, a.reason);
 }
 
+TEST(AckTest, CarriesTheCopysTimesWhenKnown) {
+  WorkerAck a{.worker = "w",
+              .dispatch_id = "d",
+              .video_id = "v",
+              .packet_number = 3,
+              .result = "stored",
+              .dispatched_at_us = 1764950000000001,
+              .received_at_us = 1764950000000200,
+              .stored_at_us = 1764950000004000};
+  WorkerAck unknown = a;
+  unknown.dispatched_at_us = unknown.received_at_us = unknown.stored_at_us = 0;
+  const std::vector<WorkerAck> both = {a, unknown};
+  Result<std::vector<WorkerAck>> back = DecodeAcks(EncodeAcks(both));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ((*back)[0].dispatched_at_us, a.dispatched_at_us);
+  EXPECT_EQ((*back)[0].received_at_us, a.received_at_us);
+  EXPECT_EQ((*back)[0].stored_at_us, a.stored_at_us);
+  EXPECT_EQ((*back)[1].stored_at_us, 0);
+  // Unknown times are left out, so an ack without them reads as before.
+  const Bytes text = EncodeAcks(std::vector<WorkerAck>{unknown});
+  EXPECT_EQ(std::string(text.begin(), text.end()).find("_at_us"),
+            std::string::npos);
+}
+
 TEST(AckTest, RefusesAMessageWithAnyBadAck) {
   const std::string good =
       R"({"worker":"w","dispatch_id":"1","video_id":"v",)"
@@ -73,6 +97,12 @@ TEST(AckTest, RefusesAMessageWithAnyBadAck) {
                        R"("packet_number":1,"result":"stored","reason":""})"),
            std::string(R"({"worker":"w","dispatch_id":"1","video_id":"v",)"
                        R"("packet_number":1,"result":"kept","reason":""})"),
+           std::string(R"({"worker":"w","dispatch_id":"1","video_id":"v",)"
+                       R"("packet_number":1,"result":"stored","reason":"",)"
+                       R"("stored_at_us":"soon"})"),
+           std::string(R"({"worker":"w","dispatch_id":"1","video_id":"v",)"
+                       R"("packet_number":1,"result":"stored","reason":"",)"
+                       R"("dispatched_at_us":-5})"),
        }) {
     Result<std::vector<WorkerAck>> r = DecodeAcks(B(bad));
     ASSERT_FALSE(r.ok()) << bad;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "wire/envelope.h"
@@ -164,6 +165,23 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   counters_.Add("bytes_received", m.payload.size());
   const std::string video_id = m.UserProperty("video-id");
   const std::string dispatch_id = m.UserProperty("dispatch-id");
+  const int64_t received_at_us = wire::UnixMicrosNow();
+  int64_t dispatched_at_us = 0;
+  if (const std::string at = m.UserProperty("dispatched-at"); !at.empty()) {
+    // Only a study's figure: a bad one is counted and left out of the ack.
+    const auto [end, ec] =
+        std::from_chars(at.data(), at.data() + at.size(), dispatched_at_us);
+    if (ec != std::errc() || end != at.data() + at.size() ||
+        dispatched_at_us < 0) {
+      dispatched_at_us = 0;
+      counters_.Add("dispatch_times_unreadable");
+    }
+  }
+  auto timed = [&](wire::WorkerAck a) {
+    a.dispatched_at_us = dispatched_at_us;
+    a.received_at_us = received_at_us;
+    return a;
+  };
   IntakeResult r = Intake(m.payload, video_id, trust_, options_.intake);
   std::optional<Refusal> refusal = r.refused;
   if (!refusal) refusal = CheckChain(*r.accepted);
@@ -175,8 +193,8 @@ void Worker::OnDispatch(const mqtt::Message& m) {
     reject_log_.Reject(counters_, refusal->reason, video_id,
                        "video " + video_id + " packet " +
                            std::to_string(number) + ": " + refusal->detail);
-    PublishAck(
-        MakeAck(dispatch_id, video_id, number, "rejected", refusal->reason));
+    PublishAck(timed(
+        MakeAck(dispatch_id, video_id, number, "rejected", refusal->reason)));
     return;
   }
   counters_.Add("packets_verified");
@@ -187,7 +205,8 @@ void Worker::OnDispatch(const mqtt::Message& m) {
                        "video " + video_id + ": the store quota of " +
                            std::to_string(options_.store_quota_bytes) +
                            " bytes is reached");
-    PublishAck(MakeAck(dispatch_id, video_id, number, "error", "store-full"));
+    PublishAck(
+        timed(MakeAck(dispatch_id, video_id, number, "error", "store-full")));
     return;
   }
   bool wake = false;
@@ -202,11 +221,13 @@ void Worker::OnDispatch(const mqtt::Message& m) {
       // The committer has stored its last batch: the master sends this
       // packet elsewhere at once instead of after its ack timeout.
       lock.unlock();
-      PublishAck(MakeAck(dispatch_id, video_id, number, "error", "stopping"));
+      PublishAck(
+          timed(MakeAck(dispatch_id, video_id, number, "error", "stopping")));
       return;
     }
     queue_bytes_ += m.payload.size();
-    queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id, arrived});
+    queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id, arrived,
+                      dispatched_at_us, received_at_us});
     // The committer needs waking for a batch's first packet and for a full
     // batch; while it lingers, packets in between just join.
     wake = queue_.size() == 1 || BatchFull();
@@ -256,6 +277,7 @@ void Worker::Commit(std::vector<Verified>& batch) {
     requests.push_back({.meta = v.accepted.meta, .payload = v.payload});
   }
   Result<std::vector<PutOutcome>> put = store_.PutBatch(requests);
+  const int64_t durable_at_us = wire::UnixMicrosNow();
   counters_.Add("store_batches");
   std::vector<wire::WorkerAck> acks;
   acks.reserve(batch.size());
@@ -264,7 +286,12 @@ void Worker::Commit(std::vector<Verified>& batch) {
     const std::string& video_id = v.accepted.meta.video_id;
     const int64_t number = v.accepted.meta.packet_number;
     auto ack = [&](const char* result, const std::string& reason) {
-      acks.push_back(MakeAck(v.dispatch_id, video_id, number, result, reason));
+      wire::WorkerAck a =
+          MakeAck(v.dispatch_id, video_id, number, result, reason);
+      a.dispatched_at_us = v.dispatched_at_us;
+      a.received_at_us = v.received_at_us;
+      if (reason.empty() && put.ok()) a.stored_at_us = durable_at_us;
+      acks.push_back(std::move(a));
     };
     if (!put.ok()) {
       counters_.Add("store_errors");

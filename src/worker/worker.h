@@ -113,6 +113,7 @@ class Worker {
     Bytes payload;
     std::string dispatch_id;
     std::chrono::steady_clock::time_point arrived;
+    int64_t dispatched_at_us = 0, received_at_us = 0;  // for its ack
   };
   // The committer thread: stores queued packets in batches, then acks them.
   void CommitLoop();

@@ -38,7 +38,8 @@ with open(out + "/events.csv", newline="") as f:
     check("events.csv columns", reader.fieldnames == [
         "kind", "video", "packet", "worker", "at_ms", "scheduled_ms",
         "published_ms", "broker_acked_ms", "stored_ms", "complete_ms",
-        "copies", "verdict", "latency_ms", "status"])
+        "copies", "verdict", "latency_ms", "status", "dispatched_ms",
+        "received_ms", "durable_ms"])
     events = list(reader)
 with open(out + "/samples.csv", newline="") as f:
     reader = csv.DictReader(f)
@@ -64,6 +65,26 @@ for p in packets:
           int(p["copies"]) == len(holders.get((p["video"], p["packet"]), ())))
 def verdict(v):
     return sum(1 for p in packets if p["verdict"] == v)
+# Each stored copy's path in time: published, dispatched by the master,
+# received by the worker, durable, its ack at the experiment (one machine's
+# clock; 5 ms of slack between the wall and the monotonic clock).
+published = {(p["video"], p["packet"]): float(p["published_ms"]) for p in packets}
+first_dispatch = {}
+for c in copies:
+    if c["verdict"] != "stored":
+        continue
+    key = (c["video"], c["packet"])
+    times = [published[key]] + [float(c[k]) for k in
+             ("dispatched_ms", "received_ms", "durable_ms", "stored_ms")]
+    check(f"copy times in order {key} {c['worker']}",
+          all(a <= b + 5 for a, b in zip(times, times[1:])))
+    first_dispatch[key] = min(first_dispatch.get(key, times[1]), times[1])
+check("every stored copy has its times", len(first_dispatch) > 0)
+for p in packets:
+    key = (p["video"], p["packet"])
+    if key in first_dispatch:
+        check(f"packet dispatched_ms is its first copy's {key}",
+              abs(float(p["dispatched_ms"]) - first_dispatch[key]) < 0.01)
 check("packets published", s["packets_published"] == len(packets) > 0)
 check("packets complete", s["packets_complete"] == verdict("complete")
       == sum(1 for p in packets if int(p["copies"]) >= R))
