@@ -170,10 +170,10 @@ int RunMaster(MasterArgs args) {
   control.will = master::Master::StatusMessage(false);
   control.shared_payloads = true;
   // Dispatches in flight: at 1 MiB (one packet) each waited for the
-  // previous one's PUBACK, and a busy broker's round trip (100 ms on a
-  // loaded machine) capped the fog at some 10 copies a second. Their
-  // library copies count against the memory budget.
-  control.max_inflight_bytes = size_t{16} << 20;
+  // previous one's PUBACK, which capped the fog at some 10 copies a second
+  // on a loaded machine; past the socket's send buffer Paho stalls instead
+  // (mqtt/client.h). Their library copies count against the memory budget.
+  control.max_inflight_bytes = mqtt::InflightBytesUnderSendBuffer(16 << 20);
   // Acks lost while the master is away only send a copy again (journal
   // replay); a clean session keeps no stale ones.
   mqtt::Client client(control);

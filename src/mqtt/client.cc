@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -450,6 +451,15 @@ class Client::Impl {
 
 bool IsTlsUri(std::string_view uri) {
   return uri.starts_with("ssl://") || uri.starts_with("mqtts://");
+}
+
+size_t InflightBytesUnderSendBuffer(size_t ceiling) {
+  size_t max_buffer = size_t{4} << 20;  // the kernel's default
+  std::ifstream wmem("/proc/sys/net/ipv4/tcp_wmem");
+  size_t min = 0, initial = 0, max = 0;
+  if (wmem >> min >> initial >> max && max > 0) max_buffer = max;
+  return std::clamp(max_buffer / 4 * 3, size_t{1} << 20,
+                    std::max(ceiling, size_t{1} << 20));
 }
 
 Client::Client(ConnectOptions options)

@@ -96,6 +96,15 @@ struct ConnectOptions {
 // True for a URI that Connect() dials over TLS (ssl://, mqtts://).
 bool IsTlsUri(std::string_view uri);
 
+// A max_inflight_bytes for a connection that needs many bytes in flight:
+// three quarters of the largest TCP send buffer the kernel grows a socket to
+// (the third field of /proc/sys/net/ipv4/tcp_wmem, 4 MiB by default), at
+// least 1 MiB and at most `ceiling`. Past the send buffer a publish is
+// written partly, and Paho C then sleeps its receive thread for 100 ms each
+// time it resumes the write (MQTTAsync_cycle), which cut the master's
+// dispatches to some 60 MiB/s however many were in flight.
+size_t InflightBytesUnderSendBuffer(size_t ceiling);
+
 class Client {
  public:
   using Handler = std::function<void(const Message&)>;

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -319,6 +321,17 @@ TEST_F(ClientTest, SharedPayloadsByReferenceUnderAReceiveMaximum) {
     EXPECT_EQ(*got[i].shared_payload, *buffer);
     EXPECT_EQ(got[i].payload_view().size(), buffer->size());
   }
+}
+
+TEST(InflightBudgetTest, ThreeQuartersOfTheSendBufferWithinItsBounds) {
+  std::ifstream wmem("/proc/sys/net/ipv4/tcp_wmem");
+  size_t min = 0, initial = 0, max = 0;
+  ASSERT_TRUE(wmem >> min >> initial >> max);
+  const size_t want =
+      std::clamp(max / 4 * 3, size_t{1} << 20, size_t{64} << 20);
+  EXPECT_EQ(InflightBytesUnderSendBuffer(size_t{64} << 20), want);
+  EXPECT_EQ(InflightBytesUnderSendBuffer(size_t{1} << 20), size_t{1} << 20);
+  EXPECT_EQ(InflightBytesUnderSendBuffer(0), size_t{1} << 20);
 }
 
 TEST(ClientNoBrokerTest, ConnectFailsClearly) {
