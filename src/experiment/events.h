@@ -2,7 +2,10 @@
 // published packet, per stored copy (a worker's ack) and per viewer request.
 // Times are milliseconds since the experiment's start (steady clock); -1 is
 // "never". The records are bounded by the experiment itself: packets are
-// duration * streams / GOP, copies at most a few per packet, viewer requests
+// duration * streams / GOP, viewer requests duration * rate; copies are
+// R per packet unless copies are sent again, so the runner keeps at most
+// R + 8 per packet and counts the rest in `copies_dropped` (summary.json's
+// `events_dropped`, and a warning), as it does viewer requests beyond
 // duration * rate.
 //
 // Thread-safety: plain values.
@@ -68,6 +71,8 @@ struct Events {
   std::vector<CopyEvent> copies;
   std::vector<ViewEvent> views;
   std::vector<FaultEvent> faults;
+  int64_t copies_dropped = 0;  // past the runner's bound (above)
+  int64_t views_dropped = 0;
 };
 
 }  // namespace fog::experiment

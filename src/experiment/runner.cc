@@ -85,6 +85,12 @@ class Recorder {
   void Expect(const std::string& video, const std::string& fog) {
     videos_[video] = fog;
   }
+  // The most copy and viewer records kept (events.h); REQUIRES: before any
+  // other thread uses the recorder.
+  void set_bounds(size_t copies, size_t views) {
+    max_copies_ = copies;
+    max_views_ = views;
+  }
 
   size_t AddPacket(PacketEvent e) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -103,15 +109,24 @@ class Recorder {
     std::lock_guard<std::mutex> lock(mu_);
     for (const wire::WorkerAck& a : *acks) {
       if (!videos_.count(a.video_id)) continue;  // not ours
-      events_.copies.push_back({.video = a.video_id,
-                                .packet = a.packet_number,
-                                .worker = a.worker,
-                                .stored_ms = now,
-                                .verdict = a.result,
-                                .reason = a.reason,
-                                .dispatched_ms = FromWall(a.dispatched_at_us),
-                                .received_ms = FromWall(a.received_at_us),
-                                .durable_ms = FromWall(a.stored_at_us)});
+      if (events_.copies.size() >= max_copies_) {
+        if (events_.copies_dropped++ == 0) {
+          std::fprintf(stderr,
+                       "experiment: more than %zu worker acks; the rest are "
+                       "counted in summary.json's events_dropped, not kept\n",
+                       max_copies_);
+        }
+      } else {
+        events_.copies.push_back({.video = a.video_id,
+                                  .packet = a.packet_number,
+                                  .worker = a.worker,
+                                  .stored_ms = now,
+                                  .verdict = a.result,
+                                  .reason = a.reason,
+                                  .dispatched_ms = FromWall(a.dispatched_at_us),
+                                  .received_ms = FromWall(a.received_at_us),
+                                  .durable_ms = FromWall(a.stored_at_us)});
+      }
       if (a.result != "stored" && a.result != "duplicate") continue;
       auto& holders = holders_[{a.video_id, a.packet_number}];
       if (holders.insert(a.worker).second &&
@@ -125,6 +140,15 @@ class Recorder {
   }
   void AddView(ViewEvent v) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (events_.views.size() >= max_views_) {
+      if (events_.views_dropped++ == 0) {
+        std::fprintf(stderr,
+                     "experiment: more than %zu viewer requests; the rest are "
+                     "counted in summary.json's events_dropped, not kept\n",
+                     max_views_);
+      }
+      return;
+    }
     events_.views.push_back(std::move(v));
   }
   void AddFault(FaultEvent f) {
@@ -185,6 +209,7 @@ class Recorder {
   }
 
   int64_t wall_start_us_ = 0;
+  size_t max_copies_ = SIZE_MAX, max_views_ = SIZE_MAX;
   mutable std::mutex mu_;
   Events events_;
   std::map<std::pair<std::string, int64_t>, std::set<std::string>> holders_;
@@ -878,6 +903,17 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   }
   Recorder rec(spec.fog.replicas);
   for (const Stream& st : *streams) rec.Expect(st.video, st.fog);
+  {
+    size_t planned = 0;
+    for (const Stream& st : *streams) planned += st.packets.size();
+    double views = 0;
+    for (const ViewerSpec& v : spec.viewers)
+      views += v.rate_per_s * spec.duration_s + v.count;
+    int replicas = 0;
+    for (const FogSpec& f : spec.fogs)
+      replicas = std::max(replicas, f.replicas);
+    rec.set_bounds(planned * (replicas + 8), static_cast<size_t>(views) + 1);
+  }
   FogRun& first = fogs.front();
   StoreFaults store_faults{.key = &keys.at(first.spec.name),
                            .fog_dir = first.dir,

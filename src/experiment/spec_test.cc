@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 namespace fog::experiment {
@@ -323,6 +324,18 @@ TEST(ParseSpec, FaultTargetsMustExist) {
   EXPECT_EQ(ErrorOf("name: t\nduration_s: 5\npublishers: [{count: 1}]\n"
                     "faults:\n  - {at_s: 9, action: kill, target: master}\n"),
             "x.yaml:5: faults[0].at_s: 9 is outside 0..5");
+}
+
+TEST(LoadSpec, EveryShippedExperimentParses) {
+  int found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::string(FOG_SOURCE_DIR) + "/experiments")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++found;
+    Result<Spec> spec = LoadSpec(entry.path().string());
+    EXPECT_TRUE(spec.ok()) << entry.path() << ": " << spec.status().ToString();
+  }
+  EXPECT_GE(found, 10);
 }
 
 }  // namespace

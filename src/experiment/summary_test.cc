@@ -58,6 +58,16 @@ TEST(Summarize, CountsFromTheEvents) {
   EXPECT_EQ(s["verdicts"]["rejected"], 1);
   EXPECT_EQ(s["viewers"]["availability"], 0.5);
   EXPECT_TRUE(s["r_copies_after_last_fault_ms"].is_null());
+  EXPECT_EQ(s["events_dropped"]["copies"], 0);
+}
+
+TEST(Summarize, SaysWhatTheRunnerDidNotKeep) {
+  Events events = Sample();
+  events.copies_dropped = 3;
+  events.views_dropped = 1;
+  const nlohmann::json s = Summarize(events, 2, 4);
+  EXPECT_EQ(s["events_dropped"]["copies"], 3);
+  EXPECT_EQ(s["events_dropped"]["views"], 1);
 }
 
 TEST(Summarize, RecoveryAfterTheLastFault) {
