@@ -73,8 +73,8 @@ struct ConnectOptions {
   // Bytes handed to the connection and not yet acknowledged (written, for
   // QoS 0); later publishes wait in order until acks make room, and one
   // publish always goes. Kept under the socket's send buffer because Paho C
-  // stops reading a socket that holds a partly written packet and resumes
-  // the write only on its next poll, up to a second later.
+  // resumes a partly written packet only on a later poll, and then sleeps
+  // its receive thread for 100 ms (InflightBytesUnderSendBuffer below).
   size_t max_inflight_bytes = size_t{1} << 20;
   std::chrono::seconds keep_alive{10};
   // MQTT v5 receive maximum: QoS 1/2 messages the broker may send before we
