@@ -355,8 +355,8 @@ void Publish(mqtt::Client* client, const Stream& stream,
     const double slot = stream.offset_ms + stream.gop_ms * i;
     Result<Bytes> payload = file.Read(stream.packets[i]);
     if (!payload.ok()) {
-      // Not published, so its event says so (published_ms -1) and the
-      // summary counts it lost.
+      // Not published: its event says so (published_ms -1), and the
+      // summary counts it unacknowledged.
       std::fprintf(stderr, "experiment: %s packet %zu: %s\n",
                    stream.video.c_str(), i + 1,
                    payload.status().ToString().c_str());
