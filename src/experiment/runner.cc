@@ -110,12 +110,7 @@ class Recorder {
     for (const wire::WorkerAck& a : *acks) {
       if (!videos_.count(a.video_id)) continue;  // not ours
       if (events_.copies.size() >= max_copies_) {
-        if (events_.copies_dropped++ == 0) {
-          std::fprintf(stderr,
-                       "experiment: more than %zu worker acks; the rest are "
-                       "counted in summary.json's events_dropped, not kept\n",
-                       max_copies_);
-        }
+        Drop(&events_.copies_dropped, max_copies_, "worker acks");
       } else {
         events_.copies.push_back({.video = a.video_id,
                                   .packet = a.packet_number,
@@ -141,12 +136,7 @@ class Recorder {
   void AddView(ViewEvent v) {
     std::lock_guard<std::mutex> lock(mu_);
     if (events_.views.size() >= max_views_) {
-      if (events_.views_dropped++ == 0) {
-        std::fprintf(stderr,
-                     "experiment: more than %zu viewer requests; the rest are "
-                     "counted in summary.json's events_dropped, not kept\n",
-                     max_views_);
-      }
+      Drop(&events_.views_dropped, max_views_, "viewer requests");
       return;
     }
     events_.views.push_back(std::move(v));
@@ -203,6 +193,14 @@ class Recorder {
   const int replicas_;
   // video -> the fog it is published into; filled before any thread starts
   std::map<std::string, std::string> videos_;
+  // Counts a record past its bound, and says so once.
+  static void Drop(int64_t* dropped, size_t bound, const char* what) {
+    if ((*dropped)++ > 0) return;
+    std::fprintf(stderr,
+                 "experiment: more than %zu %s; the rest are counted in "
+                 "summary.json's events_dropped, not kept\n",
+                 bound, what);
+  }
   // Milliseconds since the start for a wall-clock time of an ack; -1 for 0.
   double FromWall(int64_t unix_us) const {
     return unix_us > 0 ? (unix_us - wall_start_us_) / 1000.0 : -1;
