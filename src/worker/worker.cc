@@ -165,23 +165,17 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   counters_.Add("bytes_received", m.payload.size());
   const std::string video_id = m.UserProperty("video-id");
   const std::string dispatch_id = m.UserProperty("dispatch-id");
-  const int64_t received_at_us = wire::UnixMicrosNow();
-  int64_t dispatched_at_us = 0;
+  CopyTimes times{.received_at_us = wire::UnixMicrosNow()};
   if (const std::string at = m.UserProperty("dispatched-at"); !at.empty()) {
     // Only a study's figure: a bad one is counted and left out of the ack.
-    const auto [end, ec] =
-        std::from_chars(at.data(), at.data() + at.size(), dispatched_at_us);
+    const auto [end, ec] = std::from_chars(at.data(), at.data() + at.size(),
+                                           times.dispatched_at_us);
     if (ec != std::errc() || end != at.data() + at.size() ||
-        dispatched_at_us < 0) {
-      dispatched_at_us = 0;
+        times.dispatched_at_us < 0) {
+      times.dispatched_at_us = 0;
       counters_.Add("dispatch_times_unreadable");
     }
   }
-  auto timed = [&](wire::WorkerAck a) {
-    a.dispatched_at_us = dispatched_at_us;
-    a.received_at_us = received_at_us;
-    return a;
-  };
   IntakeResult r = Intake(m.payload, video_id, trust_, options_.intake);
   std::optional<Refusal> refusal = r.refused;
   if (!refusal) refusal = CheckChain(*r.accepted);
@@ -193,8 +187,8 @@ void Worker::OnDispatch(const mqtt::Message& m) {
     reject_log_.Reject(counters_, refusal->reason, video_id,
                        "video " + video_id + " packet " +
                            std::to_string(number) + ": " + refusal->detail);
-    PublishAck(timed(
-        MakeAck(dispatch_id, video_id, number, "rejected", refusal->reason)));
+    PublishAck(MakeAck(dispatch_id, video_id, number, "rejected",
+                       refusal->reason, times));
     return;
   }
   counters_.Add("packets_verified");
@@ -206,7 +200,7 @@ void Worker::OnDispatch(const mqtt::Message& m) {
                            std::to_string(options_.store_quota_bytes) +
                            " bytes is reached");
     PublishAck(
-        timed(MakeAck(dispatch_id, video_id, number, "error", "store-full")));
+        MakeAck(dispatch_id, video_id, number, "error", "store-full", times));
     return;
   }
   bool wake = false;
@@ -222,12 +216,12 @@ void Worker::OnDispatch(const mqtt::Message& m) {
       // packet elsewhere at once instead of after its ack timeout.
       lock.unlock();
       PublishAck(
-          timed(MakeAck(dispatch_id, video_id, number, "error", "stopping")));
+          MakeAck(dispatch_id, video_id, number, "error", "stopping", times));
       return;
     }
     queue_bytes_ += m.payload.size();
-    queue_.push_back({std::move(*r.accepted), m.payload, dispatch_id, arrived,
-                      dispatched_at_us, received_at_us});
+    queue_.push_back(
+        {std::move(*r.accepted), m.payload, dispatch_id, arrived, times});
     // The committer needs waking for a batch's first packet and for a full
     // batch; while it lingers, packets in between just join.
     wake = queue_.size() == 1 || BatchFull();
@@ -287,9 +281,7 @@ void Worker::Commit(std::vector<Verified>& batch) {
     const int64_t number = v.accepted.meta.packet_number;
     auto ack = [&](const char* result, const std::string& reason) {
       wire::WorkerAck a =
-          MakeAck(v.dispatch_id, video_id, number, result, reason);
-      a.dispatched_at_us = v.dispatched_at_us;
-      a.received_at_us = v.received_at_us;
+          MakeAck(v.dispatch_id, video_id, number, result, reason, v.times);
       if (reason.empty() && put.ok()) a.stored_at_us = durable_at_us;
       acks.push_back(std::move(a));
     };
@@ -424,13 +416,16 @@ bool Worker::HasLegacyConflict(const std::string& video_id, int64_t number) {
 wire::WorkerAck Worker::MakeAck(const std::string& dispatch_id,
                                 const std::string& video_id, int64_t number,
                                 const std::string& result,
-                                const std::string& reason) const {
+                                const std::string& reason,
+                                const CopyTimes& times) const {
   return {.worker = options_.name,
           .dispatch_id = dispatch_id,
           .video_id = video_id,
           .packet_number = number,
           .result = result,
-          .reason = reason};
+          .reason = reason,
+          .dispatched_at_us = times.dispatched_at_us,
+          .received_at_us = times.received_at_us};
 }
 
 void Worker::PublishAcks(std::span<const wire::WorkerAck> acks) {

@@ -108,12 +108,18 @@ class Worker {
   void OnMessage(const mqtt::Message& m);
   void OnDispatch(const mqtt::Message& m);
   // A verified packet on its way to the store.
+  // When the master dispatched a copy and this worker received it, for the
+  // copy's acks (wire::WorkerAck's times; 0: not known).
+  struct CopyTimes {
+    int64_t dispatched_at_us = 0;
+    int64_t received_at_us = 0;
+  };
   struct Verified {
     Accepted accepted;
     Bytes payload;
     std::string dispatch_id;
     std::chrono::steady_clock::time_point arrived;
-    int64_t dispatched_at_us = 0, received_at_us = 0;  // for its ack
+    CopyTimes times;  // for its ack
   };
   // The committer thread: stores queued packets in batches, then acks them.
   void CommitLoop();
@@ -164,8 +170,8 @@ class Worker {
   bool HasLegacyConflict(const std::string& video_id, int64_t number);
   wire::WorkerAck MakeAck(const std::string& dispatch_id,
                           const std::string& video_id, int64_t number,
-                          const std::string& result,
-                          const std::string& reason) const;
+                          const std::string& result, const std::string& reason,
+                          const CopyTimes& times) const;
   // One fog/ack/<worker> message for all of `acks` (QoS 1).
   void PublishAcks(std::span<const wire::WorkerAck> acks);
   void PublishAck(const wire::WorkerAck& ack) { PublishAcks({&ack, 1}); }
