@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { FederationVideoTable } from '../components/Federation';
 import { VideoCard } from '../components/VideoCard';
@@ -112,6 +112,11 @@ export function LibraryPage() {
   const query = params.get('q') ?? '';
   const scope: Scope = params.get('scope') === 'federation' ? 'federation' : 'local';
   const [draft, setDraft] = useState(query);
+  // The router applies a new URL in a transition, after the click has ended:
+  // the radio shows the pick at once (a controlled input must be updated
+  // synchronously, or the click is undone until the transition commits).
+  const [picked, setPicked] = useState<Scope>(scope);
+  useEffect(() => setPicked(scope), [scope]);
 
   const onSearch = (e: FormEvent) => {
     e.preventDefault();
@@ -128,6 +133,7 @@ export function LibraryPage() {
     setParams(next);
   };
   const setScope = (s: Scope) => {
+    setPicked(s);
     const next = new URLSearchParams(params);
     if (s === 'federation') next.set('scope', s);
     else next.delete('scope');
@@ -143,7 +149,7 @@ export function LibraryPage() {
           <legend className="sr-only">Videos of</legend>
           {(['local', 'federation'] as const).map((s) => (
             <label key={s}>
-              <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} />{' '}
+              <input type="radio" name="scope" value={s} checked={picked === s} onChange={() => setScope(s)} />{' '}
               {s === 'local' ? 'This fog' : 'Federation'}
             </label>
           ))}
