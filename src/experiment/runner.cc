@@ -69,14 +69,7 @@ class Recorder {
   explicit Recorder(int replicas) : replicas_(replicas) {}
 
   // REQUIRES: before any other thread uses the recorder.
-  void set_start(Clock::time_point start) {
-    start_ = start;
-    // The acks' times are on the machine's wall clock.
-    wall_start_us_ = wire::UnixMicrosNow() +
-                     std::chrono::duration_cast<std::chrono::microseconds>(
-                         start - Clock::now())
-                         .count();
-  }
+  void set_start(Clock::time_point start) { start_ = start; }
 
   double Now() const {
     return std::chrono::duration<double, std::milli>(Clock::now() - start_)
@@ -106,21 +99,29 @@ class Recorder {
     Result<std::vector<wire::WorkerAck>> acks = wire::DecodeAcks(m.payload);
     if (!acks.ok()) return;
     const double now = Now();
+    // The acks' times are on the machine's wall clock, which NTP may slew
+    // or step during a run: it is tied to the run's clock at each arrival.
+    const int64_t wall_at_start_us =
+        wire::UnixMicrosNow() - static_cast<int64_t>(now * 1000);
+    auto since_start = [wall_at_start_us](int64_t unix_us) {
+      return unix_us > 0 ? (unix_us - wall_at_start_us) / 1000.0 : -1;
+    };
     std::lock_guard<std::mutex> lock(mu_);
     for (const wire::WorkerAck& a : *acks) {
       if (!videos_.count(a.video_id)) continue;  // not ours
       if (events_.copies.size() >= max_copies_) {
         Drop(&events_.copies_dropped, max_copies_, "worker acks");
       } else {
-        events_.copies.push_back({.video = a.video_id,
-                                  .packet = a.packet_number,
-                                  .worker = a.worker,
-                                  .stored_ms = now,
-                                  .verdict = a.result,
-                                  .reason = a.reason,
-                                  .dispatched_ms = FromWall(a.dispatched_at_us),
-                                  .received_ms = FromWall(a.received_at_us),
-                                  .durable_ms = FromWall(a.stored_at_us)});
+        events_.copies.push_back(
+            {.video = a.video_id,
+             .packet = a.packet_number,
+             .worker = a.worker,
+             .stored_ms = now,
+             .verdict = a.result,
+             .reason = a.reason,
+             .dispatched_ms = since_start(a.dispatched_at_us),
+             .received_ms = since_start(a.received_at_us),
+             .durable_ms = since_start(a.stored_at_us)});
       }
       if (a.result != "stored" && a.result != "duplicate") continue;
       auto& holders = holders_[{a.video_id, a.packet_number}];
@@ -201,12 +202,6 @@ class Recorder {
                  "summary.json's events_dropped, not kept\n",
                  bound, what);
   }
-  // Milliseconds since the start for a wall-clock time of an ack; -1 for 0.
-  double FromWall(int64_t unix_us) const {
-    return unix_us > 0 ? (unix_us - wall_start_us_) / 1000.0 : -1;
-  }
-
-  int64_t wall_start_us_ = 0;
   size_t max_copies_ = SIZE_MAX, max_views_ = SIZE_MAX;
   mutable std::mutex mu_;
   Events events_;
