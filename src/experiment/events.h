@@ -73,6 +73,7 @@ struct Events {
   std::vector<FaultEvent> faults;
   int64_t copies_dropped = 0;  // past the runner's bound (above)
   int64_t views_dropped = 0;
+  int64_t acks_unreadable = 0;  // ack payloads that did not decode
 };
 
 }  // namespace fog::experiment

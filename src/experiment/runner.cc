@@ -27,6 +27,7 @@
 #include "experiment/network.h"
 #include "experiment/outputs.h"
 #include "experiment/presigned.h"
+#include "experiment/recorder.h"
 #include "experiment/sampler.h"
 #include "experiment/store_faults.h"
 #include "experiment/summary.h"
@@ -61,155 +62,6 @@ struct Stream {
   double gop_ms = 1000;
   double offset_ms = 0;  // streams start staggered over one GOP
   std::vector<PresignedFile::Ref> packets;  // in the run's PresignedFile
-};
-
-// Everything observed, shared by the publisher, viewer and ack threads.
-class Recorder {
- public:
-  explicit Recorder(int replicas) : replicas_(replicas) {}
-
-  // REQUIRES: before any other thread uses the recorder.
-  void set_start(Clock::time_point start) { start_ = start; }
-
-  double Now() const {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start_)
-        .count();
-  }
-  void Expect(const std::string& video, const std::string& fog) {
-    videos_[video] = fog;
-  }
-  // The most copy and viewer records kept (events.h); REQUIRES: before any
-  // other thread uses the recorder.
-  void set_bounds(size_t copies, size_t views) {
-    max_copies_ = copies;
-    max_views_ = views;
-  }
-
-  size_t AddPacket(PacketEvent e) {
-    std::lock_guard<std::mutex> lock(mu_);
-    events_.packets.push_back(std::move(e));
-    return events_.packets.size() - 1;
-  }
-  void Acked(size_t index, double at_ms) {
-    std::lock_guard<std::mutex> lock(mu_);
-    events_.packets[index].broker_acked_ms = at_ms;
-    ++acked_;
-  }
-  void OnAck(const mqtt::Message& m) {
-    Result<std::vector<wire::WorkerAck>> acks = wire::DecodeAcks(m.payload);
-    if (!acks.ok()) return;
-    const double now = Now();
-    // The acks' times are on the machine's wall clock, which NTP may slew
-    // or step during a run: it is tied to the run's clock at each arrival.
-    const int64_t wall_at_start_us =
-        wire::UnixMicrosNow() - static_cast<int64_t>(now * 1000);
-    auto since_start = [wall_at_start_us](int64_t unix_us) {
-      return unix_us > 0 ? (unix_us - wall_at_start_us) / 1000.0 : -1;
-    };
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const wire::WorkerAck& a : *acks) {
-      if (!videos_.count(a.video_id)) continue;  // not ours
-      if (events_.copies.size() >= max_copies_) {
-        Drop(&events_.copies_dropped, max_copies_, "worker acks");
-      } else {
-        events_.copies.push_back(
-            {.video = a.video_id,
-             .packet = a.packet_number,
-             .worker = a.worker,
-             .stored_ms = now,
-             .verdict = a.result,
-             .reason = a.reason,
-             .dispatched_ms = since_start(a.dispatched_at_us),
-             .received_ms = since_start(a.received_at_us),
-             .durable_ms = since_start(a.stored_at_us)});
-      }
-      if (a.result != "stored" && a.result != "duplicate") continue;
-      auto& holders = holders_[{a.video_id, a.packet_number}];
-      if (holders.insert(a.worker).second &&
-          holders.size() == static_cast<size_t>(replicas_)) {
-        ++complete_;
-        complete_list_.push_back({a.video_id, a.packet_number});
-        complete_by_fog_[videos_.at(a.video_id)].push_back(
-            {a.video_id, a.packet_number});
-      }
-    }
-  }
-  void AddView(ViewEvent v) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (events_.views.size() >= max_views_) {
-      Drop(&events_.views_dropped, max_views_, "viewer requests");
-      return;
-    }
-    events_.views.push_back(std::move(v));
-  }
-  void AddFault(FaultEvent f) {
-    std::lock_guard<std::mutex> lock(mu_);
-    events_.faults.push_back(std::move(f));
-  }
-  // A packet that has its R copies, chosen by `rng`; false when none has.
-  // Of the streams published into `fog`.
-  bool PickComplete(std::mt19937_64& rng, const std::string& fog,
-                    std::string* video, int64_t* n) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto& list = complete_by_fog_[fog];
-    if (list.empty()) return false;
-    const auto& p = list[rng() % list.size()];
-    *video = p.first;
-    *n = p.second;
-    return true;
-  }
-  // The earliest packet that has its R copies, one of them on `worker`;
-  // false when none has yet.
-  bool PickHeldBy(const std::string& worker, std::string* video,
-                  int64_t* n) const {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& key : complete_list_) {
-      auto it = holders_.find(key);
-      if (it == holders_.end() || !it->second.count(worker)) continue;
-      *video = key.first;
-      *n = key.second;
-      return true;
-    }
-    return false;
-  }
-  int64_t acked() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return acked_;
-  }
-  int64_t complete() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return complete_;
-  }
-  int64_t published() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return static_cast<int64_t>(events_.packets.size());
-  }
-  Events Take() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return std::move(events_);
-  }
-
- private:
-  Clock::time_point start_;
-  const int replicas_;
-  // video -> the fog it is published into; filled before any thread starts
-  std::map<std::string, std::string> videos_;
-  // Counts a record past its bound, and says so once.
-  static void Drop(int64_t* dropped, size_t bound, const char* what) {
-    if ((*dropped)++ > 0) return;
-    std::fprintf(stderr,
-                 "experiment: more than %zu %s; the rest are counted in "
-                 "summary.json's events_dropped, not kept\n",
-                 bound, what);
-  }
-  size_t max_copies_ = SIZE_MAX, max_views_ = SIZE_MAX;
-  mutable std::mutex mu_;
-  Events events_;
-  std::map<std::pair<std::string, int64_t>, std::set<std::string>> holders_;
-  std::vector<std::pair<std::string, int64_t>> complete_list_;
-  std::map<std::string, std::vector<std::pair<std::string, int64_t>>>
-      complete_by_fog_;
-  int64_t acked_ = 0, complete_ = 0;
 };
 
 // The media packets of each publisher group whose source is a video (empty
@@ -924,7 +776,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
                              .session_expiry_seconds = 600});
     const bool is_first = &f == &first;
     f.watch->OnMessage([&rec, &store_faults, is_first](const mqtt::Message& m) {
-      rec.OnAck(m);
+      rec.OnAck(m.payload);
       if (is_first) store_faults.acks.Offer(m);
     });
     s = f.watch->Connect(std::chrono::seconds(10));

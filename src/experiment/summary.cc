@@ -125,33 +125,34 @@ json Summarize(const Events& events, int replicas, double duration_s) {
     auto it = by_verdict.find(v);
     return it == by_verdict.end() ? int64_t{0} : it->second;
   };
-  json s = {
-      {"replicas", replicas},
-      {"duration_s", duration_s},
-      {"packets_published", static_cast<int64_t>(outcomes.size())},
-      {"packets_complete", count("complete")},
-      {"packets_under_replicated", count("under-replicated")},
-      {"packets_lost", count("lost")},
-      {"packets_unacknowledged", count("unacknowledged")},
-      {"packets_duplicated", DuplicateStores(events)},
-      {"packets_per_s",
-       duration_s > 0 ? Round3(count("complete") / duration_s) : 0},
-      {"latency_ms", Percentiles(latency)},
-      {"publish_lag_ms", Percentiles(lag)},
-      {"verdicts", verdicts},
-      {"refusals", refusals},
-      {"viewers",
-       {{"requests", static_cast<int64_t>(events.views.size())},
-        {"ok", views_ok},
-        {"availability",
-         events.views.empty()
-             ? 1.0
-             : Round3(static_cast<double>(views_ok) / events.views.size())},
-        {"latency_ms", Percentiles(view_latency)}}},
-      {"faults", static_cast<int64_t>(events.faults.size())},
-      {"events_dropped",
-       {{"copies", events.copies_dropped}, {"views", events.views_dropped}}},
-      {"max_streams_held", MaxStreamsHeld(events, replicas, 1000)}};
+  json s = {{"replicas", replicas},
+            {"duration_s", duration_s},
+            {"packets_published", static_cast<int64_t>(outcomes.size())},
+            {"packets_complete", count("complete")},
+            {"packets_under_replicated", count("under-replicated")},
+            {"packets_lost", count("lost")},
+            {"packets_unacknowledged", count("unacknowledged")},
+            {"packets_duplicated", DuplicateStores(events)},
+            {"packets_per_s",
+             duration_s > 0 ? Round3(count("complete") / duration_s) : 0},
+            {"latency_ms", Percentiles(latency)},
+            {"publish_lag_ms", Percentiles(lag)},
+            {"verdicts", verdicts},
+            {"refusals", refusals},
+            {"viewers",
+             {{"requests", static_cast<int64_t>(events.views.size())},
+              {"ok", views_ok},
+              {"availability", events.views.empty()
+                                   ? 1.0
+                                   : Round3(static_cast<double>(views_ok) /
+                                            events.views.size())},
+              {"latency_ms", Percentiles(view_latency)}}},
+            {"faults", static_cast<int64_t>(events.faults.size())},
+            {"events_dropped",
+             {{"copies", events.copies_dropped},
+              {"views", events.views_dropped},
+              {"acks_unreadable", events.acks_unreadable}}},
+            {"max_streams_held", MaxStreamsHeld(events, replicas, 1000)}};
   if (!events.faults.empty()) {
     double last_fault = 0;
     for (const FaultEvent& f : events.faults)

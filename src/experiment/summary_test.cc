@@ -65,9 +65,11 @@ TEST(Summarize, SaysWhatTheRunnerDidNotKeep) {
   Events events = Sample();
   events.copies_dropped = 3;
   events.views_dropped = 1;
+  events.acks_unreadable = 2;
   const nlohmann::json s = Summarize(events, 2, 4);
   EXPECT_EQ(s["events_dropped"]["copies"], 3);
   EXPECT_EQ(s["events_dropped"]["views"], 1);
+  EXPECT_EQ(s["events_dropped"]["acks_unreadable"], 2);
 }
 
 TEST(Summarize, RecoveryAfterTheLastFault) {
