@@ -71,10 +71,19 @@ Status Registrar::Flush() {
     videos.swap(dirty_);
   }
   if (videos.empty() || options_.api_url.empty()) return Status::OK();
+  // One connection for the round's posts (a round posts every video stored
+  // into since the last): a connection, and with TLS a handshake, per post
+  // cost the API more than the registry's work.
+  std::unique_ptr<httplib::Client> client = tls::MakeHttpClient(
+      options_.api_url,
+      {options_.ca_file, options_.cert_file, options_.key_file});
+  client->set_connection_timeout(2);
+  client->set_read_timeout(5);
+  client->set_keep_alive(true);
   Status result = Status::OK();
   for (const VideoSummary& v : store_.Videos()) {
     if (!videos.count(v.video_id)) continue;
-    Status s = Post(v);
+    Status s = Post(*client, v);
     if (!s.ok()) {
       result = s;
       std::lock_guard<std::mutex> lock(mu_);
@@ -84,7 +93,7 @@ Status Registrar::Flush() {
   return result;
 }
 
-Status Registrar::Post(const VideoSummary& v) {
+Status Registrar::Post(httplib::Client& client, const VideoSummary& v) {
   std::string key;
   int64_t total = v.max_total_packets;
   {
@@ -118,13 +127,8 @@ Status Registrar::Post(const VideoSummary& v) {
   if (!timing.track_end_ticks.empty()) {
     body["track_end_ticks"] = ByTrack(timing.track_end_ticks);
   }
-  std::unique_ptr<httplib::Client> client = tls::MakeHttpClient(
-      options_.api_url,
-      {options_.ca_file, options_.cert_file, options_.key_file});
-  client->set_connection_timeout(2);
-  client->set_read_timeout(5);
   httplib::Headers headers = {{"Authorization", "Bearer " + options_.token}};
-  auto res = client->Post("/videos", headers, body.dump(), "application/json");
+  auto res = client.Post("/videos", headers, body.dump(), "application/json");
   if (!res || res->status != 200) {
     counters_.Add("registry_post_failures");
     std::string why =

@@ -22,6 +22,10 @@
 #include "worker/media_timing.h"
 #include "worker/store/packet_store.h"
 
+namespace httplib {
+class Client;
+}  // namespace httplib
+
 namespace fog::worker {
 
 struct RegistrarOptions {
@@ -55,7 +59,7 @@ class Registrar {
 
  private:
   void Run();
-  Status Post(const VideoSummary& summary);
+  Status Post(httplib::Client& client, const VideoSummary& summary);
 
   const RegistrarOptions options_;
   PacketStore& store_;
