@@ -14,7 +14,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -37,7 +36,6 @@
 #include "trust/packet_signer.h"
 #include "up/fog_up.h"
 #include "up/role_config.h"
-#include "wire/ack.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
 
