@@ -36,10 +36,11 @@ check_runs() {
     expect "$path warm-up: $4 received" \
       test "$(json "$j" "j['warmup_64KiB']['$path']['completed']")" = "$4"
   done
-  expect "ratios for both sizes" \
-    test "$(json "$j" "all(j[k][s] > 0 for k in ('ratio_fog_to_raw', 'cpu_bound_ratio') for s in ('64KiB', '1MiB'))")" = True
-  # (A few 1 MiB messages may cost less than a clock tick of CPU: only the
-  # 64 KiB runs must have a CPU ratio.)
+  # A few 1 MiB messages through the raw path may cost less than a clock
+  # tick of CPU (their CPU then reads 0): only the 64 KiB runs must have a
+  # CPU ratio, here and below.
+  expect "rate ratios for both sizes, a CPU ratio for 64 KiB" \
+    test "$(json "$j" "all(j['ratio_fog_to_raw'][s] > 0 for s in ('64KiB', '1MiB')) and j['cpu_bound_ratio']['64KiB'] > 0")" = True
   expect "libmosquitto against Paho on the raw path, both sizes" \
     test "$(json "$j" "all(j[r][s]['mb_per_s'] > 0 and j[r]['64KiB']['cpu_ms_per_message'] > 0 for r in ('ratio_mosquitto_to_paho', 'ratio_mosquitto_window_to_paho') for s in ('64KiB', '1MiB'))")" = True
   expect "the fog's CPU is spent in broker, master and workers" \
