@@ -1,6 +1,7 @@
 #include "up/supervisor.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
@@ -26,7 +27,7 @@ std::vector<char*> NullTerminated(const std::vector<std::string>& strings) {
 // In the child after fork: restore the signal mask fog up blocked, so
 // SIGTERM reaches the child's own handling, then exec.
 [[noreturn]] void ExecChild(const std::vector<char*>& argv, char* const* envp,
-                            const std::string& log_file) {
+                            const std::string& log_file, int netns_fd = -1) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -41,6 +42,11 @@ std::vector<char*> NullTerminated(const std::vector<std::string>& strings) {
   }
   int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+  if (netns_fd >= 0 && ::setns(netns_fd, CLONE_NEWNET) != 0) {
+    std::fprintf(stderr, "cannot join the network namespace: %s\n",
+                 std::strerror(errno));
+    ::_exit(126);
+  }
   ::execvpe(argv[0], argv.data(), envp);
   std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
   ::_exit(127);
@@ -80,10 +86,19 @@ Result<pid_t> Supervisor::Spawn(const ChildSpec& spec) {
       ChildEnvironment(environ, spec.env, spec.unset);
   const std::vector<char*> argv = NullTerminated(spec.argv);
   const std::vector<char*> envp = NullTerminated(env);
+  int netns_fd = -1;
+  if (!spec.netns.empty()) {
+    netns_fd = ::open(spec.netns.c_str(), O_RDONLY | O_CLOEXEC);
+    if (netns_fd < 0)
+      return Status::IoError("cannot open the network namespace " + spec.netns +
+                             " for " + spec.name + ": " + std::strerror(errno));
+  }
   pid_t pid = ::fork();
+  if (pid == 0) ExecChild(argv, envp.data(), spec.log_file, netns_fd);
+  const int fork_errno = errno;
+  if (netns_fd >= 0) ::close(netns_fd);
   if (pid < 0)
-    return Status::IoError(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) ExecChild(argv, envp.data(), spec.log_file);
+    return Status::IoError(std::string("fork: ") + std::strerror(fork_errno));
   return pid;
 }
 

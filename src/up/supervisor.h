@@ -25,6 +25,9 @@ struct ChildSpec {
   std::vector<std::string> env;
   // Names removed from the child's environment (before `env` is applied).
   std::vector<std::string> unset;
+  // A network namespace file (/var/run/netns/NAME) the child joins before
+  // it runs, so it is a host of its own; empty: the parent's namespace.
+  std::string netns;
 };
 
 // The environment `base` (NAME=value entries, null-terminated like
@@ -41,7 +44,8 @@ class Supervisor {
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
 
-  // Starts a child now. IoError if fork/exec setup fails.
+  // Starts a child now. IoError if fork/exec setup fails or its netns
+  // cannot be opened; a child that cannot join its netns exits 126.
   Status Start(ChildSpec spec);
   // Reaps children that exited and restarts them (at most once a second
   // each). Returns the names of those restarted.
