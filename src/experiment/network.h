@@ -4,6 +4,8 @@
 // that link; the experiment's publishers and viewers stay outside, so every
 // packet they publish and every answer they get crosses the limited link
 // while the fog's components talk to each other inside the namespace.
+// The same hosts serve one fog's components placed apart (network.hosts):
+// fog up then starts each process in its host's namespace itself.
 //
 // The fog's processes are placed by starting them from a thread that has
 // entered the namespace (a child inherits its parent thread's namespace):

@@ -538,6 +538,48 @@ int PeerConnected(FogRun& fog, const std::string& peer) {
   return value;
 }
 
+// network.hosts: a namespace per declared host, joined through one bridge,
+// and where each of the fog's roles runs.
+Status MakeComponentHosts(
+    const NetworkSpec& net,
+    std::map<std::string, std::unique_ptr<FogHost>>* hosts,
+    std::map<std::string, up::UpOptions::Placement>* placement) {
+  for (size_t j = 0; j < net.hosts.size(); ++j) {
+    const auto& [name, roles] = net.hosts[j];
+    Result<std::unique_ptr<FogHost>> made = FogHost::Create(
+        net.bandwidth_mbit, net.delay_ms, net.loss_pct, static_cast<int>(j));
+    if (!made.ok()) return made.status();
+    for (const std::string& role : roles) {
+      (*placement)[role] = {.netns = "/var/run/netns/" + (*made)->ns(),
+                            .address = (*made)->address()};
+    }
+    hosts->emplace(name, std::move(*made));
+  }
+  return Status::OK();
+}
+
+// resolved.json's emulation with network.hosts.
+json ComponentHostsJson(
+    const NetworkSpec& net,
+    const std::map<std::string, std::unique_ptr<FogHost>>& hosts) {
+  json out = hosts.begin()->second->Describe();
+  out["network"] =
+      "the fog's components on " + std::to_string(hosts.size()) +
+      " hosts, each a network namespace joined by a veth pair through one "
+      "bridge, the link limited each way; the experiment's publishers and "
+      "viewers outside them all";
+  out["hosts"] = json::object();
+  for (const auto& [name, roles] : net.hosts) {
+    const FogHost& h = *hosts.at(name);
+    out["hosts"][name] = {
+        {"namespace", h.ns()}, {"address", h.address()}, {"roles", roles}};
+  }
+  out["cut_link"] =
+      "blackhole routes between the two hosts' addresses, one in each "
+      "namespace";
+  return out;
+}
+
 void StopAll(std::vector<FogRun>& fogs) {
   for (auto it = fogs.rbegin(); it != fogs.rend(); ++it) {
     if (it->watch) it->watch->Disconnect();
@@ -592,8 +634,10 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
         "this kernel does not have (tc qdisc add ... netem: unknown qdisc "
         "kind); remove them to emulate bandwidth alone");
   }
-  // Each fog's host outlives its processes: StopAll runs on every path
-  // before the vector (and with it the hosts) is destroyed.
+  // Each host outlives the processes on it: StopAll runs on every path
+  // before the vectors (and with them the hosts) are destroyed, the
+  // components' hosts (network.hosts) after the fogs.
+  std::map<std::string, std::unique_ptr<FogHost>> component_hosts;
   std::vector<FogRun> fogs(spec.fogs.size());
   std::map<std::string, FogRun*> by_name;
   std::vector<Link> links;
@@ -609,7 +653,11 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
   std::map<std::string, trust::SecretKey> keys;
   for (size_t i = 0; i < fogs.size() && s.ok(); ++i) {
     FogRun& f = fogs[i];
-    if (net.enabled) {
+    std::map<std::string, up::UpOptions::Placement> placement;
+    if (!net.hosts.empty()) {
+      s = MakeComponentHosts(net, &component_hosts, &placement);
+      if (!s.ok()) break;
+    } else if (net.enabled) {
       Result<std::unique_ptr<FogHost>> made = FogHost::Create(
           net.bandwidth_mbit, net.delay_ms, net.loss_pct, static_cast<int>(i));
       if (!made.ok()) {
@@ -636,6 +684,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
         .self_exe = o.self_exe,
         .worker_store_quota = f.spec.store_quota_bytes};
     if (f.host) up.bind = f.host->address();
+    up.placement = std::move(placement);
     up.name = f.spec.name;
     // The peers' packets are trusted the documented way (docs/federation.md):
     // each peer's certificate authority and publisher key in this fog's
@@ -856,10 +905,14 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
         std::string fog_name = f.fog;
         if (f.action == "cut-link" || f.action == "restore-link") {
           const size_t dash = f.target.find('-');
-          FogRun& a = *by_name.at(f.target.substr(0, dash));
-          FogRun& b = *by_name.at(f.target.substr(dash + 1));
-          Status ls =
-              FogHost::SetLink(*a.host, *b.host, f.action == "cut-link");
+          const std::string a = f.target.substr(0, dash),
+                            b = f.target.substr(dash + 1);
+          // Between two of the fog's hosts (network.hosts), or two fogs.
+          FogHost& ha = component_hosts.count(a) ? *component_hosts.at(a)
+                                                 : *by_name.at(a)->host;
+          FogHost& hb = component_hosts.count(b) ? *component_hosts.at(b)
+                                                 : *by_name.at(b)->host;
+          Status ls = FogHost::SetLink(ha, hb, f.action == "cut-link");
           result = ls.ok() ? "ok" : ls.message();
           fog_name.clear();
         } else {
@@ -1014,6 +1067,9 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       {"delay_ms", nullptr},
       {"loss_pct", nullptr}};
   if (first.host) emulation = first.host->Describe();
+  if (!component_hosts.empty()) {
+    emulation = ComponentHostsJson(net, component_hosts);
+  }
   json fogs_json = json::object();
   for (FogRun& f : fogs) {
     fogs_json[f.spec.name] = {

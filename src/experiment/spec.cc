@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -152,23 +153,77 @@ Status ParseFog(const MapReader& r, FogSpec* fog, bool in_list = false) {
   return Status::OK();
 }
 
-// Network emulation: the fog in a namespace of its own behind a tbf limit.
-// Delay and loss are taken here and refused by the run when the kernel has
-// no netem (a probe, not a parse-time guess).
-Status ParseNetwork(const MapReader& r, NetworkSpec* n) {
-  FOG_TRY(r.CheckKeys({"hosts", "bandwidth_mbit", "delay_ms", "loss_pct"}));
-  if (r.node()["hosts"]) {
-    return r.Error(r.node()["hosts"],
-                   r.Path("hosts") +
-                       ": placing single components of a fog on hosts of "
-                       "their own is not built; each fog is one host "
-                       "behind one link (bandwidth_mbit), and with several "
-                       "fogs (fogs:) each fog is a host of its own");
+// The roles of `fog` a host may hold.
+std::vector<std::string> FogRoles(const FogSpec& fog) {
+  std::vector<std::string> roles = {"broker", "api", "master", "federation"};
+  if (fog.balancer != "none") roles.push_back("balancer");
+  for (int i = 1; i <= fog.workers; ++i)
+    roles.push_back("worker-" + std::to_string(i));
+  return roles;
+}
+
+// network.hosts: NAME: [ROLE, ...], every role of the one fog on exactly
+// one host.
+Status ParseHosts(const MapReader& r, const std::vector<FogSpec>& fogs,
+                  NetworkSpec* n) {
+  const YAML::Node hosts = r.node()["hosts"];
+  const std::string where = r.Path("hosts");
+  if (fogs.size() > 1)
+    return r.Error(hosts, where +
+                              ": with several fogs each fog is a host of its "
+                              "own; placing single components on hosts is "
+                              "for one fog");
+  if (!hosts.IsMap() || hosts.size() == 0)
+    return r.Error(hosts, where +
+                              " must map host names to lists of roles, e.g. "
+                              "core: [broker, api, master]");
+  const std::vector<std::string> roles = FogRoles(fogs.front());
+  std::map<std::string, std::string> placed;  // role -> host
+  for (const auto& kv : hosts) {
+    const std::string name = kv.first.Scalar();
+    if (!ValidFogName(name))
+      return r.Error(kv.first, where + ": '" + name +
+                                   "' is not a host name (a letter, then "
+                                   "letters, digits or _)");
+    if (!kv.second.IsSequence() || kv.second.size() == 0)
+      return r.Error(kv.second,
+                     where + "." + name + " must be a list of roles");
+    std::vector<std::string> mine;
+    for (const YAML::Node& role : kv.second) {
+      const std::string rn = role.IsScalar() ? role.Scalar() : "";
+      if (std::find(roles.begin(), roles.end(), rn) == roles.end()) {
+        std::string list;
+        for (const std::string& k : roles)
+          list += (list.empty() ? "" : ", ") + k;
+        return r.Error(role, where + "." + name + ": '" + rn +
+                                 "' is not a role of the fog (" + list + ")");
+      }
+      if (!placed.emplace(rn, name).second)
+        return r.Error(role, where + "." + name + ": " + rn +
+                                 " is already on host " + placed[rn]);
+      mine.push_back(rn);
+    }
+    n->hosts.emplace_back(name, std::move(mine));
   }
+  for (const std::string& role : roles) {
+    if (!placed.count(role))
+      return r.Error(hosts, where + ": " + role + " is on no host");
+  }
+  return Status::OK();
+}
+
+// Network emulation: the fog in a namespace of its own behind a tbf limit,
+// or its components on hosts of their own. Delay and loss are taken here
+// and refused by the run when the kernel has no netem (a probe, not a
+// parse-time guess).
+Status ParseNetwork(const MapReader& r, const std::vector<FogSpec>& fogs,
+                    NetworkSpec* n) {
+  FOG_TRY(r.CheckKeys({"hosts", "bandwidth_mbit", "delay_ms", "loss_pct"}));
   FOG_TRY(r.Require("bandwidth_mbit"));
   FOG_TRY(r.Get("bandwidth_mbit", &n->bandwidth_mbit, 0.1, 100000));
   FOG_TRY(r.Get("delay_ms", &n->delay_ms, 0, 10000));
   FOG_TRY(r.Get("loss_pct", &n->loss_pct, 0, 100));
+  if (r.node()["hosts"]) FOG_TRY(ParseHosts(r, fogs, n));
   n->enabled = true;
   n->line = r.node().Mark().line + 1;
   return Status::OK();
@@ -378,6 +433,19 @@ Status PlaceOnFogs(const std::string& origin, const YAML::Node& root,
     const size_t dash = f.target.find('-');
     const std::string a = f.target.substr(0, dash),
                       b = f.target.substr(dash + 1);
+    // With network.hosts, the link between two of the fog's hosts.
+    auto is_host = [&](const std::string& n) {
+      const auto& h = spec->network.hosts;
+      return std::any_of(h.begin(), h.end(),
+                         [&](const auto& e) { return e.first == n; });
+    };
+    if (!spec->network.hosts.empty()) {
+      if (!is_host(a) || !is_host(b) || a == b)
+        return LineError(origin, f.line,
+                         where + ".target: '" + f.target +
+                             "' does not name two of network.hosts");
+      continue;
+    }
     if (!FindFog(*spec, a) || !FindFog(*spec, b) || a == b)
       return LineError(
           origin, f.line,
@@ -430,7 +498,7 @@ Status ParseTop(const std::string& origin, const YAML::Node& root, Spec* spec) {
   FOG_TRY(CheckFogs(origin, spec->fogs));
   if (root["network"])
     FOG_TRY(ParseNetwork(MapReader(origin, root["network"], "network"),
-                         &spec->network));
+                         spec->fogs, &spec->network));
   FOG_TRY(r.Require("publishers"));
   auto reader = [&](const YAML::Node& n, const std::string& where) {
     return MapReader(origin, n, where);

@@ -67,8 +67,9 @@ struct FaultSpec {
   // (SIGCONT), restart-broker (SIGTERM to Mosquitto, restarted), hog (a
   // busy process on the CPU of worker `target`, pinned alone there), unhog.
   std::string action;
-  // cut-link and restore-link: the link between two fogs, "A-B" (blackhole
-  // routes between their namespaces, experiment/network.h).
+  // cut-link and restore-link: the link between two fogs, or with
+  // network.hosts between two of the fog's hosts, "A-B" (blackhole routes
+  // between their namespaces, experiment/network.h).
   std::string target;  // a process: master, worker-N, balancer, api; A-B
   std::string fog;     // the fog of a process target; default the first
   int line = 0;        // in the file, for messages
@@ -83,6 +84,11 @@ struct NetworkSpec {
   // when a probe finds no netem. 0: none.
   double delay_ms = 0;
   double loss_pct = 0;
+  // The components of the one fog on hosts of their own, each a namespace
+  // behind a link of bandwidth_mbit each way: host name -> roles ("broker",
+  // "api", "master", "balancer", "federation", "worker-N"), every role on
+  // exactly one host, in declared order. Empty: the fog is one host.
+  std::vector<std::pair<std::string, std::vector<std::string>>> hosts;
   int line = 0;
 };
 
@@ -114,7 +120,7 @@ struct Spec {
 // Parses YAML text; `origin` (the file name) prefixes every error.
 // InvalidArgument "<origin>:<line>: <what>" for an unknown key, a bad or
 // out-of-range value, a missing required key, or a declared feature that is
-// not built (network hosts other than each fog's own).
+// not built (network hosts with several fogs).
 Result<Spec> ParseSpec(const std::string& yaml, const std::string& origin);
 
 // Reads and parses a file.

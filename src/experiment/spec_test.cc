@@ -113,11 +113,67 @@ TEST(ParseSpec, Network) {
             "x.yaml:5: network.loss_pct: 120 is outside 0..100");
 }
 
-TEST(ParseSpec, RefusesWhatIsNotBuilt) {
-  EXPECT_NE(ErrorOf("name: t\npublishers: [{count: 1}]\nnetwork:\n  "
-                    "bandwidth_mbit: 20\n  hosts: [a]\n")
-                .find("x.yaml:5: network.hosts: placing single components "
-                      "of a fog on hosts of their own is not built"),
+TEST(ParseSpec, PlacesTheFogsComponentsOnHosts) {
+  Result<Spec> spec = ParseSpec(R"(name: t
+fog: {workers: 3, replicas: 2}
+publishers: [{count: 1}]
+network:
+  bandwidth_mbit: 50
+  hosts:
+    core: [broker, api, master, balancer, federation]
+    edge1: [worker-1]
+    edge2: [worker-2, worker-3]
+)",
+                                "x.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  const auto& hosts = spec->network.hosts;
+  ASSERT_EQ(hosts.size(), 3u);
+  EXPECT_EQ(hosts[0].first, "core");
+  EXPECT_EQ(hosts[0].second.size(), 5u);
+  EXPECT_EQ(hosts[1], (std::pair<std::string, std::vector<std::string>>{
+                          "edge1", {"worker-1"}}));
+  EXPECT_EQ(hosts[2].second,
+            (std::vector<std::string>{"worker-2", "worker-3"}));
+}
+
+TEST(ParseSpec, CutsALinkBetweenTwoHosts) {
+  const std::string head =
+      "name: t\nduration_s: 20\nfog: {workers: 1, replicas: 1}\n"
+      "publishers: [{count: 1}]\nnetwork:\n  bandwidth_mbit: 20\n  hosts:\n"
+      "    core: [broker, api, master, balancer, federation]\n"
+      "    edge: [worker-1]\nfaults:\n";
+  Result<Spec> spec = ParseSpec(
+      head + "  - {at_s: 5, action: cut-link, target: core-edge}\n", "x.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_EQ(spec->faults[0].target, "core-edge");
+  EXPECT_EQ(ErrorOf(head + "  - {at_s: 5, action: cut-link, target: core-x}\n"),
+            "x.yaml:11: faults[0].target: 'core-x' does not name two of "
+            "network.hosts");
+}
+
+TEST(ParseSpec, RefusesABadPlacement) {
+  const std::string head =
+      "name: t\nfog: {workers: 2, replicas: 1, balancer: none}\n"
+      "publishers: [{count: 1}]\nnetwork:\n  bandwidth_mbit: 20\n  hosts:\n";
+  EXPECT_EQ(ErrorOf(head + "    a: [broker, api, master, federation]\n"),
+            "x.yaml:7: network.hosts: worker-1 is on no host");
+  EXPECT_EQ(
+      ErrorOf(head + "    a: [broker, api, master, federation, worker-1]\n"
+                     "    b: [worker-2, worker-1]\n"),
+      "x.yaml:8: network.hosts.b: worker-1 is already on host a");
+  EXPECT_EQ(ErrorOf(head + "    a: [broker, balancer]\n"),
+            "x.yaml:7: network.hosts.a: 'balancer' is not a role of the fog "
+            "(broker, api, master, federation, worker-1, worker-2)");
+  EXPECT_NE(ErrorOf(head + "    a: [worker-3]\n")
+                .find("x.yaml:7: network.hosts.a: 'worker-3' is not a role"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf(head + "    a: broker\n"),
+            "x.yaml:7: network.hosts.a must be a list of roles");
+  EXPECT_NE(ErrorOf("name: t\nfogs: [{name: a}, {name: b}]\n"
+                    "publishers: [{count: 1}]\nnetwork:\n  bandwidth_mbit: "
+                    "20\n  hosts: {h: [broker]}\n")
+                .find("network.hosts: with several fogs each fog is a host "
+                      "of its own"),
             std::string::npos);
 }
 

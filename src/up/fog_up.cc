@@ -58,6 +58,10 @@ Status FogUp::Prepare() {
   if (ec)
     return Status::IoError("cannot create " + options_.dir + ": " +
                            ec.message());
+  if (options_.tls && !options_.placement.empty())
+    return Status::InvalidArgument(
+        "components on hosts of their own cannot run with TLS: the "
+        "certificates name one address");
   dir_ = fs::absolute(options_.dir).lexically_normal().string();
   for (const char* sub : {"logs", "roles", "keys", "trust", "workers"}) {
     fs::create_directories(dir_ + "/" + sub, ec);
@@ -67,7 +71,7 @@ Status FogUp::Prepare() {
   }
   Result<BrokerFiles> broker = WriteBrokerFiles(
       {.dir = dir_ + "/mosquitto",
-       .bind = options_.bind,
+       .bind = Address("broker"),
        .mqtt_port = options_.mqtt_port,
        .max_packet_bytes = options_.max_packet_bytes,
        .workers = options_.workers,
@@ -88,9 +92,9 @@ Status FogUp::Prepare() {
   if (s.ok()) s = EnsureAuthorityKey(dir_);
   if (!s.ok()) return s;
 
-  descriptor_.mqtt_uri = Endpoint("tcp", options_.bind, options_.mqtt_port);
-  descriptor_.ws_uri = Endpoint("ws", options_.bind, options_.ws_port);
-  descriptor_.http_url = Endpoint("http", options_.bind, options_.http_port);
+  descriptor_.mqtt_uri = Endpoint("tcp", Address("broker"), options_.mqtt_port);
+  descriptor_.ws_uri = Endpoint("ws", Address("broker"), options_.ws_port);
+  descriptor_.http_url = Endpoint("http", Address("api"), options_.http_port);
   descriptor_.credentials["publisher"] = credentials_["publisher"];
   descriptor_.credentials["viewer"] = credentials_["viewer"];
   descriptor_.publisher_key = dir_ + "/keys/publisher.key";
@@ -100,12 +104,11 @@ Status FogUp::Prepare() {
   descriptor_.name = options_.name.empty() ? HostName() : options_.name;
   {
     const config::Credentials& peer = credentials_["peer"];
-    const std::string host =
-        options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
     federation::PeerEndpoint self{
         .username = peer.username,
         .password = peer.password,
-        .address = host + ":" + std::to_string(options_.mqtt_port)};
+        .address =
+            DialAddress("broker") + ":" + std::to_string(options_.mqtt_port)};
     // Under TLS peers dial the TLS listener, checked against this fog's CA
     // (fog_up_tls.cc); the URI names the files.
     if (tls_) PeerTls(&self);
@@ -127,16 +130,21 @@ Status FogUp::PickMetricsPorts() {
   metrics_listen_.clear();
   descriptor_.metrics.clear();
   descriptor_.metrics["api"] = descriptor_.http_url + "/metrics";
-  const std::string host =
-      MetricsHost() == "0.0.0.0" ? "127.0.0.1" : MetricsHost();
+  // Ports free here are free on hosts of their own too, whose namespaces
+  // hold nothing but the fog's components.
+  const std::string pick_on =
+      MetricsHost("master") == "0.0.0.0" || !options_.placement.empty()
+          ? "127.0.0.1"
+          : MetricsHost("master");
   Result<std::vector<int>> ports =
-      FreeTcpPorts(host, static_cast<int>(roles.size()));
+      FreeTcpPorts(pick_on, static_cast<int>(roles.size()));
   if (!ports.ok()) return ports.status();
   for (size_t i = 0; i < roles.size(); ++i) {
+    const std::string& role = roles[i];
     const int port = (*ports)[i];
-    metrics_listen_[roles[i]] = MetricsHost() + ":" + std::to_string(port);
-    descriptor_.metrics[roles[i]] =
-        Endpoint(tls_ ? "https" : "http", MetricsHost(), port) + "/metrics";
+    metrics_listen_[role] = MetricsHost(role) + ":" + std::to_string(port);
+    descriptor_.metrics[role] =
+        Endpoint(tls_ ? "https" : "http", MetricsHost(role), port) + "/metrics";
   }
   return Status::OK();
 }
@@ -162,15 +170,16 @@ Status FogUp::StartChildren() {
   // Mosquitto copies each message into buffers of its size: keep them in
   // its heap as ours are (common/heap_tuning.h).
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  Status s = supervisor_.Start(
-      {.name = "mosquitto",
-       .argv = {"mosquitto", "-c", broker_config_},
-       .log_file = dir_ + "/logs/mosquitto.out",
-       .env = {"GLIBC_TUNABLES=" +
-               GlibcMallocTunables(tunables ? tunables : "")}});
+  Status s =
+      supervisor_.Start({.name = "mosquitto",
+                         .argv = {"mosquitto", "-c", broker_config_},
+                         .log_file = dir_ + "/logs/mosquitto.out",
+                         .env = {"GLIBC_TUNABLES=" +
+                                 GlibcMallocTunables(tunables ? tunables : "")},
+                         .netns = Netns("broker")});
   if (!s.ok()) return s;
-  if (!WaitForTcp(options_.bind, options_.mqtt_port,
-                  std::chrono::seconds(10))) {
+  const std::string broker_host = DialAddress("broker");
+  if (!WaitForTcp(broker_host, options_.mqtt_port, std::chrono::seconds(10))) {
     return Status::Unavailable("mosquitto did not start: see " + dir_ +
                                "/mosquitto/mosquitto.log and " + dir_ +
                                "/logs/mosquitto.out");
@@ -178,16 +187,12 @@ Status FogUp::StartChildren() {
   // MQTT over WebSockets: the bridge relays to the TCP listener. Its
   // messages may be a little larger than the broker's packets, so the
   // broker's max_packet_size is the limit a client meets first.
-  const std::string broker_host =
-      options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
-  const std::string metrics_host =
-      MetricsHost() == "0.0.0.0" ? "127.0.0.1" : MetricsHost();
   // Under TLS it serves wss:// only and reaches the broker over TLS.
   std::vector<std::string> bridge_argv = {
       options_.self_exe,
       "ws-bridge",
       "--listen",
-      options_.bind + ":" + std::to_string(options_.ws_port),
+      Address("broker") + ":" + std::to_string(options_.ws_port),
       "--broker",
       broker_host + ":" + std::to_string(options_.mqtt_port),
       "--max-message-bytes",
@@ -197,7 +202,8 @@ Status FogUp::StartChildren() {
   }
   s = supervisor_.Start({.name = "ws-bridge",
                          .argv = std::move(bridge_argv),
-                         .log_file = dir_ + "/logs/ws-bridge.log"});
+                         .log_file = dir_ + "/logs/ws-bridge.log",
+                         .netns = Netns("broker")});
   if (!s.ok()) return s;
   if (!WaitForTcp(broker_host, options_.ws_port, std::chrono::seconds(10))) {
     return Status::Unavailable("the WebSockets bridge did not start: see " +
@@ -216,14 +222,15 @@ Status FogUp::StartChildren() {
         {.name = name,
          .argv = {options_.self_exe, command, "--config", path},
          .log_file = dir_ + "/logs/" + name + ".log",
-         .unset = config::ComponentEnvironmentVariables()});
+         .unset = config::ComponentEnvironmentVariables(),
+         .netns = Netns(name)});
   };
   const config::Credentials& api = credentials_["api"];
   RoleConfig api_config = {
       {"mqtt", mqtt},
       {"username", api.username},
       {"password", api.password},
-      {"host", options_.bind},
+      {"host", Address("api")},
       {"port", std::to_string(options_.http_port)},
       {"db", "sqlite3://" + dir_ + "/registry.sqlite"},
       {"token", api_token_},
@@ -240,8 +247,9 @@ Status FogUp::StartChildren() {
   std::string peers;
   for (const auto& [role, listen] : metrics_listen_) {
     if (!peers.empty()) peers += ',';
-    peers +=
-        role + "=" + metrics_host + ":" + listen.substr(listen.rfind(':') + 1);
+    const std::string host = MetricsHost(role);
+    peers += role + "=" + (host == "0.0.0.0" ? "127.0.0.1" : host) + ":" +
+             listen.substr(listen.rfind(':') + 1);
   }
   api_config.push_back({"metrics-peer", peers});
   s = start_role("api", "api", std::move(api_config));
@@ -332,10 +340,25 @@ Status FogUp::WaitHealthy(std::chrono::seconds timeout) {
 }
 
 std::string FogUp::UiUrl() const {
+  return Endpoint(tls_ ? "https" : "http", DialAddress("api"),
+                  options_.http_port) +
+         "/";
+}
+
+std::string FogUp::Address(const std::string& role) const {
+  auto it = options_.placement.find(role);
+  return it == options_.placement.end() ? options_.bind : it->second.address;
+}
+
+std::string FogUp::DialAddress(const std::string& role) const {
   // A fog bound to every address is reached locally by the loopback one.
-  const std::string host =
-      options_.bind == "0.0.0.0" ? "127.0.0.1" : options_.bind;
-  return Endpoint(tls_ ? "https" : "http", host, options_.http_port) + "/";
+  const std::string a = Address(role);
+  return a == "0.0.0.0" ? "127.0.0.1" : a;
+}
+
+std::string FogUp::Netns(const std::string& role) const {
+  auto it = options_.placement.find(role);
+  return it == options_.placement.end() ? "" : it->second.netns;
 }
 
 std::string FogUp::Summary() const {

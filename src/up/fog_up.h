@@ -11,6 +11,7 @@
 #ifndef FOG_UP_FOG_UP_H_
 #define FOG_UP_FOG_UP_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,17 @@ struct UpOptions {
   bool tls_mutual = false;
   std::vector<std::string> tls_sans;
   uint64_t worker_store_quota = 0;  // each worker's --store-quota; 0: none
+  // Components on hosts of their own (an experiment's `network.hosts`): a
+  // role ("broker" for Mosquitto and the WebSockets bridge, "api",
+  // "master", "balancer", "federation", "worker-N") -> the network
+  // namespace it runs in and the address it listens on there, which fog up
+  // and the other hosts reach. A role not named runs beside fog up, at
+  // `bind`. Not with `tls` (its certificates name `bind` alone).
+  struct Placement {
+    std::string netns;  // /var/run/netns/NAME
+    std::string address;
+  };
+  std::map<std::string, Placement> placement;
 };
 
 class FogUp {
@@ -104,8 +116,14 @@ class FogUp {
   // The ws-bridge flags for wss:// and TLS to the broker.
   std::vector<std::string> WsBridgeTlsArgs() const;
   // Where the per-component metrics listeners bind: loopback with TLS
-  // (HTTPS with the fog CA's "metrics" certificate; the API relays them).
-  std::string MetricsHost() const;
+  // (HTTPS with the fog CA's "metrics" certificate; the API relays them),
+  // else the role's address.
+  std::string MetricsHost(const std::string& role) const;
+  // Where `role` listens (its placement, else `bind`), the address others
+  // dial for it (0.0.0.0 dialed as loopback), and its namespace file.
+  std::string Address(const std::string& role) const;
+  std::string DialAddress(const std::string& role) const;
+  std::string Netns(const std::string& role) const;
 
   const UpOptions options_;
   std::string dir_;              // absolute

@@ -92,8 +92,8 @@ std::vector<std::string> FogUp::WsBridgeTlsArgs() const {
   return args;
 }
 
-std::string FogUp::MetricsHost() const {
-  return tls_ ? "127.0.0.1" : options_.bind;
+std::string FogUp::MetricsHost(const std::string& role) const {
+  return tls_ ? "127.0.0.1" : Address(role);
 }
 
 }  // namespace fog::up
