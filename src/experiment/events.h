@@ -47,10 +47,10 @@ struct CopyEvent {
 struct ViewEvent {
   std::string video;
   int64_t packet = 0;
-  std::string kind;  // packet or hls
+  std::string kind;  // packet, hls or get
   double at_ms = 0;
   double latency_ms = 0;
-  int status = 0;   // HTTP status; 0: no answer
+  int status = 0;   // HTTP status (get: as docs/experiments.md); 0: none
   std::string fog;  // the fog whose API was asked
 };
 

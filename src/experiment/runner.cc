@@ -34,8 +34,11 @@
 #include "tls/http_client.h"
 #include "trust/keys.h"
 #include "trust/packet_signer.h"
+#include "trust/packet_verifier.h"
+#include "trust/trust_store.h"
 #include "up/fog_up.h"
 #include "up/role_config.h"
+#include "viewer/packet_fetcher.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
 
@@ -249,6 +252,68 @@ void View(const std::string& http_url, const ViewerSpec& spec,
                   .at_ms = at,
                   .latency_ms = rec->Now() - at,
                   .status = res ? res->status : 0,
+                  .fog = spec.fog});
+  }
+}
+
+// One `get` viewer: what `fog get` does, over MQTT with the fog's viewer
+// login: a request every `interval` for a packet that has its copies,
+// fetched back from the workers (fog/get/ID, docs/topics.md) and verified
+// against the fog's trust directory (digest, signature, publisher key).
+// Status: 200 verified, 404 no worker sent it, 422 it came back but failed
+// verification, 0 no connection or an error.
+void ViewByGet(const config::FogDescriptor& desc, const ViewerSpec& spec,
+               std::chrono::milliseconds interval, uint64_t seed,
+               Clock::time_point start, Clock::time_point stop, Recorder* rec) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> rejected;
+  Result<trust::TrustStore> trust =
+      trust::TrustStore::LoadDir(desc.trust_dir, &rejected);
+  auto viewer = desc.credentials.find("viewer");
+  Result<std::unique_ptr<viewer::PacketFetcher>> fetcher =
+      Status::Unavailable("no viewer login in fog.json");
+  if (viewer != desc.credentials.end()) {
+    fetcher =
+        viewer::PacketFetcher::Connect({.uri = desc.mqtt_uri,
+                                        .username = viewer->second.username,
+                                        .password = viewer->second.password,
+                                        .ca_file = desc.ca_file},
+                                       std::chrono::seconds(10));
+  }
+  if (!trust.ok() || !fetcher.ok()) {
+    std::fprintf(
+        stderr, "experiment: a get viewer cannot start: %s\n",
+        (!trust.ok() ? trust.status() : fetcher.status()).ToString().c_str());
+  }
+  for (auto next = start + interval; next < stop; next += interval) {
+    std::this_thread::sleep_until(next);
+    std::string video;
+    int64_t n = 0;
+    if (!rec->PickComplete(rng, spec.videos_from, &video, &n)) continue;
+    const double at = rec->Now();
+    int status = 0;
+    if (trust.ok() && fetcher.ok()) {
+      Result<viewer::FetchResult> got =
+          (*fetcher)->Fetch({.video_id = video,
+                             .first = n,
+                             .last = n,
+                             .timeout = std::chrono::seconds(5)});
+      if (got.ok()) {
+        auto it = std::find_if(got->envelopes.begin(), got->envelopes.end(),
+                               [n](const wire::Envelope& e) {
+                                 return e.packet.packet_number == n;
+                               });
+        status = it == got->envelopes.end()                    ? 404
+                 : trust::VerifySignedPacket(*it, *trust).ok() ? 200
+                                                               : 422;
+      }
+    }
+    rec->AddView({.video = video,
+                  .packet = n,
+                  .kind = spec.kind,
+                  .at_ms = at,
+                  .latency_ms = rec->Now() - at,
+                  .status = status,
                   .fog = spec.fog});
   }
 }
@@ -865,8 +930,12 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
     const config::FogDescriptor* desc = &by_name[v.fog]->desc;
     for (int i = 0; i < v.count; ++i) {
       viewers.emplace_back([&, v, interval, desc, seed = ++viewer_seed] {
-        View(desc->http_url, v, desc->ca_file, interval, seed, start,
-             publish_end, &rec);
+        if (v.kind == "get") {
+          ViewByGet(*desc, v, interval, seed, start, publish_end, &rec);
+        } else {
+          View(desc->http_url, v, desc->ca_file, interval, seed, start,
+               publish_end, &rec);
+        }
       });
     }
   }

@@ -261,7 +261,7 @@ Status ParseViewer(const MapReader& r, ViewerSpec* v) {
   FOG_TRY(r.CheckKeys({"kind", "rate_per_s", "count", "fog", "videos_from"}));
   FOG_TRY(r.GetString("fog", &v->fog));
   FOG_TRY(r.GetString("videos_from", &v->videos_from));
-  FOG_TRY(r.GetString("kind", &v->kind, {"packet", "hls"}));
+  FOG_TRY(r.GetString("kind", &v->kind, {"packet", "hls", "get"}));
   FOG_TRY(r.Get("rate_per_s", &v->rate_per_s, 0.1, 1000));
   FOG_TRY(r.Get("count", &v->count, 1, 100));
   return Status::OK();

@@ -52,8 +52,10 @@ struct PublisherSpec {
 };
 
 struct ViewerSpec {
-  std::string kind = "packet";  // packet: GET /videos/ID/packets/N; hls
-  double rate_per_s = 1;        // requests per second, all viewers together
+  // packet: GET /videos/ID/packets/N; hls: GET /videos/ID/index.m3u8;
+  // get: the packet fetched over MQTT and verified, as `fog get` does.
+  std::string kind = "packet";
+  double rate_per_s = 1;  // requests per second, all viewers together
   int count = 1;
   std::string fog;  // the fog whose API is asked; default the first
   // The fog whose streams it asks for; default `fog` (another fog's videos

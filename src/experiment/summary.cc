@@ -115,11 +115,22 @@ json Summarize(const Events& events, int replicas, double duration_s) {
   }
   std::vector<double> view_latency;
   int64_t views_ok = 0;
+  // The same figures for each kind of viewer (packet, hls, get).
+  std::map<std::string, std::pair<int64_t, int64_t>> by_kind;  // asked, ok
   for (const ViewEvent& v : events.views) {
+    ++by_kind[v.kind].first;
     if (v.status == 200) {
       ++views_ok;
+      ++by_kind[v.kind].second;
       view_latency.push_back(v.latency_ms);
     }
+  }
+  json viewers_by_kind = json::object();
+  for (const auto& [kind, n] : by_kind) {
+    viewers_by_kind[kind] = {
+        {"requests", n.first},
+        {"ok", n.second},
+        {"availability", Round3(static_cast<double>(n.second) / n.first)}};
   }
   auto count = [&](const char* v) {
     auto it = by_verdict.find(v);
@@ -146,7 +157,8 @@ json Summarize(const Events& events, int replicas, double duration_s) {
                                    ? 1.0
                                    : Round3(static_cast<double>(views_ok) /
                                             events.views.size())},
-              {"latency_ms", Percentiles(view_latency)}}},
+              {"latency_ms", Percentiles(view_latency)},
+              {"by_kind", viewers_by_kind}}},
             {"faults", static_cast<int64_t>(events.faults.size())},
             {"events_dropped",
              {{"copies", events.copies_dropped},

@@ -33,7 +33,9 @@ Events Sample() {
               {"v", 2, "w2", 1100, "rejected", "bad-signature"},
               {"v", 3, "w2", 2100, "error", "store-full"},
               {"v", 3, "w1", 2100, "error", "store-full"}};
-  e.views = {{"v", 1, "packet", 500, 12, 200}, {"v", 1, "packet", 600, 5, 503}};
+  e.views = {{"v", 1, "packet", 500, 12, 200},
+             {"v", 1, "packet", 600, 5, 503},
+             {"v", 1, "get", 700, 8, 200}};
   e.faults = {{1200, "kill", "w2", "ok"}};
   return e;
 }
@@ -56,7 +58,12 @@ TEST(Summarize, CountsFromTheEvents) {
   EXPECT_EQ(s["refusals"]["bad-signature"], 1);
   EXPECT_EQ(s["refusals"].size(), 2u);
   EXPECT_EQ(s["verdicts"]["rejected"], 1);
-  EXPECT_EQ(s["viewers"]["availability"], 0.5);
+  EXPECT_EQ(s["viewers"]["availability"], 0.667);
+  // And by kind of viewer.
+  EXPECT_EQ(s["viewers"]["by_kind"]["packet"]["requests"], 2);
+  EXPECT_EQ(s["viewers"]["by_kind"]["packet"]["availability"], 0.5);
+  EXPECT_EQ(s["viewers"]["by_kind"]["get"]["ok"], 1);
+  EXPECT_EQ(s["viewers"]["by_kind"].size(), 2u);
   EXPECT_TRUE(s["r_copies_after_last_fault_ms"].is_null());
   EXPECT_EQ(s["events_dropped"]["copies"], 0);
 }

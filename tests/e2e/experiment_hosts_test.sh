@@ -6,7 +6,8 @@
 # While the run goes on, `ip netns pids` must show every process in its
 # host's namespace; the core-edge1 link is cut at 4 s and restored at 8 s,
 # and worker-1's copies dispatched meanwhile must reach it only after the
-# restore, nothing lost. Asserts resolved.json's hosts, the fault rows, and
+# restore, nothing lost. Viewers ask the API (on core) and, as `fog get`
+# does, the workers over MQTT (verified packets). Asserts resolved.json's hosts, the fault rows, and
 # that the namespaces are gone after the run; and that a misplaced role is
 # refused (exit 2) before anything starts.
 # Usage: experiment_hosts_test.sh FOG_BINARY
@@ -48,7 +49,9 @@ network:
     edge1: [worker-1]
     edge2: [worker-2, worker-3]
 publishers: [{count: 3, bitrate_kbps: 1000, gop_s: 1}]
-viewers: [{kind: packet, rate_per_s: 2}]
+viewers:
+  - {kind: packet, rate_per_s: 2}
+  - {kind: get, rate_per_s: 2}
 faults:
   - {at_s: 4, action: cut-link, target: core-edge1}
   - {at_s: 8, action: restore-link, target: core-edge1}
@@ -67,7 +70,8 @@ placed() {
   local ns pid cmd
   for ns in "fog-exp-$run" "fog-exp-$run-1" "fog-exp-$run-2"; do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do
-      cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+      # A process may be gone between the listing and the read.
+      cmd=$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || continue
       if [[ $cmd =~ roles/([a-z0-9-]+)\.conf ]]; then
         echo "${ns#fog-exp-$run} ${BASH_REMATCH[1]}"
       elif [[ $cmd =~ ^mosquitto ]]; then
@@ -139,6 +143,16 @@ others = [e for e in events if e["kind"] == "copy" and e["worker"] != "worker-1"
           and e["dispatched_ms"] and cut + 500 < float(e["dispatched_ms"]) < restore - 500]
 check("the other hosts' workers stored during the cut",
       any(e["stored_ms"] and float(e["stored_ms"]) < restore for e in others))
+views = [e for e in events if e["kind"] == "view"]
+gets = [v for v in views if v["verdict"] == "get"]
+check("get viewers asked over MQTT", len(gets) >= 5)
+check("their packets came back verified (200), but for the cut's",
+      sum(1 for v in gets if v["status"] == "200") >= 0.75 * len(gets))
+check("no get answer failed verification",
+      not any(v["status"] == "422" for v in gets))
+check("the summary counts both kinds", s["viewers"]["requests"] == len(views)
+      and s["viewers"]["by_kind"]["get"]["requests"] == len(gets)
+      and s["viewers"]["by_kind"]["packet"]["requests"] == len(views) - len(gets) > 0)
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
