@@ -550,12 +550,14 @@ void Master::Settle(const PacketKey& key) {
   if (auto it = under_replicated_.find(key); it != under_replicated_.end()) {
     it->second.where.reset();
   }
-  backlog_.Settled(key);
-  if (!journal_) return;
-  if (Status s = journal_->Settled(key, placements_.Holders(key)); !s.ok()) {
-    counters_.Add("journal_errors");
-    spdlog::error("master: {}", s.ToString());
+  // The journal first: an empty backlog then means every record is written.
+  if (journal_) {
+    if (Status s = journal_->Settled(key, placements_.Holders(key)); !s.ok()) {
+      counters_.Add("journal_errors");
+      spdlog::error("master: {}", s.ToString());
+    }
   }
+  backlog_.Settled(key);
 }
 
 void Master::Redispatch(InFlight copy, const char* why) {

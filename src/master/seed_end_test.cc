@@ -82,16 +82,17 @@ TEST(SeedEndTest, EndOfStreamNeverOvertakesThePacketsBeforeIt) {
                   .ok());
   ASSERT_TRUE(camera.Flush(60s).ok());
 
+  // The master counts the end after publishing it: wait for both.
   ASSERT_TRUE(testing::WaitUntil(
       [&] {
         std::lock_guard<std::mutex> lock(mu);
-        return ended.has_value();
+        return ended.has_value() &&
+               master.counters().Get("seed_videos_ended") == 1;
       },
       60s));
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(ended->value("video_id", ""), "cam");
   EXPECT_EQ(ended->value("total_packets", int64_t{0}), kPackets);
-  EXPECT_EQ(master.counters().Get("seed_videos_ended"), 1u);
   std::filesystem::remove_all(dir);
 }
 

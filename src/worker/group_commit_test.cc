@@ -180,11 +180,13 @@ TEST_F(GroupCommitTest, APartialBatchIsStoredWhenTheLingerEnds) {
 TEST_F(GroupCommitTest, StopStoresAndAnswersWhatIsQueued) {
   StartWorker(/*max_batch_packets=*/64, /*linger=*/60s);
   Dispatch(1, 2);
+  // Both verified and queued (a packet is counted verified before it joins
+  // the queue, and one stopped before it joins is answered "stopping").
   const Clock::time_point deadline = Clock::now() + 20s;
-  while (worker_->counters().Get("packets_verified") < 2 &&
-         Clock::now() < deadline) {
+  while (worker_->commit_queue_packets() < 2 && Clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
   }
+  ASSERT_EQ(worker_->commit_queue_packets(), 2u);
   ASSERT_EQ(worker_->counters().Get("packets_verified"), 2u);
   EXPECT_TRUE(inbox_.WaitForAcks(1, 0ms).empty()) << "still lingering";
   const Clock::time_point stop = Clock::now();

@@ -97,6 +97,11 @@ class Worker {
   void SetViewerClient(mqtt::Client* client) { viewer_client_ = client; }
 
   const Counters& counters() const { return counters_; }
+  // Packets verified and waiting in the commit queue for their batch.
+  size_t commit_queue_packets() {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    return queue_.size();
+  }
   // Metrics hook: called on the committer thread with the seconds from a
   // packet's arrival to its "stored" ack, sent after the fdatasync.
   // Call before Start().

@@ -73,8 +73,9 @@ expect "it says it used the running fog" \
 video=$(json "$(cat "$tmp/run.json")" "j['fog']['64KiB']['video_id']")
 wait_for 20 video_complete "$video"
 expect "the registry holds $video, complete" video_complete "$video"
+# Each worker reports its copies on its own round: wait for the second ones.
 expect "200 packets, 400 copies" \
-  test "$(video_field "$video" "(j['packets'], j['copies'])")" = "(200, 400)"
+  wait_for 20 video_field_is "$video" "(j['packets'], j['copies'])" "(200, 400)"
 
 # --- the broker fog up started keeps message buffers in its heap
 broker_pid=$(pgrep -f "mosquitto -c $tmp/fog/" | head -n 1)

@@ -20,6 +20,10 @@ id=$("$fog" stream "$tmp/src.mp4" --dir "$tmp/fog" 2>"$tmp/stream.err")
 expect "fog stream succeeds and prints the video id" test -n "$id"
 expect "the video completes in the registry" \
   wait_for 20 video_complete "$id"
+# Complete is the union of the workers' ranges; each worker reports its own
+# on its own round, so the second copies may be counted a round later.
+expect "the registry counts 2 copies of each of the 23 packets" \
+  wait_for 20 video_field_is "$id" "j['copies']" 46
 packets=$(video_field "$id" "j['packets']")
 total=$(video_field "$id" "j['total_packets']")
 workers=$(video_field "$id" "len([w for w in j['workers'] if w['packets'] > 0])")

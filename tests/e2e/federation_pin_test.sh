@@ -72,12 +72,14 @@ stored_at_b() {
   video_complete "$vid" && (($(video_field "$vid" "j['copies']") >= 2))
 }
 expect "b stores the video complete with 2 copies" wait_for 40 stored_at_b
+# The pinner counts, marks the pin complete and saves it once the broker
+# took the last page, which the workers may have stored before: wait.
 expect "b counted the packets it pinned" \
-  metric_at_least "$tmp/b" federation 1 fog_federation_packets_pinned_total
-expect "b keeps its pin, complete, in federation/pins.json" \
-  grep -q '"complete": true' "$tmp/b/federation/pins.json"
-expect "no pin active at b any more" \
-  test "$(fed b fog_federation_pins_active)" = 0
+  wait_for 10 metric_at_least "$tmp/b" federation 1 fog_federation_packets_pinned_total
+pin_saved() { grep -q '"complete": true' "$tmp/b/federation/pins.json"; }
+expect "b keeps its pin, complete, in federation/pins.json" wait_for 10 pin_saved
+no_pin_active() { test "$(fed b fog_federation_pins_active)" = 0; }
+expect "no pin active at b any more" wait_for 10 no_pin_active
 
 # --- a live video: pinned while it is streamed into a (in real time), b
 # follows it until it is complete

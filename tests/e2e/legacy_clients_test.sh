@@ -77,6 +77,10 @@ for replicas in 2 3; do
       stream_seed "$dir" 1 2 4
     has_total() { test "$(video_field "$vid" "j['total_packets']" 2>/dev/null)" = 4; }
     expect "[$replicas copies] the end of stream sets the total to 4" wait_for 20 has_total
+    # The end may be registered before packet 4's commit: wait until the
+    # packets published are all on their 3 workers.
+    expect "[$replicas copies] packets 1, 2 and 4 on 3 workers each" \
+      wait_for 20 copies_are 9
     expect "[$replicas copies] ... and the video stays live without packet 3" \
       test "$(video_field "$vid" "j['status']")" = live
     "$fog" get "$vid" -o "$tmp/part.out" --dir "$dir" >"$tmp/part.json" 2>"$tmp/part.err"

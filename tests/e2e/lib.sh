@@ -123,6 +123,14 @@ video_field() {
   json "$body" "$2"
 }
 
+# video_field_is ID EXPR VALUE: whether EXPR over the video's registry
+# entry prints VALUE. Each worker reports on its own round, so a video may
+# be complete (the union of the ranges) before every copy is counted: wait
+# on this for the copies.
+video_field_is() {
+  test "$(video_field "$1" "$2" 2>/dev/null)" = "$3"
+}
+
 # video_complete ID: whether the registry marks the video complete.
 video_complete() {
   curl -sf "$http/videos/$1" | grep -q '"status":"complete"'

@@ -85,6 +85,8 @@ settled() {
   scrape || return 1
   [[ $(m "(one('master', 'fog_master_rejected_total{reason=malformed}') >= 1 and
           sum_of('worker', 'fog_worker_store_latency_seconds_count') >= $packets and
+          sum_of('worker', 'fog_worker_store_latency_seconds_count') ==
+            sum_of('worker', 'fog_worker_packets_stored_total') and
           one('master', 'fog_master_dispatch_latency_seconds_count') >= $packets and
           len([k for k in j['balancer'] if k.startswith('fog_balancer_policy_weight{')]) == 3)") = True ]]
 }

@@ -99,6 +99,8 @@ wait "$live_pid"
 expect "fog stream --realtime succeeded under load" test $? = 0
 live_pid=
 expect "the live video completes" wait_for 60 video_complete live-load
+# Each worker reports its copies on its own round: wait for the second ones.
+wait_for 30 video_field_is live-load "j['copies'] == 2 * j['total_packets']" True
 live_packets=$(video_field live-load "j['total_packets']")
 live_copies=$(video_field live-load "j['copies']")
 master_metrics=$(json "$(cat "$tmp/fog/fog.json")" "j['metrics']['master']")
