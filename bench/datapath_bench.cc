@@ -31,13 +31,13 @@
 #include "bench/mosquitto_client.h"
 #include "bench/process_cpu.h"
 #include "common/bytes.h"
+#include "common/free_ports.h"
 #include "config/fog_descriptor.h"
 #include "mqtt/client.h"
 #include "tls/http_client.h"
 #include "trust/keys.h"
 #include "trust/packet_signer.h"
 #include "up/fog_up.h"
-#include "up/role_config.h"
 #include "wire/ack.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
@@ -126,7 +126,7 @@ Status FogLease::Start(int replicas, bool tls) {
   temp_dir_ = dir_ = tmpl;
   // (Another process may take a port before the broker binds it; the fog
   // then fails to start and says so.)
-  Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
+  Result<std::vector<int>> ports = FreeTcpPorts("127.0.0.1", 3);
   if (!ports.ok()) return ports.status();
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);

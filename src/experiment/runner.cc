@@ -21,6 +21,7 @@
 
 #include "bench/fog_roles.h"
 #include "common/bytes.h"
+#include "common/free_ports.h"
 #include "common/packet_ranges.h"
 #include "experiment/media_source.h"
 #include "experiment/network.h"
@@ -37,7 +38,6 @@
 #include "trust/packet_verifier.h"
 #include "trust/trust_store.h"
 #include "up/fog_up.h"
-#include "up/role_config.h"
 #include "viewer/packet_fetcher.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
@@ -731,7 +731,7 @@ Result<RunResult> RunExperiment(const Spec& spec, const RunOptions& o) {
       }
       f.host = std::move(*made);
     }
-    Result<std::vector<int>> ports = up::FreeTcpPorts("127.0.0.1", 3);
+    Result<std::vector<int>> ports = FreeTcpPorts("127.0.0.1", 3);
     if (!ports.ok()) {
       s = ports.status();
       break;

@@ -152,8 +152,7 @@ TEST_F(ConflictsTest, ADifferentPayloadGoesToItsHolderAndIsCounted) {
   // for all three, since a reader may run between them.
   ASSERT_TRUE(WaitUntil([&] {
     return Count("conflicts_refused") == 1 &&
-           Count("rejected.conflict-refused") == 1 &&
-           master_->in_flight() == 0;
+           Count("rejected.conflict-refused") == 1 && master_->in_flight() == 0;
   }));
 
   // The first copy is still placed: its repeat goes nowhere.

@@ -32,11 +32,10 @@ TEST(SeedEndTest, EndOfStreamNeverOvertakesThePacketsBeforeIt) {
   fog::testing::TestBroker broker;
   ASSERT_TRUE(broker.Start().ok());
 
-  mqtt::Client control(mqtt::ConnectOptions{.uri = broker.uri(),
-                                            .client_id = "master-control"});
-  mqtt::Client intake(mqtt::ConnectOptions{.uri = broker.uri(),
-                                           .client_id = "master",
-                                           .receive_maximum = 8});
+  mqtt::Client control(
+      mqtt::ConnectOptions{.uri = broker.uri(), .client_id = "master-control"});
+  mqtt::Client intake(mqtt::ConnectOptions{
+      .uri = broker.uri(), .client_id = "master", .receive_maximum = 8});
   Master master(MasterOptions{.worker_timeout = 600s,
                               .replicas = 2,
                               .journal_dir = dir + "/journal"},
@@ -53,8 +52,8 @@ TEST(SeedEndTest, EndOfStreamNeverOvertakesThePacketsBeforeIt) {
       mqtt::ConnectOptions{.uri = broker.uri(), .client_id = "probe"});
   probe.OnMessage([&](const mqtt::Message& m) {
     std::lock_guard<std::mutex> lock(mu);
-    ended = nlohmann::json::parse(m.payload_view().begin(),
-                                  m.payload_view().end());
+    ended =
+        nlohmann::json::parse(m.payload_view().begin(), m.payload_view().end());
   });
   ASSERT_TRUE(probe.Connect(10s).ok());
   ASSERT_TRUE(probe.Subscribe(wire::topics::kSeedEnd, 1).ok());

@@ -14,20 +14,13 @@
 #include <fstream>
 #include <thread>
 
+#include "common/free_ports.h"
+
 namespace fog::testing {
 
 int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
+  Result<std::vector<int>> ports = FreeTcpPorts("127.0.0.1", 1);
+  return ports.ok() ? ports->front() : 0;
 }
 
 bool WaitForPort(int port, int timeout_ms) {

@@ -43,7 +43,7 @@ class TestBroker {
   bool persistence_ = false;
 };
 
-// A free TCP port on 127.0.0.1 (bound and released; racy but fine in tests).
+// A free TCP port on 127.0.0.1 (common/free_ports.h; 0 when none is).
 int FreePort();
 
 // True once something accepts TCP connections on 127.0.0.1:port.

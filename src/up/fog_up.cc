@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/bytes.h"
+#include "common/free_ports.h"
 #include "common/heap_tuning.h"
 #include "config/precedence.h"
 #include "federation/peer_uri.h"

@@ -49,32 +49,6 @@ Result<std::string> LoadOrMakeSecret(const std::string& path) {
   return secret;
 }
 
-Result<std::vector<int>> FreeTcpPorts(const std::string& host, int count) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
-    return Status::InvalidArgument("not an IPv4 address: " + host);
-  }
-  std::vector<int> fds, ports;
-  Status s;
-  for (int i = 0; i < count && s.ok(); ++i) {
-    addr.sin_port = 0;
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    socklen_t len = sizeof(addr);
-    if (fd < 0 ||
-        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      s = Status::IoError("no free port on " + host + ": " + strerror(errno));
-    } else {
-      ports.push_back(ntohs(addr.sin_port));
-    }
-    if (fd >= 0) fds.push_back(fd);
-  }
-  for (int fd : fds) ::close(fd);
-  if (!s.ok()) return s;
-  return ports;
-}
-
 bool WaitForTcp(const std::string& host, int port,
                 std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

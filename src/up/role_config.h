@@ -23,12 +23,6 @@ Status WriteRoleConfig(const std::string& path, const RoleConfig& config);
 // The secret stored at `path`, or a new random one written there (0600).
 Result<std::string> LoadOrMakeSecret(const std::string& path);
 
-// `count` distinct TCP ports on the IPv4 `host` that were free a moment ago
-// (the kernel's picks for port 0, each socket held until all are chosen).
-// Another process may take one before the caller binds it. IoError when no
-// socket can be bound there.
-Result<std::vector<int>> FreeTcpPorts(const std::string& host, int count);
-
 // True once host:port accepts TCP connections.
 bool WaitForTcp(const std::string& host, int port,
                 std::chrono::seconds timeout);

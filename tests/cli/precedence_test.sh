@@ -25,9 +25,7 @@ fail() {
   echo "FAIL: $*"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
+free_port() { python3 "$(dirname "$0")/../e2e/free_port.py"; }
 # Nothing listens on port 1 (it needs root and no service uses it).
 dead_port=1
 

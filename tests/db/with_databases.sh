@@ -100,13 +100,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A free TCP port on 127.0.0.1, as the kernel hands them out (there is a
+# A free TCP port on 127.0.0.1, below the ephemeral range (there is a
 # small window before the server binds it; a failed start is retried).
 free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])' 2>/dev/null && return
+  python3 "$(dirname "${BASH_SOURCE[0]}")/../e2e/free_port.py" 2>/dev/null && return
   local p
   for _ in $(seq 1 100); do
     p=$((20000 + RANDOM % 40000))

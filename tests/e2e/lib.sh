@@ -20,8 +20,11 @@ finish() {
   ((failures == 0))
 }
 
+# free_port: a TCP port free a moment ago, below the kernel's ephemeral
+# range, where no outgoing connection can take it before its listener binds
+# it (as common/free_ports.h picks).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  python3 "$(dirname "${BASH_SOURCE[0]}")/free_port.py"
 }
 
 # json FILE-OR-STRING EXPR: prints a Python expression over the parsed JSON `j`.
