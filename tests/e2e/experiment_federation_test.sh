@@ -68,17 +68,9 @@ rc=$?
 expect "the run exits 0 (every assertion held)" test $rc = 0
 [[ $rc = 0 ]] || cat "$tmp/run.out" "$tmp/run.err"
 
-/usr/bin/python3 - "$tmp/out" >"$tmp/check.out" 2>&1 <<'PY'
-import csv, json, os, sys
-out = sys.argv[1]
-bad = []
-def check(what, ok):
-    if not ok:
-        bad.append(what)
-events = list(csv.DictReader(open(out + "/events.csv", newline="")))
-samples = list(csv.DictReader(open(out + "/samples.csv", newline="")))
-s = json.load(open(out + "/summary.json"))
-r = json.load(open(out + "/resolved.json"))
+PYTHONPATH="$(dirname "$0")" /usr/bin/python3 - "$tmp/out" >"$tmp/check.out" 2>&1 <<'PY'
+import os
+from experiment_outputs import *
 check("per-fog summaries", set(s.get("fogs", {})) == {"a", "b"})
 for name in ("a", "b"):
     f = s.get("fogs", {}).get(name, {})
@@ -125,8 +117,7 @@ check("resolved: the link and how it is cut", e.get("links") == ["a-b"]
       and "blackhole" in (e.get("cut_link") or ""))
 check("resolved: the fogs", set(r.get("fogs", {})) == {"a", "b"}
       and os.path.isdir(out + "/fogs/a") and os.path.isdir(out + "/fogs/b"))
-print("\n".join(bad))
-sys.exit(1 if bad else 0)
+done()
 PY
 expect "the outputs show both fogs, the cut and the recovery" test $? = 0
 cat "$tmp/check.out"

@@ -103,16 +103,8 @@ expect "the run exits 0 (every assertion held)" test $rc = 0
 expect "the namespaces are removed after the run" \
   test -z "$(ip netns list | grep "fog-exp-$run")"
 
-/usr/bin/python3 - "$tmp/out" >"$tmp/check.out" 2>&1 <<'PY'
-import csv, json, sys
-out = sys.argv[1]
-bad = []
-def check(what, ok):
-    if not ok:
-        bad.append(what)
-events = list(csv.DictReader(open(out + "/events.csv", newline="")))
-s = json.load(open(out + "/summary.json"))
-r = json.load(open(out + "/resolved.json"))
+PYTHONPATH="$(dirname "$0")" /usr/bin/python3 - "$tmp/out" >"$tmp/check.out" 2>&1 <<'PY'
+from experiment_outputs import *
 check("packets published", s["packets_published"] > 0)
 check("nothing lost, every packet at 2 copies", s["packets_lost"] == 0
       and s["packets_under_replicated"] == 0 and s["stores"]["packets_lost"] == 0)
@@ -153,8 +145,7 @@ check("no get answer failed verification",
 check("the summary counts both kinds", s["viewers"]["requests"] == len(views)
       and s["viewers"]["by_kind"]["get"]["requests"] == len(gets)
       and s["viewers"]["by_kind"]["packet"]["requests"] == len(views) - len(gets) > 0)
-print("\n".join(bad))
-sys.exit(1 if bad else 0)
+done()
 PY
 expect "the outputs show the hosts, the cut and nothing lost" test $? = 0
 cat "$tmp/check.out"

@@ -26,27 +26,15 @@ done
 
 # The recount: every figure from events.csv alone, as docs/experiments.md
 # defines it.
-/usr/bin/python3 - "$tmp/smoke" >"$tmp/recount.out" 2>&1 <<'PY'
-import csv, json, math, sys
-out = sys.argv[1]
-bad = []
-def check(what, ok):
-    if not ok:
-        bad.append(what)
-with open(out + "/events.csv", newline="") as f:
-    reader = csv.DictReader(f)
-    check("events.csv columns", reader.fieldnames == [
-        "kind", "video", "packet", "worker", "at_ms", "scheduled_ms",
-        "published_ms", "broker_acked_ms", "stored_ms", "complete_ms",
-        "copies", "verdict", "latency_ms", "status", "dispatched_ms",
-        "received_ms", "durable_ms"])
-    events = list(reader)
-with open(out + "/samples.csv", newline="") as f:
-    reader = csv.DictReader(f)
-    check("samples.csv columns", reader.fieldnames == ["t_s", "metric", "label", "value"])
-    samples = list(reader)
-s = json.load(open(out + "/summary.json"))
-r = json.load(open(out + "/resolved.json"))
+PYTHONPATH="$(dirname "$0")" /usr/bin/python3 - "$tmp/smoke" >"$tmp/recount.out" 2>&1 <<'PY'
+import math
+from experiment_outputs import *
+check("events.csv columns", columns.get("events.csv") == [
+    "kind", "video", "packet", "worker", "at_ms", "scheduled_ms",
+    "published_ms", "broker_acked_ms", "stored_ms", "complete_ms",
+    "copies", "verdict", "latency_ms", "status", "dispatched_ms",
+    "received_ms", "durable_ms"])
+check("samples.csv columns", columns.get("samples.csv") == ["t_s", "metric", "label", "value"])
 packets = [e for e in events if e["kind"] == "packet"]
 copies = [e for e in events if e["kind"] == "copy"]
 views = [e for e in events if e["kind"] == "view"]
@@ -146,8 +134,7 @@ for name in ("throughput", "latency_cdf", "workers", "verdicts"):
     data = open(f"{out}/{name}.png", "rb").read()
     check(f"{name}.png is a PNG", data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000)
     check(f"report.html shows {name}.png", f"{name}.png" in open(out + "/report.html").read())
-print("\n".join(bad))
-sys.exit(1 if bad else 0)
+done()
 PY
 expect "summary.json agrees with events.csv" test $? = 0
 cat "$tmp/recount.out"

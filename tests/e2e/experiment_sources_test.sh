@@ -53,16 +53,9 @@ rc=$?
 expect "the run exits 0 (every assertion held)" test $rc = 0
 [[ $rc = 0 ]] || cat "$tmp/run.out" "$tmp/run.err"
 
-/usr/bin/python3 - "$tmp/out" >"$tmp/check.out" 2>&1 <<'PY'
-import csv, json, os, sys
-out = sys.argv[1]
-bad = []
-def check(what, ok):
-    if not ok:
-        bad.append(what)
-events = list(csv.DictReader(open(out + "/events.csv", newline="")))
-s = json.load(open(out + "/summary.json"))
-r = json.load(open(out + "/resolved.json"))
+PYTHONPATH="$(dirname "$0")" /usr/bin/python3 - "$tmp/out" >"$tmp/check.out" 2>&1 <<'PY'
+import os
+from experiment_outputs import *
 faults = {e["verdict"]: e for e in events if e["kind"] == "fault"}
 check("both faults recorded", set(faults) == {"corrupt-packet", "fill-quota"})
 c = faults.get("corrupt-packet", {})
@@ -94,8 +87,7 @@ pubs = r["experiment"]["publishers"]
 check("resolved: sources", [p["source"] for p in pubs] == ["pattern", "file"]
       and pubs[1]["path"].endswith("/clip.mp4"))
 check("no media left behind", not os.path.exists(out + "/media"))
-print("\n".join(bad))
-sys.exit(1 if bad else 0)
+done()
 PY
 expect "events.csv and summary.json show the faults and sources" test $? = 0
 cat "$tmp/check.out"
@@ -133,25 +125,18 @@ YAML
 rc=$?
 expect "the network run exits 0" test $rc = 0
 [[ $rc = 0 ]] || cat "$tmp/net.out" "$tmp/net.err"
-/usr/bin/python3 - "$tmp/net" >"$tmp/net.check" 2>&1 <<'PY'
-import csv, json, sys
-out = sys.argv[1]
-bad = []
-def check(what, ok):
-    if not ok:
-        bad.append(what)
-r = json.load(open(out + "/resolved.json"))
+PYTHONPATH="$(dirname "$0")" /usr/bin/python3 - "$tmp/net" >"$tmp/net.check" 2>&1 <<'PY'
+from experiment_outputs import *
 e = r["emulation"]
 check("emulation: namespace and tbf", "network namespace" in e["network"]
       and e["bandwidth_limit"] == "tbf 4 Mbit/s each way" and e["delay_ms"] is None)
 check("the fog listens inside the namespace", r["fog"]["mqtt"].startswith("tcp://10.77."))
-packets = [p for p in csv.DictReader(open(out + "/events.csv")) if p["kind"] == "packet"]
+packets = [p for p in events if p["kind"] == "packet"]
 check("five packets", len(packets) == 5)
 # 250 KB through 4 Mbit/s after a 64 KiB bucket: at least 370 ms each.
 slow = [float(p["broker_acked_ms"]) - float(p["published_ms"]) for p in packets]
 check(f"every publish held back by the limit: {slow}", min(slow) > 200)
-print("\n".join(bad))
-sys.exit(1 if bad else 0)
+done()
 PY
 expect "resolved.json and events.csv show the limited link" test $? = 0
 cat "$tmp/net.check"
