@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { FederationVideoTable } from '../components/Federation';
 import { VideoCard } from '../components/VideoCard';
@@ -114,9 +114,12 @@ export function LibraryPage() {
   const [draft, setDraft] = useState(query);
   // The router applies a new URL in a transition, after the click has ended:
   // the radio shows the pick at once (a controlled input must be updated
-  // synchronously, or the click is undone until the transition commits).
-  const [picked, setPicked] = useState<Scope>(scope);
-  useEffect(() => setPicked(scope), [scope]);
+  // synchronously, or the click is undone until the transition commits),
+  // until the URL says the same. Cleared while rendering, not in an effect:
+  // an effect run late would put back an older scope over a newer click.
+  const [pending, setPending] = useState<Scope | null>(null);
+  if (pending !== null && pending === scope) setPending(null);
+  const picked = pending ?? scope;
 
   const onSearch = (e: FormEvent) => {
     e.preventDefault();
@@ -133,7 +136,7 @@ export function LibraryPage() {
     setParams(next);
   };
   const setScope = (s: Scope) => {
-    setPicked(s);
+    setPending(s);
     const next = new URLSearchParams(params);
     if (s === 'federation') next.set('scope', s);
     else next.delete('scope');
