@@ -24,7 +24,7 @@ std::string PacketName(const PacketKey& key) {
 }  // namespace
 
 bool Master::TakeConflict(const PacketKey& key, const Payload& payload) {
-  const Fingerprints::Digest digest = Fingerprints::Of(AsBytes(*payload));
+  const Fingerprints::Digest digest = fingerprints_.Of(AsBytes(*payload));
   const std::optional<Fingerprints::Digest> placed = fingerprints_.Get(key);
   const std::vector<std::string> holders = placements_.Holders(key);
   // Held while no worker is live counts as taken too (a scan of at most

@@ -500,7 +500,7 @@ void Master::Send(const PacketKey& key, const Payload& payload,
                              .sent = std::chrono::steady_clock::now(),
                              .conflict = conflict,
                              .digest = conflict
-                                           ? Fingerprints::Of(AsBytes(*payload))
+                                           ? fingerprints_.Of(AsBytes(*payload))
                                            : Fingerprints::Digest{}};
   ++copies_in_flight_[key];
   placements_.Add(key, worker);

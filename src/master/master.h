@@ -319,7 +319,7 @@ class Master {
   std::map<std::string, InFlight> in_flight_;  // by dispatch id
   std::map<PacketKey, int> copies_in_flight_;
   Placements placements_{1 << 18};
-  Fingerprints fingerprints_{1 << 18};
+  Fingerprints fingerprints_{1 << 18, Fingerprints::RandomKey()};
   std::unique_ptr<Journal> journal_;   // null without a journal directory
   std::vector<mqtt::Message> outbox_;  // copies to publish, see FlushOutbox
   std::set<std::string> written_off_;  // gone for good, copies forgotten
