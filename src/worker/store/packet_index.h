@@ -25,7 +25,6 @@ struct IndexedPacket {
   uint32_t payload_size = 0;
   bool authenticated = false;
   std::string format;
-  Sha256Digest payload_sha256{};
 };
 
 class PacketIndex {

@@ -16,15 +16,13 @@
 namespace fog::worker {
 namespace {
 
-RecordMeta ToRecordMeta(const PacketMeta& meta, const Sha256Digest& digest,
-                        int64_t now) {
+RecordMeta ToRecordMeta(const PacketMeta& meta, int64_t now) {
   RecordMeta rm;
   rm.type = format::RecordType::kPacket;
   rm.authenticated = meta.authenticated;
   rm.received_unix_micros = now;
   rm.packet_number = meta.packet_number;
   rm.total_packets = meta.total_packets;
-  rm.payload_sha256 = digest;
   rm.video_id = meta.video_id;
   rm.format = meta.format;
   return rm;
@@ -92,13 +90,31 @@ Status PacketStore::ValidatePut(const PacketMeta& meta,
   return Status::OK();
 }
 
-std::optional<PutOutcome> PacketStore::ExistingOutcome(
-    const PacketMeta& meta, const Sha256Digest& digest, uint64_t size) const {
-  std::shared_lock lock(index_mu_);
-  const IndexedPacket* p = index_.Find(meta.video_id, meta.packet_number);
-  if (p == nullptr) return std::nullopt;
-  const bool same = p->payload_size == size && p->payload_sha256 == digest;
-  return same ? PutOutcome::kDuplicate : PutOutcome::kConflict;
+// REQUIRES: write_mu_ held.
+Result<std::optional<PutOutcome>> PacketStore::ExistingOutcome(
+    const PacketMeta& meta, ByteView payload) {
+  RecordLocation where;
+  {
+    std::shared_lock lock(index_mu_);
+    const IndexedPacket* p = index_.Find(meta.video_id, meta.packet_number);
+    if (p == nullptr) return std::optional<PutOutcome>();
+    if (p->payload_size != payload.size()) return {PutOutcome::kConflict};
+    where = p->location;
+  }
+  // The stored bytes are compared, not a digest kept per packet: a key
+  // arrives again only on a redelivery or a conflict, so reading it back
+  // then costs less than hashing every payload stored (docs/store-format.md).
+  Result<Bytes> stored =
+      ReadRecord(meta.video_id, meta.packet_number, where, payload.size());
+  if (stored.status().code() == Status::Code::kCorruption) {
+    // The stored copy is damaged: drop it, and this payload takes the key.
+    DropCorruptLocked(meta.video_id, meta.packet_number, where,
+                      stored.status().message());
+    return std::optional<PutOutcome>();
+  }
+  if (!stored.ok()) return stored.status();
+  const bool same = std::equal(stored->begin(), stored->end(), payload.begin());
+  return {same ? PutOutcome::kDuplicate : PutOutcome::kConflict};
 }
 
 // REQUIRES: write_mu_ held.
@@ -127,7 +143,6 @@ void PacketStore::Index(const RecordMeta& meta, uint64_t payload_size,
   p.payload_size = static_cast<uint32_t>(payload_size);
   p.authenticated = meta.authenticated;
   p.format = meta.format;
-  p.payload_sha256 = meta.payload_sha256;
   index_.Insert(meta.video_id, meta.packet_number, std::move(p));
 }
 
@@ -139,24 +154,23 @@ Result<PutOutcome> PacketStore::Put(const PacketMeta& meta, ByteView payload) {
 }
 
 // REQUIRES: write_mu_ held, so the index cannot change under the answer.
-std::vector<PutOutcome> PacketStore::Classify(
-    std::span<const PutRequest> batch,
-    const std::vector<Sha256Digest>& digests) const {
+Result<std::vector<PutOutcome>> PacketStore::Classify(
+    std::span<const PutRequest> batch) {
   std::vector<PutOutcome> outcomes;
   // First occurrence of each key in this batch -> its request index.
   std::map<std::pair<std::string_view, int64_t>, size_t> first;
   for (size_t i = 0; i < batch.size(); ++i) {
     const PacketMeta& m = batch[i].meta;
-    const uint64_t size = batch[i].payload.size();
-    std::optional<PutOutcome> existing = ExistingOutcome(m, digests[i], size);
+    Result<std::optional<PutOutcome>> existing =
+        ExistingOutcome(m, batch[i].payload);
+    if (!existing.ok()) return existing.status();
     auto [it, fresh] = first.try_emplace({m.video_id, m.packet_number}, i);
-    if (!existing && !fresh) {
-      const size_t j = it->second;
-      const bool same =
-          batch[j].payload.size() == size && digests[j] == digests[i];
-      existing = same ? PutOutcome::kDuplicate : PutOutcome::kConflict;
+    if (!*existing && !fresh) {
+      const ByteView a = batch[it->second].payload, b = batch[i].payload;
+      const bool same = std::ranges::equal(a, b);
+      *existing = same ? PutOutcome::kDuplicate : PutOutcome::kConflict;
     }
-    outcomes.push_back(existing.value_or(PutOutcome::kStored));
+    outcomes.push_back(existing->value_or(PutOutcome::kStored));
   }
   return outcomes;
 }
@@ -167,20 +181,17 @@ Result<std::vector<PutOutcome>> PacketStore::PutBatch(
     Status s = ValidatePut(r.meta, r.payload);
     if (!s.ok()) return s;
   }
-  // Hash before taking the writer lock: it is the CPU-heavy part.
-  std::vector<Sha256Digest> digests;
-  digests.reserve(batch.size());
-  for (const PutRequest& r : batch) digests.push_back(Sha256(r.payload));
-
   std::lock_guard write_lock(write_mu_);
   if (!write_error_.ok()) return write_error_;
-  std::vector<PutOutcome> outcomes = Classify(batch, digests);
+  Result<std::vector<PutOutcome>> classified = Classify(batch);
+  if (!classified.ok()) return classified.status();
+  std::vector<PutOutcome> outcomes = std::move(*classified);
   const int64_t now = Now();
   std::vector<RecordMeta> metas;
   std::vector<EncodedRecord> records;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (outcomes[i] != PutOutcome::kStored) continue;
-    metas.push_back(ToRecordMeta(batch[i].meta, digests[i], now));
+    metas.push_back(ToRecordMeta(batch[i].meta, now));
     records.push_back(EncodeRecord(metas.back(), batch[i].payload));
   }
   if (records.empty()) return outcomes;
@@ -277,6 +288,13 @@ void PacketStore::DropCorrupt(std::string_view video_id, int64_t n,
   // Taking the writer lock orders this against Put's duplicate check, so a
   // Put never answers kDuplicate against a copy that was just found bad.
   std::lock_guard write_lock(write_mu_);
+  DropCorruptLocked(video_id, n, where, std::move(reason));
+}
+
+// REQUIRES: write_mu_ held.
+void PacketStore::DropCorruptLocked(std::string_view video_id, int64_t n,
+                                    const RecordLocation& where,
+                                    std::string reason) {
   std::unique_lock lock(index_mu_);
   const IndexedPacket* p = index_.Find(video_id, n);
   if (p == nullptr || !(p->location == where)) return;  // already handled
@@ -312,7 +330,6 @@ std::optional<PacketInfo> PacketStore::Info(std::string_view video_id,
                p->format, p->authenticated};
   info.received_unix_micros = p->received_unix_micros;
   info.payload_size = p->payload_size;
-  info.payload_sha256 = p->payload_sha256;
   return info;
 }
 

@@ -68,13 +68,16 @@ class PacketStore {
   ~PacketStore();
 
   // Stores one packet; returns once it is durable (kStored). If the key is
-  // already stored, compares payloads by length and SHA-256: identical gives
-  // kDuplicate, different gives kConflict; the stored packet is kept and
-  // nothing is written. InvalidArgument (nothing written) for an empty or
+  // already stored, reads the stored payload back and compares the bytes:
+  // identical gives kDuplicate, different gives kConflict; the stored packet
+  // is kept and nothing is written. A stored copy that fails its checks on
+  // that read is dropped as Get drops it, and this payload is stored in its
+  // place (kStored). InvalidArgument (nothing written) for an empty or
   // over-long video id, packet_number < 1, total_packets < 0, a format over
   // 255 bytes, or a payload over options.max_payload_bytes. IoError if the
   // write or sync fails; after that every mutation fails with the same error
-  // (the on-disk state is uncertain) until the store is reopened.
+  // (the on-disk state is uncertain) until the store is reopened, or if
+  // reading a stored copy back fails.
   Result<PutOutcome> Put(const PacketMeta& meta, ByteView payload);
 
   // Group commit: stores several packets with one fdatasync per segment
@@ -124,12 +127,9 @@ class PacketStore {
   void ApplyScanEvent(uint64_t segment, const ScanEvent& ev);
   void ForgetVideo(std::string_view video_id);
   Status ValidatePut(const PacketMeta& meta, ByteView payload) const;
-  std::optional<PutOutcome> ExistingOutcome(const PacketMeta& meta,
-                                            const Sha256Digest& digest,
-                                            uint64_t size) const;
-  std::vector<PutOutcome> Classify(
-      std::span<const PutRequest> batch,
-      const std::vector<Sha256Digest>& digests) const;
+  Result<std::optional<PutOutcome>> ExistingOutcome(const PacketMeta& meta,
+                                                    ByteView payload);
+  Result<std::vector<PutOutcome>> Classify(std::span<const PutRequest> batch);
   Result<Bytes> ReadRecord(std::string_view video_id, int64_t packet_number,
                            const RecordLocation& where,
                            uint64_t payload_size) const;
@@ -139,6 +139,8 @@ class PacketStore {
              const RecordLocation& where);
   void DropCorrupt(std::string_view video_id, int64_t n,
                    const RecordLocation& where, std::string reason);
+  void DropCorruptLocked(std::string_view video_id, int64_t n,
+                         const RecordLocation& where, std::string reason);
   bool KnownCorrupt(std::string_view video_id, int64_t n) const;
   int64_t Now() const;
 

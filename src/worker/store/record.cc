@@ -2,8 +2,6 @@
 
 #include "worker/store/record.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -23,7 +21,7 @@ void EncodeMeta(const RecordMeta& meta, uint8_t* m) {
   PutLe(m + 0, static_cast<uint64_t>(meta.received_unix_micros), 8);
   PutLe(m + 8, static_cast<uint64_t>(meta.packet_number), 8);
   PutLe(m + 16, static_cast<uint64_t>(meta.total_packets), 8);
-  std::copy(meta.payload_sha256.begin(), meta.payload_sha256.end(), m + 24);
+  // m + 24 .. m + 56: unused, left zero (record_format.h).
   PutLe(m + 56, meta.video_id.size(), 2);
   m[58] = static_cast<uint8_t>(meta.format.size());
   m[59] = 0;  // reserved
@@ -38,15 +36,6 @@ size_t ImpliedMetaLength(const uint8_t* m) {
 }
 
 }  // namespace
-
-Sha256Digest Sha256(ByteView data) {
-  Sha256Digest out{};
-  unsigned int len = 0;
-  // EVP_Digest can only fail on allocation failure inside OpenSSL; an
-  // all-zero digest then simply never matches a real one.
-  EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
-  return out;
-}
 
 EncodedRecord EncodeRecord(const RecordMeta& meta, ByteView payload) {
   EncodedRecord rec;
@@ -112,7 +101,6 @@ bool DecodeMeta(const RecordHeader& header, ByteView meta_bytes,
   meta->received_unix_micros = static_cast<int64_t>(GetLe(m + 0, 8));
   meta->packet_number = static_cast<int64_t>(GetLe(m + 8, 8));
   meta->total_packets = static_cast<int64_t>(GetLe(m + 16, 8));
-  std::copy(m + 24, m + 56, meta->payload_sha256.begin());
   const char* text = reinterpret_cast<const char*>(m + kMetaFixedSize);
   meta->video_id.assign(text, id_len);
   meta->format.assign(text + id_len, m[58]);
@@ -174,7 +162,8 @@ Status CheckRecord(ByteView prefix, ByteView payload, ByteView trailer,
   if (crc32c::Unmask(static_cast<uint32_t>(GetLe(trailer.data(), 4))) != crc) {
     return Status::Corruption("record checksum mismatch");
   }
-  if (header.version != format::kFormatVersion) {
+  if (header.version < format::kOldestReadableVersion ||
+      header.version > format::kFormatVersion) {
     return Status::Corruption("unsupported record version " +
                               std::to_string(header.version));
   }

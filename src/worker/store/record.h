@@ -16,11 +16,6 @@
 
 namespace fog::worker {
 
-using Sha256Digest = std::array<uint8_t, format::kSha256Size>;
-
-// SHA-256 of `data` (OpenSSL).
-Sha256Digest Sha256(ByteView data);
-
 // Where a record lives: segment sequence number, byte offset, total size.
 struct RecordLocation {
   uint64_t segment = 0;
@@ -37,7 +32,6 @@ struct RecordMeta {
   int64_t received_unix_micros = 0;
   int64_t packet_number = 0;  // 0 in a tombstone
   int64_t total_packets = 0;  // 0 = unknown
-  Sha256Digest payload_sha256{};
   std::string video_id;
   std::string format;
 };

@@ -15,7 +15,10 @@ namespace fog::worker::format {
 
 // "FOGR": the first four bytes of every record.
 inline constexpr std::array<uint8_t, 4> kMagic = {'F', 'O', 'G', 'R'};
-inline constexpr uint16_t kFormatVersion = 1;
+// Version 2 stopped writing the payload's SHA-256 (see the meta block); a
+// reader accepts every version from kOldestReadableVersion on.
+inline constexpr uint16_t kFormatVersion = 2;
+inline constexpr uint16_t kOldestReadableVersion = 1;
 
 // Header: magic(4) version(2) type(1) flags(1) meta_length(4)
 // payload_length(4) meta_crc(4) header_crc(4). Its layout is frozen across
@@ -28,16 +31,15 @@ inline constexpr size_t kHeaderCrcOffset = 20;
 inline constexpr size_t kTrailerSize = 4;
 
 // Meta block: received_unix_micros(8) packet_number(8) total_packets(8)
-// payload_sha256(32) video_id_length(2) format_length(1) reserved(1), then
-// the video id and format bytes.
+// unused(32) video_id_length(2) format_length(1) reserved(1), then the video
+// id and format bytes. The unused bytes held the payload's SHA-256 in
+// version 1 and are zero from version 2 on; no reader needs them.
 inline constexpr size_t kMetaFixedSize = 60;
 inline constexpr size_t kMaxVideoIdBytes = 1024;
 inline constexpr size_t kMaxFormatBytes = 255;
 inline constexpr size_t kMaxMetaSize =
     kMetaFixedSize + kMaxVideoIdBytes + kMaxFormatBytes;
 inline constexpr uint64_t kMaxPayloadBytes = 0xFFFFFFFFu;  // 32-bit length
-
-inline constexpr size_t kSha256Size = 32;
 
 enum class RecordType : uint8_t {
   kPacket = 1,     // one video packet

@@ -137,6 +137,26 @@ void CheckDamage(uint64_t offset_in_record, bool key_recoverable) {
   EXPECT_TRUE(store->stats().corrupt_keys.empty());
 }
 
+// A redelivered copy meets a stored copy that went bad on disk since it
+// was written: the bad one is dropped and the redelivery takes its place,
+// rather than being taken for a duplicate of bytes that are gone.
+TEST(RecoveryTest, ARepeatReplacesAStoredCopyFoundDamaged) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  const std::vector<uint64_t> b = Build(dir, 3);
+  auto store = MustOpen(dir);
+  const uint64_t payload_byte = b[2] - format::kTrailerSize - 1;
+  testing::FlipByte(dir + "/000001.log", payload_byte);
+  EXPECT_EQ(store->Put(Meta(2), PayloadOf(2)).value(), PutOutcome::kStored);
+  EXPECT_EQ(store->stats().corrupt_records, 1u);
+  ExpectIntact(*store, 2);
+  EXPECT_EQ(store->Put(Meta(2), PayloadOf(2)).value(), PutOutcome::kDuplicate);
+  store.reset();
+  store = MustOpen(dir);
+  ExpectIntact(*store, 2);
+  EXPECT_TRUE(store->stats().corrupt_keys.empty());
+}
+
 TEST(RecoveryTest, PayloadByteFlip) {
   CheckDamage(format::kHeaderSize + format::kMetaFixedSize + 1 + 6 + 5, true);
 }

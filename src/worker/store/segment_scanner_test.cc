@@ -20,7 +20,6 @@ Image MakeImage(int count) {
     RecordMeta m;
     m.packet_number = i;
     m.video_id = "v";
-    m.payload_sha256 = Sha256(payload);
     EncodedRecord rec = EncodeRecord(m, payload);
     img.offsets.push_back(img.bytes.size());
     img.bytes.insert(img.bytes.end(), rec.prefix.begin(), rec.prefix.end());

@@ -30,7 +30,6 @@ struct PacketInfo {
   PacketMeta meta;
   int64_t received_unix_micros = 0;  // when Put stored it
   uint64_t payload_size = 0;
-  std::array<uint8_t, 32> payload_sha256{};
 };
 
 enum class PutOutcome {
