@@ -40,9 +40,11 @@ TEST(Crc32cTest, ExtendComposes) {
 
 // The hardware and table paths agree on every length and alignment.
 TEST(Crc32cTest, PortableMatchesDispatched) {
-  Bytes data = RandomBytes(2, 4096 + 64);
+  Bytes data = RandomBytes(2, 3 * 65536 + 64);
+  // Around one, two and several rounds of the three-stream loop (3 KiB).
   for (size_t start = 0; start < 16; ++start) {
-    for (size_t len : {0, 1, 3, 7, 8, 15, 16, 63, 64, 65, 1000, 4096}) {
+    for (size_t len : {0, 1, 3, 7, 8, 15, 16, 63, 64, 65, 1000, 3071, 3072,
+                       3073, 4096, 6144, 6151, 65536, 3 * 65536}) {
       ByteView v = ByteView(data).subspan(start, len);
       ASSERT_EQ(ExtendPortable(0x12345678u, v), Extend(0x12345678u, v))
           << "start " << start << " len " << len;
