@@ -8,6 +8,7 @@ vectors=$2
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+source "$here/../e2e/lib.sh"  # for flip_byte
 checks=0
 failures=0
 
@@ -88,7 +89,7 @@ contains "inspect, untrusted key" "unknown publisher key"
 check "packet sign 2 chained" 0 sh -c "'$fog' packet sign --key '$tmp/pub.key' --video-id cam-1 --number 2 --total 2 --prev $link '$tmp/data2' >'$tmp/p2'"
 check "inspect packet 2" 0 "$fog" packet inspect "$tmp/p2" --trust "$tmp/trust"
 cp "$tmp/p1" "$tmp/p1.bad"
-printf '\x55' | dd of="$tmp/p1.bad" bs=1 seek=100 conv=notrunc status=none
+flip_byte "$tmp/p1.bad" 100
 check "inspect tampered data" 1 "$fog" packet inspect "$tmp/p1.bad" --trust "$tmp/trust"
 contains "inspect tampered data" '"valid":false'
 check "inspect garbage" 2 "$fog" packet inspect "$tmp/msg"

@@ -56,7 +56,7 @@ expect "unknown key: nothing registered" test "$(status_of stranger-1)" = 404
 
 # 4. Tampered data (one byte of video flipped).
 sign tamper-1 1 1 "$tmp/d1" >"$tmp/tamper.payload"
-printf '\x55' | dd of="$tmp/tamper.payload" bs=1 seek=500 conv=notrunc status=none
+flip_byte "$tmp/tamper.payload" 500
 pub "$tmp/fog" publisher video/stream/tamper-1 "$tmp/tamper.payload"
 expect "tampered: rejected" wait_for 30 logged digest-mismatch -ge 1
 expect "tampered: nothing registered" test "$(status_of tamper-1)" = 404

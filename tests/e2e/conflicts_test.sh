@@ -96,7 +96,7 @@ expect "legacy: fog get's status line says why" \
 head -c 3000 /dev/urandom >"$tmp/d1"
 sign nat-1 1 1 "$tmp/d1" >"$tmp/n1.payload"
 cp "$tmp/n1.payload" "$tmp/n1.forged"
-printf '\x55' | dd of="$tmp/n1.forged" bs=1 seek=500 conv=notrunc status=none
+flip_byte "$tmp/n1.forged" 500
 pub "$tmp/fog" publisher video/stream/nat-1 "$tmp/n1.forged"
 expect "native: the forgery is refused, the ack naming its packet number" \
   wait_for 30 has_ack nat-1 1 rejected digest-mismatch
@@ -109,7 +109,7 @@ expect "native: the genuine packet after the forgery is stored" \
 # --- native: genuine first, forged after it: the signature decides
 sign nat-2 1 1 "$tmp/d1" >"$tmp/n2.payload"
 cp "$tmp/n2.payload" "$tmp/n2.forged"
-printf '\x55' | dd of="$tmp/n2.forged" bs=1 seek=500 conv=notrunc status=none
+flip_byte "$tmp/n2.forged" 500
 pub "$tmp/fog" publisher video/stream/nat-2 "$tmp/n2.payload"
 expect "native: the genuine packet is stored" wait_for 30 has_ack nat-2 1 stored
 pub "$tmp/fog" publisher video/stream/nat-2 "$tmp/n2.forged"

@@ -20,6 +20,15 @@ finish() {
   ((failures == 0))
 }
 
+# flip_byte FILE OFFSET: inverts every bit of one byte in place, so the file
+# changes whatever the byte held (writing a fixed value would not, 1 time in 256).
+flip_byte() {
+  local old
+  old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  printf "\\x$(printf %02x $((old ^ 0xff)))" |
+    dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 # free_port: a TCP port free a moment ago, below the kernel's ephemeral
 # range, where no outgoing connection can take it before its listener binds
 # it (as common/free_ports.h picks).
