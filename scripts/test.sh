@@ -37,6 +37,22 @@ step() {
   echo "--- $name: $((SECONDS - started)) s"
 }
 
+# The lines of a ctest run's log that say why a test failed, kept for the
+# end of the output, where a long log's reader looks first.
+digest=$(mktemp)
+trap 'rm -f "$digest"' EXIT
+run_ctest() {
+  local dir=$1
+  shift
+  ctest --test-dir "$dir" --output-on-failure "$@" && return 0
+  {
+    echo "in $dir:"
+    grep -hE '^FAIL|\[  FAILED  \]|: Failure$|ERROR: AddressSanitizer|runtime error:|^Expected|^  Actual|Which is:' \
+      "$dir/Testing/Temporary/LastTest.log" | head -n 60
+  } >>"$digest"
+  return 1
+}
+
 configure_and_build() {
   local dir=$1
   shift
@@ -50,14 +66,14 @@ configure_and_build() {
 # (scripts/run.sh, or cmake without the option) compiles file by file.
 release() {
   configure_and_build build -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON &&
-    ctest --test-dir build --output-on-failure -j "$jobs"
+    run_ctest build -j "$jobs"
 }
 
 sanitized() {
   configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DFOG_SANITIZE=ON \
     -DFOG_WEB_UI=OFF -DCMAKE_UNITY_BUILD=ON &&
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      ctest --test-dir build-asan --output-on-failure -j "$jobs"
+      run_ctest build-asan -j "$jobs"
 }
 
 # The portable build (no SIMD kernels) runs the crypto and vector tests:
@@ -68,7 +84,7 @@ portable() {
   cmake -S "$root" -B build-portable -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DFOG_PORTABLE=ON >/dev/null &&
     cmake --build build-portable -j "$jobs" --target "${targets[@]}" &&
-    ctest --test-dir build-portable --output-on-failure -j "$jobs" \
+    run_ctest build-portable -j "$jobs" \
       -R '^(Swifft|SisDigest|SisHasher|Legacy|VideoPacket|Envelope|Topics|Keccak|Ntt|Reduce|Rounding|MlDsa|AllParameterSets|Acvp)'
 }
 
@@ -128,6 +144,10 @@ step "web UI" web_ui
 step "fuzzing" fuzz
 
 echo
+if [[ -s $digest ]]; then
+  echo "=== why the failed tests failed"
+  cat "$digest"
+fi
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 echo "summary: $passed passed, $failed failed"
 ((failed == 0))
