@@ -1,7 +1,8 @@
 // The worker's group commit against a real broker: a full batch is stored
 // and answered without waiting out the linger, a partial one when the linger
 // ends, each commit with one fog/ack/<worker> message, and Stop() stores and
-// answers what is still queued.
+// answers what is still queued. A redelivery that finds the stored copy
+// damaged is stored in its place, counted and answered "stored".
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,7 @@
 #include "wire/ack.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
+#include "worker/store/record_format.h"
 #include "worker/store/store_test_util.h"
 #include "worker/worker.h"
 
@@ -196,6 +198,26 @@ TEST_F(GroupCommitTest, StopStoresAndAnswersWhatIsQueued) {
   ASSERT_EQ(commits.size(), 1u);
   ExpectStored(commits[0], 1, 2);
   EXPECT_EQ(store_->PacketNumbers("cam"), (std::vector<int64_t>{1, 2}));
+}
+
+TEST_F(GroupCommitTest, ARedeliveryReplacesAStoredCopyFoundDamaged) {
+  StartWorker(/*max_batch_packets=*/1, /*linger=*/0s);
+  Dispatch(1, 1);
+  ASSERT_EQ(inbox_.WaitForAcks(1, 20s).size(), 1u);
+  // The segment holds this one record: its last payload byte sits just
+  // before the trailer.
+  const std::string segment = dir_.Sub("store") + "/000001.log";
+  testing::FlipByte(segment,
+                    testing::FileSize(segment) - format::kTrailerSize - 1);
+  Dispatch(1, 1);
+  std::vector<Commit> commits = inbox_.WaitForAcks(2, 20s);
+  ASSERT_EQ(commits.size(), 2u);
+  ExpectStored(commits[1], 1, 1);
+  EXPECT_EQ(worker_->counters().Get("damaged_copies_replaced"), 1u);
+  EXPECT_EQ(worker_->counters().Get("packets_duplicate"), 0u);
+  Result<Bytes> stored = store_->Get("cam", 1);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(*stored, payloads_[0]);
 }
 
 }  // namespace

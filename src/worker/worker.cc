@@ -291,6 +291,13 @@ void Worker::Commit(std::vector<Verified>& batch) {
       continue;
     }
     switch ((*put)[i]) {
+      case PutOutcome::kReplacedDamaged:
+        counters_.Add("damaged_copies_replaced");
+        spdlog::warn(
+            "worker {}: video {} packet {}: the stored copy was damaged on "
+            "disk; this copy replaces it",
+            options_.name, video_id, number);
+        [[fallthrough]];
       case PutOutcome::kStored:
         counters_.Add("packets_stored");
         counters_.Add("bytes_stored", v.payload.size());
@@ -318,7 +325,7 @@ void Worker::Commit(std::vector<Verified>& batch) {
   if (store_latency_ && put.ok()) {
     const auto now = std::chrono::steady_clock::now();
     for (size_t i = 0; i < batch.size(); ++i) {
-      if ((*put)[i] != PutOutcome::kStored) continue;
+      if (!Written((*put)[i])) continue;
       store_latency_(
           std::chrono::duration<double>(now - batch[i].arrived).count());
     }

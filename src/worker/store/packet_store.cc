@@ -110,7 +110,7 @@ Result<std::optional<PutOutcome>> PacketStore::ExistingOutcome(
     // The stored copy is damaged: drop it, and this payload takes the key.
     DropCorruptLocked(meta.video_id, meta.packet_number, where,
                       stored.status().message());
-    return std::optional<PutOutcome>();
+    return {PutOutcome::kReplacedDamaged};
   }
   if (!stored.ok()) return stored.status();
   const bool same = std::equal(stored->begin(), stored->end(), payload.begin());
@@ -190,7 +190,7 @@ Result<std::vector<PutOutcome>> PacketStore::PutBatch(
   std::vector<RecordMeta> metas;
   std::vector<EncodedRecord> records;
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (outcomes[i] != PutOutcome::kStored) continue;
+    if (!Written(outcomes[i])) continue;
     metas.push_back(ToRecordMeta(batch[i].meta, now));
     records.push_back(EncodeRecord(metas.back(), batch[i].payload));
   }

@@ -147,7 +147,8 @@ TEST(RecoveryTest, ARepeatReplacesAStoredCopyFoundDamaged) {
   auto store = MustOpen(dir);
   const uint64_t payload_byte = b[2] - format::kTrailerSize - 1;
   testing::FlipByte(dir + "/000001.log", payload_byte);
-  EXPECT_EQ(store->Put(Meta(2), PayloadOf(2)).value(), PutOutcome::kStored);
+  EXPECT_EQ(store->Put(Meta(2), PayloadOf(2)).value(),
+            PutOutcome::kReplacedDamaged);
   EXPECT_EQ(store->stats().corrupt_records, 1u);
   ExpectIntact(*store, 2);
   EXPECT_EQ(store->Put(Meta(2), PayloadOf(2)).value(), PutOutcome::kDuplicate);

@@ -36,7 +36,15 @@ enum class PutOutcome {
   kStored,     // written and durable
   kDuplicate,  // same key, identical payload already stored: nothing written
   kConflict,   // same key, different payload stored: nothing written
+  // Written and durable in place of a stored copy under the same key that
+  // was found damaged when compared (and dropped, as Get drops one).
+  kReplacedDamaged,
 };
+
+// True when the payload was written (kStored, kReplacedDamaged).
+inline bool Written(PutOutcome o) {
+  return o == PutOutcome::kStored || o == PutOutcome::kReplacedDamaged;
+}
 
 struct PacketKey {
   std::string video_id;
