@@ -475,7 +475,7 @@ size_t Master::Place(const PacketKey& key, const Payload& payload,
 
 void Master::Send(const PacketKey& key, const Payload& payload,
                   const Where& where, const std::string& worker,
-                  bool conflict) {
+                  std::optional<Fingerprints::Digest> conflict) {
   const std::string dispatch_id =
       session_ + "-" + std::to_string(next_dispatch_id_++);
   // By reference: the MQTT client publishes the shared buffer itself, and
@@ -491,17 +491,16 @@ void Master::Send(const PacketKey& key, const Payload& payload,
   // A conflicting payload is never sent again (AbandonConflict); any other
   // is read back from the journal when it is there.
   const bool keep = !conflict && !where;
-  in_flight_[dispatch_id] = {.key = key,
-                             .bytes = payload.size(),
-                             .where = conflict ? Where() : where,
-                             .payload = keep ? payload : Payload(),
-                             .cached = PayloadMemory::WeakOf(payload),
-                             .worker = worker,
-                             .sent = std::chrono::steady_clock::now(),
-                             .conflict = conflict,
-                             .digest = conflict
-                                           ? fingerprints_.Of(AsBytes(*payload))
-                                           : Fingerprints::Digest{}};
+  in_flight_[dispatch_id] = {
+      .key = key,
+      .bytes = payload.size(),
+      .where = conflict ? Where() : where,
+      .payload = keep ? payload : Payload(),
+      .cached = PayloadMemory::WeakOf(payload),
+      .worker = worker,
+      .sent = std::chrono::steady_clock::now(),
+      .conflict = conflict.has_value(),
+      .digest = conflict.value_or(Fingerprints::Digest{})};
   ++copies_in_flight_[key];
   placements_.Add(key, worker);
   counters_.Add("packets_dispatched");

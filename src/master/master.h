@@ -250,9 +250,11 @@ class Master {
   // (0: no worker is live). REQUIRES: mu_.
   size_t Place(const PacketKey& key, const Payload& payload, const Where& where,
                const std::string& avoid = "");
-  // Tracks one copy for `worker` and queues it in the outbox. REQUIRES: mu_.
+  // Tracks one copy for `worker` and queues it in the outbox; a payload
+  // sent for a conflict verdict comes with its fingerprint. REQUIRES: mu_.
   void Send(const PacketKey& key, const Payload& payload, const Where& where,
-            const std::string& worker, bool conflict = false);
+            const std::string& worker,
+            std::optional<Fingerprints::Digest> conflict = std::nullopt);
   // Publishes what Send queued. Called without mu_: Paho's receive thread
   // holds its own lock while it runs our handler, which takes mu_, so
   // publishing under mu_ from another thread could deadlock.
