@@ -58,6 +58,7 @@ check_video() {
   local valid
   valid=$(json "$(cat "$tmp/$id.get")" "j['valid']" 2>/dev/null)
   expect "$id: fog get returns all $n packets valid (got $valid)" test "$valid" = "$n"
+  [[ $valid = "$n" ]] || sed 's/^/  | /' "$tmp/$id.get.err" | tail -n 5
   stream_hashes "$src" >"$tmp/$id.src.hashes"
   stream_hashes "$tmp/$id.mp4" >"$tmp/$id.out.hashes"
   expect "$id: per-stream hashes equal the source" \

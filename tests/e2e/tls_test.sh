@@ -104,7 +104,7 @@ expect "a plaintext MQTT connection is refused" test $? != 0
 probe_as publisher "$pw" pub video/stream/x --message hi >"$tmp/probe-plain.out" 2>&1
 expect "  ... the raw probe gets no CONNACK (exit 2)" test $? = 2
 expect "  ... and the broker logs the failed handshake" \
-  wait_for 5 grep -qi "openssl error\|protocol error\|wrong version\|http request" "$tmp/fog/mosquitto/mosquitto.log"
+  wait_for 20 grep -qi "openssl error\|protocol error\|wrong version\|http request" "$tmp/fog/mosquitto/mosquitto.log"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http_port/health")
 expect "plain HTTP to the API gets no HTTP answer ($code)" test "$code" = 000
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Upgrade: websocket' -H 'Connection: Upgrade' \
@@ -112,7 +112,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Upgrade: websocket' -H 'Connec
   -H 'Sec-WebSocket-Protocol: mqtt' "http://127.0.0.1:$ws_port/")
 expect "a plaintext ws:// upgrade gets no HTTP answer ($code)" test "$code" = 000
 expect "  ... and the bridge logs the failed TLS handshake" \
-  wait_for 5 grep -q "TLS handshake with a client failed" "$tmp/fog/logs/ws-bridge.log"
+  wait_for 20 grep -q "TLS handshake with a client failed" "$tmp/fog/logs/ws-bridge.log"
 expect "GET /ui-config hands browsers the wss:// URL" \
   sh -c "curl -sf --cacert '$ca' '$http/ui-config' | grep -qF '\"mqtt_ws_url\":\"wss://127.0.0.1:$ws_port/\"'"
 expect "over wss, /health answers 200" \
