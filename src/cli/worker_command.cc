@@ -98,6 +98,9 @@ int RunWorker(WorkerArgs args) {
   opts.clean_start = false;  // dispatched packets wait for us across restarts
   opts.session_expiry_seconds = 7 * 24 * 3600;
   opts.will = worker::Worker::StatusMessage(args.name, false);
+  // Dispatched payloads by reference, from the library's buffer to the
+  // store's write: no copy of ours.
+  opts.shared_payloads = true;
   mqtt::Client client(opts);
   Counters registrar_counters;
   worker::Registrar registrar({.api_url = args.api_url,

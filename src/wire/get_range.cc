@@ -19,7 +19,7 @@ Bytes EncodeGetRange(const GetRange& range) {
   return Bytes(text.begin(), text.end());
 }
 
-Result<GetRange> DecodeGetRange(const Bytes& body) {
+Result<GetRange> DecodeGetRange(ByteView body) {
   GetRange range;
   if (body.empty()) return range;
   try {

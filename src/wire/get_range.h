@@ -36,7 +36,7 @@ Bytes EncodeGetRange(const GetRange& range);
 
 // Parses a body; Corruption for one that is not such JSON, InvalidArgument
 // for a negative "max_bytes".
-Result<GetRange> DecodeGetRange(const Bytes& body);
+Result<GetRange> DecodeGetRange(ByteView body);
 
 // The page a worker sends for `range`: max_bytes, or the default when 0,
 // never above kMaxPageBytes.

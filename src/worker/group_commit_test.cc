@@ -105,8 +105,11 @@ class GroupCommitTest : public ::testing::Test {
   }
 
   void StartWorker(size_t max_batch_packets, Clock::duration linger) {
+    // As `fog worker` connects: payloads by reference.
     worker_client_ = std::make_unique<mqtt::Client>(
-        mqtt::ConnectOptions{.uri = broker_.uri(), .client_id = "worker-1"});
+        mqtt::ConnectOptions{.uri = broker_.uri(),
+                             .client_id = "worker-1",
+                             .shared_payloads = true});
     worker_ = std::make_unique<Worker>(
         WorkerOptions{
             .name = "worker-1",

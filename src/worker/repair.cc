@@ -79,7 +79,7 @@ void Worker::OnRepairReply(const mqtt::Message& m) {
   }
   const std::string video_id(m.correlation_data.begin(),
                              m.correlation_data.end());
-  IntakeResult r = Intake(m.payload, video_id, trust_, options_.intake);
+  IntakeResult r = Intake(m.payload_view(), video_id, trust_, options_.intake);
   if (r.refused) {
     reject_log_.Reject(
         counters_, "repair-" + r.refused->reason, video_id,
@@ -91,7 +91,7 @@ void Worker::OnRepairReply(const mqtt::Message& m) {
     std::lock_guard<std::mutex> lock(repair_mu_);
     if (!repairs_.contains(key)) return;  // not asked for, or done already
   }
-  Result<PutOutcome> put = store_.Put(r.accepted->meta, m.payload);
+  Result<PutOutcome> put = store_.Put(r.accepted->meta, m.payload_view());
   if (!put.ok() || *put == PutOutcome::kConflict) {
     counters_.Add("store_errors");
     spdlog::error("worker {}: storing the repaired {}/{}: {}", options_.name,

@@ -12,7 +12,7 @@ ViewerQueue::ViewerQueue(ViewerQueueOptions options, Handler handler)
 ViewerQueue::~ViewerQueue() { Stop(); }
 
 size_t ViewerQueue::Cost(const mqtt::Message& m) {
-  return m.payload.size() + m.topic.size() + m.response_topic.size() +
+  return m.payload_view().size() + m.topic.size() + m.response_topic.size() +
          m.correlation_data.size();
 }
 

@@ -90,7 +90,7 @@ void Worker::PaceViewerBytes(uint64_t bytes) {
 }
 
 void Worker::OnSeedRequest(const mqtt::Message& m) {
-  Result<wire::SeedRequest> request = wire::DecodeSeedRequest(m.payload);
+  Result<wire::SeedRequest> request = wire::DecodeSeedRequest(m.payload_view());
   if (!request.ok()) {
     reject_log_.Reject(counters_, "bad-request", "",
                        request.status().message());
@@ -134,8 +134,8 @@ void Worker::OnSeedEnd(const mqtt::Message& m) {
   std::string video_id;
   int64_t total = 0;
   try {
-    nlohmann::json j =
-        nlohmann::json::parse(m.payload.begin(), m.payload.end());
+    const ByteView body = m.payload_view();
+    nlohmann::json j = nlohmann::json::parse(body.begin(), body.end());
     video_id = j.at("video_id").get<std::string>();
     // A float is refused: converting one out of range is undefined.
     const nlohmann::json& t = j.at("total_packets");
@@ -163,7 +163,7 @@ void Worker::OnGet(const mqtt::Message& m, const std::string& video_id) {
                        "get request without a usable response topic or id");
     return;
   }
-  Result<wire::GetRange> range = wire::DecodeGetRange(m.payload);
+  Result<wire::GetRange> range = wire::DecodeGetRange(m.payload_view());
   if (!range.ok()) {
     reject_log_.Reject(counters_, "bad-request", video_id,
                        "get request: " + range.status().message());

@@ -147,8 +147,8 @@ void Worker::OnMessage(const mqtt::Message& m) {
 }
 
 void Worker::OnRevocations(const mqtt::Message& m) {
-  if (m.payload.empty()) return;  // a cleared retained message
-  Result<bool> kept = trust_.OfferRevocations(m.payload);
+  if (m.payload_view().empty()) return;  // a cleared retained message
+  Result<bool> kept = trust_.OfferRevocations(m.payload_view());
   if (!kept.ok()) {
     reject_log_.Reject(counters_, "bad-revocation-list", "",
                        "revocation list refused: " + kept.status().message());
@@ -162,7 +162,14 @@ void Worker::OnRevocations(const mqtt::Message& m) {
 void Worker::OnDispatch(const mqtt::Message& m) {
   const auto arrived = std::chrono::steady_clock::now();
   counters_.Add("packets_received");
-  counters_.Add("bytes_received", m.payload.size());
+  // The payload is kept by reference from here to the store (with a
+  // client that delivers it so, ConnectOptions::shared_payloads).
+  const std::shared_ptr<const std::string> payload =
+      m.shared_payload ? m.shared_payload
+                       : std::make_shared<const std::string>(m.payload.begin(),
+                                                             m.payload.end());
+  const ByteView bytes = AsBytes(*payload);
+  counters_.Add("bytes_received", bytes.size());
   const std::string video_id = m.UserProperty("video-id");
   const std::string dispatch_id = m.UserProperty("dispatch-id");
   CopyTimes times{.received_at_us = wire::UnixMicrosNow()};
@@ -176,13 +183,13 @@ void Worker::OnDispatch(const mqtt::Message& m) {
       counters_.Add("dispatch_times_unreadable");
     }
   }
-  IntakeResult r = Intake(m.payload, video_id, trust_, options_.intake);
+  IntakeResult r = Intake(bytes, video_id, trust_, options_.intake);
   std::optional<Refusal> refusal = r.refused;
   if (!refusal) refusal = CheckChain(*r.accepted);
   if (refusal) {
     // The number as the payload claims it, so the ack and the log name the
     // packet even when the payload is refused unverified (0: unreadable).
-    Result<int64_t> claimed = wire::PeekPacketNumber(m.payload);
+    Result<int64_t> claimed = wire::PeekPacketNumber(bytes);
     const int64_t number = claimed.ok() ? *claimed : 0;
     reject_log_.Reject(counters_, refusal->reason, video_id,
                        "video " + video_id + " packet " +
@@ -194,7 +201,7 @@ void Worker::OnDispatch(const mqtt::Message& m) {
   counters_.Add("packets_verified");
   const int64_t number = r.accepted->meta.packet_number;
   if (options_.store_quota_bytes > 0 &&
-      store_.file_bytes() + m.payload.size() > options_.store_quota_bytes) {
+      store_.file_bytes() + bytes.size() > options_.store_quota_bytes) {
     reject_log_.Reject(counters_, "store-full", video_id,
                        "video " + video_id + ": the store quota of " +
                            std::to_string(options_.store_quota_bytes) +
@@ -219,9 +226,9 @@ void Worker::OnDispatch(const mqtt::Message& m) {
           MakeAck(dispatch_id, video_id, number, "error", "stopping", times));
       return;
     }
-    queue_bytes_ += m.payload.size();
+    queue_bytes_ += bytes.size();
     queue_.push_back(
-        {std::move(*r.accepted), m.payload, dispatch_id, arrived, times});
+        {std::move(*r.accepted), payload, dispatch_id, arrived, times});
     // The committer needs waking for a batch's first packet and for a full
     // batch; while it lingers, packets in between just join.
     wake = queue_.size() == 1 || BatchFull();
@@ -244,9 +251,8 @@ void Worker::CommitLoop() {
       // Take what fits in one batch; the rest waits for the next sync.
       size_t n = 0, bytes = 0;
       while (n < queue_.size() && n < options_.max_batch_packets &&
-             (n == 0 ||
-              bytes + queue_[n].payload.size() <= options_.max_batch_bytes)) {
-        bytes += queue_[n++].payload.size();
+             (n == 0 || bytes + queue_[n].size() <= options_.max_batch_bytes)) {
+        bytes += queue_[n++].size();
       }
       batch.assign(std::make_move_iterator(queue_.begin()),
                    std::make_move_iterator(queue_.begin() + n));
@@ -268,7 +274,7 @@ void Worker::Commit(std::vector<Verified>& batch) {
   std::vector<PacketStore::PutRequest> requests;
   requests.reserve(batch.size());
   for (const Verified& v : batch) {
-    requests.push_back({.meta = v.accepted.meta, .payload = v.payload});
+    requests.push_back({.meta = v.accepted.meta, .payload = v.bytes()});
   }
   Result<std::vector<PutOutcome>> put = store_.PutBatch(requests);
   const int64_t durable_at_us = wire::UnixMicrosNow();
@@ -300,7 +306,7 @@ void Worker::Commit(std::vector<Verified>& batch) {
         [[fallthrough]];
       case PutOutcome::kStored:
         counters_.Add("packets_stored");
-        counters_.Add("bytes_stored", v.payload.size());
+        counters_.Add("bytes_stored", v.size());
         if (registrar_) registrar_->Note(video_id, v.accepted.publisher_key);
         ack("stored", "");
         break;
@@ -342,9 +348,9 @@ uint64_t Worker::FreeStorage(const SystemStats& system,
 }
 
 void Worker::OnPing(const mqtt::Message& m) {
-  nlohmann::json ping =
-      nlohmann::json::parse(m.payload.begin(), m.payload.end(), nullptr,
-                            /*allow_exceptions=*/false);
+  const ByteView body = m.payload_view();
+  nlohmann::json ping = nlohmann::json::parse(body.begin(), body.end(), nullptr,
+                                              /*allow_exceptions=*/false);
   if (!ping.is_object() || !ping.contains("seq") ||
       !ping["seq"].is_number_unsigned()) {
     reject_log_.Reject(counters_, "bad-ping", "",

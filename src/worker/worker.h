@@ -121,10 +121,13 @@ class Worker {
   };
   struct Verified {
     Accepted accepted;
-    Bytes payload;
+    std::shared_ptr<const std::string> payload;  // never null
     std::string dispatch_id;
     std::chrono::steady_clock::time_point arrived;
     CopyTimes times;  // for its ack
+
+    ByteView bytes() const { return AsBytes(*payload); }
+    size_t size() const { return payload->size(); }
   };
   // The committer thread: stores queued packets in batches, then acks them.
   void CommitLoop();
