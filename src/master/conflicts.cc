@@ -61,7 +61,7 @@ bool Master::TakeConflict(const PacketKey& key, const Payload& payload) {
       "master: conflict: {}: a different payload than the one placed; sent "
       "to {} for its verdict",
       PacketName(key), *judge);
-  Send(key, payload, std::nullopt, *judge, /*conflict=*/digest);
+  Send(key, payload, std::nullopt, *judge, digest);
   return true;
 }
 

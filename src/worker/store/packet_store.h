@@ -72,7 +72,7 @@ class PacketStore {
   // identical gives kDuplicate, different gives kConflict; the stored packet
   // is kept and nothing is written. A stored copy that fails its checks on
   // that read is dropped as Get drops it, and this payload is stored in its
-  // place (kStored). InvalidArgument (nothing written) for an empty or
+  // place (kReplacedDamaged). InvalidArgument (nothing written) for an empty or
   // over-long video id, packet_number < 1, total_packets < 0, a format over
   // 255 bytes, or a payload over options.max_payload_bytes. IoError if the
   // write or sync fails; after that every mutation fails with the same error
