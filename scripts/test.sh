@@ -46,7 +46,7 @@ run_ctest() {
   shift
   ctest --test-dir "$dir" --output-on-failure "$@" && return 0
   {
-    echo "in $dir:"
+    echo "in $dir, failed: $(cut -d: -f2 "$dir/Testing/Temporary/LastTestsFailed.log" | tr '\n' ' ')"
     grep -hE '^FAIL|\[  FAILED  \]|: Failure$|ERROR: AddressSanitizer|runtime error:|^Expected|^  Actual|Which is:' \
       "$dir/Testing/Temporary/LastTest.log" | head -n 60
   } >>"$digest"
