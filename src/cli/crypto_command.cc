@@ -113,7 +113,7 @@ int RunVerify(const VerifyArgs& args) {
                 mldsa::SizesOf(key->alg).signature);
     return kExitInvalid;
   }
-  if (!mldsa::Verify(key->alg, key->bytes, *msg, *ctx, *sig)) {
+  if (!key->Verify(*msg, *ctx, *sig)) {
     std::printf("invalid\n");
     return kExitInvalid;
   }

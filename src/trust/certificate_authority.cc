@@ -26,7 +26,7 @@ Result<Bytes> SignHedged(const SecretKey& key, ByteView msg,
 
 bool VerifyWith(const PublicKey& key, ByteView msg, std::string_view ctx,
                 ByteView sig) {
-  return mldsa::Verify(key.alg, key.bytes, msg, AsBytes(ctx), sig);
+  return key.Verify(msg, AsBytes(ctx), sig);
 }
 
 }  // namespace

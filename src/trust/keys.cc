@@ -63,8 +63,16 @@ Result<PublicKey> ParsePublicKey(Bytes bytes) {
         "public key has " + std::to_string(bytes.size()) +
         " bytes; ML-DSA-44/65/87 public keys have 1312/1952/2592");
   }
+  Result<mldsa::VerifyingKey> prepared =
+      mldsa::VerifyingKey::Prepare(*alg, bytes);
+  if (!prepared.ok()) return prepared.status();
   wire::KeyId id = KeyIdOf(bytes);
-  return PublicKey{*alg, std::move(bytes), id};
+  return PublicKey{*alg, std::move(bytes), id, std::move(*prepared)};
+}
+
+bool PublicKey::Verify(ByteView msg, ByteView ctx, ByteView sig) const {
+  if (prepared) return prepared->Verify(msg, ctx, sig);
+  return mldsa::Verify(alg, bytes, msg, ctx, sig);
 }
 
 Result<SecretKey> ParseSecretKey(crypto::SecretBytes bytes) {

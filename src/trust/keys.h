@@ -27,10 +27,17 @@
 
 namespace fog::trust {
 
+// Copies share the prepared key, so a trust store's keys are expanded once.
 struct PublicKey {
   mldsa::Alg alg;
   Bytes bytes;
   wire::KeyId id;
+  // The key expanded for verification (mldsa::VerifyingKey), which halves
+  // the cost of each packet's signature check; ParsePublicKey sets it.
+  std::optional<mldsa::VerifyingKey> prepared;
+
+  // ML-DSA.Verify (FIPS 204 Alg. 3) of `sig` over `msg` under `ctx`.
+  bool Verify(ByteView msg, ByteView ctx, ByteView sig) const;
 };
 
 // Move-only (crypto::SecretBytes): a moved-from key is empty, and the

@@ -38,7 +38,7 @@ Status CheckSignature(const wire::Envelope& e, const wire::Link& link,
     }
   }
   const std::string_view ctx = wire::kSignatureContext;
-  if (!mldsa::Verify(key->alg, key->bytes, link, AsBytes(ctx), sig.sig)) {
+  if (!key->Verify(link, AsBytes(ctx), sig.sig)) {
     return fail("bad-signature",
                 Status::Unauthenticated("signature does not verify with key " +
                                         ToHex(sig.key_id)));

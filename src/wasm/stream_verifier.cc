@@ -255,7 +255,7 @@ void StreamVerifier::CloseSegment(wire::Envelope e, const sis::Digest& digest,
     }
   }
   const std::string_view ctx = wire::kSignatureContext;
-  if (!mldsa::Verify(key->alg, key->bytes, link, AsBytes(ctx), sig.sig)) {
+  if (!key->Verify(link, AsBytes(ctx), sig.sig)) {
     settle(VerdictStatus::kInvalid, kReasonBadSignature,
            "signature does not verify with key " + key_hex);
     return;

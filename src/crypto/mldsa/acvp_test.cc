@@ -160,6 +160,14 @@ bool VerifyCase(Alg alg, Kind kind, const json& test) {
   return Verify(alg, pk, msg, Hex(test["context"]), sig);
 }
 
+// A pure sigVer case through a VerifyingKey; a key of the wrong length is
+// refused by Prepare, which counts as a rejection.
+bool VerifyPrepared(Alg alg, const json& test) {
+  Result<VerifyingKey> key = VerifyingKey::Prepare(alg, Hex(test["pk"]));
+  return key.ok() && key->Verify(Hex(test["message"]), Hex(test["context"]),
+                                 Hex(test["signature"]));
+}
+
 TEST(AcvpTest, SigVer) {
   Files f = LoadMode("sigVer");
   ASSERT_FALSE(f.prompt.is_discarded() || f.expected.is_discarded());
@@ -178,6 +186,9 @@ TEST(AcvpTest, SigVer) {
       const int id = test["tcId"].get<int>();
       const bool want = expected.at(id)["testPassed"].get<bool>();
       EXPECT_EQ(VerifyCase(*alg, kind, test), want) << "tcId " << id;
+      if (kind == Kind::kPure) {
+        EXPECT_EQ(VerifyPrepared(*alg, test), want) << "prepared, tcId " << id;
+      }
       ++ran[kind];
       accepted[kind] += want ? 1 : 0;
     }

@@ -5,6 +5,7 @@
 #include "crypto/mldsa/mldsa.h"
 
 #include <array>
+#include <variant>
 
 #include "crypto/keccak.h"
 #include "crypto/mldsa/params.h"
@@ -209,6 +210,51 @@ bool VerifyMu(Alg alg, std::span<const uint8_t> pk,
   std::copy(mu.begin(), mu.end(), mu_copy.begin());
   return WithParams(alg, false, [&]<typename P>(P) {
     return LengthsOk<P>(pk, sig) && VerifyChecked<P>(pk, mu_copy, sig);
+  });
+}
+
+struct VerifyingKey::Expanded {
+  Alg alg;
+  std::array<uint8_t, kTrBytes> tr;
+  std::variant<Dsa<MlDsa44Params>::ExpandedPublicKey,
+               Dsa<MlDsa65Params>::ExpandedPublicKey,
+               Dsa<MlDsa87Params>::ExpandedPublicKey>
+      key;
+};
+
+Result<VerifyingKey> VerifyingKey::Prepare(Alg alg,
+                                           std::span<const uint8_t> pk) {
+  return WithParams(
+      alg, Result<VerifyingKey>(UnknownAlg()),
+      [&]<typename P>(P) -> Result<VerifyingKey> {
+        if (pk.size() != P::kPublicKeyBytes) {
+          return Status::InvalidArgument(
+              "ML-DSA public key has the wrong length");
+        }
+        auto expanded = std::make_shared<Expanded>();
+        expanded->alg = alg;
+        expanded->tr = PublicKeyHash(pk);
+        Dsa<P>::ExpandPublicKey(
+            pk.first<P::kPublicKeyBytes>(),
+            expanded->key
+                .template emplace<typename Dsa<P>::ExpandedPublicKey>());
+        return VerifyingKey(std::move(expanded));
+      });
+}
+
+Alg VerifyingKey::alg() const { return expanded_->alg; }
+
+bool VerifyingKey::Verify(std::span<const uint8_t> msg,
+                          std::span<const uint8_t> ctx,
+                          std::span<const uint8_t> sig) const {
+  if (ctx.size() > kMaxContextBytes) return false;  // Alg. 3 steps 1-3
+  return WithParams(expanded_->alg, false, [&]<typename P>(P) {
+    if (sig.size() != P::kSignatureBytes) return false;
+    const std::array<uint8_t, 2> prefix = {0, static_cast<uint8_t>(ctx.size())};
+    return Dsa<P>::VerifyMu(
+        std::get<typename Dsa<P>::ExpandedPublicKey>(expanded_->key),
+        ComputeMu(expanded_->tr, prefix, ctx, msg),
+        sig.first<P::kSignatureBytes>());
   });
 }
 

@@ -7,13 +7,14 @@
 // encodings so other implementations can read them.
 //
 // Thread-safety: every function is reentrant. Functions write only into the
-// caller's buffers and allocate nothing.
+// caller's buffers and allocate nothing, except VerifyingKey::Prepare.
 
 #ifndef FOG_CRYPTO_MLDSA_MLDSA_H_
 #define FOG_CRYPTO_MLDSA_MLDSA_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -73,6 +74,31 @@ bool VerifyInternal(Alg alg, std::span<const uint8_t> pk,
 bool VerifyMu(Alg alg, std::span<const uint8_t> pk,
               std::span<const uint8_t, kMuBytes> mu,
               std::span<const uint8_t> sig);
+
+// A public key prepared once for many verifications. Prepare computes what
+// ML-DSA.Verify derives from the key alone (tr, A_hat and NTT(t1 * 2^d));
+// Verify then does only the work of each signature, a little over half of a
+// one-shot Verify (docs/performance.md). Holds 20-70 KB, by parameter set.
+//
+// Thread-safety: immutable once prepared; copies share it, and Verify may
+// be called concurrently.
+class VerifyingKey {
+ public:
+  // InvalidArgument when pk is not a public key of alg's length.
+  static Result<VerifyingKey> Prepare(Alg alg, std::span<const uint8_t> pk);
+
+  Alg alg() const;
+  // The verdict of Verify(alg(), pk, msg, ctx, sig).
+  bool Verify(std::span<const uint8_t> msg, std::span<const uint8_t> ctx,
+              std::span<const uint8_t> sig) const;
+
+ private:
+  struct Expanded;
+  explicit VerifyingKey(std::shared_ptr<const Expanded> expanded)
+      : expanded_(std::move(expanded)) {}
+
+  std::shared_ptr<const Expanded> expanded_;
+};
 
 }  // namespace fog::mldsa
 

@@ -100,6 +100,38 @@ TEST_P(MlDsaTest, AnyChangedByteFailsVerification) {
   EXPECT_TRUE(Verify(alg, pk, msg, ctx, sig));  // restored
 }
 
+TEST_P(MlDsaTest, PreparedKeyGivesTheVerdictsOfVerify) {
+  const Alg alg = GetParam();
+  const KeyPair kp = MakeKeys(alg, 11), other = MakeKeys(alg, 12);
+  Bytes msg(300, 0x5a);
+  const Bytes ctx = {'f', 'o', 'g'};
+  std::array<uint8_t, kSeedBytes> rnd{};
+  Bytes sig = MakeSig(alg, kp.sk, msg, ctx, rnd);
+  Result<VerifyingKey> key = VerifyingKey::Prepare(alg, kp.pk);
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(key->alg(), alg);
+  EXPECT_TRUE(key->Verify(msg, ctx, sig));
+  EXPECT_TRUE(key->Verify(msg, ctx, sig));  // reusable
+  EXPECT_FALSE(key->Verify(msg, {}, sig));  // other context
+  const VerifyingKey copy = *key;           // shares the expansion
+  for (size_t pos : SamplePositions(sig.size(), 32)) {
+    sig[pos] ^= 0x80;
+    EXPECT_FALSE(copy.Verify(msg, ctx, sig)) << "signature byte " << pos;
+    sig[pos] ^= 0x80;
+  }
+  msg[7] ^= 0x01;
+  EXPECT_FALSE(copy.Verify(msg, ctx, sig));
+  msg[7] ^= 0x01;
+  Result<VerifyingKey> wrong = VerifyingKey::Prepare(alg, other.pk);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_FALSE(wrong->Verify(msg, ctx, sig));
+  EXPECT_FALSE(key->Verify(msg, ctx, Bytes(sig.begin(), sig.end() - 1)));
+  EXPECT_FALSE(key->Verify(msg, Bytes(256, 'c'), sig));  // ctx > 255
+  Result<VerifyingKey> short_key =
+      VerifyingKey::Prepare(alg, Bytes(kp.pk.begin(), kp.pk.end() - 1));
+  EXPECT_EQ(short_key.status().code(), Status::Code::kInvalidArgument);
+}
+
 TEST_P(MlDsaTest, ExternalInternalAndMuAgree) {
   const Alg alg = GetParam();
   const KeyPair kp = MakeKeys(alg, 10);

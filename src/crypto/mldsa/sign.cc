@@ -202,29 +202,41 @@ bool Dsa<P>::SignMu(SecretKey sk, Mu mu,
 }
 
 template <typename P>
-bool Dsa<P>::VerifyMu(PublicKey pk, Mu mu, Signature sig) {
+void Dsa<P>::ExpandPublicKey(PublicKey pk, ExpandedPublicKey& out) {
   std::array<uint8_t, kRhoBytes> rho;
+  Packing<P>::PkDecode(pk, rho, out.t1_hat);  // step 1
+  Sampling<P>::ExpandA(out.a_hat, rho);       // step 5
+  for (Poly& t : out.t1_hat) {
+    PolyShiftL(t);
+    PolyNtt(t);
+  }
+}
+
+template <typename P>
+bool Dsa<P>::VerifyMu(PublicKey pk, Mu mu, Signature sig) {
+  ExpandedPublicKey key;
+  ExpandPublicKey(pk, key);
+  return VerifyMu(key, mu, sig);
+}
+
+template <typename P>
+bool Dsa<P>::VerifyMu(const ExpandedPublicKey& key, Mu mu, Signature sig) {
   std::array<uint8_t, P::kCTildeBytes> c_tilde, c_tilde_prime;
   struct Work {
-    PolyMatrix<P::kK, P::kL> a_hat;
     PolyVec<P::kL> z;
-    PolyVec<P::kK> t1, h, w, w1;
+    PolyVec<P::kK> h, w, w1;
     Poly c_hat, tmp;
   } v;
-  Packing<P>::PkDecode(pk, rho, v.t1);                               // step 1
   if (!Packing<P>::SigDecode(sig, c_tilde, v.z, v.h)) return false;  // 2-4
   // Step 13, norm half, checked early: it needs no computation.
   if (VecExceedsNorm(v.z, P::kGamma1 - P::kBeta)) return false;
-  Sampling<P>::ExpandA(v.a_hat, rho);           // step 5
   Sampling<P>::SampleInBall(v.c_hat, c_tilde);  // step 8
   PolyNtt(v.c_hat);
   // Step 9: w'_approx = NTT^-1(A_hat o NTT(z) - NTT(c) o NTT(t1 * 2^d)).
   VecNtt(v.z);
-  MatrixMulNtt(v.w, v.a_hat, v.z);
+  MatrixMulNtt(v.w, key.a_hat, v.z);
   for (int i = 0; i < P::kK; ++i) {
-    PolyShiftL(v.t1[i]);
-    PolyNtt(v.t1[i]);
-    PolyPointwiseMontgomery(v.tmp, v.c_hat, v.t1[i]);
+    PolyPointwiseMontgomery(v.tmp, v.c_hat, key.t1_hat[i]);
     PolySub(v.w[i], v.w[i], v.tmp);
     PolyReduce(v.w[i]);
     PolyInvNttToMont(v.w[i]);

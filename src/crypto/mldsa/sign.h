@@ -14,6 +14,7 @@
 
 #include "crypto/mldsa/mldsa.h"
 #include "crypto/mldsa/params.h"
+#include "crypto/mldsa/polyvec.h"
 
 namespace fog::mldsa {
 
@@ -39,8 +40,18 @@ struct Dsa {
                      std::span<const uint8_t, kSeedBytes> rnd,
                      SignatureOut sig);
 
+  // The parts of Verify_internal that depend on the public key alone: A_hat
+  // (step 5) and NTT(t1 * 2^d) (step 9), for a key that verifies many
+  // signatures.
+  struct ExpandedPublicKey {
+    PolyMatrix<P::kK, P::kL> a_hat;
+    PolyVec<P::kK> t1_hat;
+  };
+  static void ExpandPublicKey(PublicKey pk, ExpandedPublicKey& out);
+
   // ML-DSA.Verify_internal (Algorithm 8) with mu (steps 6-7) supplied.
   static bool VerifyMu(PublicKey pk, Mu mu, Signature sig);
+  static bool VerifyMu(const ExpandedPublicKey& key, Mu mu, Signature sig);
 };
 
 extern template struct Dsa<MlDsa44Params>;
