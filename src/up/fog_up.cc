@@ -313,12 +313,12 @@ Status FogUp::StartChildren() {
                          {"metrics-listen", metrics_listen_["federation"]}};
     // One comma-separated line: the config parser takes only the first of
     // repeated keys.
-    std::string peers;
+    std::string peer_list;
     for (const std::string& p : options_.peers) {
-      if (!peers.empty()) peers += ',';
-      peers += p;
+      if (!peer_list.empty()) peer_list += ',';
+      peer_list += p;
     }
-    if (!peers.empty()) config.push_back({"peer", peers});
+    if (!peer_list.empty()) config.push_back({"peer", peer_list});
     s = start_role("federation", "federation", std::move(config));
   }
   return s;
