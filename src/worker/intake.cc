@@ -45,6 +45,7 @@ IntakeResult IntakeNative(ByteView payload, const std::string& video_id,
                     ToHex(e->signature->key_id);
   a.link = *link;
   a.prev = e->signature->prev;
+  a.timing = InspectPacketTiming(p.packet_number, p.data);
   return {std::move(a), std::nullopt};
 }
 
@@ -67,6 +68,7 @@ IntakeResult IntakeLegacy(ByteView payload, const std::string& video_id,
   }
   Accepted a;
   a.meta = {p.video_id, p.packet_number, p.total_packets, "legacy-sis", false};
+  a.timing = InspectPacketTiming(p.packet_number, p.data);
   return {std::move(a), std::nullopt};
 }
 

@@ -18,6 +18,7 @@
 #include "common/bytes.h"
 #include "trust/trust_store.h"
 #include "wire/envelope.h"
+#include "worker/media_timing.h"
 #include "worker/store/store_types.h"
 
 namespace fog::worker {
@@ -34,6 +35,8 @@ struct Accepted {
   std::string publisher;           // the certificate's name, else empty
   std::optional<wire::Link> link;  // link_n of a native packet
   std::optional<wire::Link> prev;  // its "p"
+  VideoTiming timing;              // what the data tells of the video's
+                                   // duration (media_timing.h)
 };
 
 // A refusal: `reason` is a short stable code for counters ("malformed",

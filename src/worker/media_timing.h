@@ -4,10 +4,11 @@
 // durations, in that track's ticks). The registry takes the max over
 // workers, so replicas and gaps do not distort it (docs/api.md).
 //
-// Packets are read back from the store and inspected once each, off the
-// dispatch path (by the registrar before it reports), so timing survives a
-// restart and never slows storage down. Packets whose data is not fMP4
-// simply add nothing.
+// Each packet is inspected once. A packet the worker stores is inspected by
+// its intake, while its bytes are in memory, and handed over with Add; any
+// other (after a restart, a repaired copy) is read back from the store by
+// Update, off the dispatch path, so timing survives a restart. Packets whose
+// data is not fMP4 simply add nothing.
 //
 // Thread-safety: not thread-safe; the registrar's thread owns it.
 
@@ -30,8 +31,17 @@ struct VideoTiming {
   std::map<uint32_t, uint64_t> track_end_ticks;  // track id -> latest end
 };
 
+// What one packet's data tells: packet 1 (an init segment) the timescales,
+// any other (a fragment) its tracks' end ticks; nothing when not fMP4.
+VideoTiming InspectPacketTiming(int64_t packet_number, ByteView data);
+
 class MediaTiming {
  public:
+  // Takes the timing of packet `packet_number` of `video_id`, inspected
+  // when it was stored, so that Update does not read it back.
+  void Add(const std::string& video_id, int64_t packet_number,
+           const VideoTiming& packet);
+
   // Inspects the packets of `video_id` in `store` not inspected yet and
   // returns the video's timing so far.
   VideoTiming Update(PacketStore& store, const std::string& video_id);

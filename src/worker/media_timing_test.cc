@@ -73,6 +73,31 @@ TEST(MediaTimingTest, TwoWorkersTogetherKnowTheDuration) {
   EXPECT_EQ(again.track_end_ticks, from_b.track_end_ticks);
 }
 
+TEST(MediaTimingTest, PacketsInspectedAtIntakeAreNotReadBack) {
+  media::testing::TempDir dir;
+  std::vector<Bytes> packets = VideoPackets(dir.path(), "v1");
+  auto reference = OpenStore(dir.path() + "/r"),
+       store = OpenStore(dir.path() + "/s");
+  MediaTiming from_intake, read_back;
+  for (size_t i = 0; i < packets.size(); ++i) {
+    const int64_t n = static_cast<int64_t>(i + 1);
+    Put(*reference, "v1", n, packets[i]);
+    Result<wire::VideoPacket> p = wire::DecodeVideoPacket(packets[i]);
+    ASSERT_TRUE(p.ok());
+    from_intake.Add("v1", n, InspectPacketTiming(n, p->data));
+    // This store holds other bytes under the same numbers; read back, they
+    // would add nothing.
+    Put(*store, "v1", n,
+        wire::EncodeVideoPacket(
+            {.video_id = "v1", .packet_number = n, .data = Bytes(100, 7)}));
+  }
+  const VideoTiming expected = read_back.Update(*reference, "v1");
+  ASSERT_EQ(expected.timescales.size(), 2u);
+  const VideoTiming got = from_intake.Update(*store, "v1");
+  EXPECT_EQ(got.timescales, expected.timescales);
+  EXPECT_EQ(got.track_end_ticks, expected.track_end_ticks);
+}
+
 TEST(MediaTimingTest, NonMediaPacketsAddNothing) {
   media::testing::TempDir dir;
   auto store = OpenStore(dir.path() + "/s");

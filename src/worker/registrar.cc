@@ -44,6 +44,15 @@ void Registrar::Note(const std::string& video_id, const std::string& key) {
   if (!key.empty()) publisher_keys_[video_id] = key;
 }
 
+void Registrar::Note(const std::string& video_id, const std::string& key,
+                     int64_t packet_number, const VideoTiming& timing) {
+  {
+    std::lock_guard<std::mutex> lock(timing_mu_);
+    timing_.Add(video_id, packet_number, timing);
+  }
+  Note(video_id, key);
+}
+
 void Registrar::SetTotal(const std::string& video_id, int64_t total) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!totals_.contains(video_id) && totals_.size() >= kMaxTotals) {

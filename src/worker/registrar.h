@@ -49,6 +49,10 @@ class Registrar {
 
   // Marks `video_id` for reporting; `publisher_key` is remembered (hex id).
   void Note(const std::string& video_id, const std::string& publisher_key);
+  // The same for a packet just stored, with the timing its intake read, so
+  // that the packet is not read back from the store to learn it.
+  void Note(const std::string& video_id, const std::string& publisher_key,
+            int64_t packet_number, const VideoTiming& timing);
   // A total learnt from outside the packets (the seed's end of stream):
   // reported as the video's total when larger than its packets say. Bounded
   // (kMaxTotals; at the bound the smallest video id is forgotten, and its

@@ -307,7 +307,10 @@ void Worker::Commit(std::vector<Verified>& batch) {
       case PutOutcome::kStored:
         counters_.Add("packets_stored");
         counters_.Add("bytes_stored", v.size());
-        if (registrar_) registrar_->Note(video_id, v.accepted.publisher_key);
+        if (registrar_) {
+          registrar_->Note(video_id, v.accepted.publisher_key, number,
+                           v.accepted.timing);
+        }
         ack("stored", "");
         break;
       case PutOutcome::kDuplicate:
