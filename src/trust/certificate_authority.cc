@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "crypto/random.h"
@@ -121,9 +122,18 @@ Result<CertifiedSigner> CheckCertificate(ByteView certificate,
     if (reason) *reason = code;
     return Status::Unauthenticated(why);
   };
-  Result<wire::Certificate> cert = wire::DecodeCertificate(certificate);
-  if (!cert.ok()) return refuse("bad-certificate", cert.status().message());
-  const wire::CertificateBody& b = cert->body;
+  // A certificate verified before is taken from the trust store's cache.
+  // Its authority is still looked up: a copy of the store made before the
+  // authority was added shares the cache, and must not trust it.
+  std::shared_ptr<const VerifiedCertificate> verified =
+      trust.FindCertificate(certificate);
+  std::optional<wire::Certificate> decoded;
+  if (verified == nullptr) {
+    Result<wire::Certificate> cert = wire::DecodeCertificate(certificate);
+    if (!cert.ok()) return refuse("bad-certificate", cert.status().message());
+    decoded = std::move(*cert);
+  }
+  const wire::CertificateBody& b = verified ? verified->body : decoded->body;
   const std::string who =
       "publisher " + b.name + " (serial " + std::to_string(b.serial) + ")";
   const PublicKey* authority = trust.FindAuthority(b.issuer);
@@ -132,12 +142,18 @@ Result<CertifiedSigner> CheckCertificate(ByteView certificate,
                                            ToHex(b.issuer) +
                                            ", not a trusted fog key");
   }
-  if (!VerifyCertificate(*cert, *authority)) {
-    return refuse("bad-certificate",
-                  who + ": certificate signature does not verify");
+  if (verified == nullptr) {
+    if (!VerifyCertificate(*decoded, *authority)) {
+      return refuse("bad-certificate",
+                    who + ": certificate signature does not verify");
+    }
+    Result<PublicKey> key = ParsePublicKey(b.public_key);
+    if (!key.ok()) return refuse("bad-certificate", key.status().message());
+    verified = std::make_shared<const VerifiedCertificate>(
+        VerifiedCertificate{b, std::move(*key)});
+    trust.RememberCertificate(certificate, verified);
   }
-  Result<PublicKey> key = ParsePublicKey(b.public_key);
-  if (!key.ok()) return refuse("bad-certificate", key.status().message());
+  const PublicKey* key = &verified->key;
   if (key->id != signer) {
     return refuse("bad-certificate", who + ": certificate is for key " +
                                          ToHex(key->id) +
@@ -159,7 +175,7 @@ Result<CertifiedSigner> CheckCertificate(ByteView certificate,
                   who + ": video id " + std::string(video_id) +
                       " is outside the prefix '" + b.prefix + "'");
   }
-  return CertifiedSigner{b.name, b.serial, std::move(*key)};
+  return CertifiedSigner{b.name, b.serial, *key};
 }
 
 }  // namespace fog::trust

@@ -168,6 +168,59 @@ TEST_F(CertificateTest, RevocationByVersion) {
   EXPECT_EQ(Verdict(e), "ok:cam");
 }
 
+TEST_F(CertificateTest, ARememberedCertificateIsCheckedOnEveryUse) {
+  const Bytes cert = Issue(Body(), fog_);
+  const wire::Envelope e = Packet("cam-1", cert);
+  EXPECT_EQ(trust_.certificates_remembered(), 0u);
+  EXPECT_EQ(Verdict(e), "ok:cam");
+  EXPECT_EQ(trust_.certificates_remembered(), 1u);
+  EXPECT_EQ(Verdict(e), "ok:cam");
+  EXPECT_EQ(trust_.certificates_remembered(), 1u);
+  // What depends on the packet, the time and the lists is not remembered.
+  EXPECT_EQ(Verdict(Packet("dog-1", cert)), "outside-prefix");
+  EXPECT_EQ(Verdict(e, kNow + 100), "expired");
+  EXPECT_EQ(Verdict(e, kNow - 11), "not-yet-valid");
+  wire::Envelope other_signer = Packet("cam-1", cert);
+  other_signer.signature->key_id = other_fog_.pub.id;
+  EXPECT_EQ(Verdict(other_signer), "bad-certificate");
+  // Other bytes are another certificate: a changed signature is checked.
+  Bytes forged = cert;
+  forged[forged.size() - 5] ^= 0x01;
+  EXPECT_EQ(Verdict(Packet("cam-1", forged)), "bad-certificate");
+  EXPECT_EQ(trust_.certificates_remembered(), 1u);
+  Revoke(1, {7});
+  EXPECT_EQ(Verdict(e), "revoked");
+}
+
+TEST_F(CertificateTest, ACopyWithoutTheAuthorityDoesNotTrustItsCache) {
+  TrustStore before;
+  const TrustStore copy = before;  // shares the cache, not the authority
+  before.AddAuthority(fog_.pub);
+  const wire::Envelope e = Packet("cam-1", Issue(Body(), fog_));
+  SignerInfo info;
+  EXPECT_TRUE(VerifySignedPacket(e, before, &info, kNow).ok());
+  EXPECT_EQ(copy.certificates_remembered(), 1u);
+  EXPECT_FALSE(VerifySignedPacket(e, copy, &info, kNow).ok());
+  EXPECT_EQ(info.reason, "unknown-authority");
+}
+
+TEST_F(CertificateTest, RememberedCertificatesAreBounded) {
+  const size_t n = TrustStore::kMaxVerifiedCertificates + 20;
+  std::vector<wire::Envelope> packets;
+  for (size_t i = 0; i < n; ++i) {
+    wire::CertificateBody body = Body();
+    body.serial = static_cast<int64_t>(100 + i);
+    packets.push_back(Packet("cam-1", Issue(body, fog_)));
+    EXPECT_EQ(Verdict(packets.back()), "ok:cam") << i;
+  }
+  EXPECT_EQ(trust_.certificates_remembered(),
+            TrustStore::kMaxVerifiedCertificates);
+  // The oldest were dropped; they verify in full again.
+  for (size_t i = 0; i < 20; ++i) EXPECT_EQ(Verdict(packets[i]), "ok:cam");
+  EXPECT_EQ(trust_.certificates_remembered(),
+            TrustStore::kMaxVerifiedCertificates);
+}
+
 TEST_F(CertificateTest, BareKeysKeepWorking) {
   trust_.Add(publisher_.pub);
   EXPECT_EQ(Verdict(Packet("anything", {})), "ok:");

@@ -86,4 +86,34 @@ Result<bool> TrustStore::OfferRevocations(ByteView encoded) const {
   return revocations_->Accept(*list);
 }
 
+std::shared_ptr<const VerifiedCertificate> TrustStore::FindCertificate(
+    ByteView encoded) const {
+  const std::string_view key(reinterpret_cast<const char*>(encoded.data()),
+                             encoded.size());
+  std::lock_guard<std::mutex> lock(certificates_->mu);
+  auto it = certificates_->by_encoding.find(key);
+  return it == certificates_->by_encoding.end() ? nullptr : it->second;
+}
+
+void TrustStore::RememberCertificate(
+    ByteView encoded,
+    std::shared_ptr<const VerifiedCertificate> verified) const {
+  std::string key(reinterpret_cast<const char*>(encoded.data()),
+                  encoded.size());
+  std::lock_guard<std::mutex> lock(certificates_->mu);
+  CertificateCache& cache = *certificates_;
+  if (cache.by_encoding.contains(key)) return;
+  if (cache.order.size() >= kMaxVerifiedCertificates) {
+    cache.by_encoding.erase(cache.order.front());
+    cache.order.pop_front();
+  }
+  cache.order.push_back(key);
+  cache.by_encoding.emplace(std::move(key), std::move(verified));
+}
+
+size_t TrustStore::certificates_remembered() const {
+  std::lock_guard<std::mutex> lock(certificates_->mu);
+  return certificates_->by_encoding.size();
+}
+
 }  // namespace fog::trust

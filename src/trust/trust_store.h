@@ -11,22 +11,33 @@
 //                   starting point until a newer one arrives.
 //
 // Thread-safety: const methods may be called concurrently, including
-// OfferRevocations(); Add(), AddAuthority() and LoadDir() need external
-// synchronisation. Copies share one set of revocation lists.
+// OfferRevocations() and RememberCertificate(); Add(), AddAuthority() and
+// LoadDir() need external synchronisation. Copies share one set of
+// revocation lists and one cache of verified certificates.
 
 #ifndef FOG_TRUST_TRUST_STORE_H_
 #define FOG_TRUST_TRUST_STORE_H_
 
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "trust/keys.h"
 #include "trust/revocations.h"
+#include "wire/certificate.h"
 
 namespace fog::trust {
+
+// A certificate whose signature verified against a trusted authority: its
+// body and its key, prepared for verification.
+struct VerifiedCertificate {
+  wire::CertificateBody body;
+  PublicKey key;
+};
 
 class TrustStore {
  public:
@@ -53,6 +64,21 @@ class TrustStore {
   Result<bool> OfferRevocations(ByteView encoded) const;
   const Revocations& revocations() const { return *revocations_; }
 
+  // Certificates already verified, by their exact encoding, so that the
+  // packets carrying one are not checked against the authority again, nor
+  // their key expanded again (CheckCertificate). Only what follows from the
+  // bytes is kept; validity, revocation, signer and prefix are checked on
+  // every use. Authorities are only ever added, so an entry stays true.
+  // Bounded: at kMaxVerifiedCertificates the oldest entry is dropped, and a
+  // packet carrying it is verified in full again.
+  static constexpr size_t kMaxVerifiedCertificates = 256;
+  std::shared_ptr<const VerifiedCertificate> FindCertificate(
+      ByteView encoded) const;
+  void RememberCertificate(
+      ByteView encoded,
+      std::shared_ptr<const VerifiedCertificate> verified) const;
+  size_t certificates_remembered() const;
+
   size_t size() const { return keys_.size(); }
   size_t authorities() const { return authorities_.size(); }
 
@@ -60,6 +86,15 @@ class TrustStore {
   std::map<wire::KeyId, PublicKey> keys_;
   std::map<wire::KeyId, PublicKey> authorities_;
   std::shared_ptr<Revocations> revocations_ = std::make_shared<Revocations>();
+  struct CertificateCache {
+    std::mutex mu;
+    std::map<std::string, std::shared_ptr<const VerifiedCertificate>,
+             std::less<>>
+        by_encoding;
+    std::deque<std::string> order;  // oldest first
+  };
+  std::shared_ptr<CertificateCache> certificates_ =
+      std::make_shared<CertificateCache>();
 };
 
 }  // namespace fog::trust
