@@ -10,7 +10,8 @@
 // Update, off the dispatch path, so timing survives a restart. Packets whose
 // data is not fMP4 simply add nothing.
 //
-// Thread-safety: not thread-safe; the registrar's thread owns it.
+// Thread-safety: not thread-safe; the registrar serialises its callers
+// (the committer's Add, its own thread's Update).
 
 #ifndef FOG_WORKER_MEDIA_TIMING_H_
 #define FOG_WORKER_MEDIA_TIMING_H_

@@ -74,7 +74,9 @@ class Registrar {
   std::map<std::string, std::string> publisher_keys_;
   static constexpr size_t kMaxTotals = 4096;
   std::map<std::string, int64_t> totals_;
-  std::mutex timing_mu_;  // Flush() may run on two threads at shutdown
+  // The committer adds to timing_ while the registrar's thread (or a
+  // Flush() at shutdown, on another) updates it.
+  std::mutex timing_mu_;
   MediaTiming timing_;
   bool stop_ = false;
   std::thread thread_;
