@@ -107,8 +107,8 @@ void TrustStore::RememberCertificate(
     cache.by_encoding.erase(cache.order.front());
     cache.order.pop_front();
   }
-  cache.order.push_back(key);
-  cache.by_encoding.emplace(std::move(key), std::move(verified));
+  cache.order.push_back(
+      cache.by_encoding.emplace(std::move(key), std::move(verified)).first);
 }
 
 size_t TrustStore::certificates_remembered() const {

@@ -87,11 +87,12 @@ class TrustStore {
   std::map<wire::KeyId, PublicKey> authorities_;
   std::shared_ptr<Revocations> revocations_ = std::make_shared<Revocations>();
   struct CertificateCache {
+    using Map =
+        std::map<std::string, std::shared_ptr<const VerifiedCertificate>,
+                 std::less<>>;
     std::mutex mu;
-    std::map<std::string, std::shared_ptr<const VerifiedCertificate>,
-             std::less<>>
-        by_encoding;
-    std::deque<std::string> order;  // oldest first
+    Map by_encoding;
+    std::deque<Map::iterator> order;  // oldest first
   };
   std::shared_ptr<CertificateCache> certificates_ =
       std::make_shared<CertificateCache>();
