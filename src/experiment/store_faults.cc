@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "trust/packet_signer.h"
+#include "wire/dispatch_tag.h"
 #include "wire/envelope.h"
 #include "wire/get_range.h"
 #include "wire/topics.h"
@@ -72,7 +73,9 @@ FillResult FillQuota(mqtt::Client* as_master, AckMailbox* acks,
         std::string(AckMailbox::kPrefix) + worker + "-" + std::to_string(i);
     mqtt::Message m{.topic = wire::topics::Dispatch(worker), .qos = 1};
     m.payload = wire::EncodeEnvelope(*e);
-    m.user_properties = {{"video-id", video}, {"dispatch-id", id}};
+    m.user_properties = {
+        {wire::kDispatchTagProperty,
+         wire::FormatDispatchTag({.dispatch_id = id, .video_id = video})}};
     if (Status s = as_master->Publish(m, /*wait=*/true); !s.ok()) {
       out.status = "dispatching a filler packet: " + s.message();
       return out;

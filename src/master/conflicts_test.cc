@@ -16,6 +16,7 @@
 #include "mqtt/client.h"
 #include "testing/test_broker.h"
 #include "wire/ack.h"
+#include "wire/dispatch_tag.h"
 #include "wire/topics.h"
 #include "wire/video_packet.h"
 
@@ -101,13 +102,15 @@ class ConflictsTest : public ::testing::Test {
   }
   void Ack(const mqtt::Message& dispatch, const std::string& result,
            const std::string& reason) {
-    const wire::WorkerAck ack{
-        .worker = "w1",
-        .dispatch_id = dispatch.UserProperty("dispatch-id"),
-        .video_id = "cam",
-        .packet_number = 1,
-        .result = result,
-        .reason = reason};
+    Result<wire::DispatchTag> tag = wire::ParseDispatchTag(
+        dispatch.UserProperty(wire::kDispatchTagProperty));
+    ASSERT_TRUE(tag.ok()) << tag.status().ToString();
+    const wire::WorkerAck ack{.worker = "w1",
+                              .dispatch_id = tag->dispatch_id,
+                              .video_id = "cam",
+                              .packet_number = 1,
+                              .result = result,
+                              .reason = reason};
     ASSERT_TRUE(worker_
                     ->Publish({.topic = topics::Ack("w1"),
                                .payload = wire::EncodeAcks({&ack, 1})})

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "wire/ack.h"
+#include "wire/dispatch_tag.h"
 #include "wire/envelope.h"
 #include "wire/payload_format.h"
 #include "wire/topics.h"
@@ -484,9 +485,10 @@ void Master::Send(const PacketKey& key, const Payload& payload,
   out.shared_payload = payload.buffer();
   payload.Charge(payload.size());
   out.user_properties = {
-      {"video-id", key.first},
-      {"dispatch-id", dispatch_id},
-      {"dispatched-at", std::to_string(wire::UnixMicrosNow())}};
+      {wire::kDispatchTagProperty,
+       wire::FormatDispatchTag({.dispatch_id = dispatch_id,
+                                .dispatched_at_us = wire::UnixMicrosNow(),
+                                .video_id = key.first})}};
   outbox_.push_back(std::move(out));
   // A conflicting payload is never sent again (AbandonConflict); any other
   // is read back from the journal when it is there.

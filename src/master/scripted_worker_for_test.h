@@ -17,6 +17,7 @@
 
 #include "mqtt/client.h"
 #include "wire/ack.h"
+#include "wire/dispatch_tag.h"
 #include "wire/payload_format.h"
 #include "wire/topics.h"
 
@@ -31,6 +32,13 @@ bool WaitUntil(F done, std::chrono::seconds limit) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
+}
+
+// The dispatch id a master's dispatch carries ("" when it has none).
+inline std::string DispatchIdOf(const mqtt::Message& m) {
+  Result<wire::DispatchTag> tag =
+      wire::ParseDispatchTag(m.UserProperty(wire::kDispatchTagProperty));
+  return tag.ok() ? tag->dispatch_id : "";
 }
 
 class ScriptedWorker {
@@ -85,7 +93,7 @@ class ScriptedWorker {
       ++copies_[*number];
     }
     const wire::WorkerAck ack{.worker = name_,
-                              .dispatch_id = m.UserProperty("dispatch-id"),
+                              .dispatch_id = DispatchIdOf(m),
                               .video_id = "cam",
                               .packet_number = *number,
                               .result = "stored"};

@@ -26,8 +26,8 @@ inline constexpr char kSeedEndOfStream[] = "go-streaming";
 // (the highest packet number the master received), QoS 1.
 inline constexpr char kSeedEnd[] = "fog/seed-end";
 
-// Master -> worker: a packet to store (payload unchanged, metadata in user
-// properties "video-id" and "dispatch-id").
+// Master -> worker: a packet to store (payload unchanged, metadata in the
+// user property "dispatch", wire/dispatch_tag.h).
 std::string Dispatch(std::string_view worker);
 inline constexpr char kDispatchFilter[] = "fog/dispatch/+";
 

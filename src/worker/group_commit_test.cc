@@ -15,6 +15,7 @@
 #include "testing/test_broker.h"
 #include "trust/packet_signer.h"
 #include "wire/ack.h"
+#include "wire/dispatch_tag.h"
 #include "wire/envelope.h"
 #include "wire/topics.h"
 #include "worker/store/record_format.h"
@@ -67,6 +68,8 @@ class AckInbox {
 class GroupCommitTest : public ::testing::Test {
  protected:
   static constexpr int kPackets = 6;
+  // Packet n's dispatch says it was sent at kDispatchedAt + n µs.
+  static constexpr int64_t kDispatchedAt = 1'700'000'000'000'000;
 
   void SetUp() override {
     ASSERT_TRUE(broker_.Start().ok());
@@ -121,14 +124,22 @@ class GroupCommitTest : public ::testing::Test {
     ASSERT_TRUE(worker_->Start().ok());
   }
 
+  static std::string DispatchId(int n) {
+    std::string id = "d";  // appended: GCC 12 misreads "d" + ... (-Wrestrict)
+    return id += std::to_string(n);
+  }
+
   // Sends packets first..last to the worker as the master does.
   void Dispatch(int first, int last) {
     for (int n = first; n <= last; ++n) {
       mqtt::Message m{.topic = wire::topics::Dispatch("worker-1"),
                       .payload = payloads_[n - 1],
                       .qos = 1};
-      m.user_properties = {{"video-id", "cam"},
-                           {"dispatch-id", "d" + std::to_string(n)}};
+      m.user_properties = {
+          {wire::kDispatchTagProperty,
+           wire::FormatDispatchTag({.dispatch_id = DispatchId(n),
+                                    .dispatched_at_us = kDispatchedAt + n,
+                                    .video_id = "cam"})}};
       ASSERT_TRUE(master_->Publish(m).ok());
     }
   }
@@ -139,10 +150,11 @@ class GroupCommitTest : public ::testing::Test {
     for (int n = first; n <= last; ++n) {
       const wire::WorkerAck& a = acks[n - first];
       EXPECT_EQ(a.worker, "worker-1");
-      EXPECT_EQ(a.dispatch_id, "d" + std::to_string(n));
+      EXPECT_EQ(a.dispatch_id, DispatchId(n));
       EXPECT_EQ(a.video_id, "cam");
       EXPECT_EQ(a.packet_number, n);
       EXPECT_EQ(a.result, "stored") << a.reason;
+      EXPECT_EQ(a.dispatched_at_us, kDispatchedAt + n) << "echoed from the tag";
     }
   }
 
@@ -221,6 +233,27 @@ TEST_F(GroupCommitTest, ARedeliveryReplacesAStoredCopyFoundDamaged) {
   Result<Bytes> stored = store_->Get("cam", 1);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(*stored, payloads_[0]);
+}
+
+TEST_F(GroupCommitTest, ADispatchWithoutAReadableTagIsRefused) {
+  StartWorker(/*max_batch_packets=*/1, /*linger=*/0s);
+  for (const char* tag : {"", "d1 not-a-time cam"}) {
+    mqtt::Message m{.topic = wire::topics::Dispatch("worker-1"),
+                    .payload = payloads_[0],
+                    .qos = 1};
+    if (*tag) m.user_properties = {{wire::kDispatchTagProperty, tag}};
+    ASSERT_TRUE(master_->Publish(m).ok());
+  }
+  std::vector<Commit> commits = inbox_.WaitForAcks(2, 20s);
+  ASSERT_EQ(commits.size(), 2u);
+  for (const Commit& c : commits) {
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0].result, "rejected");
+    EXPECT_EQ(c[0].reason, "bad-dispatch");
+    EXPECT_EQ(c[0].packet_number, 1) << "as the payload claims it";
+  }
+  EXPECT_EQ(worker_->counters().Get("rejected.bad-dispatch"), 2u);
+  EXPECT_TRUE(store_->PacketNumbers("cam").empty());
 }
 
 }  // namespace

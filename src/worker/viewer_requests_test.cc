@@ -16,6 +16,7 @@
 #include "testing/test_broker.h"
 #include "trust/packet_signer.h"
 #include "wire/ack.h"
+#include "wire/dispatch_tag.h"
 #include "wire/envelope.h"
 #include "wire/get_range.h"
 #include "wire/legacy_payload.h"
@@ -118,8 +119,10 @@ class ViewerRequestsTest : public ::testing::Test {
     for (int n = 1; n <= kPackets; ++n) {
       mqtt::Message m{.topic = wire::topics::Dispatch("worker-1"),
                       .payload = payloads_[n - 1]};
-      m.user_properties = {{"video-id", "cam"},
-                           {"dispatch-id", "d" + std::to_string(n)}};
+      m.user_properties = {
+          {wire::kDispatchTagProperty,
+           wire::FormatDispatchTag(
+               {.dispatch_id = "d" + std::to_string(n), .video_id = "cam"})}};
       ASSERT_TRUE(viewer_->Publish(m).ok());
     }
     ASSERT_TRUE(inbox_.WaitForAcks(kPackets));
@@ -136,7 +139,9 @@ class ViewerRequestsTest : public ::testing::Test {
                 const std::string& dispatch_id) {
     mqtt::Message m{.topic = wire::topics::Dispatch("worker-1"),
                     .payload = payload};
-    m.user_properties = {{"video-id", video_id}, {"dispatch-id", dispatch_id}};
+    m.user_properties = {{wire::kDispatchTagProperty,
+                          wire::FormatDispatchTag({.dispatch_id = dispatch_id,
+                                                   .video_id = video_id})}};
     ASSERT_TRUE(viewer_->Publish(m).ok());
   }
 

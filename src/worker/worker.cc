@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "wire/dispatch_tag.h"
 #include "wire/envelope.h"
 #include "wire/legacy_payload.h"
 #include "wire/payload_format.h"
@@ -170,19 +170,22 @@ void Worker::OnDispatch(const mqtt::Message& m) {
                                                              m.payload.end());
   const ByteView bytes = AsBytes(*payload);
   counters_.Add("bytes_received", bytes.size());
-  const std::string video_id = m.UserProperty("video-id");
-  const std::string dispatch_id = m.UserProperty("dispatch-id");
   CopyTimes times{.received_at_us = wire::UnixMicrosNow()};
-  if (const std::string at = m.UserProperty("dispatched-at"); !at.empty()) {
-    // Only a study's figure: a bad one is counted and left out of the ack.
-    const auto [end, ec] = std::from_chars(at.data(), at.data() + at.size(),
-                                           times.dispatched_at_us);
-    if (ec != std::errc() || end != at.data() + at.size() ||
-        times.dispatched_at_us < 0) {
-      times.dispatched_at_us = 0;
-      counters_.Add("dispatch_times_unreadable");
-    }
+  Result<wire::DispatchTag> tag =
+      wire::ParseDispatchTag(m.UserProperty(wire::kDispatchTagProperty));
+  if (!tag.ok()) {
+    // Only the master may write here (the broker's ACL): a bug, not a peer.
+    Result<int64_t> claimed = wire::PeekPacketNumber(bytes);
+    reject_log_.Reject(counters_, "bad-dispatch", "",
+                       "a dispatch on " + m.topic + ": " +
+                           std::string(tag.status().message()));
+    PublishAck(MakeAck("", "", claimed.ok() ? *claimed : 0, "rejected",
+                       "bad-dispatch", times));
+    return;
   }
+  const std::string& video_id = tag->video_id;
+  const std::string& dispatch_id = tag->dispatch_id;
+  times.dispatched_at_us = tag->dispatched_at_us;
   IntakeResult r = Intake(bytes, video_id, trust_, options_.intake);
   std::optional<Refusal> refusal = r.refused;
   if (!refusal) refusal = CheckChain(*r.accepted);
