@@ -125,14 +125,7 @@ struct Journal::File {
 Journal::Journal(std::string dir, JournalOptions options)
     : dir_(std::move(dir)), options_(options) {}
 
-Journal::~Journal() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  written_cv_.notify_all();
-  if (syncer_.joinable()) syncer_.join();
-}
+Journal::~Journal() = default;
 
 std::string Journal::FilePath(uint64_t number) const {
   char name[32];
@@ -156,7 +149,6 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::string& dir,
     if (Status s = j->StartFile(j->file_number_ + 1); !s.ok()) return s;
     j->DeleteSettledFiles();
   }
-  j->syncer_ = std::thread([raw = j.get()] { raw->SyncLoop(); });
   return j;
 }
 
@@ -357,11 +349,15 @@ Status Journal::Settled(const PacketKey& key,
   return Status::OK();
 }
 
-void Journal::SyncLoop() {
+Status Journal::WaitDurable(uint64_t ticket) {
   std::unique_lock<std::mutex> lock(mu_);
-  for (;;) {
-    written_cv_.wait(lock, [&] { return stopping_ || wanted_ > synced_; });
-    if (written_ == synced_) return;  // stopping, and everything is synced
+  while (synced_ < ticket) {
+    if (syncing_) {
+      synced_cv_.wait(lock);
+      continue;
+    }
+    // Nobody syncs: this thread does, for every record written so far.
+    syncing_ = true;
     const uint64_t target = written_;
     std::vector<std::shared_ptr<File>> files = std::move(retired_);
     retired_.clear();
@@ -388,18 +384,9 @@ void Journal::SyncLoop() {
       if (sync_error_.ok()) sync_error_ = s;
     }
     synced_ = target;
+    syncing_ = false;
     synced_cv_.notify_all();
   }
-}
-
-Status Journal::WaitDurable(uint64_t ticket) {
-  std::unique_lock<std::mutex> lock(mu_);
-  if (synced_ >= ticket) return sync_error_;
-  if (ticket > wanted_) {
-    wanted_ = ticket;
-    written_cv_.notify_one();
-  }
-  synced_cv_.wait(lock, [&] { return synced_ >= ticket; });
   return sync_error_;
 }
 

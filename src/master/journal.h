@@ -11,13 +11,15 @@
 // (the workers answer "duplicate" for copies they already hold), and the
 // settled records tell the master where recent packets are.
 //
-// Group commit: records are written (writev) by the caller; a syncer thread
-// runs fdatasync() whenever someone waits for a record no sync covers yet,
-// and every record written while a sync runs is covered by the next one.
-// So one sync serves every record written meanwhile, whichever threads
-// wrote them; a settled record is never waited for (losing one only sends a
-// packet again, which a worker answers "duplicate") and rides along with the
-// next packet's sync.
+// Group commit: records are written (writev) by the caller; a caller that
+// waits for a record no sync covers yet runs fdatasync() itself unless a
+// sync is running, and then waits for that one, and every record written
+// while a sync runs is covered by the next one. So one sync serves every
+// record written meanwhile, whichever threads wrote them, and a lone
+// waiter (the master's MQTT thread) syncs without handing over to another
+// thread and being woken again; a settled record is never waited for (losing
+// one only sends a packet again, which a worker answers "duplicate") and rides
+// along with the next packet's sync.
 //
 // Payloads are not kept in memory here: a packet's location is returned,
 // and Read() reads its payload back (pread), checking the record's CRC.
@@ -44,7 +46,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/bytes.h"
@@ -57,7 +58,7 @@ struct JournalOptions {
   uint64_t file_bytes = 64u << 20;  // start a new file past this size
   // false: never fdatasync (WaitDurable returns at once); for measurements.
   bool sync = true;
-  // Tests: runs on the syncer thread before each sync, outside the lock.
+  // Tests: runs on the syncing thread before each sync, outside the lock.
   std::function<void()> before_sync;
 };
 
@@ -141,28 +142,24 @@ class Journal {
   Status StartFile(uint64_t number);  // REQUIRES: mu_ (or Open)
   void DeleteSettledFiles();          // REQUIRES: mu_
   std::string FilePath(uint64_t number) const;
-  void SyncLoop();
 
   const std::string dir_;
   const JournalOptions options_;
   mutable std::mutex mu_;
-  std::condition_variable written_cv_;  // a record waited for, or stopping
-  std::condition_variable synced_cv_;   // a sync completed
-  std::shared_ptr<File> file_;          // the file appended to
+  std::condition_variable synced_cv_;           // a sync completed
+  std::shared_ptr<File> file_;                  // the file appended to
   std::vector<std::shared_ptr<File>> retired_;  // rolled, not yet synced
   bool dir_dirty_ = false;  // a file was created since the last sync
   uint64_t file_number_ = 0;
   uint64_t file_size_ = 0;
   uint64_t written_ = 0;  // records written (the last ticket)
   uint64_t synced_ = 0;   // records covered by a completed sync
-  uint64_t wanted_ = 0;   // the highest ticket someone waits for
+  bool syncing_ = false;  // a waiter runs a sync
   uint64_t fsyncs_ = 0;
   mutable uint64_t readbacks_ = 0;
   Status sync_error_;  // the first failed sync, sticky
-  bool stopping_ = false;
   std::map<PacketKey, JournalLocation> unsettled_;
   std::map<uint64_t, size_t> file_unsettled_;  // every file on disk
-  std::thread syncer_;
 };
 
 }  // namespace fog::master
