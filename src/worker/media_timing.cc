@@ -52,6 +52,8 @@ void MediaTiming::Add(const std::string& video_id, int64_t packet_number,
 VideoTiming MediaTiming::Update(PacketStore& store,
                                 const std::string& video_id) {
   State& state = videos_[video_id];
+  if (state.read) return state.timing;
+  state.read = true;
   for (int64_t n : store.PacketNumbers(video_id)) {
     if (!state.inspected.insert(n).second) continue;
     Result<Bytes> payload = store.Get(video_id, n);

@@ -7,8 +7,11 @@
 // Each packet is inspected once. A packet the worker stores is inspected by
 // its intake, while its bytes are in memory, and handed over with Add; any
 // other (after a restart, a repaired copy) is read back from the store by
-// Update, off the dispatch path, so timing survives a restart. Packets whose
-// data is not fMP4 simply add nothing.
+// Update, off the dispatch path, so timing survives a restart. Update looks
+// through the store only for a video it has not looked at since this
+// process started or since Unread: a report of a live video then costs
+// nothing per packet it holds. Packets whose data is not fMP4 simply add
+// nothing.
 //
 // Thread-safety: not thread-safe; the registrar serialises its callers
 // (the committer's Add, its own thread's Update).
@@ -43,8 +46,13 @@ class MediaTiming {
   void Add(const std::string& video_id, int64_t packet_number,
            const VideoTiming& packet);
 
-  // Inspects the packets of `video_id` in `store` not inspected yet and
-  // returns the video's timing so far.
+  // Says that a packet of `video_id` was stored without Add: the next
+  // Update looks through the store again.
+  void Unread(const std::string& video_id) { videos_[video_id].read = false; }
+
+  // Inspects the packets of `video_id` in `store` not inspected yet (on the
+  // first call for the video, and after Unread) and returns the video's
+  // timing so far.
   VideoTiming Update(PacketStore& store, const std::string& video_id);
 
   // Forgets a video (after it is deleted).
@@ -54,6 +62,7 @@ class MediaTiming {
   struct State {
     VideoTiming timing;
     std::set<int64_t> inspected;
+    bool read = false;  // the store was looked through since the last Unread
   };
   std::map<std::string, State> videos_;
 };

@@ -98,6 +98,32 @@ TEST(MediaTimingTest, PacketsInspectedAtIntakeAreNotReadBack) {
   EXPECT_EQ(got.track_end_ticks, expected.track_end_ticks);
 }
 
+TEST(MediaTimingTest, TheStoreIsLookedThroughOnceAndAgainOnlyAfterUnread) {
+  media::testing::TempDir dir;
+  std::vector<Bytes> packets = VideoPackets(dir.path(), "v1");
+  ASSERT_GE(packets.size(), 3u);
+  auto store = OpenStore(dir.path() + "/s");
+  const size_t half = packets.size() / 2;
+  for (size_t i = 0; i < half; ++i) {
+    Put(*store, "v1", static_cast<int64_t>(i + 1), packets[i]);
+  }
+  MediaTiming timing;
+  const VideoTiming first = timing.Update(*store, "v1");
+  ASSERT_FALSE(first.track_end_ticks.empty());
+  // Stored without Add, as a repaired copy is: not looked for until Unread.
+  for (size_t i = half; i < packets.size(); ++i) {
+    Put(*store, "v1", static_cast<int64_t>(i + 1), packets[i]);
+  }
+  EXPECT_EQ(timing.Update(*store, "v1").track_end_ticks, first.track_end_ticks);
+  timing.Unread("v1");
+  const VideoTiming all = timing.Update(*store, "v1");
+  MediaTiming fresh;
+  const VideoTiming expected = fresh.Update(*store, "v1");
+  EXPECT_NE(all.track_end_ticks, first.track_end_ticks);
+  EXPECT_EQ(all.track_end_ticks, expected.track_end_ticks);
+  EXPECT_EQ(all.timescales, expected.timescales);
+}
+
 TEST(MediaTimingTest, NonMediaPacketsAddNothing) {
   media::testing::TempDir dir;
   auto store = OpenStore(dir.path() + "/s");

@@ -38,10 +38,18 @@ Registrar::~Registrar() {
   if (!options_.api_url.empty()) (void)Flush();
 }
 
-void Registrar::Note(const std::string& video_id, const std::string& key) {
+void Registrar::MarkDirty(const std::string& video_id, const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   dirty_.insert(video_id);
   if (!key.empty()) publisher_keys_[video_id] = key;
+}
+
+void Registrar::Note(const std::string& video_id, const std::string& key) {
+  {
+    std::lock_guard<std::mutex> lock(timing_mu_);
+    timing_.Unread(video_id);
+  }
+  MarkDirty(video_id, key);
 }
 
 void Registrar::Note(const std::string& video_id, const std::string& key,
@@ -50,7 +58,7 @@ void Registrar::Note(const std::string& video_id, const std::string& key,
     std::lock_guard<std::mutex> lock(timing_mu_);
     timing_.Add(video_id, packet_number, timing);
   }
-  Note(video_id, key);
+  MarkDirty(video_id, key);
 }
 
 void Registrar::SetTotal(const std::string& video_id, int64_t total) {
@@ -90,13 +98,16 @@ Status Registrar::Flush() {
   client->set_read_timeout(5);
   client->set_keep_alive(true);
   Status result = Status::OK();
-  for (const VideoSummary& v : store_.Videos()) {
-    if (!videos.count(v.video_id)) continue;
-    Status s = Post(*client, v);
+  // Only the noted videos' packets are looked at: a round costs what they
+  // hold, not what the whole store holds.
+  for (const std::string& id : videos) {
+    std::optional<VideoSummary> v = store_.Video(id);
+    if (!v) continue;  // deleted meanwhile
+    Status s = Post(*client, *v);
     if (!s.ok()) {
       result = s;
       std::lock_guard<std::mutex> lock(mu_);
-      dirty_.insert(v.video_id);  // retried next round
+      dirty_.insert(id);  // retried next round
     }
   }
   return result;

@@ -48,6 +48,8 @@ class Registrar {
   Registrar& operator=(const Registrar&) = delete;
 
   // Marks `video_id` for reporting; `publisher_key` is remembered (hex id).
+  // For a packet stored without its timing (a repaired copy): the video's
+  // packets not inspected yet are read back at its next report.
   void Note(const std::string& video_id, const std::string& publisher_key);
   // The same for a packet just stored, with the timing its intake read, so
   // that the packet is not read back from the store to learn it.
@@ -63,6 +65,7 @@ class Registrar {
 
  private:
   void Run();
+  void MarkDirty(const std::string& video_id, const std::string& key);
   Status Post(httplib::Client& client, const VideoSummary& summary);
 
   const RegistrarOptions options_;

@@ -62,21 +62,33 @@ std::vector<int64_t> PacketIndex::PacketNumbers(
   return out;
 }
 
+VideoSummary PacketIndex::Summarize(const std::string& video_id,
+                                    const Packets& packets) {
+  VideoSummary s;
+  s.video_id = video_id;
+  s.packet_count = packets.size();
+  for (const auto& [n, p] : packets) {
+    s.payload_bytes += p.payload_size;
+    s.max_total_packets = std::max(s.max_total_packets, p.total_packets);
+    s.all_authenticated = s.all_authenticated && p.authenticated;
+  }
+  return s;
+}
+
 std::vector<VideoSummary> PacketIndex::Videos() const {
   std::vector<VideoSummary> out;
   out.reserve(videos_.size());
   for (const auto& [id, packets] : videos_) {
-    VideoSummary s;
-    s.video_id = id;
-    s.packet_count = packets.size();
-    for (const auto& [n, p] : packets) {
-      s.payload_bytes += p.payload_size;
-      s.max_total_packets = std::max(s.max_total_packets, p.total_packets);
-      s.all_authenticated = s.all_authenticated && p.authenticated;
-    }
-    out.push_back(std::move(s));
+    out.push_back(Summarize(id, packets));
   }
   return out;
+}
+
+std::optional<VideoSummary> PacketIndex::Video(
+    std::string_view video_id) const {
+  auto v = videos_.find(video_id);
+  if (v == videos_.end()) return std::nullopt;
+  return Summarize(v->first, v->second);
 }
 
 }  // namespace fog::worker

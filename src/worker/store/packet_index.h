@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,9 @@ class PacketIndex {
 
   std::vector<int64_t> PacketNumbers(std::string_view video_id) const;
   std::vector<VideoSummary> Videos() const;
+  // The summary of one video; nullopt if it has no packet. Costs as many
+  // steps as the video has packets, not as the store has.
+  std::optional<VideoSummary> Video(std::string_view video_id) const;
 
   uint64_t live_packets() const { return live_packets_; }
   uint64_t live_payload_bytes() const { return live_payload_bytes_; }
@@ -52,6 +56,8 @@ class PacketIndex {
   using Packets = std::map<int64_t, IndexedPacket>;
 
   void Account(const IndexedPacket& p, int sign);
+  static VideoSummary Summarize(const std::string& video_id,
+                                const Packets& packets);
 
   // std::less<> lets string_view keys look up without a copy.
   std::map<std::string, Packets, std::less<>> videos_;

@@ -344,6 +344,12 @@ std::vector<VideoSummary> PacketStore::Videos() const {
   return index_.Videos();
 }
 
+std::optional<VideoSummary> PacketStore::Video(
+    std::string_view video_id) const {
+  std::shared_lock lock(index_mu_);
+  return index_.Video(video_id);
+}
+
 uint64_t PacketStore::file_bytes() const {
   std::shared_lock lock(index_mu_);
   return file_bytes_;

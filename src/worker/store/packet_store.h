@@ -106,6 +106,8 @@ class PacketStore {
 
   // One summary per video with at least one stored packet, by video id.
   std::vector<VideoSummary> Videos() const;
+  // The summary of one video, as Videos() gives it; nullopt if none.
+  std::optional<VideoSummary> Video(std::string_view video_id) const;
 
   // Durably deletes every stored packet of `video_id` by appending a
   // tombstone record; the deletion survives reopen. OK even if the video has

@@ -81,6 +81,16 @@ TEST(PacketStoreTest, ReopenRebuildsIndex) {
   EXPECT_EQ(videos[0].max_total_packets, 2);
   EXPECT_TRUE(videos[0].all_authenticated);
   EXPECT_FALSE(videos[1].all_authenticated);
+  // One video's summary alone is the same.
+  std::optional<VideoSummary> a = store->Video("a");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->video_id, "a");
+  EXPECT_EQ(a->packet_count, 2u);
+  EXPECT_EQ(a->payload_bytes, 300u);
+  EXPECT_EQ(a->max_total_packets, 2);
+  EXPECT_TRUE(a->all_authenticated);
+  EXPECT_FALSE(store->Video("b")->all_authenticated);
+  EXPECT_FALSE(store->Video("c").has_value());
   EXPECT_EQ(store->Info("b", 5)->meta.format, "legacy-sis");
   StoreStats st = store->stats();
   EXPECT_EQ(st.live_packets, 3u);
