@@ -24,8 +24,7 @@ int RunStoreCheck(const std::string& dir) {
   const worker::StoreStats stats = (*store)->stats();
   nlohmann::json videos = nlohmann::json::object();
   for (const worker::VideoSummary& v : (*store)->Videos()) {
-    videos[v.video_id] =
-        FormatRanges(RangesOf((*store)->PacketNumbers(v.video_id)));
+    videos[v.video_id] = FormatRanges(v.ranges);
   }
   nlohmann::json damaged = nlohmann::json::array();
   for (const worker::PacketKey& k : stats.corrupt_keys) {

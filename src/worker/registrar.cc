@@ -123,17 +123,16 @@ Status Registrar::Post(httplib::Client& client, const VideoSummary& v) {
     auto t = totals_.find(v.video_id);
     if (t != totals_.end()) total = std::max(total, t->second);
   }
-  const PacketRanges ranges = RangesOf(store_.PacketNumbers(v.video_id));
   nlohmann::json body = {
       {"video_id", v.video_id},
       {"worker", options_.worker},
-      // Counted from the ranges: both from one look at the store.
-      {"packets", CountOf(ranges)},
+      // The summary is one look at the store: count and ranges agree.
+      {"packets", v.packet_count},
       {"bytes", v.payload_bytes},
       {"total_packets", total},
       {"publisher_key", key},
       {"authenticated", v.all_authenticated},
-      {"ranges", FormatRanges(ranges)},
+      {"ranges", FormatRanges(v.ranges)},
   };
   // Track timing for the registry's duration (worker/media_timing.h).
   VideoTiming timing;

@@ -1,5 +1,8 @@
 // The packet store's in-memory index: for each video, its packets' record
-// locations and metadata. Rebuilt from the segments by PacketStore::Open.
+// locations and metadata, and what a summary of the video needs (payload
+// bytes, totals claimed, authentication, the ranges of packet numbers), kept
+// up to date on every change so that a summary does not walk the video's
+// packets. Rebuilt from the segments by PacketStore::Open.
 //
 // Thread-safety: none; PacketStore guards it with a reader/writer lock.
 
@@ -45,7 +48,7 @@ class PacketIndex {
   std::vector<int64_t> PacketNumbers(std::string_view video_id) const;
   std::vector<VideoSummary> Videos() const;
   // The summary of one video; nullopt if it has no packet. Costs as many
-  // steps as the video has packets, not as the store has.
+  // steps as the video has ranges of packet numbers, not packets.
   std::optional<VideoSummary> Video(std::string_view video_id) const;
 
   uint64_t live_packets() const { return live_packets_; }
@@ -53,14 +56,23 @@ class PacketIndex {
   uint64_t live_record_bytes() const { return live_record_bytes_; }
 
  private:
-  using Packets = std::map<int64_t, IndexedPacket>;
+  struct VideoEntry {
+    std::map<int64_t, IndexedPacket> packets;
+    uint64_t payload_bytes = 0;
+    uint64_t unauthenticated = 0;
+    std::map<int64_t, uint64_t> totals;  // total_packets -> packets claiming it
+    std::map<int64_t, int64_t> ranges;   // first -> last; disjoint, with gaps
+  };
 
   void Account(const IndexedPacket& p, int sign);
+  static void AccountIn(VideoEntry& v, const IndexedPacket& p, int sign);
+  static void AddNumber(std::map<int64_t, int64_t>& ranges, int64_t n);
+  static void RemoveNumber(std::map<int64_t, int64_t>& ranges, int64_t n);
   static VideoSummary Summarize(const std::string& video_id,
-                                const Packets& packets);
+                                const VideoEntry& v);
 
   // std::less<> lets string_view keys look up without a copy.
-  std::map<std::string, Packets, std::less<>> videos_;
+  std::map<std::string, VideoEntry, std::less<>> videos_;
   uint64_t live_packets_ = 0;
   uint64_t live_payload_bytes_ = 0;
   uint64_t live_record_bytes_ = 0;

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/packet_ranges.h"
+
 namespace fog::worker {
 
 // What the caller knows about a packet. Stored verbatim beside the payload.
@@ -59,6 +61,7 @@ struct VideoSummary {
   uint64_t payload_bytes = 0;
   int64_t max_total_packets = 0;  // largest total_packets among its packets
   bool all_authenticated = true;  // every stored packet was authenticated
+  PacketRanges ranges;            // the packet numbers held, ascending
 };
 
 // A damaged record or region found by the recovery scan or by Get().
