@@ -98,8 +98,8 @@ Status Registrar::Flush() {
   client->set_read_timeout(5);
   client->set_keep_alive(true);
   Status result = Status::OK();
-  // Only the noted videos' packets are looked at: a round costs what they
-  // hold, not what the whole store holds.
+  // Only the noted videos are summarised, from the totals the store's index
+  // keeps: a round costs their ranges, not the packets the store holds.
   for (const std::string& id : videos) {
     std::optional<VideoSummary> v = store_.Video(id);
     if (!v) continue;  // deleted meanwhile
