@@ -55,9 +55,6 @@ class MediaTiming {
   // timing so far.
   VideoTiming Update(PacketStore& store, const std::string& video_id);
 
-  // Forgets a video (after it is deleted).
-  void Forget(const std::string& video_id) { videos_.erase(video_id); }
-
  private:
   struct State {
     VideoTiming timing;
