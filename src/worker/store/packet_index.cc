@@ -7,17 +7,13 @@
 
 namespace fog::worker {
 
-void PacketIndex::Account(const IndexedPacket& p, int sign) {
+void PacketIndex::Account(VideoEntry& v, const IndexedPacket& p, int sign) {
   // Unsigned wrap-around makes "minus" exact as long as every removal
   // matches an earlier addition, which Insert/Erase guarantee.
   const uint64_t s = static_cast<uint64_t>(sign);
   live_packets_ += s;
   live_payload_bytes_ += s * p.payload_size;
   live_record_bytes_ += s * p.location.size;
-}
-
-void PacketIndex::AccountIn(VideoEntry& v, const IndexedPacket& p, int sign) {
-  const uint64_t s = static_cast<uint64_t>(sign);
   v.payload_bytes += s * p.payload_size;
   if (!p.authenticated) v.unauthenticated += s;
   auto t = v.totals.try_emplace(p.total_packets, 0).first;
@@ -76,12 +72,10 @@ void PacketIndex::Insert(std::string_view video_id, int64_t n,
   if (inserted) {
     AddNumber(entry.ranges, n);
   } else {
-    Account(it->second, -1);
-    AccountIn(entry, it->second, -1);
+    Account(entry, it->second, -1);
   }
   it->second = std::move(packet);
-  Account(it->second, +1);
-  AccountIn(entry, it->second, +1);
+  Account(entry, it->second, +1);
 }
 
 void PacketIndex::EraseIfAt(std::string_view video_id, int64_t n,
@@ -91,8 +85,7 @@ void PacketIndex::EraseIfAt(std::string_view video_id, int64_t n,
   VideoEntry& entry = v->second;
   auto p = entry.packets.find(n);
   if (p == entry.packets.end() || !(p->second.location == where)) return;
-  Account(p->second, -1);
-  AccountIn(entry, p->second, -1);
+  Account(entry, p->second, -1);
   RemoveNumber(entry.ranges, n);
   entry.packets.erase(p);
   if (entry.packets.empty()) videos_.erase(v);
@@ -101,7 +94,7 @@ void PacketIndex::EraseIfAt(std::string_view video_id, int64_t n,
 void PacketIndex::EraseVideo(std::string_view video_id) {
   auto v = videos_.find(video_id);
   if (v == videos_.end()) return;
-  for (const auto& [n, p] : v->second.packets) Account(p, -1);
+  for (const auto& [n, p] : v->second.packets) Account(v->second, p, -1);
   videos_.erase(v);
 }
 

@@ -64,8 +64,9 @@ class PacketIndex {
     std::map<int64_t, int64_t> ranges;   // first -> last; disjoint, with gaps
   };
 
-  void Account(const IndexedPacket& p, int sign);
-  static void AccountIn(VideoEntry& v, const IndexedPacket& p, int sign);
+  // Adds (+1) or takes away (-1) a packet in the store's and its video's
+  // totals.
+  void Account(VideoEntry& v, const IndexedPacket& p, int sign);
   static void AddNumber(std::map<int64_t, int64_t>& ranges, int64_t n);
   static void RemoveNumber(std::map<int64_t, int64_t>& ranges, int64_t n);
   static VideoSummary Summarize(const std::string& video_id,
